@@ -1,0 +1,25 @@
+"""The regulation engine: pure Python, no Django import.
+
+Public interface (everything else in Milieu calls these; nothing re-implements a rule):
+
+- ``evaluate(dossier, *, today=None) -> dict``: the verdict of one dossier (contract v1,
+  ``shared/spec/dossier.md``), or ``{"id": ..., "error": {"field": ..., "message": ...}}`` when it
+  cannot be judged. Never raises for a bad dossier.
+- ``dumps_verdict(result) -> str``: the one canonical JSON text of a verdict (CLI, API and web
+  all print this, so they agree byte for byte).
+- ``get_catalogue() -> Catalogue``: the diplomas' rules, loaded once and validated by a schema.
+"""
+
+from milieu.rules.catalogue import Catalogue, CatalogueError, Diploma, get_catalogue, load_catalogue
+from milieu.rules.engine import evaluate
+from milieu.rules.output import dumps_verdict
+
+__all__ = [
+    "Catalogue",
+    "CatalogueError",
+    "Diploma",
+    "dumps_verdict",
+    "evaluate",
+    "get_catalogue",
+    "load_catalogue",
+]

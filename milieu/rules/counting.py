@@ -24,17 +24,33 @@ def units_of(periods: Sequence[Period]) -> int:
             (p.scheduled_days - p.absence_days) * (UNITS_PER_WEEK // len(p.work_days))
             for p in periods
         )
-    seen: set[int] = set()
-    units = 0
+    # Days shared by several periods count once, at the smallest weight among them (so the order
+    # periods are listed in does not matter). A period's absences can only remove days that it
+    # alone covers: adding a period can then never lower the total.
+    cover: dict[int, list[int]] = {}
     for p in periods:
         weight = UNITS_PER_WEEK // len(p.work_days)
         work_days = p.work_days
         for day in range(p.start, p.end + 1):
-            if day not in seen and (day - 1) % 7 in work_days:
-                seen.add(day)
-                units += weight
-        units -= p.absence_days * weight
-    return max(units, 0)
+            if (day - 1) % 7 in work_days:
+                entry = cover.get(day)
+                if entry is None:
+                    cover[day] = [1, weight]
+                else:
+                    entry[0] += 1
+                    entry[1] = min(entry[1], weight)
+    units = sum(entry[1] for entry in cover.values())
+    for p in periods:
+        if not p.absence_days:
+            continue
+        weight = UNITS_PER_WEEK // len(p.work_days)
+        alone = sum(
+            weight
+            for day in range(p.start, p.end + 1)
+            if (day - 1) % 7 in p.work_days and cover[day][0] == 1
+        )
+        units -= min(p.absence_days * weight, alone)
+    return units
 
 
 def any_overlap(periods: Iterable[Period]) -> bool:

@@ -46,15 +46,36 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", title="commandes")
     check = commands.add_parser("check", help="juger des dossiers (contrat v1)")
-    check.add_argument("files", nargs="+", metavar="FICHIER", help="fichier JSON, tableau JSON ou JSON Lines ; « - » pour l'entrée standard")
-    check.add_argument("--format", choices=("json", "text"), default="json", help="json (par défaut) ou text : un rapport en français")
-    check.add_argument("--as-of", dest="as_of", metavar="AAAA-MM-JJ", help="date de jugement des dossiers qui n'en donnent pas (défaut : aujourd'hui)")
-    check.add_argument("--no-progress", action="store_true", help="ne pas afficher de barre de progression")
+    check.add_argument(
+        "files",
+        nargs="+",
+        metavar="FICHIER",
+        help="fichier JSON, tableau JSON ou JSON Lines ; « - » pour l'entrée standard",
+    )
+    check.add_argument(
+        "--format",
+        choices=("json", "text"),
+        default="json",
+        help="json (par défaut) ou text : un rapport en français",
+    )
+    check.add_argument(
+        "--as-of",
+        dest="as_of",
+        metavar="AAAA-MM-JJ",
+        help="date de jugement des dossiers qui n'en donnent pas (défaut : aujourd'hui)",
+    )
+    check.add_argument(
+        "--no-progress", action="store_true", help="ne pas afficher de barre de progression"
+    )
     check.set_defaults(handler=_check)
 
     rules = commands.add_parser("rules", help="consulter le catalogue des règles")
-    rules_commands = rules.add_subparsers(dest="rules_command", required=True, title="sous-commandes")
-    rules_commands.add_parser("list", help="les diplômes du catalogue").set_defaults(handler=_rules_list)
+    rules_commands = rules.add_subparsers(
+        dest="rules_command", required=True, title="sous-commandes"
+    )
+    rules_commands.add_parser("list", help="les diplômes du catalogue").set_defaults(
+        handler=_rules_list
+    )
     show = rules_commands.add_parser("show", help="les règles d'un diplôme")
     show.add_argument("diploma", metavar="ID", help="identifiant du diplôme (ex. bts-ciel)")
     show.set_defaults(handler=_rules_show)
@@ -85,7 +106,9 @@ class _Progress:
         if self.enabled and (done % self.step == 0 or done == self.total):
             width = 30
             filled = width * done // self.total
-            sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{self.total} dossiers")
+            sys.stderr.write(
+                f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{self.total} dossiers"
+            )
             if done == self.total:
                 sys.stderr.write("\n")
             sys.stderr.flush()
@@ -176,7 +199,9 @@ def _rules_list(options: argparse.Namespace) -> int:
     print(f"{'identifiant'.ljust(width)}  {'règles':>6}  diplôme (texte source)")
     for diploma_id in catalogue.ids():
         diploma = catalogue.diplomas[diploma_id]
-        print(f"{diploma_id.ljust(width)}  {len(diploma.rules):>6}  {diploma.title} ({diploma.seed})")
+        print(
+            f"{diploma_id.ljust(width)}  {len(diploma.rules):>6}  {diploma.title} ({diploma.seed})"
+        )
     return EXIT_OK
 
 
@@ -189,11 +214,15 @@ def _rules_show(options: argparse.Namespace) -> int:
         return _fail(str(error))
     diploma = catalogue.get(options.diploma)
     if diploma is None:
-        return _fail(f"diplôme « {options.diploma} » inconnu ; diplômes du catalogue : {', '.join(catalogue.ids())}")
+        return _fail(
+            f"diplôme « {options.diploma} » inconnu ; diplômes du catalogue : {', '.join(catalogue.ids())}"
+        )
     print(f"{diploma.title}\nTexte source : {diploma.seed}\n")
     print("Voies de formation :")
     for pathway in diploma.pathways.values():
-        print(f"  - {pathway.key} [{_MODES[pathway.mode]}] : {pathway.text}\n    référence : {pathway.ref}")
+        print(
+            f"  - {pathway.key} [{_MODES[pathway.mode]}] : {pathway.text}\n    référence : {pathway.ref}"
+        )
     print("\nRègles :")
     for rule in diploma.rules:
         print(f"  {rule.id} — {rule.title}")

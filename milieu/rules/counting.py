@@ -24,7 +24,7 @@ def units_of(periods: Sequence[Period]) -> int:
             (p.scheduled_days - p.absence_days) * (UNITS_PER_WEEK // len(p.work_days))
             for p in periods
         )
-    # Days shared by several periods count once, at the smallest weight among them (so the order
+    # Days shared by several periods count once, at the largest weight among them (so the order
     # periods are listed in does not matter). A period's absences can only remove days that it
     # alone covers: adding a period can then never lower the total.
     cover: dict[int, list[int]] = {}
@@ -38,7 +38,7 @@ def units_of(periods: Sequence[Period]) -> int:
                     cover[day] = [1, weight]
                 else:
                     entry[0] += 1
-                    entry[1] = min(entry[1], weight)
+                    entry[1] = max(entry[1], weight)
     units = sum(entry[1] for entry in cover.values())
     for p in periods:
         if not p.absence_days:
@@ -113,7 +113,11 @@ def work_experience_days(
 ) -> int:
     """Days of the `window` days before `exam_date` covered by in-sector work certificates."""
     return covered_days(
-        ((c.start, c.end) for c in certificates if c.in_sector and (c.full_time or not full_time_only)),
+        (
+            (c.start, c.end)
+            for c in certificates
+            if c.in_sector and (c.full_time or not full_time_only)
+        ),
         exam_date - window,
         exam_date - 1,
     )

@@ -195,7 +195,9 @@ def _date(value: Any, field: str, label: str) -> int:
         try:
             return date.fromisoformat(value).toordinal()
         except ValueError:
-            raise DossierError(field, f"{label} : {_quote(value)} n'est pas une date du calendrier") from None
+            raise DossierError(
+                field, f"{label} : {_quote(value)} n'est pas une date du calendrier"
+            ) from None
     raise DossierError(field, f"{label} : {_quote(value)} n'est pas une date AAAA-MM-JJ")
 
 
@@ -220,7 +222,13 @@ def _bool(obj: Mapping[str, Any], name: str, field: str, default: bool = False) 
     return value
 
 
-def _int(obj: Mapping[str, Any], name: str, field: str, default: int | None = None, minimum: int | None = 0) -> int:
+def _int(
+    obj: Mapping[str, Any],
+    name: str,
+    field: str,
+    default: int | None = None,
+    minimum: int | None = 0,
+) -> int:
     value = _get(obj, name)
     if value is _MISSING:
         if default is None:
@@ -233,14 +241,26 @@ def _int(obj: Mapping[str, Any], name: str, field: str, default: int | None = No
     return value
 
 
-def _choice(obj: Mapping[str, Any], name: str, field: str, allowed: tuple[str, ...], default: str | None = None) -> str:
+def _choice(
+    obj: Mapping[str, Any],
+    name: str,
+    field: str,
+    allowed: tuple[str, ...],
+    default: str | None = None,
+) -> str:
     value = _get(obj, name)
     if value is _MISSING:
         if default is None:
-            raise DossierError(field, f"{name} : champ obligatoire manquant (valeurs admises : {', '.join(allowed)})")
+            raise DossierError(
+                field,
+                f"{name} : champ obligatoire manquant (valeurs admises : {', '.join(allowed)})",
+            )
         return default
     if value not in allowed or type(value) is not str:
-        raise DossierError(field, f"{name} : {_quote(value)} n'est pas admis (valeurs admises : {', '.join(allowed)})")
+        raise DossierError(
+            field,
+            f"{name} : {_quote(value)} n'est pas admis (valeurs admises : {', '.join(allowed)})",
+        )
     return value
 
 
@@ -267,7 +287,10 @@ def _int_map(obj: Mapping[str, Any], name: str, field: str) -> dict[str, int]:
     result: dict[str, int] = {}
     for key, count in mapping.items():
         if type(count) is not int or count < 0:
-            raise DossierError(f"{field}/{key}", f"{name}.{key} : {_quote(count)} n'est pas un nombre de pages (entier positif)")
+            raise DossierError(
+                f"{field}/{key}",
+                f"{name}.{key} : {_quote(count)} n'est pas un nombre de pages (entier positif)",
+            )
         result[key] = count
     return result
 
@@ -275,37 +298,56 @@ def _int_map(obj: Mapping[str, Any], name: str, field: str) -> dict[str, int]:
 # --- parts of a dossier --------------------------------------------------------------------
 
 
-def _period(raw: Any, index: int, _weekday_cache: dict[tuple[str, ...], tuple[int, ...]] = {}) -> Period:  # noqa: B006
+_WEEKDAY_CACHE: dict[tuple[str, ...], tuple[int, ...]] = {}
+
+
+def _period(raw: Any, index: int) -> Period:
     field = f"/periods/{index}"
     obj = _object(raw, field, f"période {index + 1}")
     start = _required_date(obj, "start", f"{field}/start", f"période {index + 1}, début")
     end = _required_date(obj, "end", f"{field}/end", f"période {index + 1}, fin")
     if end < start:
-        raise DossierError(f"{field}/end", f"période {index + 1} : la fin ({date.fromordinal(end).isoformat()}) précède le début ({date.fromordinal(start).isoformat()})")
+        raise DossierError(
+            f"{field}/end",
+            f"période {index + 1} : la fin ({date.fromordinal(end).isoformat()}) précède le début ({date.fromordinal(start).isoformat()})",
+        )
     raw_days = _get(obj, "work_days")
+    work_days: tuple[int, ...]
     if raw_days is _MISSING:
         work_days = DEFAULT_WORK_DAYS
     else:
         if not isinstance(raw_days, list) or not raw_days:
-            raise DossierError(f"{field}/work_days", "work_days : une liste non vide de jours (mon, tue, wed, thu, fri, sat, sun) est attendue")
+            raise DossierError(
+                f"{field}/work_days",
+                "work_days : une liste non vide de jours (mon, tue, wed, thu, fri, sat, sun) est attendue",
+            )
         key = tuple(raw_days) if all(type(d) is str for d in raw_days) else None
-        cached = _weekday_cache.get(key) if key is not None else None
+        cached = _WEEKDAY_CACHE.get(key) if key is not None else None
         if cached is None:
             indexes: list[int] = []
             for position, day in enumerate(raw_days):
                 if type(day) is not str or day not in WEEKDAY_INDEX:
-                    raise DossierError(f"{field}/work_days/{position}", f"work_days : {_quote(day)} n'est pas un jour (mon, tue, wed, thu, fri, sat, sun)")
+                    raise DossierError(
+                        f"{field}/work_days/{position}",
+                        f"work_days : {_quote(day)} n'est pas un jour (mon, tue, wed, thu, fri, sat, sun)",
+                    )
                 if WEEKDAY_INDEX[day] in indexes:
-                    raise DossierError(f"{field}/work_days/{position}", f"work_days : le jour {day} est donné deux fois")
+                    raise DossierError(
+                        f"{field}/work_days/{position}",
+                        f"work_days : le jour {day} est donné deux fois",
+                    )
                 indexes.append(WEEKDAY_INDEX[day])
             cached = tuple(sorted(indexes))
-            if key is not None and len(_weekday_cache) < 256:
-                _weekday_cache[key] = cached
+            if key is not None and len(_WEEKDAY_CACHE) < 256:
+                _WEEKDAY_CACHE[key] = cached
         work_days = cached
     scheduled = scheduled_days(start, end, work_days)
     absence = _int(obj, "absence_days", f"{field}/absence_days", default=0)
     if absence > scheduled:
-        raise DossierError(f"{field}/absence_days", f"période {index + 1} : {absence} jours d'absence pour {scheduled} jours prévus")
+        raise DossierError(
+            f"{field}/absence_days",
+            f"période {index + 1} : {absence} jours d'absence pour {scheduled} jours prévus",
+        )
     host_name: str | None = None
     country = "FR"
     host = _get(obj, "host")
@@ -318,8 +360,16 @@ def _period(raw: Any, index: int, _weekday_cache: dict[tuple[str, ...], tuple[in
             host_name = name
         raw_country = _get(host_obj, "country")
         if raw_country is not _MISSING:
-            if type(raw_country) is not str or len(raw_country) != 2 or not raw_country.isalpha() or not raw_country.isupper():
-                raise DossierError(f"{field}/host/country", f"host.country : {_quote(raw_country)} n'est pas un code pays ISO 3166 à deux lettres majuscules")
+            if (
+                type(raw_country) is not str
+                or len(raw_country) != 2
+                or not raw_country.isalpha()
+                or not raw_country.isupper()
+            ):
+                raise DossierError(
+                    f"{field}/host/country",
+                    f"host.country : {_quote(raw_country)} n'est pas un code pays ISO 3166 à deux lettres majuscules",
+                )
             country = raw_country
     return Period(
         start=start,
@@ -340,10 +390,14 @@ def _period(raw: Any, index: int, _weekday_cache: dict[tuple[str, ...], tuple[in
 def _work_certificate(raw: Any, index: int) -> WorkCertificate:
     field = f"/work_certificates/{index}"
     obj = _object(raw, field, f"certificat de travail {index + 1}")
-    start = _required_date(obj, "start", f"{field}/start", f"certificat de travail {index + 1}, début")
+    start = _required_date(
+        obj, "start", f"{field}/start", f"certificat de travail {index + 1}, début"
+    )
     end = _required_date(obj, "end", f"{field}/end", f"certificat de travail {index + 1}, fin")
     if end < start:
-        raise DossierError(f"{field}/end", f"certificat de travail {index + 1} : la fin précède le début")
+        raise DossierError(
+            f"{field}/end", f"certificat de travail {index + 1} : la fin précède le début"
+        )
     return WorkCertificate(
         start,
         end,
@@ -362,14 +416,22 @@ def _derogation(raw: Any, index: int) -> Derogation:
     weeks: float | None = None
     if weeks_raw is not _MISSING:
         if type(weeks_raw) not in (int, float) or weeks_raw < 0 or weeks_raw != weeks_raw:
-            raise DossierError(f"{field}/weeks", f"weeks : {_quote(weeks_raw)} n'est pas un nombre de semaines positif")
+            raise DossierError(
+                f"{field}/weeks",
+                f"weeks : {_quote(weeks_raw)} n'est pas un nombre de semaines positif",
+            )
         weeks = weeks_raw
     elif kind == "reduction":
-        raise DossierError(f"{field}/weeks", "weeks : une réduction doit donner la durée réduite en semaines")
+        raise DossierError(
+            f"{field}/weeks", "weeks : une réduction doit donner la durée réduite en semaines"
+        )
     units: list[str] = []
     for position, unit in enumerate(_array(obj, "units", f"{field}/units")):
         if type(unit) is not str or not unit.strip():
-            raise DossierError(f"{field}/units/{position}", f"units : {_quote(unit)} n'est pas un nom d'unité (ex. « U4 »)")
+            raise DossierError(
+                f"{field}/units/{position}",
+                f"units : {_quote(unit)} n'est pas un nom d'unité (ex. « U4 »)",
+            )
         units.append("".join(unit.split()).upper())
     return Derogation(index, kind, reason, decided_by, weeks, tuple(units))
 
@@ -378,22 +440,30 @@ def _report(raw: Any) -> Report:
     field = "/report"
     obj = _object(raw, field, "report")
     report = Report()
-    report.submitted_on = _optional_date(obj, "submitted_on", f"{field}/submitted_on", "date de dépôt")
+    report.submitted_on = _optional_date(
+        obj, "submitted_on", f"{field}/submitted_on", "date de dépôt"
+    )
     report.deadline = _optional_date(obj, "deadline", f"{field}/deadline", "date limite")
     report.pages = _int(obj, "pages", f"{field}/pages", default=0)
     report.annex_pages = _int(obj, "annex_pages", f"{field}/annex_pages", default=0)
-    report.page_format = _choice(obj, "page_format", f"{field}/page_format", PAGE_FORMATS, default="A4")
+    report.page_format = _choice(
+        obj, "page_format", f"{field}/page_format", PAGE_FORMATS, default="A4"
+    )
     sections: set[str] = set()
     for position, key in enumerate(_array(obj, "sections", f"{field}/sections")):
         if type(key) is not str:
-            raise DossierError(f"{field}/sections/{position}", "sections : une clé de partie (chaîne) est attendue")
+            raise DossierError(
+                f"{field}/sections/{position}", "sections : une clé de partie (chaîne) est attendue"
+            )
         sections.add(key)
     report.sections = frozenset(sections)
     report.section_pages = _int_map(obj, "section_pages", f"{field}/section_pages")
     documents: list[str] = []
     for position, doc in enumerate(_array(obj, "english_documents", f"{field}/english_documents")):
         doc_obj = _object(doc, f"{field}/english_documents/{position}", "english_documents")
-        documents.append(_choice(doc_obj, "kind", f"{field}/english_documents/{position}/kind", DOCUMENT_KINDS))
+        documents.append(
+            _choice(doc_obj, "kind", f"{field}/english_documents/{position}/kind", DOCUMENT_KINDS)
+        )
     report.english_documents = tuple(documents)
     report.endorsed_by_host = _bool(obj, "endorsed_by_host", f"{field}/endorsed_by_host")
     report.parts = _int_map(obj, "parts", f"{field}/parts")
@@ -415,21 +485,30 @@ def parse_dossier(raw: Any, catalogue: Catalogue, today: int) -> Dossier:
     raw_id = _get(obj, "id")
     if raw_id is not _MISSING and type(raw_id) is not str:
         raise DossierError("/id", "id : une chaîne est attendue")
-    d.id = None if raw_id is _MISSING else raw_id
+    d.id = raw_id if type(raw_id) is str else None
 
     diploma_id = _get(obj, "diploma")
     if diploma_id is _MISSING:
-        raise DossierError("/diploma", f"diploma : champ obligatoire manquant (diplômes connus : {', '.join(catalogue.ids())})")
+        raise DossierError(
+            "/diploma",
+            f"diploma : champ obligatoire manquant (diplômes connus : {', '.join(catalogue.ids())})",
+        )
     diploma = catalogue.get(diploma_id) if type(diploma_id) is str else None
     if diploma is None:
-        raise DossierError("/diploma", f"diploma : {_quote(diploma_id)} n'est pas un diplôme du catalogue (diplômes connus : {', '.join(catalogue.ids())})")
+        raise DossierError(
+            "/diploma",
+            f"diploma : {_quote(diploma_id)} n'est pas un diplôme du catalogue (diplômes connus : {', '.join(catalogue.ids())})",
+        )
     d.diploma = diploma
 
     d.pathway = _choice(obj, "pathway", "/pathway", PATHWAYS)
     if d.pathway == "formation-continue":
         situation = _get(obj, "continuing_situation")
         if situation is _MISSING:
-            raise DossierError("/continuing_situation", "continuing_situation : obligatoire en formation continue (premiere-formation, reconversion ou perfectionnement)")
+            raise DossierError(
+                "/continuing_situation",
+                "continuing_situation : obligatoire en formation continue (premiere-formation, reconversion ou perfectionnement)",
+            )
         d.situation = _choice(obj, "continuing_situation", "/continuing_situation", SITUATIONS)
         d.pathway_key = f"formation-continue/{d.situation}"
     else:
@@ -445,15 +524,27 @@ def parse_dossier(raw: Any, catalogue: Catalogue, today: int) -> Dossier:
         raise DossierError("/session", f"session : {d.session} n'est pas une année de session")
     exam_date = _optional_date(obj, "exam_date", "/exam_date", "date de l'examen")
     d.exam_date = exam_date if exam_date is not None else date(d.session, 6, 1).toordinal()
-    d.training_start = _required_date(obj, "training_start", "/training_start", "début de la formation")
+    d.training_start = _required_date(
+        obj, "training_start", "/training_start", "début de la formation"
+    )
     as_of = _optional_date(obj, "as_of", "/as_of", "date d'évaluation du dossier")
     d.as_of = as_of if as_of is not None else today
 
-    d.periods = [_period(raw_period, index) for index, raw_period in enumerate(_array(obj, "periods", "/periods"))]
+    d.periods = [
+        _period(raw_period, index)
+        for index, raw_period in enumerate(_array(obj, "periods", "/periods"))
+    ]
     d.apprenticeship_evidence = _bool(obj, "apprenticeship_evidence", "/apprenticeship_evidence")
-    d.work_certificates = [_work_certificate(c, i) for i, c in enumerate(_array(obj, "work_certificates", "/work_certificates"))]
-    d.professional_experience_in_sector = _bool(obj, "professional_experience_in_sector", "/professional_experience_in_sector")
-    d.derogations = [_derogation(g, i) for i, g in enumerate(_array(obj, "derogations", "/derogations"))]
+    d.work_certificates = [
+        _work_certificate(c, i)
+        for i, c in enumerate(_array(obj, "work_certificates", "/work_certificates"))
+    ]
+    d.professional_experience_in_sector = _bool(
+        obj, "professional_experience_in_sector", "/professional_experience_in_sector"
+    )
+    d.derogations = [
+        _derogation(g, i) for i, g in enumerate(_array(obj, "derogations", "/derogations"))
+    ]
     raw_report = _get(obj, "report")
     d.report = None if raw_report is _MISSING else _report(raw_report)
     d.evaluation = _bool(obj, "evaluation", "/evaluation")
@@ -464,7 +555,9 @@ def parse_dossier(raw: Any, catalogue: Catalogue, today: int) -> Dossier:
         d.repeater_report = None
     else:
         repeater = _object(raw_repeater, "/repeater", "repeater")
-        d.repeater_previous_session = _int(repeater, "previous_session", "/repeater/previous_session", minimum=1900)
+        d.repeater_previous_session = _int(
+            repeater, "previous_session", "/repeater/previous_session", minimum=1900
+        )
         d.repeater_report = _choice(repeater, "report", "/repeater/report", REPEATER_REPORTS)
     return d
 

@@ -42,7 +42,9 @@ STAGE_KINDS = frozenset(
 )
 
 
-def evaluate(raw: Any, *, today: date | None = None, catalogue: Catalogue | None = None) -> dict[str, Any]:
+def evaluate(
+    raw: Any, *, today: date | None = None, catalogue: Catalogue | None = None
+) -> dict[str, Any]:
     """The verdict of one dossier, or its error object. Never raises for a bad dossier."""
     catalogue = catalogue or get_catalogue()
     today_ordinal = (today or date.today()).toordinal()
@@ -90,7 +92,12 @@ class _Judgement:
         text = f"{message} ({self.diploma.source(rule.paragraph)})"
         existing = self.findings.get(code)
         if existing is None:
-            finding: dict[str, Any] = {"code": code, "severity": severity, "message": text, "ref": rule.ref}
+            finding: dict[str, Any] = {
+                "code": code,
+                "severity": severity,
+                "message": text,
+                "ref": rule.ref,
+            }
             if detail is not None:
                 finding["detail"] = detail
             self.findings[code] = finding
@@ -114,7 +121,9 @@ class _Judgement:
         unfinished = [p for p in periods if p.end > as_of]
 
         certificate_rule = self.rule("certificate")
-        certificate_counts = bool(certificate_rule and certificate_rule.params["counts_toward_duration"])
+        certificate_counts = bool(
+            certificate_rule and certificate_rule.params["counts_toward_duration"]
+        )
         completed = [
             p for p in periods if p.end <= as_of and (p.certificate or not certificate_counts)
         ]
@@ -130,7 +139,9 @@ class _Judgement:
         if stage_mode:
             weeks_min, weeks_max = self.requirement(factor)
             if not credit:
-                self.judge_duration(weeks_min, weeks_max, completed_units, projected_units, bool(unfinished))
+                self.judge_duration(
+                    weeks_min, weeks_max, completed_units, projected_units, bool(unfinished)
+                )
                 self.judge_structure(periods)
             self.judge_period_documents(periods, unfinished)
             self.judge_evaluation(periods, unfinished)
@@ -190,9 +201,14 @@ class _Judgement:
             else:
                 valid.append(g)
         if ignored and authority is not None:
-            names = {"chef-etablissement": "le chef d'établissement", "equipe-pedagogique": "l'équipe pédagogique", "other": "une autre autorité"}
+            names = {
+                "chef-etablissement": "le chef d'établissement",
+                "equipe-pedagogique": "l'équipe pédagogique",
+                "other": "une autre autorité",
+            }
             described = ", ".join(
-                f"{_DEROGATION_LABEL[g.kind]} décidée par {names.get(g.decided_by, g.decided_by)}" for g in ignored
+                f"{_DEROGATION_LABEL[g.kind]} décidée par {names.get(g.decided_by, g.decided_by)}"
+                for g in ignored
             )
             self.add(
                 "DEROGATION_NOT_BY_RECTEUR",
@@ -227,7 +243,11 @@ class _Judgement:
             )
             dispensed = True
         if dispensed and dispense_rule is not None and any(g.kind == "dispense" for g in valid):
-            self.add("STAGE_DISPENSED", dispense_rule, "Stage non exigé : dispense décidée par le recteur")
+            self.add(
+                "STAGE_DISPENSED",
+                dispense_rule,
+                "Stage non exigé : dispense décidée par le recteur",
+            )
         return dispensed, factor
 
     def requirement(self, factor: float) -> tuple[float, float | None]:
@@ -270,7 +290,9 @@ class _Judgement:
         duration = self.rule("duration")
         assert duration is not None
         partial_rule = self.rule("partial")
-        partial = partial_rule is not None and any(g.kind == "partial" for g in self.valid_derogations)
+        partial = partial_rule is not None and any(
+            g.kind == "partial" for g in self.valid_derogations
+        )
         completed = completed_units / UNITS_PER_WEEK
         if completed_units < weeks_min * UNITS_PER_WEEK and not (
             has_unfinished and projected_units >= weeks_min * UNITS_PER_WEEK
@@ -285,7 +307,10 @@ class _Judgement:
                 duration,
                 message,
                 severity="warning" if partial else None,
-                detail={"weeks_completed": round(completed, 2), "weeks_min": json_number(weeks_min)},
+                detail={
+                    "weeks_completed": round(completed, 2),
+                    "weeks_min": json_number(weeks_min),
+                },
             )
         if weeks_max is not None and completed_units > weeks_max * UNITS_PER_WEEK:
             self.add(
@@ -293,7 +318,10 @@ class _Judgement:
                 duration,
                 f"{fr_number(completed)} semaines effectuées pour {fr_number(weeks_max)} au plus",
                 severity=duration.params.get("above_severity", "warning"),
-                detail={"weeks_completed": round(completed, 2), "weeks_max": json_number(weeks_max)},
+                detail={
+                    "weeks_completed": round(completed, 2),
+                    "weeks_max": json_number(weeks_max),
+                },
             )
         if partial and partial_rule is not None:
             self.add(
@@ -309,7 +337,8 @@ class _Judgement:
             year_one_end = anniversary(d.training_start)
             weeks = block.params["weeks"]
             found = any(
-                d.training_start <= p.start < year_one_end and p.scheduled_days >= weeks * len(p.work_days)
+                d.training_start <= p.start < year_one_end
+                and p.scheduled_days >= weeks * len(p.work_days)
                 for p in periods
             )
             if not found:
@@ -338,7 +367,10 @@ class _Judgement:
                 if free < need:
                     short.append((year, free))
             if short:
-                described = ", ".join(f"été {year} : {free} jours de repos consécutifs au plus" for year, free in short)
+                described = ", ".join(
+                    f"été {year} : {free} jours de repos consécutifs au plus"
+                    for year, free in short
+                )
                 self.add(
                     "SUMMER_REST_NOT_RESPECTED",
                     rest,
@@ -353,10 +385,15 @@ class _Judgement:
         d = self.d
         expected = rule.params["phases"]
         ordered = sorted(periods, key=lambda p: p.start)
-        anchors = {"training-start": d.training_start, "year-one-end": anniversary(d.training_start)}
+        anchors = {
+            "training-start": d.training_start,
+            "year-one-end": anniversary(d.training_start),
+        }
         problems = []
         if len(ordered) != len(expected):
-            problems.append(f"{len(ordered)} période{'s' if len(ordered) > 1 else ''} au lieu de {len(expected)}")
+            problems.append(
+                f"{len(ordered)} période{'s' if len(ordered) > 1 else ''} au lieu de {len(expected)}"
+            )
         else:
             for position, (p, phase) in enumerate(zip(ordered, expected, strict=True)):
                 weeks = p.scheduled_days / len(p.work_days)
@@ -398,7 +435,8 @@ class _Judgement:
         self.add(
             code,
             rule,
-            f"{what} : {_labels(missing)}" + ("" if started else " ; à régler avant le premier jour"),
+            f"{what} : {_labels(missing)}"
+            + ("" if started else " ; à régler avant le premier jour"),
             severity=None if started else "warning",
             detail=[p.index for p in missing],
         )
@@ -406,7 +444,10 @@ class _Judgement:
     def judge_period_documents(self, periods: list[Period], unfinished: list[Period]) -> None:
         as_of = self.d.as_of
         self._missing_for_periods(
-            "CONVENTION_MISSING", "convention", [p for p in periods if not p.convention_signed], "Convention non signée"
+            "CONVENTION_MISSING",
+            "convention",
+            [p for p in periods if not p.convention_signed],
+            "Convention non signée",
         )
         self._missing_for_periods(
             "TRAINING_CONTRACT_MISSING",
@@ -419,7 +460,11 @@ class _Judgement:
         if certificate is not None:
             missing = [p for p in finished if not p.certificate]
             if missing:
-                note = " ; ces périodes ne comptent pas dans la durée" if certificate.params["counts_toward_duration"] else ""
+                note = (
+                    " ; ces périodes ne comptent pas dans la durée"
+                    if certificate.params["counts_toward_duration"]
+                    else ""
+                )
                 self.add(
                     "CERTIFICATE_MISSING",
                     certificate,
@@ -451,7 +496,9 @@ class _Judgement:
 
     # --- pathway evidence ----------------------------------------------------------------
 
-    def judge_pathway_evidence(self, periods: list[Period], projected_units: int, unfinished: list[Period]) -> None:
+    def judge_pathway_evidence(
+        self, periods: list[Period], projected_units: int, unfinished: list[Period]
+    ) -> None:
         d = self.d
         rule = self.rule("apprenticeship-evidence")
         if rule is not None and not d.apprenticeship_evidence:
@@ -470,8 +517,12 @@ class _Judgement:
         rule = self.rule("work-experience")
         if rule is not None:
             p = rule.params
-            full = work_experience_days(d.work_certificates, d.exam_date, p["full_time_window_days"], True)
-            anytime = work_experience_days(d.work_certificates, d.exam_date, p["any_time_window_days"], False)
+            full = work_experience_days(
+                d.work_certificates, d.exam_date, p["full_time_window_days"], True
+            )
+            anytime = work_experience_days(
+                d.work_certificates, d.exam_date, p["any_time_window_days"], False
+            )
             if full >= p["full_time_days"] or anytime >= p["any_time_days"]:
                 return
             duration = self.rule("duration")
@@ -508,7 +559,11 @@ class _Judgement:
         deadline = self.report_deadline()
         if report is None or report.submitted_on is None:
             if d.as_of > deadline:
-                self.add("REPORT_MISSING", deposit, f"Aucun rapport déposé ; la date limite du {fr_date(deadline)} est passée")
+                self.add(
+                    "REPORT_MISSING",
+                    deposit,
+                    f"Aucun rapport déposé ; la date limite du {fr_date(deadline)} est passée",
+                )
             else:
                 self.pending = True
             return
@@ -537,35 +592,46 @@ class _Judgement:
             low = rule.params.get("min")
             high = rule.params.get("max")
             if (low is not None and pages < low) or (high is not None and pages > high):
-                bounds = f"entre {low} et {high}" if low is not None and high is not None else (f"au plus {high}" if high is not None else f"au moins {low}")
+                bounds = (
+                    f"entre {low} et {high}"
+                    if low is not None and high is not None
+                    else (f"au plus {high}" if high is not None else f"au moins {low}")
+                )
                 self.add(
                     "REPORT_SECTION_LENGTH",
                     rule,
                     f"Partie « {key} » : {pages} page{'s' if pages > 1 else ''}, attendu {bounds}",
                     detail=[key],
                 )
-        rule = self.rule("report-english-documents")
-        if rule is not None:
+        english = self.rule("report-english-documents")
+        if english is not None:
             technical = report.english_documents.count("technical")
             press = report.english_documents.count("press")
-            want_t, want_p = rule.params["technical"], rule.params["press"]
+            want_t, want_p = english.params["technical"], english.params["press"]
             if (technical, press) != (want_t, want_p):
                 self.add(
                     "REPORT_ENGLISH_DOCUMENTS",
-                    rule,
+                    english,
                     f"Documents en anglais : {technical} technique(s) et {press} de presse, attendu {want_t} technique et {want_p} de presse",
                     detail={"technical": technical, "press": press},
                 )
-        rule = self.rule("report-format")
-        if rule is not None and FORMAT_RANK[report.page_format] > FORMAT_RANK[rule.params["max_format"]]:
+        page_format = self.rule("report-format")
+        if (
+            page_format is not None
+            and FORMAT_RANK[report.page_format] > FORMAT_RANK[page_format.params["max_format"]]
+        ):
             self.add(
                 "REPORT_FORMAT_TOO_LARGE",
-                rule,
-                f"Format des pages plus grand que {rule.params['max_format']}",
+                page_format,
+                f"Format des pages plus grand que {page_format.params['max_format']}",
             )
-        rule = self.rule("report-endorsement")
-        if rule is not None and not report.endorsed_by_host:
-            self.add("REPORT_NOT_ENDORSED", rule, "Le rapport n'est pas visé par la structure d'accueil")
+        endorsement = self.rule("report-endorsement")
+        if endorsement is not None and not report.endorsed_by_host:
+            self.add(
+                "REPORT_NOT_ENDORSED",
+                endorsement,
+                "Le rapport n'est pas visé par la structure d'accueil",
+            )
 
     def judge_report_pages(self, rule: Rule) -> None:
         report = self.d.report
@@ -580,7 +646,9 @@ class _Judgement:
             over.append(f"{report.annex_pages} pages d'annexes pour {p['max_annex_pages']} au plus")
             items.append("annex_pages")
         if "max_total_pages" in p and report.pages + report.annex_pages > p["max_total_pages"]:
-            over.append(f"{report.pages + report.annex_pages} pages annexes comprises pour {p['max_total_pages']} au plus")
+            over.append(
+                f"{report.pages + report.annex_pages} pages annexes comprises pour {p['max_total_pages']} au plus"
+            )
             items.append("total_pages")
         for part, limit in p.get("max_parts", {}).items():
             count = report.parts.get(part)
@@ -588,7 +656,13 @@ class _Judgement:
                 over.append(f"partie « {part} » : {count} pages pour {limit} au plus")
                 items.append(part)
         if over:
-            self.add("REPORT_TOO_LONG", rule, "Rapport trop long : " + " ; ".join(over), detail=items)
+            self.add(
+                "REPORT_TOO_LONG", rule, "Rapport trop long : " + " ; ".join(over), detail=items
+            )
 
 
-_DEROGATION_LABEL = {"reduction": "réduction", "dispense": "dispense", "partial": "autorisation de stage partiel"}
+_DEROGATION_LABEL = {
+    "reduction": "réduction",
+    "dispense": "dispense",
+    "partial": "autorisation de stage partiel",
+}

@@ -19,7 +19,9 @@ def parse_dossiers(text: str) -> tuple[Shape, list[Any]]:
         value = json.loads(text)
     except json.JSONDecodeError as error:
         if error.msg != "Extra data":
-            raise InputError(f"JSON invalide ligne {error.lineno}, colonne {error.colno} : {_french(error.msg)}") from None
+            raise InputError(
+                f"JSON invalide ligne {error.lineno}, colonne {error.colno} : {_french(error.msg)}"
+            ) from None
         return "lines", _json_lines(text)
     if isinstance(value, list):
         return "array", value
@@ -34,7 +36,9 @@ def _json_lines(text: str) -> list[Any]:
         try:
             items.append(json.loads(line))
         except json.JSONDecodeError as error:
-            raise InputError(f"JSON Lines invalide ligne {number}, colonne {error.colno} : {_french(error.msg)}") from None
+            raise InputError(
+                f"JSON Lines invalide ligne {number}, colonne {error.colno} : {_french(error.msg)}"
+            ) from None
     return items
 
 

@@ -39,11 +39,16 @@ def render_text(result: dict[str, Any], catalogue: Catalogue, position: int) -> 
     lines = [
         f"Dossier {name} — {title} ({PATHWAY_LABELS.get(result['pathway'], result['pathway'])})",
         f"  Statut : {STATUS_LABELS[result['status']]}",
-        f"  Durée : {fr_number(result['weeks_completed'])} semaine(s) effectuée(s) ; requis : {wanted}" + ("" if required["min"] == 0 and required["max"] is None else " semaine(s)"),
+        f"  Durée : {fr_number(result['weeks_completed'])} semaine(s) effectuée(s) ; requis : {wanted}"
+        + ("" if required["min"] == 0 and required["max"] is None else " semaine(s)"),
     ]
     if not result["findings"]:
         lines.append("  Aucun constat.")
-    for finding in sorted(result["findings"], key=lambda f: ("blocking", "warning", "info").index(f["severity"])):
-        lines.append(f"  - [{SEVERITY_LABELS[finding['severity']]}] {finding['code']} : {finding['message']}")
+    for finding in sorted(
+        result["findings"], key=lambda f: ("blocking", "warning", "info").index(f["severity"])
+    ):
+        lines.append(
+            f"  - [{SEVERITY_LABELS[finding['severity']]}] {finding['code']} : {finding['message']}"
+        )
         lines.append(f"    référence : {finding['ref']}")
     return "\n".join(lines) + "\n"

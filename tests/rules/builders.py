@@ -30,7 +30,9 @@ def cites(diploma_id: str, rule_id: str, paragraph: str) -> Callable[[F], F]:
         @functools.wraps(test)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             assert rule is not None, f"{diploma_id} has no rule {rule_id}"
-            assert rule.paragraph == paragraph, f"{diploma_id}/{rule_id} cites {rule.paragraph}, test says {paragraph}"
+            assert rule.paragraph == paragraph, (
+                f"{diploma_id}/{rule_id} cites {rule.paragraph}, test says {paragraph}"
+            )
             return test(*args, **kwargs)
 
         wrapper.cites = (diploma_id, rule_id, paragraph)  # type: ignore[attr-defined]
@@ -44,7 +46,9 @@ def weeks_later(start: str, weeks: int, days: int = -3) -> str:
     return (date.fromisoformat(start) + timedelta(weeks=weeks, days=days)).isoformat()
 
 
-def period(start: str, end: str | None = None, *, weeks: int | None = None, **fields: Any) -> dict[str, Any]:
+def period(
+    start: str, end: str | None = None, *, weeks: int | None = None, **fields: Any
+) -> dict[str, Any]:
     if end is None:
         assert weeks is not None
         end = weeks_later(start, weeks)
@@ -86,7 +90,14 @@ GOOD_REPORTS: dict[str, dict[str, Any]] = {
     ),
     "bts-metiers-de-la-mesure": report(
         pages=45,
-        sections=["presentation", "legal-analysis", "activities", "conclusion", "english-summary", "qsse-example"],
+        sections=[
+            "presentation",
+            "legal-analysis",
+            "activities",
+            "conclusion",
+            "english-summary",
+            "qsse-example",
+        ],
         section_pages={"legal-analysis": 3, "qsse-example": 4},
     ),
     "bma-bijou": report(

@@ -52,7 +52,12 @@ def test_each_period_needs_a_signed_convention_paragraph_2_1_1() -> None:
     assert result["status"] == "non-compliant"
 
     planned = judge(
-        dossier(CIEL, as_of="2027-05-01", report=None, periods=[period("2027-05-31", weeks=7, convention_signed=False, certificate=False)])
+        dossier(
+            CIEL,
+            as_of="2027-05-01",
+            report=None,
+            periods=[period("2027-05-31", weeks=7, convention_signed=False, certificate=False)],
+        )
     )
     assert finding(planned, "CONVENTION_MISSING")["severity"] == "warning"
     assert planned["status"] == "pending"
@@ -79,7 +84,9 @@ def test_fiche_d_appreciation_is_required_once_the_stage_is_over_paragraph_2_1_4
 def test_apprentices_replace_the_certificate_by_their_contract_paragraph_2_2() -> None:
     without = judge(dossier(CIEL, pathway="apprentissage", periods=[]))
     assert finding(without, "APPRENTICESHIP_EVIDENCE_MISSING")["severity"] == "blocking"
-    with_contract = judge(dossier(CIEL, pathway="apprentissage", periods=[], apprenticeship_evidence=True))
+    with_contract = judge(
+        dossier(CIEL, pathway="apprentissage", periods=[], apprenticeship_evidence=True)
+    )
     assert with_contract["status"] == "compliant"
     assert with_contract["weeks_required"] == {"min": 0, "max": None}
     assert "CERTIFICATE_MISSING" not in codes(with_contract)
@@ -87,19 +94,33 @@ def test_apprentices_replace_the_certificate_by_their_contract_paragraph_2_2() -
 
 @cites(CIEL, "work-experience", "§2.3.2")
 def test_perfectionnement_six_months_full_time_or_one_year_part_time_paragraph_2_3_2() -> None:
-    base = {"pathway": "formation-continue", "continuing_situation": "perfectionnement", "periods": []}
-    six_months = [{"start": "2027-06-01", "end": "2027-11-30", "full_time": True, "in_sector": True}]
+    base = {
+        "pathway": "formation-continue",
+        "continuing_situation": "perfectionnement",
+        "periods": [],
+    }
+    six_months = [
+        {"start": "2027-06-01", "end": "2027-11-30", "full_time": True, "in_sector": True}
+    ]
     assert judge(dossier(CIEL, **base, work_certificates=six_months))["status"] == "compliant"
 
-    five_months = [{"start": "2027-06-01", "end": "2027-10-31", "full_time": True, "in_sector": True}]
+    five_months = [
+        {"start": "2027-06-01", "end": "2027-10-31", "full_time": True, "in_sector": True}
+    ]
     short = judge(dossier(CIEL, **base, work_certificates=five_months))
     assert finding(short, "WORK_EXPERIENCE_INSUFFICIENT")["severity"] == "blocking"
 
-    part_time_year = [{"start": "2026-07-01", "end": "2027-06-30", "full_time": False, "in_sector": True}]
+    part_time_year = [
+        {"start": "2026-07-01", "end": "2027-06-30", "full_time": False, "in_sector": True}
+    ]
     assert judge(dossier(CIEL, **base, work_certificates=part_time_year))["status"] == "compliant"
 
-    out_of_sector = [{"start": "2027-06-01", "end": "2028-05-31", "full_time": True, "in_sector": False}]
-    assert "WORK_EXPERIENCE_INSUFFICIENT" in codes(judge(dossier(CIEL, **base, work_certificates=out_of_sector)))
+    out_of_sector = [
+        {"start": "2027-06-01", "end": "2028-05-31", "full_time": True, "in_sector": False}
+    ]
+    assert "WORK_EXPERIENCE_INSUFFICIENT" in codes(
+        judge(dossier(CIEL, **base, work_certificates=out_of_sector))
+    )
 
     # "peut être remplacé": a full, attested stage remains acceptable
     stage = judge(dossier(CIEL, **{**base, "periods": [period("2027-05-31", weeks=7)]}))
@@ -110,8 +131,20 @@ def test_perfectionnement_six_months_full_time_or_one_year_part_time_paragraph_2
 def test_professional_experience_needs_work_certificates_paragraph_2_5() -> None:
     without = judge(dossier(CIEL, pathway="experience-professionnelle", periods=[]))
     assert finding(without, "WORK_CERTIFICATES_MISSING")["severity"] == "blocking"
-    certificates = [{"start": "2020-01-01", "end": "2024-12-31", "full_time": True, "in_sector": True}]
-    assert judge(dossier(CIEL, pathway="experience-professionnelle", periods=[], work_certificates=certificates))["status"] == "compliant"
+    certificates = [
+        {"start": "2020-01-01", "end": "2024-12-31", "full_time": True, "in_sector": True}
+    ]
+    assert (
+        judge(
+            dossier(
+                CIEL,
+                pathway="experience-professionnelle",
+                periods=[],
+                work_certificates=certificates,
+            )
+        )["status"]
+        == "compliant"
+    )
 
 
 @cites(CIEL, "report-deposit", "§2.1.3")
@@ -138,7 +171,9 @@ def test_report_limited_to_thirty_pages_paragraph_2_1_3() -> None:
 
 @cites(CIEL, "report-sections", "§2.1.3")
 def test_report_presents_company_activities_conclusion_paragraph_2_1_3() -> None:
-    result = judge(dossier(CIEL, report={**GOOD_REPORTS[CIEL], "sections": ["presentation", "activities"]}))
+    result = judge(
+        dossier(CIEL, report={**GOOD_REPORTS[CIEL], "sections": ["presentation", "activities"]})
+    )
     assert finding(result, "REPORT_SECTION_MISSING")["detail"] == ["conclusion"]
 
 
@@ -148,14 +183,44 @@ def test_one_technical_and_two_press_documents_in_english_paragraph_2_1_3() -> N
     result = judge(dossier(CIEL, report={**GOOD_REPORTS[CIEL], "english_documents": two}))
     assert finding(result, "REPORT_ENGLISH_DOCUMENTS")["detail"] == {"technical": 1, "press": 1}
     wrong_mix = [{"kind": "technical"}, {"kind": "technical"}, {"kind": "press"}]
-    assert "REPORT_ENGLISH_DOCUMENTS" in codes(judge(dossier(CIEL, report=report(**{**GOOD_REPORTS[CIEL], "english_documents": wrong_mix}))))
+    assert "REPORT_ENGLISH_DOCUMENTS" in codes(
+        judge(
+            dossier(CIEL, report=report(**{**GOOD_REPORTS[CIEL], "english_documents": wrong_mix}))
+        )
+    )
 
 
 @cites(CIEL, "reduction", "§3")
 def test_reduction_cannot_go_below_four_weeks_paragraph_3() -> None:
-    reduced = judge(dossier(CIEL, periods=[period("2027-05-31", weeks=5)], derogations=[{"kind": "reduction", "reason": "positionnement", "decided_by": "recteur", "weeks": 5}]))
+    reduced = judge(
+        dossier(
+            CIEL,
+            periods=[period("2027-05-31", weeks=5)],
+            derogations=[
+                {
+                    "kind": "reduction",
+                    "reason": "positionnement",
+                    "decided_by": "recteur",
+                    "weeks": 5,
+                }
+            ],
+        )
+    )
     assert reduced["weeks_required"]["min"] == 5 and reduced["status"] == "compliant"
-    floor = judge(dossier(CIEL, periods=[period("2027-05-31", weeks=3)], derogations=[{"kind": "reduction", "reason": "force-majeure", "decided_by": "recteur", "weeks": 2}]))
+    floor = judge(
+        dossier(
+            CIEL,
+            periods=[period("2027-05-31", weeks=3)],
+            derogations=[
+                {
+                    "kind": "reduction",
+                    "reason": "force-majeure",
+                    "decided_by": "recteur",
+                    "weeks": 2,
+                }
+            ],
+        )
+    )
     assert finding(floor, "REDUCTION_BELOW_FLOOR")["severity"] == "warning"
     assert floor["weeks_required"]["min"] == 4
     assert "DURATION_BELOW_MINIMUM" in codes(floor)
@@ -163,7 +228,15 @@ def test_reduction_cannot_go_below_four_weeks_paragraph_3() -> None:
 
 @cites(CIEL, "dispense", "§3")
 def test_a_dispense_removes_the_stage_paragraph_3() -> None:
-    result = judge(dossier(CIEL, periods=[], report=None, evaluation=False, derogations=[{"kind": "dispense", "reason": "vae", "decided_by": "recteur"}]))
+    result = judge(
+        dossier(
+            CIEL,
+            periods=[],
+            report=None,
+            evaluation=False,
+            derogations=[{"kind": "dispense", "reason": "vae", "decided_by": "recteur"}],
+        )
+    )
     assert finding(result, "STAGE_DISPENSED")["severity"] == "info"
     assert result["weeks_required"] == {"min": 0, "max": None}
     assert result["status"] == "compliant"
@@ -171,7 +244,13 @@ def test_a_dispense_removes_the_stage_paragraph_3() -> None:
 
 @cites(CIEL, "derogation-authority", "§3")
 def test_only_the_recteur_validates_derogations_paragraph_3() -> None:
-    result = judge(dossier(CIEL, periods=[], derogations=[{"kind": "dispense", "reason": "vae", "decided_by": "chef-etablissement"}]))
+    result = judge(
+        dossier(
+            CIEL,
+            periods=[],
+            derogations=[{"kind": "dispense", "reason": "vae", "decided_by": "chef-etablissement"}],
+        )
+    )
     assert finding(result, "DEROGATION_NOT_BY_RECTEUR")["severity"] == "warning"
     assert "STAGE_DISPENSED" not in codes(result)
     assert "DURATION_BELOW_MINIMUM" in codes(result)  # the dispense is ignored
@@ -179,7 +258,13 @@ def test_only_the_recteur_validates_derogations_paragraph_3() -> None:
 
 @cites(CIEL, "partial", "§3")
 def test_partial_stage_authorised_by_the_recteur_paragraph_3() -> None:
-    result = judge(dossier(CIEL, periods=[period("2027-05-31", weeks=3)], derogations=[{"kind": "partial", "reason": "force-majeure", "decided_by": "recteur"}]))
+    result = judge(
+        dossier(
+            CIEL,
+            periods=[period("2027-05-31", weeks=3)],
+            derogations=[{"kind": "partial", "reason": "force-majeure", "decided_by": "recteur"}],
+        )
+    )
     assert finding(result, "DURATION_BELOW_MINIMUM")["severity"] == "warning"
     assert finding(result, "PARTIAL_STAGE_AUTHORISED")["severity"] == "info"
     assert result["status"] == "compliant"
@@ -187,7 +272,9 @@ def test_partial_stage_authorised_by_the_recteur_paragraph_3() -> None:
 
 @cites(CIEL, "repeater", "§4")
 def test_repeater_presenting_the_previous_report_is_not_rejudged_on_duration_paragraph_4() -> None:
-    reuse = judge(dossier(CIEL, periods=[], repeater={"previous_session": 2027, "report": "modified"}))
+    reuse = judge(
+        dossier(CIEL, periods=[], repeater={"previous_session": 2027, "report": "modified"})
+    )
     assert "DURATION_BELOW_MINIMUM" not in codes(reuse)
     new = judge(dossier(CIEL, periods=[], repeater={"previous_session": 2027, "report": "new"}))
     assert "DURATION_BELOW_MINIMUM" in codes(new)

@@ -42,12 +42,24 @@ def test_numbered_paragraphs_exist_in_their_seed() -> None:
         for rule in diploma.rules:
             number = rule.paragraph[1:]
             if re.fullmatch(r"\d+(\.\d+)+", number):
-                assert number in text, f"{diploma.id}/{rule.id}: {rule.paragraph} not in {diploma.seed}"
+                assert number in text, (
+                    f"{diploma.id}/{rule.id}: {rule.paragraph} not in {diploma.seed}"
+                )
 
 
 def test_seed_001_competencies_and_activities_are_listed() -> None:
     mm = get_catalogue().diplomas["bts-metiers-de-la-mesure"]
-    assert [c["code"] for c in mm.extra["competencies"]] == ["C01", "C02", "C03", "C04", "C05", "C06", "C10", "C14", "C16"]
+    assert [c["code"] for c in mm.extra["competencies"]] == [
+        "C01",
+        "C02",
+        "C03",
+        "C04",
+        "C05",
+        "C06",
+        "C10",
+        "C14",
+        "C16",
+    ]
     activities = [a["code"] for a in mm.extra["activities"]]
     assert activities == [f"A4-T{i}" for i in range(1, 7)] + [f"A5-T{i}" for i in range(1, 7)]
 
@@ -59,20 +71,41 @@ def test_every_catalogue_rule_has_a_test_that_names_its_paragraph() -> None:
         constants = {
             node.targets[0].id: node.value.value
             for node in tree.body
-            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and isinstance(node.targets[0], ast.Name)
+            if isinstance(node, ast.Assign)
+            and isinstance(node.value, ast.Constant)
+            and isinstance(node.targets[0], ast.Name)
         }
         for node in ast.walk(tree):
             if isinstance(node, ast.FunctionDef):
                 for decorator in node.decorator_list:
-                    if isinstance(decorator, ast.Call) and getattr(decorator.func, "id", None) == "cites":
+                    if (
+                        isinstance(decorator, ast.Call)
+                        and getattr(decorator.func, "id", None) == "cites"
+                    ):
                         first, second, third = decorator.args
-                        diploma = constants.get(first.id) if isinstance(first, ast.Name) else first.value  # type: ignore[attr-defined]
-                        paragraph = third.value  # type: ignore[attr-defined]
-                        slug = unicodedata.normalize("NFKD", paragraph.replace("§", "").replace(".", "").lower()).encode("ascii", "ignore").decode()
-                        assert slug in node.name.replace("_", ""), f"{node.name} does not name {paragraph}"
-                        cited.add((diploma, second.value))  # type: ignore[attr-defined]
+                        diploma = (
+                            constants[first.id]
+                            if isinstance(first, ast.Name)
+                            else ast.literal_eval(first)
+                        )
+                        rule_id = ast.literal_eval(second)
+                        paragraph = ast.literal_eval(third)
+                        slug = (
+                            unicodedata.normalize(
+                                "NFKD", paragraph.replace("§", "").replace(".", "").lower()
+                            )
+                            .encode("ascii", "ignore")
+                            .decode()
+                        )
+                        assert slug in node.name.replace("_", ""), (
+                            f"{node.name} does not name {paragraph}"
+                        )
+                        cited.add((str(diploma), str(rule_id)))
     missing = [
-        f"{d.id}/{r.id}" for d in get_catalogue().diplomas.values() for r in d.rules if (d.id, r.id) not in cited
+        f"{d.id}/{r.id}"
+        for d in get_catalogue().diplomas.values()
+        for r in d.rules
+        if (d.id, r.id) not in cited
     ]
     assert not missing, f"rules without a test: {missing}"
 
@@ -106,18 +139,40 @@ def _broken(tmp_path: Path, old: str, new: str, name: str = "bts-fictif.toml") -
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [
-        ('severity = "blocking"', 'severity = "fatal"', r"bts-fictif\.toml, ligne 43, champ /rules/0/severity : valeur \"fatal\" non admise"),
+        (
+            'severity = "blocking"',
+            'severity = "fatal"',
+            r"bts-fictif\.toml, ligne 43, champ /rules/0/severity : valeur \"fatal\" non admise",
+        ),
         ("min = 10\n", "", r"ligne 43, champ /rules/0 : champ obligatoire manquant : min"),
-        ('title = "Dix semaines"', 'titre = "Dix semaines"', r"champ /rules/0 : champ obligatoire manquant : title"),
-        ('title = "Dix semaines"', 'title = "Dix semaines"\ncolour = "bleu"', r"champ /rules/0 : champ inconnu"),
-        ('ref = "§1"\nseverity = "blocking"\npathways = ["scolaire", "formation-continue"]', 'ref = "1"\nseverity = "blocking"\npathways = ["scolaire", "formation-continue"]', r"/rules/0/ref : valeur '1' mal formée"),
+        (
+            'title = "Dix semaines"',
+            'titre = "Dix semaines"',
+            r"champ /rules/0 : champ obligatoire manquant : title",
+        ),
+        (
+            'title = "Dix semaines"',
+            'title = "Dix semaines"\ncolour = "bleu"',
+            r"champ /rules/0 : champ inconnu",
+        ),
+        (
+            'ref = "§1"\nseverity = "blocking"\npathways = ["scolaire", "formation-continue"]',
+            'ref = "1"\nseverity = "blocking"\npathways = ["scolaire", "formation-continue"]',
+            r"/rules/0/ref : valeur '1' mal formée",
+        ),
         ('id = "certificate"', 'id = "duration"', r"règle duration en double"),
         ('key = "apprentissage"', 'key = "scolaire"', r"/pathways/1/key : voie décrite deux fois"),
-        ('id = "bts-fictif"', 'id = "bts-autre"', r"champ /id : l'identifiant doit être le nom du fichier"),
+        (
+            'id = "bts-fictif"',
+            'id = "bts-autre"',
+            r"champ /id : l'identifiant doit être le nom du fichier",
+        ),
         ('pathways = ["scolaire"]\ncounts', 'pathways = ["*"]\ncounts', None),
     ],
 )
-def test_a_broken_catalogue_file_is_refused_with_file_line_and_field(tmp_path: Path, old: str, new: str, expected: str | None) -> None:
+def test_a_broken_catalogue_file_is_refused_with_file_line_and_field(
+    tmp_path: Path, old: str, new: str, expected: str | None
+) -> None:
     directory = _broken(tmp_path, old, new)
     if expected is None:
         load_catalogue([directory])  # a valid variant loads
@@ -130,7 +185,9 @@ def test_two_duration_rules_for_one_pathway_are_refused(tmp_path: Path) -> None:
     text = (DATA / "bts-fictif.toml").read_text(encoding="utf-8")
     extra = '\n[[rules]]\nid = "duration-bis"\nkind = "duration"\ntitle = "x"\ntext = "x"\nref = "§1"\nseverity = "blocking"\npathways = ["scolaire"]\nmin = 3\n'
     (tmp_path / "bts-fictif.toml").write_text(text + extra, encoding="utf-8")
-    with pytest.raises(CatalogueError, match="deux règles « duration » s'appliquent à la voie scolaire"):
+    with pytest.raises(
+        CatalogueError, match="deux règles « duration » s'appliquent à la voie scolaire"
+    ):
         load_catalogue([tmp_path])
 
 

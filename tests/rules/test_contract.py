@@ -20,7 +20,9 @@ def _examples() -> list[dict[str, Any]]:
     return json.loads(EXAMPLES.read_text(encoding="utf-8"))
 
 
-@pytest.mark.skipif(not EXAMPLES.is_file(), reason="shared/spec/examples absent beside the repository")
+@pytest.mark.skipif(
+    not EXAMPLES.is_file(), reason="shared/spec/examples absent beside the repository"
+)
 @pytest.mark.parametrize("example", _examples(), ids=lambda e: e["name"])
 def test_worked_example(example: dict[str, Any]) -> None:
     result = evaluate(example["dossier"])
@@ -51,7 +53,15 @@ def test_worked_example(example: dict[str, Any]) -> None:
 
 def test_a_verdict_has_the_contract_fields_in_order() -> None:
     result = judge(dossier("bts-ciel", periods=[period("2027-05-31", weeks=5)]))
-    assert list(result) == ["id", "diploma", "pathway", "status", "weeks_completed", "weeks_required", "findings"]
+    assert list(result) == [
+        "id",
+        "diploma",
+        "pathway",
+        "status",
+        "weeks_completed",
+        "weeks_required",
+        "findings",
+    ]
     for f in result["findings"]:
         assert f["severity"] in ("blocking", "warning", "info")
         assert f["message"] and f["ref"].startswith("003_f06874f93b6cc55f.txt §")
@@ -59,7 +69,10 @@ def test_a_verdict_has_the_contract_fields_in_order() -> None:
 
 
 def test_a_code_appears_at_most_once() -> None:
-    periods = [period("2027-01-04", weeks=2, certificate=False), period("2027-05-03", weeks=2, certificate=False, convention_signed=False)]
+    periods = [
+        period("2027-01-04", weeks=2, certificate=False),
+        period("2027-05-03", weeks=2, certificate=False, convention_signed=False),
+    ]
     result = judge(dossier("bts-ciel", periods=periods))
     listed = [f["code"] for f in result["findings"]]
     assert len(listed) == len(set(listed))
@@ -93,7 +106,10 @@ def test_verdict_text_is_compact_utf8_json() -> None:
         ({"pathway": None}, "/pathway"),
         ({"pathway": "alternance"}, "/pathway"),
         ({"pathway": "formation-continue"}, "/continuing_situation"),
-        ({"pathway": "formation-continue", "continuing_situation": "retraite"}, "/continuing_situation"),
+        (
+            {"pathway": "formation-continue", "continuing_situation": "retraite"},
+            "/continuing_situation",
+        ),
         ({"session": "2028"}, "/session"),
         ({"session": True}, "/session"),
         ({"session": None}, "/session"),
@@ -110,33 +126,86 @@ def test_verdict_text_is_compact_utf8_json() -> None:
         ({"periods": [period("2027-05-31", weeks=1, absence_days=-1)]}, "/periods/0/absence_days"),
         ({"periods": [period("2027-05-31", weeks=1, absence_days=6)]}, "/periods/0/absence_days"),
         ({"periods": [period("2027-05-31", weeks=1, absence_days=1.5)]}, "/periods/0/absence_days"),
-        ({"periods": [period("2027-05-31", weeks=1, work_days=["lundi"])]}, "/periods/0/work_days/0"),
+        (
+            {"periods": [period("2027-05-31", weeks=1, work_days=["lundi"])]},
+            "/periods/0/work_days/0",
+        ),
         ({"periods": [period("2027-05-31", weeks=1, work_days=[])]}, "/periods/0/work_days"),
-        ({"periods": [period("2027-05-31", weeks=1, work_days=["mon", "mon"])]}, "/periods/0/work_days/1"),
+        (
+            {"periods": [period("2027-05-31", weeks=1, work_days=["mon", "mon"])]},
+            "/periods/0/work_days/1",
+        ),
         ({"periods": [period("2027-05-31", weeks=1, certificate="yes")]}, "/periods/0/certificate"),
-        ({"periods": [period("2027-05-31", weeks=1, host={"country": "France"})]}, "/periods/0/host/country"),
+        (
+            {"periods": [period("2027-05-31", weeks=1, host={"country": "France"})]},
+            "/periods/0/host/country",
+        ),
         ({"periods": [period("2027-05-31", weeks=7), "x"]}, "/periods/1"),
-        ({"work_certificates": [{"start": "2027-01-01", "end": "2026-01-01"}]}, "/work_certificates/0/end"),
-        ({"work_certificates": [{"start": "2027-01-01", "end": "2027-06-01", "full_time": "yes"}]}, "/work_certificates/0/full_time"),
-        ({"derogations": [{"kind": "waiver", "reason": "vae", "decided_by": "recteur"}]}, "/derogations/0/kind"),
-        ({"derogations": [{"kind": "dispense", "reason": "pity", "decided_by": "recteur"}]}, "/derogations/0/reason"),
-        ({"derogations": [{"kind": "dispense", "reason": "vae", "decided_by": "ministre"}]}, "/derogations/0/decided_by"),
-        ({"derogations": [{"kind": "reduction", "reason": "vae", "decided_by": "recteur"}]}, "/derogations/0/weeks"),
-        ({"derogations": [{"kind": "reduction", "reason": "vae", "decided_by": "recteur", "weeks": -1}]}, "/derogations/0/weeks"),
-        ({"derogations": [{"kind": "dispense", "reason": "vae", "decided_by": "recteur", "units": [4]}]}, "/derogations/0/units/0"),
+        (
+            {"work_certificates": [{"start": "2027-01-01", "end": "2026-01-01"}]},
+            "/work_certificates/0/end",
+        ),
+        (
+            {
+                "work_certificates": [
+                    {"start": "2027-01-01", "end": "2027-06-01", "full_time": "yes"}
+                ]
+            },
+            "/work_certificates/0/full_time",
+        ),
+        (
+            {"derogations": [{"kind": "waiver", "reason": "vae", "decided_by": "recteur"}]},
+            "/derogations/0/kind",
+        ),
+        (
+            {"derogations": [{"kind": "dispense", "reason": "pity", "decided_by": "recteur"}]},
+            "/derogations/0/reason",
+        ),
+        (
+            {"derogations": [{"kind": "dispense", "reason": "vae", "decided_by": "ministre"}]},
+            "/derogations/0/decided_by",
+        ),
+        (
+            {"derogations": [{"kind": "reduction", "reason": "vae", "decided_by": "recteur"}]},
+            "/derogations/0/weeks",
+        ),
+        (
+            {
+                "derogations": [
+                    {"kind": "reduction", "reason": "vae", "decided_by": "recteur", "weeks": -1}
+                ]
+            },
+            "/derogations/0/weeks",
+        ),
+        (
+            {
+                "derogations": [
+                    {"kind": "dispense", "reason": "vae", "decided_by": "recteur", "units": [4]}
+                ]
+            },
+            "/derogations/0/units/0",
+        ),
         ({"report": "yes"}, "/report"),
         ({"report": {"submitted_on": "hier"}}, "/report/submitted_on"),
         ({"report": {"pages": -3}}, "/report/pages"),
         ({"report": {"page_format": "A0"}}, "/report/page_format"),
-        ({"report": {"english_documents": [{"kind": "novel"}]}}, "/report/english_documents/0/kind"),
-        ({"report": {"section_pages": {"legal-analysis": "deux"}}}, "/report/section_pages/legal-analysis"),
+        (
+            {"report": {"english_documents": [{"kind": "novel"}]}},
+            "/report/english_documents/0/kind",
+        ),
+        (
+            {"report": {"section_pages": {"legal-analysis": "deux"}}},
+            "/report/section_pages/legal-analysis",
+        ),
         ({"report": {"sections": "presentation"}}, "/report/sections"),
         ({"repeater": {"previous_session": 2027, "report": "copy"}}, "/repeater/report"),
         ({"repeater": {"report": "reuse"}}, "/repeater/previous_session"),
         ({"id": 12}, "/id"),
     ],
 )
-def test_a_dossier_that_cannot_be_judged_names_the_field(change: dict[str, Any], field: str) -> None:
+def test_a_dossier_that_cannot_be_judged_names_the_field(
+    change: dict[str, Any], field: str
+) -> None:
     value = {**dossier("bts-ciel"), **change}
     for key, content in change.items():
         if content is None:
@@ -155,11 +224,16 @@ def test_an_error_keeps_the_id() -> None:
 
 @pytest.mark.parametrize("value", [[], "dossier", 3, None])
 def test_a_dossier_that_is_not_an_object_is_an_error_at_the_root(value: Any) -> None:
-    assert evaluate(value) == {"id": None, "error": {"field": "", "message": "dossier : un objet JSON est attendu"}}
+    assert evaluate(value) == {
+        "id": None,
+        "error": {"field": "", "message": "dossier : un objet JSON est attendu"},
+    }
 
 
 def test_null_optional_fields_take_their_defaults() -> None:
-    result = judge(dossier("bts-ciel", exam_date=None, distance=None, derogations=None, repeater=None))
+    result = judge(
+        dossier("bts-ciel", exam_date=None, distance=None, derogations=None, repeater=None)
+    )
     assert result["status"] == "compliant"
 
 
@@ -180,18 +254,32 @@ def test_absences_are_subtracted_as_days() -> None:
 def test_work_days_set_the_week() -> None:
     # Monday–Saturday: 18 presence days are 3 weeks
     days = ["mon", "tue", "wed", "thu", "fri", "sat"]
-    result = judge(dossier("bts-ciel", periods=[period("2027-05-31", "2027-06-19", work_days=days)]))
+    result = judge(
+        dossier("bts-ciel", periods=[period("2027-05-31", "2027-06-19", work_days=days)])
+    )
     assert result["weeks_completed"] == 3.0
 
 
 def test_mixed_week_lengths_are_exact() -> None:
     four = ["mon", "tue", "wed", "thu"]
-    result = judge(dossier("bts-ciel", periods=[period("2027-05-31", "2027-06-24", work_days=four), period("2027-06-28", weeks=2)]))
+    result = judge(
+        dossier(
+            "bts-ciel",
+            periods=[
+                period("2027-05-31", "2027-06-24", work_days=four),
+                period("2027-06-28", weeks=2),
+            ],
+        )
+    )
     assert result["weeks_completed"] == 6.0
 
 
 def test_periods_not_finished_are_pending_while_they_would_fill_the_minimum() -> None:
-    result = judge(dossier("bts-ciel", as_of="2027-06-15", report=None, periods=[period("2027-05-31", weeks=7)]))
+    result = judge(
+        dossier(
+            "bts-ciel", as_of="2027-06-15", report=None, periods=[period("2027-05-31", weeks=7)]
+        )
+    )
     assert result["status"] == "pending"
     assert result["weeks_completed"] == 0.0
     assert finding(result, "PERIOD_NOT_FINISHED")["severity"] == "info"
@@ -199,21 +287,50 @@ def test_periods_not_finished_are_pending_while_they_would_fill_the_minimum() ->
 
 
 def test_a_shortfall_the_planned_periods_cannot_fill_is_a_finding_now() -> None:
-    result = judge(dossier("bts-ciel", as_of="2027-06-15", report=None, periods=[period("2027-05-31", weeks=3)]))
+    result = judge(
+        dossier(
+            "bts-ciel", as_of="2027-06-15", report=None, periods=[period("2027-05-31", weeks=3)]
+        )
+    )
     assert finding(result, "DURATION_BELOW_MINIMUM")["severity"] == "blocking"
     assert result["status"] == "non-compliant"
 
 
 def test_a_period_ending_on_as_of_is_finished() -> None:
-    result = judge(dossier("bts-ciel", as_of="2027-07-16", report=None, periods=[period("2027-05-31", weeks=7)]))
+    result = judge(
+        dossier(
+            "bts-ciel", as_of="2027-07-16", report=None, periods=[period("2027-05-31", weeks=7)]
+        )
+    )
     assert "PERIOD_NOT_FINISHED" not in codes(result)
     assert result["weeks_completed"] == 7.0 and result["status"] == "pending"  # report not yet due
 
 
 def test_exam_date_defaults_to_first_of_june_of_the_session() -> None:
-    late = judge(dossier("bts-ciel", report={"submitted_on": "2028-06-02", "pages": 10, "sections": ["presentation", "activities", "conclusion"], "english_documents": [{"kind": "technical"}, {"kind": "press"}, {"kind": "press"}]}))
+    late = judge(
+        dossier(
+            "bts-ciel",
+            report={
+                "submitted_on": "2028-06-02",
+                "pages": 10,
+                "sections": ["presentation", "activities", "conclusion"],
+                "english_documents": [{"kind": "technical"}, {"kind": "press"}, {"kind": "press"}],
+            },
+        )
+    )
     assert "REPORT_LATE" in codes(late)
-    on_time = judge(dossier("bts-ciel", exam_date="2028-06-10", report={"submitted_on": "2028-06-02", "pages": 10, "sections": ["presentation", "activities", "conclusion"], "english_documents": [{"kind": "technical"}, {"kind": "press"}, {"kind": "press"}]}))
+    on_time = judge(
+        dossier(
+            "bts-ciel",
+            exam_date="2028-06-10",
+            report={
+                "submitted_on": "2028-06-02",
+                "pages": 10,
+                "sections": ["presentation", "activities", "conclusion"],
+                "english_documents": [{"kind": "technical"}, {"kind": "press"}, {"kind": "press"}],
+            },
+        )
+    )
     assert "REPORT_LATE" not in codes(on_time)
 
 
@@ -229,5 +346,10 @@ def test_as_of_defaults_to_today() -> None:
 
 def test_weeks_completed_is_rounded_to_two_decimals() -> None:
     # 1 day of a 3-day week = 0.333… weeks
-    result = judge(dossier("bts-ciel", periods=[period("2027-05-31", "2027-05-31", work_days=["mon", "wed", "fri"])]))
+    result = judge(
+        dossier(
+            "bts-ciel",
+            periods=[period("2027-05-31", "2027-05-31", work_days=["mon", "wed", "fri"])],
+        )
+    )
     assert result["weeks_completed"] == 0.33

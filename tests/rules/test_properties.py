@@ -40,7 +40,11 @@ def periods(draw: Any, finished: bool | None = None) -> dict[str, Any]:
 
 @st.composite
 def dossiers(draw: Any) -> dict[str, Any]:
-    pathway = draw(st.sampled_from(["scolaire", "apprentissage", "formation-continue", "experience-professionnelle"]))
+    pathway = draw(
+        st.sampled_from(
+            ["scolaire", "apprentissage", "formation-continue", "experience-professionnelle"]
+        )
+    )
     value: dict[str, Any] = {
         "id": "h",
         "diploma": draw(st.sampled_from(DIPLOMAS)),
@@ -53,7 +57,9 @@ def dossiers(draw: Any) -> dict[str, Any]:
         "apprenticeship_evidence": draw(st.booleans()),
     }
     if pathway == "formation-continue":
-        value["continuing_situation"] = draw(st.sampled_from(["premiere-formation", "reconversion", "perfectionnement"]))
+        value["continuing_situation"] = draw(
+            st.sampled_from(["premiere-formation", "reconversion", "perfectionnement"])
+        )
     if draw(st.booleans()):
         value["derogations"] = [
             {
@@ -61,15 +67,26 @@ def dossiers(draw: Any) -> dict[str, Any]:
                 "reason": "force-majeure",
                 "decided_by": draw(st.sampled_from(["recteur", "chef-etablissement"])),
                 "weeks": draw(st.integers(0, 16)),
-                "units": draw(st.lists(st.sampled_from(["U4", "U6", "U1"]), max_size=2, unique=True)),
+                "units": draw(
+                    st.lists(st.sampled_from(["U4", "U6", "U1"]), max_size=2, unique=True)
+                ),
             }
         ]
     if draw(st.booleans()):
         value["report"] = {
-            "submitted_on": draw(st.one_of(st.none(), st.sampled_from(["2028-03-01", "2028-05-01", "2028-06-15"]))),
+            "submitted_on": draw(
+                st.one_of(st.none(), st.sampled_from(["2028-03-01", "2028-05-01", "2028-06-15"]))
+            ),
             "pages": draw(st.integers(0, 70)),
             "annex_pages": draw(st.integers(0, 20)),
-            "sections": draw(st.lists(st.sampled_from(["presentation", "activities", "conclusion", "legal-analysis", "costs"]), unique=True)),
+            "sections": draw(
+                st.lists(
+                    st.sampled_from(
+                        ["presentation", "activities", "conclusion", "legal-analysis", "costs"]
+                    ),
+                    unique=True,
+                )
+            ),
         }
     return value
 
@@ -86,7 +103,9 @@ def _essence(result: dict[str, Any]) -> tuple[Any, ...]:
 
 @settings(max_examples=300, deadline=None)
 @given(dossiers(), st.randoms(use_true_random=False))
-def test_the_verdict_does_not_depend_on_the_order_of_periods(value: dict[str, Any], random: Any) -> None:
+def test_the_verdict_does_not_depend_on_the_order_of_periods(
+    value: dict[str, Any], random: Any
+) -> None:
     shuffled = {**value, "periods": list(value["periods"])}
     random.shuffle(shuffled["periods"])
     assert _essence(evaluate(value)) == _essence(evaluate(shuffled))
@@ -94,7 +113,9 @@ def test_the_verdict_does_not_depend_on_the_order_of_periods(value: dict[str, An
 
 @settings(max_examples=300, deadline=None)
 @given(dossiers(), periods())
-def test_adding_a_finished_certified_period_never_lowers_weeks_completed(value: dict[str, Any], extra: dict[str, Any]) -> None:
+def test_adding_a_finished_certified_period_never_lowers_weeks_completed(
+    value: dict[str, Any], extra: dict[str, Any]
+) -> None:
     before = evaluate(value)
     extra = {**extra, "certificate": True}
     if extra["end"] > value["as_of"]:
@@ -150,17 +171,26 @@ def test_status_follows_the_severities(value: dict[str, Any]) -> None:
 
 
 @given(st.integers(1, 800_000), st.integers(0, 800), work_days)
-def test_scheduled_days_matches_a_day_by_day_count(start: int, length: int, days: list[str]) -> None:
+def test_scheduled_days_matches_a_day_by_day_count(
+    start: int, length: int, days: list[str]
+) -> None:
     indexes = tuple(sorted(WEEKDAYS.index(d) for d in days))
-    expected = sum(1 for day in range(start, start + length + 1) if date.fromordinal(day).weekday() in indexes)
+    expected = sum(
+        1 for day in range(start, start + length + 1) if date.fromordinal(day).weekday() in indexes
+    )
     assert scheduled_days(start, start + length, indexes) == expected
 
 
-intervals = st.lists(st.tuples(st.integers(0, 120), st.integers(0, 40)).map(lambda t: (t[0], t[0] + t[1])), max_size=6)
+intervals = st.lists(
+    st.tuples(st.integers(0, 120), st.integers(0, 40)).map(lambda t: (t[0], t[0] + t[1])),
+    max_size=6,
+)
 
 
 @given(intervals, st.integers(0, 100), st.integers(0, 100))
-def test_covered_days_and_longest_free_run_match_a_day_by_day_count(spans: list[tuple[int, int]], low: int, width: int) -> None:
+def test_covered_days_and_longest_free_run_match_a_day_by_day_count(
+    spans: list[tuple[int, int]], low: int, width: int
+) -> None:
     high = low + width
     covered = {day for a, b in spans for day in range(a, b + 1) if low <= day <= high}
     assert covered_days(spans, low, high) == len(covered)

@@ -1,0 +1,131 @@
+"""Typed readers of environment variables for ``milieu.settings``.
+
+Each helper refuses a malformed value with ``ImproperlyConfigured`` and a French message naming
+the variable, so that a typo in a deployment stops the start instead of being silently ignored.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+_TRUE = frozenset({"1", "true", "yes", "on", "oui", "vrai"})
+_FALSE = frozenset({"0", "false", "no", "off", "non", "faux"})
+
+
+def _raw(name: str, environ: Mapping[str, str] | None) -> str | None:
+    value = (os.environ if environ is None else environ).get(name)
+    if value is None or value.strip() == "":
+        return None
+    return value.strip()
+
+
+def env_str(name: str, default: str, *, environ: Mapping[str, str] | None = None) -> str:
+    """The variable's text, or ``default`` when it is unset or blank."""
+    value = _raw(name, environ)
+    return default if value is None else value
+
+
+def env_bool(name: str, default: bool, *, environ: Mapping[str, str] | None = None) -> bool:
+    """A boolean written ``1/0``, ``true/false``, ``yes/no``, ``on/off`` or ``oui/non``."""
+    value = _raw(name, environ)
+    if value is None:
+        return default
+    lowered = value.lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise ImproperlyConfigured(
+        f"La variable d’environnement {name} doit valoir « true » ou « false » "
+        f"(reçu : « {value} »)."
+    )
+
+
+def env_choice(
+    name: str, default: str, choices: list[str], *, environ: Mapping[str, str] | None = None
+) -> str:
+    """One of ``choices`` (compared without case)."""
+    value = _raw(name, environ)
+    if value is None:
+        return default
+    for choice in choices:
+        if value.lower() == choice.lower():
+            return choice
+    raise ImproperlyConfigured(
+        f"La variable d’environnement {name} doit valoir l’une de ces valeurs : "
+        f"{', '.join(choices)} (reçu : « {value} »)."
+    )
+
+
+def env_int(
+    name: str,
+    default: int,
+    *,
+    minimum: int | None = None,
+    maximum: int | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> int:
+    """A whole number, optionally bounded."""
+    value = _raw(name, environ)
+    if value is None:
+        return default
+    try:
+        number = int(value, 10)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"La variable d’environnement {name} doit être un nombre entier (reçu : « {value} »)."
+        ) from None
+    if minimum is not None and number < minimum:
+        raise ImproperlyConfigured(
+            f"La variable d’environnement {name} doit valoir au moins {minimum} (reçu : {number})."
+        )
+    if maximum is not None and number > maximum:
+        raise ImproperlyConfigured(
+            f"La variable d’environnement {name} doit valoir au plus {maximum} (reçu : {number})."
+        )
+    return number
+
+
+def env_list(
+    name: str, default: list[str], *, environ: Mapping[str, str] | None = None
+) -> list[str]:
+    """A comma-separated list; items may not be empty nor contain spaces."""
+    value = _raw(name, environ)
+    if value is None:
+        return list(default)
+    items = [item.strip() for item in value.split(",")]
+    for item in items:
+        if item == "" or any(char.isspace() for char in item):
+            raise ImproperlyConfigured(
+                f"La variable d’environnement {name} doit être une liste séparée par des virgules, "
+                f"sans élément vide ni espace (reçu : « {value} »)."
+            )
+    return items
+
+
+def env_database(
+    name: str, default: str, *, environ: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """A database URL (``sqlite:///…``, ``postgres://…``) turned into Django's settings.
+
+    The message never repeats the value: it may hold a password.
+    """
+    value = env_str(name, default, environ=environ)
+    try:
+        config = dj_database_url.parse(value)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"La variable d’environnement {name} n’est pas une adresse de base de données "
+            "reconnue (attendu : sqlite:///chemin ou postgres://utilisateur@hôte:port/base)."
+        ) from None
+    if not config.get("ENGINE") or not config.get("NAME"):
+        raise ImproperlyConfigured(
+            f"La variable d’environnement {name} n’est pas une adresse de base de données "
+            "complète (attendu : sqlite:///chemin ou postgres://utilisateur@hôte:port/base)."
+        )
+    return dict(config)

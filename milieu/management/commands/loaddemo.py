@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from milieu.demo import load_demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Prépare la démonstration (sans effet si elle l’est déjà) et affiche ce qu’elle offre. "
+        "Refuse de s’exécuter quand DEBUG est faux, sauf avec --force."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="S’exécuter même quand DEBUG est faux (jamais en production).",
+        )
+        parser.add_argument(
+            "--url",
+            default="http://127.0.0.1:8000",
+            help="Adresse du serveur à afficher (par défaut : http://127.0.0.1:8000).",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError(
+                "Refus : DEBUG est faux, ce serveur ressemble à une production. "
+                "Relancez avec --force si c’est bien une démonstration."
+            )
+        summary = load_demo()
+        base_url = str(options["url"]).rstrip("/")
+        write = self.stdout.write
+        write(self.style.SUCCESS("Démonstration prête."))
+        write(f"Page d’accueil : {base_url}/")
+        write(f"Vérifier un dossier : {base_url}/dossiers/verifier/")
+        write(f"Règles par diplôme : {base_url}/regles/")
+        write(f"API (documentation) : {base_url}/api/v1/docs")
+        write(f"Exemples de dossiers ({len(summary.samples)}), à charger depuis la page :")
+        for sample in summary.samples:
+            write(f"  - {sample.title} : {base_url}/dossiers/verifier/?exemple={sample.slug}")
+        if summary.accounts:
+            write("Comptes de démonstration :")
+            for account in summary.accounts:
+                write(f"  - {account.username} / {account.password} ({account.role})")
+        else:
+            write(
+                "Comptes de démonstration : aucun pour l’instant, la vérification est ouverte à tous."
+            )

@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from milieu import views
+from milieu.api import api
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("dossiers/", include("milieu.dossiers.urls")),
+    path("regles/", include("milieu.regulation.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]

@@ -38,10 +38,33 @@ INSTALLED_APPS = [
     "widget_tweaks",
     "django_htmx",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "milieu",
+    "milieu.people",
+    "milieu.establishments",
+    "milieu.students",
+    "milieu.hosts",
     "milieu.dossiers",
     "milieu.regulation",
 ]
+
+AUTH_USER_MODEL = "people.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "dashboard"
+LOGOUT_REDIRECT_URL = "home"
+
+# Background work (imports, reminders): Django's tasks API with the database backend; a worker
+# runs `milieu db_worker`. TASKS_BACKEND=immediate runs tasks inline (tests, small demos).
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if env_choice("TASKS_BACKEND", "database", ["database", "immediate"]) == "immediate"
+            else "django_tasks_db.backend.DatabaseBackend"
+        )
+    }
+}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

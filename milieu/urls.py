@@ -6,6 +6,10 @@ from milieu.api import api
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("", include("milieu.people.urls")),
+    path("", include("milieu.establishments.urls")),
+    path("eleves/", include("milieu.students.urls")),
+    path("organismes/", include("milieu.hosts.urls")),
     path("dossiers/", include("milieu.dossiers.urls")),
     path("regles/", include("milieu.regulation.urls")),
     path("api/v1/", api.urls),

@@ -1,0 +1,122 @@
+"""Business operations on hosts and placements: one function per transition.
+
+Each is atomic, checks the permission, locks the row, writes a `PlacementTransition` with the
+actor, and refuses a transition the table does not allow with a French message.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from milieu.hosts.enums import PlacementStatus
+from milieu.hosts.models import Host, HostSite, Placement, PlacementTransition, Tutor
+from milieu.permissions import require
+
+# transition -> (states it may start from, state it leads to, permission)
+TRANSITIONS: dict[str, tuple[frozenset[str], str, str]] = {
+    "validate": (
+        frozenset({PlacementStatus.PROPOSED}),
+        PlacementStatus.VALIDATED,
+        "placement.validate",
+    ),
+    "arrete": (frozenset({PlacementStatus.VALIDATED}), PlacementStatus.ARRETE, "placement.arrete"),
+    "reject": (
+        frozenset({PlacementStatus.PROPOSED, PlacementStatus.VALIDATED}),
+        PlacementStatus.REJECTED,
+        "placement.reject",
+    ),
+    "withdraw": (
+        frozenset({PlacementStatus.PROPOSED, PlacementStatus.VALIDATED, PlacementStatus.ARRETE}),
+        PlacementStatus.WITHDRAWN,
+        "placement.withdraw",
+    ),
+}
+
+
+class TransitionRefused(Exception):
+    """The placement is not (or no longer) in a state that allows the transition."""
+
+
+def allowed_transitions(placement: Placement) -> list[str]:
+    return [name for name, (sources, _, _) in TRANSITIONS.items() if placement.status in sources]
+
+
+def propose_placement(
+    student: Any,
+    *,
+    cohort_period: Any,
+    host: Host,
+    by: Any,
+    site: HostSite | None = None,
+    tutor: Tutor | None = None,
+    comment: str = "",
+) -> Placement:
+    require(by, "placement.propose", student)
+    if cohort_period.cohort_id != student.cohort_id:
+        raise TransitionRefused("Cette période n'est pas celle de la promotion de l'élève.")
+    if tutor is not None and tutor.host_id != host.pk:
+        raise TransitionRefused("Ce tuteur ne travaille pas dans cet organisme.")
+    if site is not None and site.host_id != host.pk:
+        raise TransitionRefused("Ce site n'appartient pas à cet organisme.")
+    with transaction.atomic():
+        if Placement.objects.open().filter(student=student, cohort_period=cohort_period).exists():
+            raise TransitionRefused(
+                "Un organisme est déjà proposé ou retenu pour cet élève sur cette période."
+            )
+        placement = Placement.objects.create(
+            student=student,
+            cohort_period=cohort_period,
+            host=host,
+            site=site,
+            tutor=tutor,
+            proposed_by=by,
+        )
+        PlacementTransition.objects.create(
+            placement=placement,
+            from_status="",
+            to_status=PlacementStatus.PROPOSED,
+            actor=by,
+            comment=comment,
+        )
+    return placement
+
+
+def _transition(placement: Placement, name: str, *, by: Any, comment: str = "") -> Placement:
+    sources, target, permission = TRANSITIONS[name]
+    require(by, permission, placement)
+    with transaction.atomic():
+        locked = Placement.objects.select_for_update().get(pk=placement.pk)
+        if locked.status not in sources:
+            raise TransitionRefused(
+                f"Action déjà effectuée ou impossible : ce choix est « {locked.get_status_display()} »."
+            )
+        previous = locked.status
+        locked.status = target
+        locked.save(update_fields=["status"])
+        PlacementTransition.objects.create(
+            placement=locked, from_status=previous, to_status=target, actor=by, comment=comment
+        )
+    placement.status = target
+    return placement
+
+
+def validate_placement(placement: Placement, *, by: Any, comment: str = "") -> Placement:
+    """The pedagogical team validates the proposed host (seed 001 §2.1.2)."""
+    return _transition(placement, "validate", by=by, comment=comment)
+
+
+def arrete_placement(placement: Placement, *, by: Any, comment: str = "") -> Placement:
+    """The chef d'établissement *arrête* the validated choice (seed 001 §2.1.2)."""
+    return _transition(placement, "arrete", by=by, comment=comment)
+
+
+def reject_placement(placement: Placement, *, by: Any, comment: str) -> Placement:
+    if not comment.strip():
+        raise TransitionRefused("Indiquez le motif du refus.")
+    return _transition(placement, "reject", by=by, comment=comment)
+
+
+def withdraw_placement(placement: Placement, *, by: Any, comment: str = "") -> Placement:
+    return _transition(placement, "withdraw", by=by, comment=comment)

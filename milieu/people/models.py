@@ -1,0 +1,116 @@
+"""Accounts and what they may act on: a user holds memberships (role × establishment or académie)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.db.models import Q
+
+from milieu.people.enums import RECTORAT_ROLES, SCHOOL_ROLES, Role
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create(self, email: str, password: str | None, **fields: Any) -> User:
+        if not email:
+            raise ValueError("Une adresse électronique est obligatoire.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **fields: Any) -> User:
+        fields.setdefault("is_staff", False)
+        fields.setdefault("is_superuser", False)
+        return self._create(email, password, **fields)
+
+    def create_superuser(self, email: str, password: str | None = None, **fields: Any) -> User:
+        fields.update(is_staff=True, is_superuser=True)
+        return self._create(email, password, **fields)
+
+
+class User(AbstractUser):
+    """A person who logs in with their e-mail address."""
+
+    username = None  # type: ignore[assignment]
+    email = models.EmailField("adresse électronique", unique=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []  # type: ignore[misc]
+
+    objects = UserManager()  # type: ignore[assignment,misc]
+
+    class Meta:
+        verbose_name = "utilisateur"
+        ordering = ["last_name", "first_name", "email"]
+
+    def __str__(self) -> str:
+        full = self.get_full_name()
+        return full or self.email
+
+
+class Membership(models.Model):
+    """A role a user holds in one establishment (school roles) or one académie (rectorat roles)."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="memberships", verbose_name="utilisateur"
+    )
+    role = models.CharField("rôle", max_length=32, choices=Role.choices)
+    establishment = models.ForeignKey(
+        "establishments.Establishment",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name="établissement",
+    )
+    academie = models.ForeignKey(
+        "establishments.Academie",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name="académie",
+    )
+
+    class Meta:
+        verbose_name = "rôle"
+        constraints = [
+            models.CheckConstraint(
+                name="membership_school_role_in_establishment",
+                condition=(
+                    Q(
+                        role__in=sorted(r.value for r in SCHOOL_ROLES),
+                        establishment__isnull=False,
+                        academie__isnull=True,
+                    )
+                    | Q(
+                        role__in=sorted(r.value for r in RECTORAT_ROLES),
+                        establishment__isnull=True,
+                        academie__isnull=False,
+                    )
+                ),
+                violation_error_message=(
+                    "Un rôle d'établissement se rattache à un établissement, un rôle du rectorat à une académie."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "establishment"],
+                condition=Q(establishment__isnull=False),
+                name="membership_unique_in_establishment",
+                violation_error_message="Cette personne a déjà ce rôle dans cet établissement.",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "academie"],
+                condition=Q(academie__isnull=False),
+                name="membership_unique_in_academie",
+                violation_error_message="Cette personne a déjà ce rôle dans cette académie.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.establishment or self.academie
+        return f"{self.user} — {self.get_role_display()} ({where})"

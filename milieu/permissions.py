@@ -1,0 +1,244 @@
+"""The one place that answers "may this user do that to this object?".
+
+Views fetch objects through the `visible_*` querysets (another establishment's object is a 404,
+never a 403 that would confirm it exists), then ask `can(user, action, obj)` for the action (403
+when refused). Templates ask the same through the `can` template filter. Nothing else in Milieu
+decides who may do what.
+
+Who sees what:
+- school staff (chef d'établissement, DDFPT, secretariat) see their establishment;
+- teachers see the cohorts they are in charge of, and their students;
+- students see themselves;
+- rectorat staff (exam service, recteur's delegate) see their académie, read-mostly;
+- hosts, their sites and tutors are a shared directory of professional contacts that any school or
+  rectorat account may read; school staff may add and edit them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+
+from milieu.people.enums import MANAGER_ROLES, RECTORAT_ROLES, STAFF_ROLES, Role
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a user's memberships open: roles per establishment and per académie."""
+
+    establishments: dict[int, frozenset[str]] = field(default_factory=dict)
+    academies: dict[int, frozenset[str]] = field(default_factory=dict)
+    user_id: int | None = None
+    is_superuser: bool = False
+
+    def roles_in(self, establishment_id: int) -> frozenset[str]:
+        return self.establishments.get(establishment_id, frozenset())
+
+    def manages(self, establishment_id: int) -> bool:
+        return bool(self.roles_in(establishment_id) & MANAGER_ROLES)
+
+    def is_head(self, establishment_id: int) -> bool:
+        return Role.HEAD in self.roles_in(establishment_id)
+
+    def is_staff_of(self, establishment_id: int) -> bool:
+        return bool(self.roles_in(establishment_id) & STAFF_ROLES)
+
+    def rectorat_of(self, academie_id: int) -> frozenset[str]:
+        return self.academies.get(academie_id, frozenset())
+
+    @property
+    def is_school_staff(self) -> bool:
+        return any(roles & STAFF_ROLES for roles in self.establishments.values())
+
+    @property
+    def is_rectorat(self) -> bool:
+        return any(roles & RECTORAT_ROLES for roles in self.academies.values())
+
+    @property
+    def is_student(self) -> bool:
+        return any(Role.STUDENT in roles for roles in self.establishments.values())
+
+    @property
+    def managed_establishments(self) -> list[int]:
+        return [e for e, roles in self.establishments.items() if roles & MANAGER_ROLES]
+
+    @property
+    def staff_establishments(self) -> list[int]:
+        return [e for e, roles in self.establishments.items() if roles & STAFF_ROLES]
+
+
+_EMPTY = Scope()
+
+
+def scope_of(user: Any) -> Scope:
+    """The user's scope, read once per request (cached on the user object)."""
+    if user is None or isinstance(user, AnonymousUser) or not user.is_authenticated:
+        return _EMPTY
+    cached: Scope | None = getattr(user, "_milieu_scope", None)
+    if cached is not None:
+        return cached
+    from milieu.people.models import Membership
+
+    establishments: dict[int, set[str]] = {}
+    academies: dict[int, set[str]] = {}
+    for role, establishment_id, academie_id in Membership.objects.filter(user=user).values_list(
+        "role", "establishment_id", "academie_id"
+    ):
+        if establishment_id is not None:
+            establishments.setdefault(establishment_id, set()).add(role)
+        if academie_id is not None:
+            academies.setdefault(academie_id, set()).add(role)
+    scope = Scope(
+        establishments={k: frozenset(v) for k, v in establishments.items()},
+        academies={k: frozenset(v) for k, v in academies.items()},
+        user_id=user.pk,
+        is_superuser=user.is_superuser,
+    )
+    user._milieu_scope = scope
+    return scope
+
+
+# --- what a user may see ------------------------------------------------------------------
+
+
+def visible_establishments(user: Any) -> QuerySet[Any]:
+    from milieu.establishments.models import Establishment
+
+    s = scope_of(user)
+    return Establishment.objects.filter(
+        Q(pk__in=s.staff_establishments) | Q(academie_id__in=list(s.academies))
+    ).select_related("academie")
+
+
+def visible_cohorts(user: Any) -> QuerySet[Any]:
+    from milieu.establishments.models import Cohort
+
+    s = scope_of(user)
+    query = (
+        Q(establishment_id__in=s.managed_establishments)
+        | Q(establishment__academie_id__in=list(s.academies))
+        | Q(teachers__pk=s.user_id, establishment_id__in=s.staff_establishments)
+    )
+    ids = Cohort.objects.filter(query).values("pk")
+    return Cohort.objects.filter(pk__in=ids).select_related(
+        "establishment", "establishment__academie"
+    )
+
+
+def visible_students(user: Any) -> QuerySet[Any]:
+    from milieu.students.models import Student
+
+    s = scope_of(user)
+    if not s.user_id:
+        return Student.objects.none()
+    query = Q(cohort__in=visible_cohorts(user).values("pk")) | Q(user_id=s.user_id)
+    return Student.objects.filter(query).select_related("cohort", "cohort__establishment")
+
+
+def visible_hosts(user: Any) -> QuerySet[Any]:
+    from milieu.hosts.models import Host
+
+    s = scope_of(user)
+    if s.is_school_staff or s.is_rectorat or s.is_student:
+        return Host.objects.all()
+    return Host.objects.none()
+
+
+def visible_placements(user: Any) -> QuerySet[Any]:
+    from milieu.hosts.models import Placement
+
+    return Placement.objects.filter(student__in=visible_students(user).values("pk")).select_related(
+        "student", "host", "tutor", "cohort_period"
+    )
+
+
+# --- what a user may do -------------------------------------------------------------------
+
+Check = Callable[[Scope, Any], bool]
+
+
+def _cohort_teacher(s: Scope, cohort: Any) -> bool:
+    return s.is_staff_of(cohort.establishment_id) and cohort.teachers.filter(pk=s.user_id).exists()
+
+
+def _establishment_view(s: Scope, e: Any) -> bool:
+    return s.is_staff_of(e.pk) or bool(s.rectorat_of(e.academie_id))
+
+
+def _cohort_view(s: Scope, c: Any) -> bool:
+    e = c.establishment
+    return s.manages(e.pk) or bool(s.rectorat_of(e.academie_id)) or _cohort_teacher(s, c)
+
+
+def _student_view(s: Scope, st: Any) -> bool:
+    return (st.user_id is not None and st.user_id == s.user_id) or _cohort_view(s, st.cohort)
+
+
+def _student_change(s: Scope, st: Any) -> bool:
+    return s.manages(st.cohort.establishment_id)
+
+
+def _placement_propose(s: Scope, st: Any) -> bool:
+    """A student proposes a host for themselves; staff of the cohort for any of its students."""
+    own = st.user_id is not None and st.user_id == s.user_id
+    return own or s.manages(st.cohort.establishment_id) or _cohort_teacher(s, st.cohort)
+
+
+def _placement_validate(s: Scope, p: Any) -> bool:
+    """The pedagogical team validates (seed 001 §2.1.2): teachers of the cohort and the DDFPT."""
+    cohort = p.student.cohort
+    roles = s.roles_in(cohort.establishment_id)
+    return Role.DDFPT in roles or Role.HEAD in roles or _cohort_teacher(s, cohort)
+
+
+def _placement_arrete(s: Scope, p: Any) -> bool:
+    """The chef d'établissement *arrête* the choice (seed 001 §2.1.2)."""
+    return s.is_head(p.student.cohort.establishment_id)
+
+
+def _placement_withdraw(s: Scope, p: Any) -> bool:
+    own = p.student.user_id is not None and p.student.user_id == s.user_id
+    return own or _placement_validate(s, p)
+
+
+RULES: dict[str, Check] = {
+    "establishment.view": _establishment_view,
+    "establishment.manage": lambda s, e: s.manages(e.pk),
+    "establishment.import": lambda s, e: s.manages(e.pk),
+    "cohort.view": _cohort_view,
+    "cohort.change": lambda s, c: s.manages(c.establishment_id),
+    "student.view": _student_view,
+    "student.change": _student_change,
+    "student.export": _student_view,
+    "placement.propose": _placement_propose,
+    "placement.validate": _placement_validate,
+    "placement.reject": _placement_validate,
+    "placement.arrete": _placement_arrete,
+    "placement.withdraw": _placement_withdraw,
+    "host.view": lambda s, h: s.is_school_staff or s.is_rectorat or s.is_student,
+    "host.change": lambda s, h: s.is_school_staff,
+    "host.create": lambda s, _: s.is_school_staff,
+    "tutor.view": lambda s, t: s.is_school_staff or s.is_rectorat,
+    "tutor.change": lambda s, t: s.is_school_staff,
+}
+
+
+def can(user: Any, action: str, obj: Any = None) -> bool:
+    """May `user` do `action` (e.g. "student.view") to `obj`? Unknown actions are refused."""
+    check = RULES.get(action)
+    if check is None:
+        raise KeyError(f"unknown action {action!r}")
+    s = scope_of(user)
+    if s.user_id is None:
+        return False
+    return bool(check(s, obj))
+
+
+def require(user: Any, action: str, obj: Any = None) -> None:
+    if not can(user, action, obj):
+        raise PermissionDenied("Vous n'avez pas le droit d'effectuer cette action.")

@@ -1,0 +1,27 @@
+from django.db import models
+
+
+class Pathway(models.TextChoices):
+    SCOLAIRE = "scolaire", "Voie scolaire"
+    APPRENTISSAGE = "apprentissage", "Apprentissage"
+    FORMATION_CONTINUE = "formation-continue", "Formation continue"
+    EXPERIENCE = "experience-professionnelle", "Expérience professionnelle"
+
+
+class ContinuingSituation(models.TextChoices):
+    PREMIERE_FORMATION = "premiere-formation", "Première formation"
+    RECONVERSION = "reconversion", "Reconversion"
+    PERFECTIONNEMENT = "perfectionnement", "Perfectionnement"
+
+
+class RepeaterReport(models.TextChoices):
+    REUSE = "reuse", "Présente le précédent rapport"
+    MODIFIED = "modified", "Présente le précédent rapport modifié"
+    NEW = "new", "Nouveau stage et nouveau rapport"
+
+
+class Relation(models.TextChoices):
+    MOTHER = "mere", "Mère"
+    FATHER = "pere", "Père"
+    GUARDIAN = "tuteur-legal", "Tuteur légal"
+    OTHER = "autre", "Autre"

@@ -1,0 +1,128 @@
+"""Students, apprentices and trainees, with their legal representatives."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from milieu.identifiers import ine_error, normalise
+from milieu.students.enums import ContinuingSituation, Pathway, Relation, RepeaterReport
+
+
+def validate_ine(value: str) -> None:
+    error = ine_error(value)
+    if error:
+        raise ValidationError(error)
+
+
+class StudentQuerySet(models.QuerySet["Student"]):
+    def with_cohort(self) -> StudentQuerySet:
+        return self.select_related("cohort", "cohort__establishment")
+
+
+class Student(models.Model):
+    cohort = models.ForeignKey(
+        "establishments.Cohort",
+        on_delete=models.PROTECT,
+        related_name="students",
+        verbose_name="promotion",
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="student",
+        verbose_name="compte",
+    )
+    ine = models.CharField("INE", max_length=11, unique=True, validators=[validate_ine])
+    last_name = models.CharField("nom", max_length=100)
+    first_name = models.CharField("prénom", max_length=100)
+    birth_date = models.DateField("date de naissance")
+    division = models.CharField("division", max_length=50, blank=True)
+    email = models.EmailField("adresse électronique", blank=True)
+    phone = models.CharField("téléphone", max_length=20, blank=True)
+    pathway = models.CharField(
+        "voie de formation", max_length=32, choices=Pathway.choices, default=Pathway.SCOLAIRE
+    )
+    continuing_situation = models.CharField(
+        "situation en formation continue",
+        max_length=32,
+        choices=ContinuingSituation.choices,
+        blank=True,
+    )
+    distance = models.BooleanField("formation à distance", default=False)
+    repeater = models.BooleanField("redoublant", default=False)
+    previous_session = models.PositiveSmallIntegerField("session précédente", null=True, blank=True)
+    repeater_report = models.CharField(
+        "rapport du redoublant", max_length=16, choices=RepeaterReport.choices, blank=True
+    )
+    professional_experience_in_sector = models.BooleanField(
+        "expérience professionnelle dans le secteur du diplôme", default=False
+    )
+
+    objects = StudentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "élève"
+        ordering = ["last_name", "first_name"]
+        constraints = [
+            models.CheckConstraint(
+                name="student_continuing_situation_iff_continuing_education",
+                condition=(
+                    Q(pathway=Pathway.FORMATION_CONTINUE) & ~Q(continuing_situation="")
+                    | ~Q(pathway=Pathway.FORMATION_CONTINUE) & Q(continuing_situation="")
+                ),
+                violation_error_message=(
+                    "La situation (première formation, reconversion, perfectionnement) se renseigne pour la "
+                    "formation continue, et seulement pour elle."
+                ),
+            ),
+            models.CheckConstraint(
+                name="student_repeater_has_previous_session",
+                condition=Q(repeater=False) | Q(previous_session__isnull=False),
+                violation_error_message="Un redoublant a une session précédente.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.last_name.upper()} {self.first_name}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.ine = normalise(self.ine)
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name.upper()}"
+
+    def age_on(self, day: date) -> int:
+        before_birthday = (day.month, day.day) < (self.birth_date.month, self.birth_date.day)
+        return day.year - self.birth_date.year - before_birthday
+
+    def is_minor_on(self, day: date) -> bool:
+        """Minority is derived from the birth date on a given day, never stored."""
+        return self.age_on(day) < 18
+
+
+class LegalRepresentative(models.Model):
+    student = models.ForeignKey(
+        Student, on_delete=models.CASCADE, related_name="representatives", verbose_name="élève"
+    )
+    last_name = models.CharField("nom", max_length=100)
+    first_name = models.CharField("prénom", max_length=100)
+    relation = models.CharField("lien", max_length=16, choices=Relation.choices)
+    email = models.EmailField("adresse électronique", blank=True)
+    phone = models.CharField("téléphone", max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = "représentant légal"
+        verbose_name_plural = "représentants légaux"
+        ordering = ["last_name", "first_name"]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name.upper()} ({self.get_relation_display()})"

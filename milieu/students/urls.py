@@ -1,0 +1,3 @@
+app_name = "students"
+
+urlpatterns: list[object] = []

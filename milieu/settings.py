@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "milieu.establishments",
     "milieu.students",
     "milieu.hosts",
+    "milieu.imports",
     "milieu.dossiers",
     "milieu.regulation",
 ]

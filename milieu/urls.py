@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("milieu.establishments.urls")),
     path("eleves/", include("milieu.students.urls")),
     path("organismes/", include("milieu.hosts.urls")),
+    path("imports/", include("milieu.imports.urls")),
     path("dossiers/", include("milieu.dossiers.urls")),
     path("regles/", include("milieu.regulation.urls")),
     path("api/v1/", api.urls),

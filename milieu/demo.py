@@ -1,15 +1,52 @@
-"""The demo: what ``milieu loaddemo`` sets up and announces.
+"""The demo: a realistic académie built with the factories and operations the tests use.
 
-For now the demo needs no data in the database: the checker page and its sample dossiers work
-as they are. User accounts will be created here, with the same operations as the tests, when
-they exist; ``load_demo`` must stay idempotent.
+`load_demo()` is idempotent: the académie "Strasbourg (démonstration)" is built once; a second run
+only reports what is there. It is refused outside a demo by the `loaddemo` command (DEBUG off).
+
+What it builds (seeded, so every run gives the same names):
+- 3 establishments covering the five diplomas of the catalogue;
+- about 300 students over every pathway: minors, apprentices, continuing education (first
+  training, retraining, perfectionnement), distance learners, repeaters;
+- about 80 hosts with valid SIRETs (and two abroad), their sites and tutors;
+- staff accounts per establishment, a few student accounts, rectorat accounts;
+- PFMP windows per cohort and host choices at every step (proposed, validated, arrêté).
 """
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import factory.random
+from django.db import transaction
 
 from milieu.dossiers.samples import Sample, all_samples
+from milieu.establishments.enums import EstablishmentKind, HolidayZone
+from milieu.establishments.models import Academie, Cohort, CohortPeriod, Establishment
+from milieu.factories import (
+    DEMO_PASSWORD,
+    CohortFactory,
+    CohortPeriodFactory,
+    EstablishmentFactory,
+    HostFactory,
+    HostSiteFactory,
+    LegalRepresentativeFactory,
+    StudentFactory,
+    TutorFactory,
+    member,
+    valid_ine,
+    valid_siret,
+)
+from milieu.hosts.models import Host
+from milieu.hosts.operations import arrete_placement, propose_placement, validate_placement
+from milieu.people.enums import Role
+from milieu.people.models import User
+from milieu.students.enums import Pathway, RepeaterReport
+from milieu.students.models import Student
+
+ACADEMIE_NAME = "Strasbourg (démonstration)"
 
 
 @dataclass(frozen=True)
@@ -23,8 +60,448 @@ class DemoAccount:
 class DemoSummary:
     samples: tuple[Sample, ...]
     accounts: tuple[DemoAccount, ...] = field(default=())
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CohortPlan:
+    name: str
+    diploma: str
+    school_year: int
+    training_start: date
+    session: int
+    size: int
+    division: str
+    periods: tuple[tuple[str, date, date], ...]
+    pathways: tuple[str, ...] = ("scolaire",)
+    minors: bool = False
+
+
+@dataclass(frozen=True)
+class SchoolPlan:
+    key: str
+    name: str
+    uai_seed: int
+    kind: str
+    city: str
+    postal_code: str
+    cohorts: tuple[CohortPlan, ...]
+
+
+PLANS = (
+    SchoolPlan(
+        key="couffignal",
+        name="Lycée professionnel Louis Couffignal",
+        uai_seed=101,
+        kind=EstablishmentKind.LYCEE_PRO,
+        city="Strasbourg",
+        postal_code="67100",
+        cohorts=(
+            CohortPlan(
+                "BEP MPMI 1re année",
+                "bep-mpmi",
+                2026,
+                date(2026, 9, 1),
+                2028,
+                56,
+                "1 MPMI",
+                (
+                    ("Phase 1 — découverte", date(2026, 9, 28), date(2026, 10, 2)),
+                    ("Phase 2 — équipe de production", date(2027, 6, 7), date(2027, 6, 18)),
+                ),
+                minors=True,
+            ),
+            CohortPlan(
+                "BMA bijou 1re année",
+                "bma-bijou",
+                2026,
+                date(2026, 9, 1),
+                2028,
+                34,
+                "1 BMA",
+                (
+                    ("PFMP 1", date(2027, 1, 11), date(2027, 2, 19)),
+                    ("PFMP 2", date(2028, 1, 10), date(2028, 2, 18)),
+                ),
+                pathways=("scolaire", "scolaire", "scolaire", "apprentissage"),
+                minors=True,
+            ),
+            CohortPlan(
+                "BMA bijou — formation continue",
+                "bma-bijou",
+                2026,
+                date(2026, 9, 14),
+                2028,
+                12,
+                "FC BMA",
+                (("PFMP 1", date(2027, 3, 1), date(2027, 4, 9)),),
+                pathways=(
+                    "formation-continue/reconversion",
+                    "formation-continue/perfectionnement",
+                    "experience-professionnelle",
+                ),
+            ),
+        ),
+    ),
+    SchoolPlan(
+        key="rostand",
+        name="Lycée Jean Rostand",
+        uai_seed=202,
+        kind=EstablishmentKind.LYCEE,
+        city="Strasbourg",
+        postal_code="67000",
+        cohorts=(
+            CohortPlan(
+                "BTS CIEL 1re année",
+                "bts-ciel",
+                2026,
+                date(2026, 9, 7),
+                2028,
+                40,
+                "BTS CIEL 1",
+                (("Stage", date(2027, 5, 31), date(2027, 7, 9)),),
+                pathways=("scolaire", "scolaire", "scolaire", "scolaire", "apprentissage"),
+            ),
+            CohortPlan(
+                "BTS CIEL 2e année",
+                "bts-ciel",
+                2025,
+                date(2025, 9, 8),
+                2027,
+                30,
+                "BTS CIEL 2",
+                (("Stage", date(2026, 5, 26), date(2026, 7, 3)),),
+                pathways=(
+                    "scolaire",
+                    "scolaire",
+                    "scolaire",
+                    "formation-continue/premiere-formation",
+                ),
+            ),
+            CohortPlan(
+                "BTS Métiers de la Mesure 1re année",
+                "bts-metiers-de-la-mesure",
+                2026,
+                date(2026, 9, 7),
+                2028,
+                30,
+                "BTS MM 1",
+                (("Stage", date(2027, 4, 19), date(2027, 7, 9)),),
+                pathways=(
+                    "scolaire",
+                    "scolaire",
+                    "scolaire",
+                    "scolaire",
+                    "apprentissage",
+                    "formation-continue/perfectionnement",
+                ),
+            ),
+        ),
+    ),
+    SchoolPlan(
+        key="bloch",
+        name="Lycée Marc Bloch",
+        uai_seed=303,
+        kind=EstablishmentKind.LYCEE,
+        city="Bischheim",
+        postal_code="67800",
+        cohorts=(
+            CohortPlan(
+                "BTS CCST 1re année",
+                "bts-ccst",
+                2026,
+                date(2026, 9, 7),
+                2028,
+                44,
+                "BTS CCST 1",
+                (
+                    ("Stage 1 — bloc de première année", date(2027, 1, 4), date(2027, 2, 12)),
+                    ("Stage 2", date(2027, 5, 3), date(2027, 6, 25)),
+                ),
+                pathways=(
+                    "scolaire",
+                    "scolaire",
+                    "scolaire",
+                    "scolaire",
+                    "apprentissage",
+                    "formation-continue/reconversion",
+                ),
+            ),
+            CohortPlan(
+                "BTS CCST à distance",
+                "bts-ccst",
+                2026,
+                date(2026, 9, 14),
+                2028,
+                24,
+                "CCST CNED",
+                (("Stage 1", date(2027, 2, 1), date(2027, 3, 12)),),
+                pathways=(
+                    "scolaire",
+                    "formation-continue/premiere-formation",
+                    "formation-continue/perfectionnement",
+                    "experience-professionnelle",
+                ),
+            ),
+            CohortPlan(
+                "BTS CIEL 1re année (Bloch)",
+                "bts-ciel",
+                2026,
+                date(2026, 9, 7),
+                2028,
+                30,
+                "BTS CIEL 1B",
+                (("Stage", date(2027, 6, 7), date(2027, 7, 16)),),
+            ),
+        ),
+    ),
+)
+
+HOST_NAMES = (
+    "Métrologie Rhénane",
+    "Atelier Dupont",
+    "Alsace Mécanique de Précision",
+    "Bijouterie Kléber",
+    "Orfèvrerie de l'Ill",
+    "Cyber Rhin Services",
+    "Réseaux & Télécoms de l'Est",
+    "ÉlectroSystèmes Sarl",
+    "Laboratoire d'essais Vauban",
+    "Solutions Techniques du Ried",
+    "Comptoir industriel alsacien",
+    "Usinage Haute-Précision",
+    "Joaillerie Gutenberg",
+    "Numérique Strasbourg",
+    "Contrôle & Mesure SAS",
+)
+
+
+def _accounts_for(school: Establishment, key: str, cohorts: list[Cohort]) -> list[DemoAccount]:
+    made = []
+    for role, local, label in (
+        (Role.HEAD, "chef", "chef d'établissement"),
+        (Role.DDFPT, "ddfpt", "DDFPT"),
+        (Role.SECRETARY, "secretariat", "secrétariat"),
+    ):
+        email = f"{local}.{key}@demo.milieu.fr"
+        member(role, establishment=school, email=email)
+        made.append(DemoAccount(email, DEMO_PASSWORD, f"{label}, {school.name}"))
+    for index, cohort in enumerate(cohorts, start=1):
+        email = f"prof{index}.{key}@demo.milieu.fr"
+        teacher = member(Role.TEACHER, establishment=school, email=email)
+        cohort.teachers.add(teacher)
+        made.append(
+            DemoAccount(email, DEMO_PASSWORD, f"enseignant de « {cohort.name} », {school.name}")
+        )
+    return made
+
+
+def _pathway_fields(spec: str, rng: random.Random) -> dict[str, Any]:
+    pathway, _, situation = spec.partition("/")
+    fields: dict[str, Any] = {"pathway": pathway, "continuing_situation": situation}
+    if rng.random() < 0.08:
+        fields["distance"] = True
+    return fields
+
+
+def _build(rng: random.Random) -> tuple[list[DemoAccount], dict[str, int]]:
+    academie = Academie.objects.create(name=ACADEMIE_NAME, holiday_zone=HolidayZone.B)
+    accounts: list[DemoAccount] = []
+    for role, email, label in (
+        (Role.EXAM_SERVICE, "examens@demo.milieu.fr", "service des examens du rectorat"),
+        (Role.RECTEUR_DELEGATE, "delegue.recteur@demo.milieu.fr", "délégué du recteur"),
+    ):
+        member(role, academie=academie, email=email)
+        accounts.append(DemoAccount(email, DEMO_PASSWORD, label))
+
+    hosts: list[Host] = []
+    for index in range(78):
+        base = HOST_NAMES[index % len(HOST_NAMES)]
+        name = (
+            base
+            if index < len(HOST_NAMES)
+            else f"{base} — établissement {index // len(HOST_NAMES) + 1}"
+        )
+        host = HostFactory.create(
+            siret=valid_siret(9000 + index),
+            name=name,
+            naf_code=rng.choice(["62.02A", "71.20B", "25.62B", "32.12Z", "46.69B", "26.51B"]),
+            headcount=rng.choice([4, 12, 19, 35, 80, 250]),
+            city=rng.choice(
+                [
+                    "Strasbourg",
+                    "Illkirch-Graffenstaden",
+                    "Schiltigheim",
+                    "Haguenau",
+                    "Colmar",
+                    "Sélestat",
+                ]
+            ),
+        )
+        HostSiteFactory.create(host=host, name="Siège")
+        for _ in range(rng.choice([1, 1, 2])):
+            TutorFactory.create(host=host)
+        hosts.append(host)
+    for name, country, identifier in (
+        ("Präzisionstechnik Kehl GmbH", "DE", "HRB 701234"),
+        ("Bijoux Bâlois SA", "CH", "CHE-123.456.789"),
+    ):
+        host = HostFactory.create(
+            abroad=True, name=name, country=country, foreign_identifier=identifier
+        )
+        TutorFactory.create(host=host)
+        hosts.append(host)
+
+    ine_counter = 50_000
+    students_made = 0
+    for plan in PLANS:
+        school = EstablishmentFactory.create(
+            academie=academie,
+            name=plan.name,
+            uai=_uai(plan.uai_seed),
+            kind=plan.kind,
+            city=plan.city,
+            postal_code=plan.postal_code,
+        )
+        cohorts: list[Cohort] = []
+        for cplan in plan.cohorts:
+            cohort = CohortFactory.create(
+                establishment=school,
+                name=cplan.name,
+                diploma=cplan.diploma,
+                school_year=cplan.school_year,
+                training_start=cplan.training_start,
+                session=cplan.session,
+            )
+            for label, start, end in cplan.periods:
+                CohortPeriodFactory.create(cohort=cohort, label=label, start=start, end=end)
+            cohorts.append(cohort)
+            for n in range(cplan.size):
+                ine_counter += 1
+                spec = cplan.pathways[n % len(cplan.pathways)]
+                fields = _pathway_fields(spec, rng)
+                if cplan.minors:
+                    birth = date(2010 + rng.randint(0, 1), rng.randint(1, 12), rng.randint(1, 28))
+                elif fields["pathway"] in (Pathway.FORMATION_CONTINUE, Pathway.EXPERIENCE):
+                    birth = date(rng.randint(1980, 2000), rng.randint(1, 12), rng.randint(1, 28))
+                else:
+                    birth = date(
+                        rng.choice([2006, 2007, 2008]), rng.randint(1, 12), rng.randint(1, 28)
+                    )
+                repeater = cplan.school_year < 2026 and rng.random() < 0.15
+                student = StudentFactory.create(
+                    cohort=cohort,
+                    ine=valid_ine(ine_counter),
+                    birth_date=birth,
+                    division=cplan.division,
+                    repeater=repeater,
+                    previous_session=cplan.session - 1 if repeater else None,
+                    repeater_report=rng.choice(
+                        [RepeaterReport.REUSE, RepeaterReport.MODIFIED, RepeaterReport.NEW]
+                    )
+                    if repeater
+                    else "",
+                    professional_experience_in_sector=fields["pathway"]
+                    == Pathway.FORMATION_CONTINUE
+                    and rng.random() < 0.3,
+                    **fields,
+                )
+                if student.is_minor_on(date.today()):
+                    LegalRepresentativeFactory.create(student=student, last_name=student.last_name)
+                students_made += 1
+        accounts.extend(_accounts_for(school, plan.key, cohorts))
+        accounts.extend(_student_accounts(school, plan.key, cohorts))
+        _placements(school, cohorts, hosts, rng)
+    counts = {"établissements": len(PLANS), "élèves": students_made, "organismes": len(hosts)}
+    return accounts, counts
+
+
+def _uai(seed: int) -> str:
+    from milieu.factories import valid_uai
+
+    return valid_uai(seed)
+
+
+def _student_accounts(school: Establishment, key: str, cohorts: list[Cohort]) -> list[DemoAccount]:
+    made = []
+    for cohort in cohorts[:1]:
+        student = (
+            Student.objects.filter(cohort=cohort, pathway=Pathway.SCOLAIRE).order_by("pk").first()
+        )
+        if student is None:
+            continue
+        email = f"eleve.{key}@demo.milieu.fr"
+        user = member(
+            Role.STUDENT,
+            establishment=school,
+            email=email,
+            first_name=student.first_name,
+            last_name=student.last_name,
+        )
+        student.user = user
+        student.save(update_fields=["user"])
+        made.append(
+            DemoAccount(email, DEMO_PASSWORD, f"élève {student.full_name}, « {cohort.name} »")
+        )
+    return made
+
+
+def _placements(
+    school: Establishment, cohorts: list[Cohort], hosts: list[Host], rng: random.Random
+) -> None:
+    """Host choices at every step, made by the demo's own staff through the operations."""
+    head = User.objects.get(memberships__establishment=school, memberships__role=Role.HEAD)
+    ddfpt = User.objects.get(memberships__establishment=school, memberships__role=Role.DDFPT)
+    for cohort in cohorts:
+        period = CohortPeriod.objects.filter(cohort=cohort).order_by("start").first()
+        if period is None:
+            continue
+        students = list(
+            Student.objects.filter(
+                cohort=cohort, pathway__in=[Pathway.SCOLAIRE, Pathway.FORMATION_CONTINUE]
+            ).order_by("pk")
+        )
+        for index, student in enumerate(students):
+            step = index % 5  # 0: none yet, 1: proposed, 2: validated, 3 and 4: arrêté
+            if step == 0:
+                continue
+            host = hosts[rng.randrange(len(hosts))]
+            tutor = host.tutors.order_by("pk").first()
+            placement = propose_placement(
+                student, cohort_period=period, host=host, tutor=tutor, by=ddfpt
+            )
+            if step >= 2:
+                validate_placement(placement, by=ddfpt)
+            if step >= 3:
+                arrete_placement(placement, by=head)
+
+
+def _existing_accounts() -> list[DemoAccount]:
+    accounts = []
+    for user in (
+        User.objects.filter(email__endswith="@demo.milieu.fr")
+        .prefetch_related("memberships__establishment", "memberships__academie")
+        .order_by("email")
+    ):
+        for membership in user.memberships.all():
+            place = membership.establishment or membership.academie
+            accounts.append(
+                DemoAccount(user.email, DEMO_PASSWORD, f"{membership.get_role_display()}, {place}")
+            )
+    return accounts
 
 
 def load_demo() -> DemoSummary:
     """Create (or leave as they are) the demo's objects; safe to run again."""
-    return DemoSummary(samples=all_samples())
+    if not Academie.objects.filter(name=ACADEMIE_NAME).exists():
+        factory.random.reseed_random(2026)
+        with transaction.atomic():
+            _build(random.Random(2026))
+    counts = {
+        "établissements": Establishment.objects.filter(academie__name=ACADEMIE_NAME).count(),
+        "élèves": Student.objects.filter(
+            cohort__establishment__academie__name=ACADEMIE_NAME
+        ).count(),
+        "organismes": Host.objects.count(),
+    }
+    return DemoSummary(samples=all_samples(), accounts=tuple(_existing_accounts()), counts=counts)

@@ -36,6 +36,12 @@ class Command(BaseCommand):
         base_url = str(options["url"]).rstrip("/")
         write = self.stdout.write
         write(self.style.SUCCESS("Démonstration prête."))
+        if summary.counts:
+            write(
+                "Académie de démonstration : "
+                + ", ".join(f"{count} {label}" for label, count in summary.counts.items())
+                + "."
+            )
         write(f"Page d’accueil : {base_url}/")
         write(f"Vérifier un dossier : {base_url}/dossiers/verifier/")
         write(f"Règles par diplôme : {base_url}/regles/")
@@ -44,7 +50,7 @@ class Command(BaseCommand):
         for sample in summary.samples:
             write(f"  - {sample.title} : {base_url}/dossiers/verifier/?exemple={sample.slug}")
         if summary.accounts:
-            write("Comptes de démonstration :")
+            write(f"Comptes de démonstration (connexion : {base_url}/connexion/) :")
             for account in summary.accounts:
                 write(f"  - {account.username} / {account.password} ({account.role})")
         else:

@@ -14,8 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-
 CATALOGUE_DIR = Path(__file__).with_name("catalogue")
 SCHEMA_PATH = Path(__file__).with_name("catalogue.schema.json")
 
@@ -101,6 +99,11 @@ class Diploma:
     rules: tuple[Rule, ...]
     extra: Mapping[str, Any]
     plans: Mapping[str, Mapping[str, tuple[Rule, ...]]] = field(repr=False)
+    firsts: Mapping[str, Mapping[str, Rule]] = field(repr=False)
+
+    def first_rules(self, pathway_key: str) -> Mapping[str, Rule]:
+        """The first rule of each kind that applies to one pathway."""
+        return self.firsts[pathway_key]
 
     def plan(self, pathway_key: str) -> Mapping[str, tuple[Rule, ...]]:
         """The rules that apply to one pathway, grouped by kind."""
@@ -131,7 +134,9 @@ def _selects(selector: str, pathway_key: str) -> bool:
 
 
 @functools.cache
-def _validator() -> jsonschema.Draft202012Validator:
+def _validator() -> Any:
+    import jsonschema  # imported here: it is slow to import and only needed to load the catalogue
+
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
     return jsonschema.Draft202012Validator(schema)
@@ -165,7 +170,7 @@ def _fail(path: Path, text: str, pointer: list[str | int], message: str) -> Cata
     return CatalogueError(f"catalogue {where}, champ {field_} : {message}")
 
 
-def _french_schema_message(error: jsonschema.ValidationError) -> str:
+def _french_schema_message(error: Any) -> str:
     validator = error.validator
     if validator == "required":
         missing = [name for name in error.validator_value if name not in error.instance]
@@ -274,6 +279,9 @@ def _load_file(path: Path) -> Diploma:
         rules=tuple(rules),
         extra=extra,
         plans=plans,
+        firsts={
+            key: {kind: group[0] for kind, group in plan.items()} for key, plan in plans.items()
+        },
     )
 
 

@@ -51,9 +51,33 @@ class Period:
         "work_days",
     )
 
-    def __init__(self, **values: Any) -> None:
-        for name, value in values.items():
-            setattr(self, name, value)
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        absence_days: int,
+        work_days: tuple[int, ...],
+        scheduled_days: int,
+        convention_signed: bool,
+        certificate: bool,
+        training_contract: bool,
+        bilan: bool,
+        host_name: str | None,
+        country: str,
+        index: int,
+    ) -> None:
+        self.start = start
+        self.end = end
+        self.absence_days = absence_days
+        self.work_days = work_days
+        self.scheduled_days = scheduled_days
+        self.convention_signed = convention_signed
+        self.certificate = certificate
+        self.training_contract = training_contract
+        self.bilan = bilan
+        self.host_name = host_name
+        self.country = country
+        self.index = index
 
     start: int
     end: int
@@ -182,7 +206,14 @@ def _get(obj: Mapping[str, Any], name: str) -> Any:
     return _MISSING if value is None else value
 
 
+_DATE_CACHE: dict[str, int] = {}
+
+
 def _date(value: Any, field: str, label: str) -> int:
+    if type(value) is str:
+        cached = _DATE_CACHE.get(value)
+        if cached is not None:
+            return cached
     if (
         type(value) is str
         and len(value) == 10
@@ -193,11 +224,15 @@ def _date(value: Any, field: str, label: str) -> int:
         and value[8:].isdigit()
     ):
         try:
-            return date.fromisoformat(value).toordinal()
+            ordinal = date.fromisoformat(value).toordinal()
         except ValueError:
             raise DossierError(
                 field, f"{label} : {_quote(value)} n'est pas une date du calendrier"
             ) from None
+        if len(_DATE_CACHE) > 100_000:
+            _DATE_CACHE.clear()
+        _DATE_CACHE[value] = ordinal
+        return ordinal
     raise DossierError(field, f"{label} : {_quote(value)} n'est pas une date AAAA-MM-JJ")
 
 
@@ -265,7 +300,7 @@ def _choice(
 
 
 def _object(value: Any, field: str, label: str) -> Mapping[str, Any]:
-    if not isinstance(value, Mapping):
+    if type(value) is not dict and not isinstance(value, Mapping):
         raise DossierError(field, f"{label} : un objet JSON est attendu")
     return value
 
@@ -301,7 +336,55 @@ def _int_map(obj: Mapping[str, Any], name: str, field: str) -> dict[str, int]:
 _WEEKDAY_CACHE: dict[tuple[str, ...], tuple[int, ...]] = {}
 
 
+_PERIOD_FLAGS = ("convention_signed", "certificate", "training_contract", "bilan")
+
+
 def _period(raw: Any, index: int) -> Period:
+    """A period, by the fast path when it is well formed, else by the checking one."""
+    if type(raw) is dict:
+        raw_start = raw.get("start")
+        raw_end = raw.get("end")
+        start = _DATE_CACHE.get(raw_start) if type(raw_start) is str else None
+        end = _DATE_CACHE.get(raw_end) if type(raw_end) is str else None
+        if start is not None and end is not None and end >= start and "work_days" not in raw:
+            absence = raw.get("absence_days", 0)
+            flags = [raw.get(name, False) for name in _PERIOD_FLAGS]
+            host = raw.get("host")
+            if (
+                type(absence) is int
+                and absence >= 0
+                and all(type(flag) is bool for flag in flags)
+                and (host is None or (type(host) is dict and _plain_host(host)))
+            ):
+                scheduled = scheduled_days(start, end, DEFAULT_WORK_DAYS)
+                if absence <= scheduled:
+                    return Period(
+                        start,
+                        end,
+                        absence,
+                        DEFAULT_WORK_DAYS,
+                        scheduled,
+                        flags[0],
+                        flags[1],
+                        flags[2],
+                        flags[3],
+                        host.get("name") if host else None,
+                        (host.get("country") or "FR") if host else "FR",
+                        index,
+                    )
+    return _checked_period(raw, index)
+
+
+def _plain_host(host: dict[str, Any]) -> bool:
+    name = host.get("name")
+    country = host.get("country")
+    return (name is None or type(name) is str) and (
+        country is None
+        or (type(country) is str and len(country) == 2 and country.isalpha() and country.isupper())
+    )
+
+
+def _checked_period(raw: Any, index: int) -> Period:
     field = f"/periods/{index}"
     obj = _object(raw, field, f"période {index + 1}")
     start = _required_date(obj, "start", f"{field}/start", f"période {index + 1}, début")
@@ -372,18 +455,18 @@ def _period(raw: Any, index: int) -> Period:
                 )
             country = raw_country
     return Period(
-        start=start,
-        end=end,
-        absence_days=absence,
-        work_days=work_days,
-        scheduled_days=scheduled,
-        convention_signed=_bool(obj, "convention_signed", f"{field}/convention_signed"),
-        certificate=_bool(obj, "certificate", f"{field}/certificate"),
-        training_contract=_bool(obj, "training_contract", f"{field}/training_contract"),
-        bilan=_bool(obj, "bilan", f"{field}/bilan"),
-        host_name=host_name,
-        country=country,
-        index=index,
+        start,
+        end,
+        absence,
+        work_days,
+        scheduled,
+        _bool(obj, "convention_signed", f"{field}/convention_signed"),
+        _bool(obj, "certificate", f"{field}/certificate"),
+        _bool(obj, "training_contract", f"{field}/training_contract"),
+        _bool(obj, "bilan", f"{field}/bilan"),
+        host_name,
+        country,
+        index,
     )
 
 

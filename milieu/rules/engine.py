@@ -68,6 +68,7 @@ class _Judgement:
         self.d = dossier
         self.diploma: Diploma = dossier.diploma
         self.plan = self.diploma.plan(dossier.pathway_key)
+        self.firsts = self.diploma.first_rules(dossier.pathway_key)
         self.mode = self.diploma.pathways[dossier.pathway_key].mode
         self.findings: dict[str, dict[str, Any]] = {}
         self.pending = False
@@ -75,8 +76,7 @@ class _Judgement:
     # --- findings ------------------------------------------------------------------------
 
     def rule(self, kind: str) -> Rule | None:
-        rules = self.plan.get(kind)
-        return rules[0] if rules else None
+        return self.firsts.get(kind)
 
     def add(
         self,
@@ -120,7 +120,7 @@ class _Judgement:
         periods = d.periods
         unfinished = [p for p in periods if p.end > as_of]
 
-        certificate_rule = self.rule("certificate")
+        certificate_rule = self.firsts.get("certificate")
         certificate_counts = bool(
             certificate_rule and certificate_rule.params["counts_toward_duration"]
         )
@@ -184,7 +184,7 @@ class _Judgement:
         }
 
     def _duration_ref(self) -> str:
-        rule = self.rule("duration") or self.diploma.rules[0]
+        rule = self.firsts.get("duration") or self.diploma.rules[0]
         return rule.ref
 
     # --- derogations ---------------------------------------------------------------------
@@ -192,7 +192,7 @@ class _Judgement:
     def derogations(self) -> tuple[bool, float]:
         """Valid derogations: whether the stage is dispensed, and the duration factor."""
         d = self.d
-        authority = self.rule("derogation-authority")
+        authority = self.firsts.get("derogation-authority")
         valid = []
         ignored = []
         for g in d.derogations:
@@ -220,7 +220,7 @@ class _Judgement:
 
         dispensed = False
         factor = 1.0
-        dispense_rule = self.rule("dispense")
+        dispense_rule = self.firsts.get("dispense")
         for g in valid:
             if g.kind != "dispense" or dispense_rule is None:
                 continue
@@ -234,7 +234,7 @@ class _Judgement:
             elif hit:
                 factor = min(factor, dispense_rule.params.get("one_unit_factor", 1.0))
                 self.halved_by = hit
-        experience = self.rule("experience-dispense")
+        experience = self.firsts.get("experience-dispense")
         if experience is not None and d.professional_experience_in_sector:
             self.add(
                 "STAGE_DISPENSED",
@@ -251,13 +251,13 @@ class _Judgement:
         return dispensed, factor
 
     def requirement(self, factor: float) -> tuple[float, float | None]:
-        duration = self.rule("duration")
+        duration = self.firsts.get("duration")
         assert duration is not None  # the catalogue loader guarantees it for stage pathways
         weeks_min: float = duration.params["min"] * factor
         weeks_max: float | None = duration.params.get("max")
         if weeks_max is not None:
             weeks_max *= factor
-        reduction = self.rule("reduction")
+        reduction = self.firsts.get("reduction")
         for g in self.valid_derogations:
             if g.kind != "reduction" or reduction is None or g.weeks is None:
                 continue
@@ -274,7 +274,7 @@ class _Judgement:
         return weeks_min, weeks_max
 
     def repeater_credit(self) -> bool:
-        rule = self.rule("repeater")
+        rule = self.firsts.get("repeater")
         return bool(rule and self.d.repeater_report in rule.params["reports"])
 
     # --- duration and structure ----------------------------------------------------------
@@ -287,9 +287,9 @@ class _Judgement:
         projected_units: int,
         has_unfinished: bool,
     ) -> None:
-        duration = self.rule("duration")
+        duration = self.firsts.get("duration")
         assert duration is not None
-        partial_rule = self.rule("partial")
+        partial_rule = self.firsts.get("partial")
         partial = partial_rule is not None and any(
             g.kind == "partial" for g in self.valid_derogations
         )
@@ -332,7 +332,7 @@ class _Judgement:
 
     def judge_structure(self, periods: list[Period]) -> None:
         d = self.d
-        block = self.rule("first-year-block")
+        block = self.firsts.get("first-year-block")
         if block is not None:
             year_one_end = anniversary(d.training_start)
             weeks = block.params["weeks"]
@@ -351,7 +351,7 @@ class _Judgement:
                     + ("" if over else " ; à prévoir avant la fin de la première année"),
                     severity=None if over else "warning",
                 )
-        rest = self.rule("summer-rest")
+        rest = self.firsts.get("summer-rest")
         if rest is not None:
             need = rest.params["days"]
             intervals = [(p.start, p.end) for p in periods]
@@ -377,7 +377,7 @@ class _Judgement:
                     f"Moins de {need} jours consécutifs sans stage en juillet-août ({described})",
                     detail=[year for year, _ in short],
                 )
-        phases = self.rule("phases")
+        phases = self.firsts.get("phases")
         if phases is not None and periods:
             self.judge_phases(phases, periods)
 
@@ -412,7 +412,7 @@ class _Judgement:
             )
 
     def judge_overlap(self, periods: list[Period]) -> None:
-        rule = self.rule("overlap")
+        rule = self.firsts.get("overlap")
         if rule is None or len(periods) < 2:
             return
         pairs = overlapping_pairs(periods)
@@ -456,7 +456,7 @@ class _Judgement:
             "Contrat individuel de formation absent",
         )
         finished = [p for p in periods if p.end <= as_of]
-        certificate = self.rule("certificate")
+        certificate = self.firsts.get("certificate")
         if certificate is not None:
             missing = [p for p in finished if not p.certificate]
             if missing:
@@ -471,7 +471,7 @@ class _Judgement:
                     f"Certificat ou attestation de stage absent : {_labels(missing)}{note}",
                     detail=[p.index for p in missing],
                 )
-        bilan = self.rule("bilan")
+        bilan = self.firsts.get("bilan")
         if bilan is not None:
             missing = [p for p in finished if not p.bilan]
             if missing:
@@ -483,7 +483,7 @@ class _Judgement:
                 )
 
     def judge_evaluation(self, periods: list[Period], unfinished: list[Period]) -> None:
-        rule = self.rule("evaluation")
+        rule = self.firsts.get("evaluation")
         if rule is None or self.d.evaluation:
             return
         due = (bool(periods) and not unfinished) or self.d.as_of > self.report_deadline()
@@ -500,21 +500,21 @@ class _Judgement:
         self, periods: list[Period], projected_units: int, unfinished: list[Period]
     ) -> None:
         d = self.d
-        rule = self.rule("apprenticeship-evidence")
+        rule = self.firsts.get("apprenticeship-evidence")
         if rule is not None and not d.apprenticeship_evidence:
             self.add(
                 "APPRENTICESHIP_EVIDENCE_MISSING",
                 rule,
                 "Ni copie du contrat d'apprentissage ni attestation de l'employeur au dossier",
             )
-        rule = self.rule("work-certificates")
+        rule = self.firsts.get("work-certificates")
         if rule is not None and not d.work_certificates:
             self.add(
                 "WORK_CERTIFICATES_MISSING",
                 rule,
                 "Aucun certificat de travail au dossier pour justifier la nature et la durée de l'emploi",
             )
-        rule = self.rule("work-experience")
+        rule = self.firsts.get("work-experience")
         if rule is not None:
             p = rule.params
             full = work_experience_days(
@@ -525,7 +525,7 @@ class _Judgement:
             )
             if full >= p["full_time_days"] or anytime >= p["any_time_days"]:
                 return
-            duration = self.rule("duration")
+            duration = self.firsts.get("duration")
             if (
                 p["stage_alternative"]
                 and periods
@@ -551,7 +551,7 @@ class _Judgement:
         return self.d.exam_date
 
     def judge_report(self) -> None:
-        deposit = self.rule("report-deposit")
+        deposit = self.firsts.get("report-deposit")
         if deposit is None:
             return
         d = self.d
@@ -603,7 +603,7 @@ class _Judgement:
                     f"Partie « {key} » : {pages} page{'s' if pages > 1 else ''}, attendu {bounds}",
                     detail=[key],
                 )
-        english = self.rule("report-english-documents")
+        english = self.firsts.get("report-english-documents")
         if english is not None:
             technical = report.english_documents.count("technical")
             press = report.english_documents.count("press")
@@ -615,7 +615,7 @@ class _Judgement:
                     f"Documents en anglais : {technical} technique(s) et {press} de presse, attendu {want_t} technique et {want_p} de presse",
                     detail={"technical": technical, "press": press},
                 )
-        page_format = self.rule("report-format")
+        page_format = self.firsts.get("report-format")
         if (
             page_format is not None
             and FORMAT_RANK[report.page_format] > FORMAT_RANK[page_format.params["max_format"]]
@@ -625,7 +625,7 @@ class _Judgement:
                 page_format,
                 f"Format des pages plus grand que {page_format.params['max_format']}",
             )
-        endorsement = self.rule("report-endorsement")
+        endorsement = self.firsts.get("report-endorsement")
         if endorsement is not None and not report.endorsed_by_host:
             self.add(
                 "REPORT_NOT_ENDORSED",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from datetime import date
 from typing import Any
@@ -20,6 +21,7 @@ def fr_number(value: float) -> str:
     return text.replace(".", ",")
 
 
+@functools.lru_cache(maxsize=8192)
 def fr_date(ordinal: int) -> str:
     return date.fromordinal(ordinal).strftime("%d/%m/%Y")
 

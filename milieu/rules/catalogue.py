@@ -7,7 +7,9 @@ file, the line of the table they sit in and the field (a JSON pointer), in Frenc
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
+import os
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -189,16 +191,37 @@ def _french_schema_message(error: Any) -> str:
     return error.message
 
 
+def _cache_marker(text: str) -> Path | None:
+    """A marker file saying that this exact text passed this exact schema (skips jsonschema,
+    which is slow to import, when the command starts); None when there is nowhere to keep it."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    digest = hashlib.sha256(SCHEMA_PATH.read_bytes() + b"\0" + text.encode("utf-8")).hexdigest()
+    return Path(base) / "milieu" / "catalogue-valid" / digest
+
+
+def _validate(path: Path, text: str, data: dict[str, Any]) -> None:
+    marker = _cache_marker(text)
+    if marker is not None and marker.exists():
+        return
+    errors = sorted(_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        error = errors[0]
+        raise _fail(path, text, list(error.absolute_path), _french_schema_message(error))
+    if marker is not None:
+        try:
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            marker.touch()
+        except OSError:
+            pass  # a read-only home: validate again next time
+
+
 def _load_file(path: Path) -> Diploma:
     text = path.read_text(encoding="utf-8")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise CatalogueError(f"catalogue {path.name} : TOML illisible ({exc})") from None
-    errors = sorted(_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
-    if errors:
-        error = errors[0]
-        raise _fail(path, text, list(error.absolute_path), _french_schema_message(error))
+    _validate(path, text, data)
     if data["id"] != path.stem:
         raise _fail(path, text, ["id"], f"l'identifiant doit être le nom du fichier ({path.stem})")
 

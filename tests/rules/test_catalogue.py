@@ -206,3 +206,20 @@ def test_unreadable_toml_is_refused(tmp_path: Path) -> None:
     (tmp_path / "x.toml").write_text("id = ", encoding="utf-8")
     with pytest.raises(CatalogueError, match="TOML illisible"):
         load_catalogue([tmp_path])
+
+
+def test_validated_files_are_remembered_by_content(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    load_catalogue([DATA])
+    markers = list((tmp_path / "cache" / "milieu" / "catalogue-valid").iterdir())
+    assert len(markers) == 1
+    broken = (
+        _broken(tmp_path / "x", 'severity = "blocking"', 'severity = "fatal"')
+        if (tmp_path / "x").mkdir() is None
+        else None
+    )
+    assert broken is not None
+    with pytest.raises(CatalogueError, match="fatal"):  # new content: validated again
+        load_catalogue([broken])

@@ -215,11 +215,7 @@ def test_validated_files_are_remembered_by_content(
     load_catalogue([DATA])
     markers = list((tmp_path / "cache" / "milieu" / "catalogue-valid").iterdir())
     assert len(markers) == 1
-    broken = (
-        _broken(tmp_path / "x", 'severity = "blocking"', 'severity = "fatal"')
-        if (tmp_path / "x").mkdir() is None
-        else None
-    )
-    assert broken is not None
+    (tmp_path / "x").mkdir()
+    broken = _broken(tmp_path / "x", 'severity = "blocking"', 'severity = "fatal"')
     with pytest.raises(CatalogueError, match="fatal"):  # new content: validated again
         load_catalogue([broken])

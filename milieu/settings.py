@@ -46,11 +46,21 @@ INSTALLED_APPS = [
     "milieu.students",
     "milieu.hosts",
     "milieu.imports",
+    "milieu.conventions",
     "milieu.dossiers",
     "milieu.regulation",
 ]
 
 AUTH_USER_MODEL = "people.User"
+
+# The cache holds the login throttling counters: it must be shared by every process of the site.
+# Files under var/ by default (works for several processes on one machine); CACHE_LOCATION moves it.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": env_str("CACHE_LOCATION", str(BASE_DIR / "var" / "cache")),
+    }
+}
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "home"
@@ -159,3 +169,8 @@ LOGGING = {
         "level": env_choice("LOG_LEVEL", "INFO", ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]),
     },
 }
+
+# Conventions: the public address used in the links sent to signatories, and where each
+# establishment's seal certificate and key live (<UAI>.cert.pem, <UAI>.key.pem).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SEAL_DIRECTORY = env_str("SEAL_DIRECTORY", str(BASE_DIR / "var" / "seals"))

@@ -11,6 +11,7 @@ urlpatterns = [
     path("eleves/", include("milieu.students.urls")),
     path("organismes/", include("milieu.hosts.urls")),
     path("imports/", include("milieu.imports.urls")),
+    path("conventions/", include("milieu.conventions.urls")),
     path("dossiers/", include("milieu.dossiers.urls")),
     path("regles/", include("milieu.regulation.urls")),
     path("api/v1/", api.urls),

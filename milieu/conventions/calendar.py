@@ -1,0 +1,107 @@
+"""Hours and days of a convention: timetables, public holidays, school years.
+
+Public holidays follow the place of the stay: France (with Alsace-Moselle's two extra days in the
+Bas-Rhin, Haut-Rhin and Moselle, and each overseas département's own days), or the host's
+country for a stay abroad.
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from collections.abc import Iterable, Iterator
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import holidays
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+RATES_PATH = Path(__file__).with_name("rates.toml")
+
+
+@functools.cache
+def rates() -> dict[str, Any]:
+    return tomllib.loads(RATES_PATH.read_text(encoding="utf-8"))
+
+
+def minimum_hourly_gratification(year: int) -> Decimal | None:
+    table = rates()["minimum_hourly_gratification"]
+    known = sorted(int(y) for y in table)
+    if not known:
+        return None
+    usable = [y for y in known if y <= year] or known[:1]
+    return Decimal(table[str(usable[-1])])
+
+
+def subdivision_for(postal_code: str) -> str | None:
+    """The `holidays` subdivision of a French postal code (Alsace-Moselle, overseas)."""
+    code = postal_code.strip()
+    if code[:2] in ("67", "68"):
+        return "6AE"
+    if code[:2] == "57":
+        return "57"
+    if code[:3] in ("971", "972", "973", "974", "976"):
+        return code[:3]
+    return None
+
+
+@functools.lru_cache(maxsize=256)
+def _holidays(country: str, subdivision: str | None, year: int) -> frozenset[date]:
+    try:
+        calendar = holidays.country_holidays(country, subdiv=subdivision, years=year)
+    except (NotImplementedError, KeyError):
+        return frozenset()
+    return frozenset(calendar)
+
+
+def public_holidays(country: str, postal_code: str, start: date, end: date) -> list[date]:
+    subdivision = subdivision_for(postal_code) if country == "FR" else None
+    found: list[date] = []
+    for year in range(start.year, end.year + 1):
+        found.extend(d for d in _holidays(country, subdivision, year) if start <= d <= end)
+    return sorted(found)
+
+
+def days(start: date, end: date) -> Iterator[date]:
+    for offset in range((end - start).days + 1):
+        yield start + timedelta(days=offset)
+
+
+def minutes(hhmm: str) -> int:
+    hours, _, mins = hhmm.partition(":")
+    return int(hours) * 60 + int(mins)
+
+
+def span_minutes(span: Iterable[str]) -> int:
+    begin, finish = list(span)
+    return minutes(finish) - minutes(begin)
+
+
+def daily_minutes(timetable: dict[str, list[list[str]]], weekday: str) -> int:
+    return sum(span_minutes(span) for span in timetable.get(weekday, []))
+
+
+def weekly_minutes(timetable: dict[str, list[list[str]]]) -> int:
+    return sum(daily_minutes(timetable, day) for day in WEEKDAYS)
+
+
+def school_year_of(day: date) -> int:
+    """The first year of the school year (1 September – 31 August) holding `day`."""
+    return day.year if day.month >= 9 else day.year - 1
+
+
+def presence_days(
+    periods: Iterable[tuple[date, date]], work_days: Iterable[str], holidays_: Iterable[date]
+) -> int:
+    """Days on which the intern is present: work days of the periods, public holidays excluded
+    (domain.md: where hours matter, public holidays are not presence)."""
+    wanted = {WEEKDAYS.index(d) for d in work_days}
+    off = set(holidays_)
+    seen: set[date] = set()
+    for start, end in periods:
+        for day in days(start, end):
+            if day.weekday() in wanted and day not in off:
+                seen.add(day)
+    return len(seen)

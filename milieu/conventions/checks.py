@@ -1,0 +1,345 @@
+"""What must be true before a convention is approved, and what deserves a warning.
+
+The diploma's rules come from the engine (`milieu.rules.evaluate` on the student's dossier with
+this convention's periods planned): nothing here re-implements a seed rule. Around them, the law
+every convention obeys (domain.md): no two stages at once, minors' working time, gratification
+beyond 308 hours with one host in a school year, at most 6 months with one host, host quotas and
+interns per tutor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Q
+
+from milieu.conventions.calendar import (
+    WEEKDAYS,
+    daily_minutes,
+    minimum_hourly_gratification,
+    minutes,
+    presence_days,
+    public_holidays,
+    rates,
+    school_year_of,
+    span_minutes,
+    weekly_minutes,
+)
+from milieu.conventions.enums import OPEN_STATUSES
+from milieu.conventions.models import Convention, ConventionPeriod
+from milieu.rules import evaluate
+
+ENGINE_CODES = {
+    "FIRST_YEAR_BLOCK_MISSING",
+    "SUMMER_REST_NOT_RESPECTED",
+    "DURATION_ABOVE_MAXIMUM",
+    "PHASES_NOT_AS_RECOMMENDED",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    code: str
+    blocking: bool
+    message: str
+    ref: str = ""
+
+
+def _periods(convention: Convention) -> list[ConventionPeriod]:
+    return list(convention.periods.filter(active=True).order_by("start"))
+
+
+def _work_days(convention: Convention) -> list[str]:
+    return list(convention.work_days or ["mon", "tue", "wed", "thu", "fri"])
+
+
+def check_convention(convention: Convention) -> list[Problem]:
+    """Every problem, blocking first; an empty list means the convention may be approved."""
+    problems: list[Problem] = []
+    periods = _periods(convention)
+    if not periods:
+        return [Problem("NO_PERIOD", True, "La convention ne comporte aucune période.")]
+    problems += _overlaps(convention, periods)
+    problems += _engine(convention, periods)
+    problems += _timetable(convention)
+    if convention.student.is_minor_on(periods[0].start):
+        problems += _minors(convention, periods)
+    problems += _hours_with_host(convention, periods)
+    problems += _quotas(convention, periods)
+    return sorted(problems, key=lambda p: not p.blocking)
+
+
+def _overlaps(convention: Convention, periods: list[ConventionPeriod]) -> list[Problem]:
+    found = []
+    for period in periods:
+        clash = (
+            ConventionPeriod.objects.filter(
+                student=convention.student,
+                active=True,
+                start__lte=period.end,
+                end__gte=period.start,
+            )
+            .exclude(convention=convention)
+            .filter(convention__status__in=list(OPEN_STATUSES))
+            .select_related("convention")
+            .first()
+        )
+        if clash:
+            found.append(
+                Problem(
+                    "PERIODS_OVERLAP",
+                    True,
+                    f"La période {period} chevauche la période {clash} de la convention n° {clash.convention_id} : "
+                    "un élève ne peut être en stage à deux endroits à la fois.",
+                )
+            )
+    return found
+
+
+def planned_dossier(convention: Convention, periods: list[ConventionPeriod]) -> dict[str, Any]:
+    """The student's dossier with this convention's periods planned, judged at the training start."""
+    from milieu.students.dossier import build_dossier
+
+    cohort = convention.student.cohort
+    dossier = build_dossier(convention.student, as_of=cohort.training_start)
+    others = [
+        (p.start, p.end)
+        for p in ConventionPeriod.objects.filter(
+            student=convention.student, active=True, convention__status__in=list(OPEN_STATUSES)
+        ).exclude(convention=convention)
+    ]
+    spans = sorted(set(others + [(p.start, p.end) for p in periods]))
+    dossier["periods"] = [
+        {"start": s.isoformat(), "end": e.isoformat(), "work_days": _work_days(convention)}
+        for s, e in spans
+    ]
+    return dossier
+
+
+def _engine(convention: Convention, periods: list[ConventionPeriod]) -> list[Problem]:
+    verdict = evaluate(planned_dossier(convention, periods))
+    if "error" in verdict:
+        return [
+            Problem(
+                "DOSSIER_ERROR", True, f"Dossier impossible à juger : {verdict['error']['message']}"
+            )
+        ]
+    return [
+        Problem(f["code"], False, f["message"], f["ref"])
+        for f in verdict["findings"]
+        if f["code"] in ENGINE_CODES
+    ]
+
+
+def _timetable(convention: Convention) -> list[Problem]:
+    found = []
+    weekly = weekly_minutes(convention.timetable) / 60
+    if abs(weekly - float(convention.weekly_hours)) > 0.01:
+        found.append(
+            Problem(
+                "TIMETABLE_MISMATCH",
+                False,
+                f"Les horaires quotidiens totalisent {weekly:g} h par semaine pour {convention.weekly_hours:g} h annoncées.",
+            )
+        )
+    for day in WEEKDAYS:
+        if convention.timetable.get(day) and day not in _work_days(convention):
+            found.append(
+                Problem(
+                    "TIMETABLE_MISMATCH",
+                    False,
+                    f"Des horaires sont donnés un jour non travaillé ({day}).",
+                )
+            )
+    return found
+
+
+def _minors(convention: Convention, periods: list[ConventionPeriod]) -> list[Problem]:
+    """Minors: 8 h a day, 35 h a week, a break after 4 h 30, no night work, no Sunday, no holiday."""
+    student = convention.student
+    age = student.age_on(periods[0].start)
+    night_start = minutes("20:00") if age < 16 else minutes("22:00")
+    night_end = minutes("06:00")
+    found = []
+    timetable = convention.timetable
+    if weekly_minutes(timetable) > 35 * 60:
+        found.append(
+            Problem(
+                "MINOR_WEEKLY_HOURS",
+                True,
+                f"Élève mineur : {weekly_minutes(timetable) / 60:g} h par semaine, 35 h au plus.",
+            )
+        )
+    for day in WEEKDAYS:
+        spans = timetable.get(day, [])
+        if not spans:
+            continue
+        if daily_minutes(timetable, day) > 8 * 60:
+            found.append(
+                Problem(
+                    "MINOR_DAILY_HOURS",
+                    True,
+                    f"Élève mineur : {daily_minutes(timetable, day) / 60:g} h le {_day_fr(day)}, 8 h au plus.",
+                )
+            )
+        for begin, finish in spans:
+            if minutes(begin) < night_end or minutes(finish) > night_start:
+                found.append(
+                    Problem(
+                        "MINOR_NIGHT_WORK",
+                        True,
+                        f"Élève mineur : travail de nuit le {_day_fr(day)} ({begin}–{finish}) ; interdit après "
+                        f"{'20 h' if age < 16 else '22 h'} et avant 6 h.",
+                    )
+                )
+            if span_minutes([begin, finish]) > 4 * 60 + 30:
+                found.append(
+                    Problem(
+                        "MINOR_BREAK",
+                        True,
+                        f"Élève mineur : pause de 30 minutes due après 4 h 30 de travail ({_day_fr(day)} {begin}–{finish}).",
+                    )
+                )
+    if "sun" in _work_days(convention):
+        found.append(Problem("MINOR_SUNDAY", True, "Élève mineur : pas de travail le dimanche."))
+    host = convention.host
+    worked = {WEEKDAYS.index(d) for d in _work_days(convention)}
+    for period in periods:
+        for holiday in public_holidays(host.country, host.postal_code, period.start, period.end):
+            if holiday.weekday() in worked:
+                found.append(
+                    Problem(
+                        "MINOR_PUBLIC_HOLIDAY",
+                        True,
+                        f"Élève mineur : le {holiday:%d/%m/%Y} est un jour férié, il ne peut y travailler ; "
+                        "prévoyez-le non travaillé dans la convention.",
+                    )
+                )
+    return found
+
+
+def _day_fr(day: str) -> str:
+    return {
+        "mon": "lundi",
+        "tue": "mardi",
+        "wed": "mercredi",
+        "thu": "jeudi",
+        "fri": "vendredi",
+        "sat": "samedi",
+        "sun": "dimanche",
+    }[day]
+
+
+def _hours_with_host(convention: Convention, periods: list[ConventionPeriod]) -> list[Problem]:
+    """Gratification beyond 308 h with one host in a school year; at most 924 h (6 months)."""
+    thresholds = rates()["thresholds"]
+    hours_per_day = thresholds["hours_per_day"]
+    host = convention.host
+    found = []
+    years = sorted({school_year_of(p.start) for p in periods})
+    for year in years:
+        low, high = date(year, 9, 1), date(year + 1, 8, 31)
+        spans = [
+            (max(p.start, low), min(p.end, high))
+            for p in ConventionPeriod.objects.filter(
+                Q(convention=convention) | Q(convention__status__in=list(OPEN_STATUSES)),
+                student=convention.student,
+                convention__host=host,
+                active=True,
+                start__lte=high,
+                end__gte=low,
+            )
+        ]
+        off = public_holidays(host.country, host.postal_code, low, high)
+        hours = presence_days(spans, _work_days(convention), off) * hours_per_day
+        if hours > thresholds["max_hours_per_host_year"]:
+            found.append(
+                Problem(
+                    "HOST_SIX_MONTHS",
+                    True,
+                    f"{hours} h chez {host} en {year}-{year + 1} : au plus 6 mois ({thresholds['max_hours_per_host_year']} h) "
+                    "avec un même organisme par année scolaire (code de l'éducation, L124-5).",
+                )
+            )
+        if hours > thresholds["gratification_hours"]:
+            minimum = minimum_hourly_gratification(min(p.start for p in periods).year)
+            given = convention.gratification_hourly
+            if given is None or (minimum is not None and given < minimum):
+                found.append(
+                    Problem(
+                        "GRATIFICATION_DUE",
+                        True,
+                        f"{hours} h chez {host} en {year}-{year + 1}, plus de {thresholds['gratification_hours']} h : "
+                        f"une gratification d'au moins {minimum} €/h est due (code de l'éducation, L124-6)"
+                        + ("." if given is None else f" ; {given} €/h est prévu."),
+                    )
+                )
+    return found
+
+
+def _quotas(convention: Convention, periods: list[ConventionPeriod]) -> list[Problem]:
+    thresholds = rates()["thresholds"]
+    host = convention.host
+    found = []
+    if host.headcount is not None:
+        limit = (
+            host.headcount * thresholds["quota_percent"] // 100
+            if host.headcount >= thresholds["quota_staff_threshold"]
+            else thresholds["quota_small_host"]
+        )
+        for period in periods:
+            monday = period.start - timedelta(days=period.start.weekday())
+            while monday <= period.end:
+                sunday = monday + timedelta(days=6)
+                at_host = (
+                    ConventionPeriod.objects.filter(
+                        convention__host=host,
+                        active=True,
+                        start__lte=sunday,
+                        end__gte=monday,
+                        convention__status__in=list(OPEN_STATUSES),
+                    )
+                    .exclude(student=convention.student)
+                    .values("student")
+                    .distinct()
+                    .count()
+                    + 1
+                )
+                if at_host > limit:
+                    found.append(
+                        Problem(
+                            "HOST_QUOTA",
+                            False,
+                            f"{at_host} stagiaires chez {host} la semaine du {monday:%d/%m/%Y} pour un plafond de {limit} "
+                            "(code de l'éducation, R124-10).",
+                        )
+                    )
+                    break
+                monday += timedelta(days=7)
+    if convention.tutor_id:
+        first, last = periods[0].start, periods[-1].end
+        followed = (
+            ConventionPeriod.objects.filter(
+                convention__tutor_id=convention.tutor_id,
+                active=True,
+                start__lte=last,
+                end__gte=first,
+                convention__status__in=list(OPEN_STATUSES),
+            )
+            .exclude(student=convention.student)
+            .values("student")
+            .distinct()
+            .count()
+            + 1
+        )
+        if followed > thresholds["max_interns_per_tutor"]:
+            found.append(
+                Problem(
+                    "TUTOR_OVERLOAD",
+                    False,
+                    f"Le tuteur suivrait {followed} stagiaires en même temps ; {thresholds['max_interns_per_tutor']} au plus (R124-13).",
+                )
+            )
+    return found

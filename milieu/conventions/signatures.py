@@ -1,0 +1,390 @@
+"""Signing a convention: signatories as rows, a single-use link plus a one-time code by e-mail.
+
+Neither the link's token nor the code is stored, only their hashes; a code has 5 attempts and
+15 minutes, a link 30 days and one use. Each signature records the name, time, IP, user agent and
+the SHA-256 of the exact PDF signed. A refusal (with its reason) sends the convention back to
+draft. When the last party has signed, the final PDF with its signature page is sealed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from milieu.conventions.documents import build_snapshot, render_for_signature, render_sealed, store
+from milieu.conventions.enums import (
+    ConventionStatus,
+    SignatoryRole,
+    SignatureMethod,
+    SignatureState,
+)
+from milieu.conventions.models import Convention, ConventionDocument, Signatory, SignatureLink
+from milieu.conventions.operations import Context, ConventionRefused, _apply
+from milieu.people.enums import Role
+
+LINK_LIFETIME = timedelta(days=30)
+CODE_LIFETIME = timedelta(minutes=15)
+MAX_ATTEMPTS = 5
+REMINDER_INTERVAL = timedelta(days=3)
+
+
+def _hash(value: str) -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()
+
+
+def signing_parties(convention: Convention) -> tuple[list[dict[str, Any]], list[str]]:
+    """Who signs this version, and every reason why it cannot be sent yet."""
+    student = convention.student
+    school = student.cohort.establishment
+    first_day = convention.first_day
+    parties: list[dict[str, Any]] = []
+    reasons: list[str] = []
+    if not student.email:
+        reasons.append("Renseignez l'adresse électronique de l'élève.")
+    parties.append(
+        {
+            "role": SignatoryRole.STUDENT,
+            "name": student.full_name,
+            "email": student.email,
+            "user": student.user,
+        }
+    )
+    if first_day and student.is_minor_on(first_day):
+        representatives = [r for r in student.representatives.all() if r.email]
+        if not representatives:
+            reasons.append(
+                "L'élève est mineur au premier jour du stage : un représentant légal doit signer ; "
+                "renseignez-en un avec son adresse électronique."
+            )
+        else:
+            rep = representatives[0]
+            parties.append(
+                {
+                    "role": SignatoryRole.LEGAL_REPRESENTATIVE,
+                    "name": f"{rep.first_name} {rep.last_name.upper()}",
+                    "email": rep.email,
+                    "on_behalf_of": student.full_name,
+                }
+            )
+    if not convention.host_signatory_name or not convention.host_signatory_email:
+        reasons.append(
+            "Indiquez qui signe pour l'organisme d'accueil, avec son adresse électronique."
+        )
+    parties.append(
+        {
+            "role": SignatoryRole.HOST,
+            "name": convention.host_signatory_name,
+            "email": convention.host_signatory_email,
+            "on_behalf_of": str(convention.host),
+        }
+    )
+    if convention.tutor_signs and convention.tutor:
+        if not convention.tutor.email:
+            reasons.append(
+                "Renseignez l'adresse électronique du tuteur, ou indiquez qu'il ne signe pas."
+            )
+        parties.append(
+            {
+                "role": SignatoryRole.TUTOR,
+                "name": str(convention.tutor),
+                "email": convention.tutor.email,
+                "on_behalf_of": str(convention.host),
+            }
+        )
+    head = school.memberships.filter(role=Role.HEAD).select_related("user").first()
+    if head is None:
+        reasons.append("L'établissement n'a pas de chef d'établissement pour signer.")
+    else:
+        parties.append(
+            {
+                "role": SignatoryRole.HEAD,
+                "name": head.user.get_full_name() or head.user.email,
+                "email": head.user.email,
+                "user": head.user,
+                "on_behalf_of": school.name,
+            }
+        )
+    return parties, reasons
+
+
+@dataclass
+class IssuedLink:
+    signatory: Signatory
+    token: str
+
+
+def _issue_link(signatory: Signatory) -> IssuedLink:
+    signatory.links.filter(used_at__isnull=True).update(
+        used_at=timezone.now()
+    )  # one live link at a time
+    token = secrets.token_urlsafe(32)
+    SignatureLink.objects.create(
+        signatory=signatory, token_hash=_hash(token), expires_at=timezone.now() + LINK_LIFETIME
+    )
+    return IssuedLink(signatory, token)
+
+
+def _mail_link(issued: IssuedLink, *, reminder: bool = False) -> None:
+    signatory = issued.signatory
+    url = settings.SITE_URL + reverse("conventions:sign", args=[issued.token])
+    subject = (
+        "Rappel : " if reminder else ""
+    ) + f"Convention de stage n° {signatory.convention_id} à signer"
+    body = (
+        f"Bonjour {signatory.name},\n\n"
+        f"La convention de stage n° {signatory.convention_id} attend votre signature "
+        f"en qualité de « {signatory.get_role_display()} ».\n\n"
+        f"Ouvrez ce lien personnel pour la lire et la signer (un code vous sera envoyé) :\n{url}\n\n"
+        "Ce lien ne sert qu'une fois et expire dans 30 jours. Si vous n'êtes pas concerné, ignorez ce message.\n"
+    )
+    send_mail(subject, body, None, [signatory.email])
+
+
+def send_for_signature(convention: Convention, *, by: Any, ip: str | None = None) -> Convention:
+    """Freeze the parties' data, render the PDF of this version once, and invite each signatory."""
+    issued: list[IssuedLink] = []
+
+    def guard(c: Convention) -> list[str]:
+        return signing_parties(c)[1]
+
+    def effect(c: Convention) -> None:
+        c.snapshot = build_snapshot(c)
+        c.save(update_fields=["snapshot"])
+        render_for_signature(c)
+        parties, _ = signing_parties(c)
+        for order, party in enumerate(parties):
+            signatory = Signatory.objects.create(
+                convention=c,
+                version=c.version,
+                role=party["role"],
+                name=party["name"],
+                email=party["email"],
+                on_behalf_of=party.get("on_behalf_of", ""),
+                user=party.get("user"),
+                order=order,
+            )
+            issued.append(_issue_link(signatory))
+
+    ctx = Context(by=by, ip=ip)
+
+    def mail_all() -> None:
+        for link in issued:
+            _mail_link(link)
+
+    ctx.after_commit.append(mail_all)
+    return _apply(convention, "send", ctx, guard, effect)
+
+
+class LinkRefused(Exception):
+    """The link is unknown, used or expired, or the code is wrong: the message says which."""
+
+
+def resolve_link(token: str) -> SignatureLink:
+    link = (
+        SignatureLink.objects.select_related("signatory", "signatory__convention")
+        .filter(token_hash=_hash(token))
+        .first()
+    )
+    if link is None:
+        raise LinkRefused(
+            "Ce lien de signature n'existe pas. Vérifiez l'adresse reçue par courriel."
+        )
+    if link.used_at is not None:
+        raise LinkRefused("Ce lien a déjà servi ou a été remplacé par un lien plus récent.")
+    if link.expires_at < timezone.now():
+        raise LinkRefused("Ce lien a expiré. Demandez un nouveau lien à l'établissement.")
+    if (
+        link.signatory.state != SignatureState.PENDING
+        or link.signatory.convention.status != ConventionStatus.SIGNING
+    ):
+        raise LinkRefused("Cette convention n'attend plus votre signature.")
+    return link
+
+
+def send_code(link: SignatureLink) -> None:
+    """A fresh 6-digit code by e-mail, valid 15 minutes; attempts start again."""
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    link.code_hash = _hash(f"{link.pk}:{code}")
+    link.code_sent_at = timezone.now()
+    link.attempts = 0
+    link.save(update_fields=["code_hash", "code_sent_at", "attempts"])
+    signatory = link.signatory
+    transaction.on_commit(
+        lambda: send_mail(
+            f"Code de signature de la convention n° {signatory.convention_id}",
+            f"Bonjour {signatory.name},\n\nVotre code de signature : {code}\n\nIl est valable 15 minutes.\n",
+            None,
+            [signatory.email],
+        )
+    )
+
+
+def _verify_code(link: SignatureLink, code: str) -> str | None:
+    """None when the code is right; else why not. Counts the attempt (kept even on a failure)."""
+    if not link.code_hash or link.code_sent_at is None:
+        return "Demandez d'abord un code : il vous sera envoyé par courriel."
+    if link.code_sent_at + CODE_LIFETIME < timezone.now():
+        return "Ce code a expiré. Demandez-en un nouveau."
+    if link.attempts >= MAX_ATTEMPTS:
+        return "Trop d'essais. Demandez un nouveau code."
+    link.attempts += 1
+    link.save(update_fields=["attempts"])
+    if not hmac.compare_digest(link.code_hash, _hash(f"{link.pk}:{code.strip()}")):
+        left = MAX_ATTEMPTS - link.attempts
+        return f"Code incorrect. Il vous reste {left} essai{'s' if left > 1 else ''}."
+    return None
+
+
+def document_to_sign(convention: Convention) -> ConventionDocument:
+    document = (
+        convention.documents.filter(
+            kind=ConventionDocument.Kind.FOR_SIGNATURE, version=convention.version
+        )
+        .order_by("-pk")
+        .first()
+    )
+    assert document is not None
+    return document
+
+
+def sign_with_link(token: str, code: str, *, ip: str | None, user_agent: str) -> Signatory:
+    """Verify the code, record the signature, and seal the convention after the last one."""
+    with transaction.atomic():  # the attempt is counted even when the code is wrong
+        link = SignatureLink.objects.select_for_update().get(pk=resolve_link(token).pk)
+        problem = _verify_code(link, code)
+    if problem:
+        raise LinkRefused(problem)
+    with transaction.atomic():
+        signatory = Signatory.objects.select_for_update().get(pk=link.signatory_id)
+        if signatory.state != SignatureState.PENDING:
+            raise LinkRefused("Vous avez déjà signé cette convention.")
+        convention = signatory.convention
+        signatory.state = SignatureState.SIGNED
+        signatory.signed_at = timezone.now()
+        signatory.signed_ip = ip
+        signatory.signed_user_agent = user_agent[:400]
+        signatory.signed_document_sha256 = document_to_sign(convention).sha256
+        signatory.save()
+        link.used_at = timezone.now()
+        link.save(update_fields=["used_at"])
+        _complete_if_all_signed(convention, ip)
+    return signatory
+
+
+def _complete_if_all_signed(convention: Convention, ip: str | None) -> None:
+    pending = convention.signatories.filter(
+        version=convention.version, amendment__isnull=True
+    ).exclude(state=SignatureState.SIGNED)
+    if pending.exists():
+        return
+    _apply(
+        convention,
+        "complete",
+        Context(actor_label="Milieu (dernière signature)", ip=ip),
+        effect=render_sealed,
+    )
+
+
+def refuse_with_link(token: str, reason: str, *, ip: str | None) -> Signatory:
+    if not reason.strip():
+        raise LinkRefused("Indiquez le motif du refus : il sera transmis à l'établissement.")
+    with transaction.atomic():
+        link = resolve_link(token)
+        signatory = Signatory.objects.select_for_update().get(pk=link.signatory_id)
+        signatory.state = SignatureState.REFUSED
+        signatory.refusal_reason = reason
+        signatory.save(update_fields=["state", "refusal_reason"])
+        SignatureLink.objects.filter(signatory__convention=signatory.convention).update(
+            used_at=timezone.now()
+        )
+
+        def effect(c: Convention) -> None:
+            c.version += 1
+            c.save(update_fields=["version"])
+
+        _apply(
+            signatory.convention,
+            "refuse",
+            Context(
+                actor_label=f"{signatory.name} ({signatory.get_role_display()})",
+                ip=ip,
+                comment=reason,
+            ),
+            effect=effect,
+        )
+    return signatory
+
+
+def sign_on_paper(
+    signatory: Signatory, scan: bytes, *, by: Any, ip: str | None = None
+) -> Signatory:
+    """A party signed the printed PDF: the scan is stored and the signature recorded."""
+    from milieu.permissions import require
+
+    require(by, "convention.send", signatory.convention)
+    if not scan.startswith(b"%PDF-"):
+        raise ConventionRefused(["Le scan doit être un fichier PDF."])
+    with transaction.atomic():
+        signatory = Signatory.objects.select_for_update().get(pk=signatory.pk)
+        convention = signatory.convention
+        if (
+            signatory.state != SignatureState.PENDING
+            or convention.status != ConventionStatus.SIGNING
+        ):
+            raise ConventionRefused(["Ce signataire n'a plus de signature en attente."])
+        store(convention, ConventionDocument.Kind.PAPER_SCAN, scan)
+        signatory.state = SignatureState.SIGNED
+        signatory.method = SignatureMethod.PAPER
+        signatory.signed_at = timezone.now()
+        signatory.signed_ip = ip
+        signatory.signed_document_sha256 = document_to_sign(convention).sha256
+        signatory.save()
+        signatory.links.filter(used_at__isnull=True).update(used_at=timezone.now())
+        _complete_if_all_signed(convention, ip)
+    return signatory
+
+
+def remind_pending(now: Any = None) -> int:
+    """One reminder per pending signatory at a time: a new link, at most every 3 days."""
+    now = now or timezone.now()
+    due = Signatory.objects.filter(
+        state=SignatureState.PENDING,
+        method=SignatureMethod.ONLINE,
+        convention__status=ConventionStatus.SIGNING,
+    )
+    count = 0
+    for signatory in due.select_related("convention"):
+        if signatory.version != signatory.convention.version:
+            continue
+        latest_link = (
+            signatory.links.order_by("-created_at").values_list("created_at", flat=True).first()
+        )
+        last = signatory.last_reminder_at or latest_link
+        if last is not None and now - last < REMINDER_INTERVAL:
+            continue
+        with transaction.atomic():
+            locked = (
+                Signatory.objects.select_for_update(skip_locked=True)
+                .filter(pk=signatory.pk)
+                .first()
+            )
+            if locked is None or (
+                locked.last_reminder_at and now - locked.last_reminder_at < REMINDER_INTERVAL
+            ):
+                continue
+            issued = _issue_link(locked)
+            locked.last_reminder_at = now
+            locked.save(update_fields=["last_reminder_at"])
+            transaction.on_commit(lambda issued=issued: _mail_link(issued, reminder=True))  # type: ignore[misc]
+        count += 1
+    return count

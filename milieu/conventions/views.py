@@ -1,0 +1,69 @@
+"""Convention views. The signing pages are public: the link's token is the credential."""
+
+from __future__ import annotations
+
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
+
+from milieu.conventions.signatures import (
+    LinkRefused,
+    document_to_sign,
+    refuse_with_link,
+    resolve_link,
+    send_code,
+    sign_with_link,
+)
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR")
+
+
+@require_http_methods(["GET", "POST"])
+def sign(request: HttpRequest, token: str) -> HttpResponse:
+    """Read the convention, receive a one-time code by e-mail, sign or refuse with a reason."""
+    try:
+        link = resolve_link(token)
+    except LinkRefused as refused:
+        return render(request, "conventions/sign_refused.html", {"message": str(refused)}, status=410)
+    signatory = link.signatory
+    convention = signatory.convention
+    context = {"signatory": signatory, "convention": convention, "snapshot": convention.snapshot, "token": token}
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "code":
+                send_code(link)
+                context["code_sent"] = True
+            elif action == "sign":
+                sign_with_link(
+                    token,
+                    request.POST.get("code", ""),
+                    ip=client_ip(request),
+                    user_agent=request.META.get("HTTP_USER_AGENT", ""),
+                )
+                return render(request, "conventions/sign_done.html", context)
+            elif action == "refuse":
+                refuse_with_link(token, request.POST.get("reason", ""), ip=client_ip(request))
+                return render(request, "conventions/sign_done.html", {**context, "refused": True})
+        except LinkRefused as refused:
+            context["error"] = str(refused)
+            context["code_sent"] = action == "sign"
+            context["reason"] = request.POST.get("reason", "")
+    return render(request, "conventions/sign.html", context)
+
+
+def sign_document(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        link = resolve_link(token)
+    except LinkRefused as refused:
+        return render(request, "conventions/sign_refused.html", {"message": str(refused)}, status=410)
+    document = document_to_sign(link.signatory.convention)
+    response = FileResponse(
+        iter([bytes(document.content)]),
+        content_type="application/pdf",
+        filename=f"convention-{document.convention_id}-v{document.version}.pdf",
+    )
+    response["X-Content-SHA256"] = document.sha256
+    return response

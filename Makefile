@@ -31,12 +31,14 @@ $(STAMP): pyproject.toml uv.lock $(UV_DEP)
 
 install: $(STAMP) ## Install Python and the dependencies into .venv (uv sync --frozen)
 
-demo: install ## Migrate, prepare the demo and serve it on http://127.0.0.1:8000/
+demo: install ## Migrate, prepare the demo and serve it on http://127.0.0.1:8000/ (with the background worker)
 	$(VENV)/bin/python manage.py migrate --noinput
 	$(VENV)/bin/python manage.py loaddemo --url http://$(HOST):$(PORT)
 	@echo
 	@echo "Milieu est servi sur http://$(HOST):$(PORT)/ (Ctrl+C pour arrêter)."
-	$(VENV)/bin/python manage.py runserver $(HOST):$(PORT)
+	@$(VENV)/bin/python manage.py db_worker --interval 1 --no-reload --no-startup-delay -v 0 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(VENV)/bin/python manage.py runserver $(HOST):$(PORT)
 
 test: install ## Run every test (pytest)
 	$(VENV)/bin/pytest

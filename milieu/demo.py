@@ -453,7 +453,9 @@ def _placements(
     head = User.objects.get(memberships__establishment=school, memberships__role=Role.HEAD)
     ddfpt = User.objects.get(memberships__establishment=school, memberships__role=Role.DDFPT)
     for cohort in cohorts:
-        period = CohortPeriod.objects.filter(cohort=cohort).order_by("start").first()
+        # the coming PFMP window, as the placement board shows it (else the last one)
+        periods = CohortPeriod.objects.filter(cohort=cohort).order_by("start")
+        period = periods.filter(end__gte=date.today()).first() or periods.last()
         if period is None:
             continue
         students = list(

@@ -106,6 +106,13 @@ def scope_of(user: Any) -> Scope:
 # --- what a user may see ------------------------------------------------------------------
 
 
+def visible_academies(user: Any) -> QuerySet[Any]:
+    """The académies whose rectorat the user belongs to."""
+    from milieu.establishments.models import Academie
+
+    return Academie.objects.filter(pk__in=list(scope_of(user).academies))
+
+
 def visible_establishments(user: Any) -> QuerySet[Any]:
     from milieu.establishments.models import Establishment
 
@@ -149,12 +156,52 @@ def visible_hosts(user: Any) -> QuerySet[Any]:
     return Host.objects.none()
 
 
+def visible_tutors(user: Any) -> QuerySet[Any]:
+    """Tutors are professional contacts: school staff and rectorat read them, students do not."""
+    from milieu.hosts.models import Tutor
+
+    s = scope_of(user)
+    if s.is_school_staff or s.is_rectorat:
+        return Tutor.objects.all()
+    return Tutor.objects.none()
+
+
+def visible_conventions(user: Any) -> QuerySet[Any]:
+    from milieu.conventions.models import Convention
+
+    return Convention.objects.filter(student__in=visible_students(user).values("pk")).with_parties()
+
+
 def visible_placements(user: Any) -> QuerySet[Any]:
     from milieu.hosts.models import Placement
 
     return Placement.objects.filter(student__in=visible_students(user).values("pk")).select_related(
         "student", "host", "tutor", "cohort_period"
     )
+
+
+def own_establishment_placements(user: Any) -> QuerySet[Any]:
+    """The visible placements of students of the user's own establishment(s), as a host's page
+    lists them: never another school's students, not even for a rectorat account."""
+    s = scope_of(user)
+    return visible_placements(user).filter(
+        student__cohort__establishment_id__in=list(s.establishments)
+    )
+
+
+def own_establishment_ids(user: Any) -> list[int]:
+    """The establishments whose staff the user is (a tutor's students are counted for them)."""
+    return scope_of(user).staff_establishments
+
+
+def visible_import_jobs(user: Any) -> QuerySet[Any]:
+    """File imports of the establishments the user sees; importing itself needs
+    `establishment.import` on the job's establishment."""
+    from milieu.imports.models import ImportJob
+
+    return ImportJob.objects.filter(
+        establishment__in=visible_establishments(user).values("pk")
+    ).select_related("establishment", "cohort", "created_by")
 
 
 # --- what a user may do -------------------------------------------------------------------
@@ -206,10 +253,29 @@ def _placement_withdraw(s: Scope, p: Any) -> bool:
     return own or _placement_validate(s, p)
 
 
+def _convention_view(s: Scope, c: Any) -> bool:
+    return _student_view(s, c.student)
+
+
+def _convention_edit(s: Scope, c: Any) -> bool:
+    """A draft is edited by the student it concerns, the managers and the cohort's teachers."""
+    return _placement_propose(s, c.student)
+
+
+def _convention_validate(s: Scope, c: Any) -> bool:
+    """The pedagogical team validates: the cohort's teachers, the DDFPT, the head."""
+    cohort = c.student.cohort
+    roles = s.roles_in(cohort.establishment_id)
+    return Role.DDFPT in roles or Role.HEAD in roles or _cohort_teacher(s, cohort)
+
+
 RULES: dict[str, Check] = {
+    "academie.view": lambda s, a: bool(s.rectorat_of(a.pk)),
     "establishment.view": _establishment_view,
     "establishment.manage": lambda s, e: s.manages(e.pk),
     "establishment.import": lambda s, e: s.manages(e.pk),
+    "cohort.list": lambda s, _: s.is_school_staff or s.is_rectorat,
+    "cohort.create": lambda s, e: s.manages(e.pk),
     "cohort.view": _cohort_view,
     "cohort.change": lambda s, c: s.manages(c.establishment_id),
     "student.view": _student_view,
@@ -225,6 +291,16 @@ RULES: dict[str, Check] = {
     "host.create": lambda s, _: s.is_school_staff,
     "tutor.view": lambda s, t: s.is_school_staff or s.is_rectorat,
     "tutor.change": lambda s, t: s.is_school_staff,
+    "convention.list": lambda s, _: s.is_school_staff or s.is_rectorat or s.is_student,
+    "convention.view": _convention_view,
+    "convention.create": _placement_propose,
+    "convention.change": _convention_edit,
+    "convention.submit": _convention_edit,
+    "convention.validate": _convention_validate,
+    "convention.approve": lambda s, c: s.is_head(c.student.cohort.establishment_id),
+    "convention.send": lambda s, c: s.manages(c.student.cohort.establishment_id),
+    "convention.cancel": lambda s, c: s.manages(c.student.cohort.establishment_id),
+    "convention.amend": lambda s, c: s.manages(c.student.cohort.establishment_id),
 }
 
 

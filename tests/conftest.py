@@ -19,7 +19,9 @@ def _private_cache(settings: Any) -> Iterator[None]:
     """Each test starts with an empty, in-memory cache (login throttling counters live there)."""
     from django.core.cache import caches
 
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}
+    }
     caches["default"].clear()
     yield
     caches["default"].clear()

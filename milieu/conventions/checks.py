@@ -141,7 +141,7 @@ def _timetable(convention: Convention) -> list[Problem]:
             Problem(
                 "TIMETABLE_MISMATCH",
                 False,
-                f"Les horaires quotidiens totalisent {weekly:g} h par semaine pour {convention.weekly_hours:g} h annoncées.",
+                f"Les horaires quotidiens totalisent {weekly:g} h par semaine pour {float(convention.weekly_hours):g} h annoncées.",
             )
         )
     for day in WEEKDAYS:

@@ -97,6 +97,11 @@ def build_snapshot(convention: Convention, *, today: date | None = None) -> dict
         "objectives": convention.objectives,
         "activities": convention.activities,
         "competencies": [c for c in extra.get("competencies", []) if c["code"] in chosen],
+        "referential_activities": [
+            a
+            for a in extra.get("activities", [])
+            if isinstance(a, dict) and a.get("code") in chosen
+        ],
         "annex_items": [
             {"label": label, "text": (convention.annex_items or {}).get(str(i), "")}
             for i, label in enumerate(extra.get("annex_items", []))

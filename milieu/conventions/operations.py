@@ -18,7 +18,12 @@ from django.utils import timezone
 
 from milieu.conventions.checks import Problem, check_convention
 from milieu.conventions.enums import OPEN_STATUSES, ConventionStatus
-from milieu.conventions.models import Convention, ConventionPeriod, ConventionTransition
+from milieu.conventions.models import (
+    AmendmentStatus,
+    Convention,
+    ConventionPeriod,
+    ConventionTransition,
+)
 from milieu.permissions import require
 
 S = ConventionStatus
@@ -232,6 +237,9 @@ def cancel_convention(
 
     def effect(c: Convention) -> None:
         c.periods.update(active=False)
+        c.amendments.filter(status__in=[AmendmentStatus.DRAFT, AmendmentStatus.SIGNING]).update(
+            status=AmendmentStatus.CANCELLED
+        )  # an open avenant dies with its convention
 
     return _apply(convention, "cancel", Context(by=by, ip=ip, comment=comment), effect=effect)
 

@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -28,7 +29,14 @@ from milieu.conventions.enums import (
     SignatureMethod,
     SignatureState,
 )
-from milieu.conventions.models import Convention, ConventionDocument, Signatory, SignatureLink
+from milieu.conventions.models import (
+    Amendment,
+    AmendmentStatus,
+    Convention,
+    ConventionDocument,
+    Signatory,
+    SignatureLink,
+)
 from milieu.conventions.operations import Context, ConventionRefused, _apply
 from milieu.people.enums import Role
 
@@ -137,17 +145,29 @@ def _issue_link(signatory: Signatory) -> IssuedLink:
 def _mail_link(issued: IssuedLink, *, reminder: bool = False) -> None:
     signatory = issued.signatory
     url = settings.SITE_URL + reverse("conventions:sign", args=[issued.token])
-    subject = (
-        "Rappel : " if reminder else ""
-    ) + f"Convention de stage n° {signatory.convention_id} à signer"
+    amendment = signatory.amendment
+    if amendment is None:
+        what = f"La convention de stage n° {signatory.convention_id}"
+        subject = f"Convention de stage n° {signatory.convention_id} à signer"
+        extra = ""
+    else:
+        what = (
+            f"L'avenant n° {amendment.number} à la convention de stage n° {signatory.convention_id}"
+        )
+        subject = (
+            f"Avenant n° {amendment.number} à la convention de stage n° "
+            f"{signatory.convention_id} à signer"
+        )
+        extra = f"Objet de l'avenant : {amendment.reason}\n\n"
     body = (
         f"Bonjour {signatory.name},\n\n"
-        f"La convention de stage n° {signatory.convention_id} attend votre signature "
+        f"{what} attend votre signature "
         f"en qualité de « {signatory.get_role_display()} ».\n\n"
+        f"{extra}"
         f"Ouvrez ce lien personnel pour la lire et la signer (un code vous sera envoyé) :\n{url}\n\n"
         "Ce lien ne sert qu'une fois et expire dans 30 jours. Si vous n'êtes pas concerné, ignorez ce message.\n"
     )
-    send_mail(subject, body, None, [signatory.email])
+    send_mail(("Rappel : " if reminder else "") + subject, body, None, [signatory.email])
 
 
 def send_for_signature(convention: Convention, *, by: Any, ip: str | None = None) -> Convention:
@@ -191,7 +211,9 @@ class LinkRefused(Exception):
 
 def resolve_link(token: str) -> SignatureLink:
     link = (
-        SignatureLink.objects.select_related("signatory", "signatory__convention")
+        SignatureLink.objects.select_related(
+            "signatory", "signatory__convention", "signatory__amendment"
+        )
         .filter(token_hash=_hash(token))
         .first()
     )
@@ -203,7 +225,13 @@ def resolve_link(token: str) -> SignatureLink:
         raise LinkRefused("Ce lien a déjà servi ou a été remplacé par un lien plus récent.")
     if link.expires_at < timezone.now():
         raise LinkRefused("Ce lien a expiré. Demandez un nouveau lien à l'établissement.")
-    if (
+    if link.signatory.amendment is not None:
+        if (
+            link.signatory.state != SignatureState.PENDING
+            or link.signatory.amendment.status != AmendmentStatus.SIGNING
+        ):
+            raise LinkRefused("Cet avenant n'attend plus votre signature.")
+    elif (
         link.signatory.state != SignatureState.PENDING
         or link.signatory.convention.status != ConventionStatus.SIGNING
     ):
@@ -245,14 +273,24 @@ def _verify_code(link: SignatureLink, code: str) -> str | None:
     return None
 
 
-def document_to_sign(convention: Convention) -> ConventionDocument:
-    document = (
-        convention.documents.filter(
-            kind=ConventionDocument.Kind.FOR_SIGNATURE, version=convention.version
+def document_to_sign(
+    convention: Convention, amendment: Amendment | None = None
+) -> ConventionDocument:
+    """The PDF awaiting signatures: this version of the convention while it is in signature,
+    else the avenant given (or the one in signature)."""
+    if amendment is None and convention.status != ConventionStatus.SIGNING:
+        amendment = convention.amendments.filter(status=AmendmentStatus.SIGNING).first()
+    if amendment is not None:
+        documents = convention.documents.filter(
+            kind=ConventionDocument.Kind.AMENDMENT, amendment=amendment
         )
-        .order_by("-pk")
-        .first()
-    )
+    else:
+        documents = convention.documents.filter(
+            kind=ConventionDocument.Kind.FOR_SIGNATURE,
+            version=convention.version,
+            amendment__isnull=True,
+        )
+    document = documents.order_by("-pk").first()
     assert document is not None
     return document
 
@@ -265,23 +303,47 @@ def sign_with_link(token: str, code: str, *, ip: str | None, user_agent: str) ->
     if problem:
         raise LinkRefused(problem)
     with transaction.atomic():
-        signatory = Signatory.objects.select_for_update().get(pk=link.signatory_id)
+        # the convention's row first: two last signatures at once must not both see the other
+        # one pending (then nobody would complete)
+        convention = Convention.objects.select_for_update().get(pk=link.signatory.convention_id)
+        signatory = (
+            Signatory.objects.select_for_update(of=("self",))
+            .select_related("amendment")
+            .get(pk=link.signatory_id)
+        )
         if signatory.state != SignatureState.PENDING:
-            raise LinkRefused("Vous avez déjà signé cette convention.")
-        convention = signatory.convention
+            raise LinkRefused("Vous avez déjà signé ce document.")
+        if not _awaited(convention, signatory.amendment):  # refused or cancelled meanwhile
+            raise LinkRefused("Ce document n'attend plus votre signature.")
         signatory.state = SignatureState.SIGNED
         signatory.signed_at = timezone.now()
         signatory.signed_ip = ip
         signatory.signed_user_agent = user_agent[:400]
-        signatory.signed_document_sha256 = document_to_sign(convention).sha256
+        signatory.signed_document_sha256 = document_to_sign(convention, signatory.amendment).sha256
         signatory.save()
         link.used_at = timezone.now()
         link.save(update_fields=["used_at"])
-        _complete_if_all_signed(convention, ip)
+        try:
+            _complete_if_all_signed(convention, ip, signatory.amendment)
+        except ConventionRefused as refused:  # an avenant that no longer applies
+            raise LinkRefused(str(refused)) from None
     return signatory
 
 
-def _complete_if_all_signed(convention: Convention, ip: str | None) -> None:
+def _awaited(convention: Convention, amendment: Amendment | None) -> bool:
+    if amendment is None:
+        return convention.status == ConventionStatus.SIGNING
+    return amendment.status == AmendmentStatus.SIGNING
+
+
+def _complete_if_all_signed(
+    convention: Convention, ip: str | None, amendment: Amendment | None = None
+) -> None:
+    if amendment is not None:
+        from milieu.conventions.amendments import complete_if_all_signed
+
+        complete_if_all_signed(amendment, ip=ip)
+        return
     pending = convention.signatories.filter(
         version=convention.version, amendment__isnull=True
     ).exclude(state=SignatureState.SIGNED)
@@ -300,10 +362,24 @@ def refuse_with_link(token: str, reason: str, *, ip: str | None) -> Signatory:
         raise LinkRefused("Indiquez le motif du refus : il sera transmis à l'établissement.")
     with transaction.atomic():
         link = resolve_link(token)
-        signatory = Signatory.objects.select_for_update().get(pk=link.signatory_id)
+        convention = Convention.objects.select_for_update().get(pk=link.signatory.convention_id)
+        signatory = (
+            Signatory.objects.select_for_update(of=("self",))
+            .select_related("amendment")
+            .get(pk=link.signatory_id)
+        )
+        if signatory.state != SignatureState.PENDING or not _awaited(
+            convention, signatory.amendment
+        ):
+            raise LinkRefused("Ce document n'attend plus votre signature.")
         signatory.state = SignatureState.REFUSED
         signatory.refusal_reason = reason
         signatory.save(update_fields=["state", "refusal_reason"])
+        if signatory.amendment_id is not None:
+            from milieu.conventions.amendments import cancel_on_refusal
+
+            cancel_on_refusal(signatory, reason, ip=ip)
+            return signatory
         SignatureLink.objects.filter(signatory__convention=signatory.convention).update(
             used_at=timezone.now()
         )
@@ -331,39 +407,51 @@ def sign_on_paper(
     """A party signed the printed PDF: the scan is stored and the signature recorded."""
     from milieu.permissions import require
 
-    require(by, "convention.send", signatory.convention)
+    amendment = signatory.amendment
+    require(
+        by, "convention.send" if amendment is None else "convention.amend", signatory.convention
+    )
     if not scan.startswith(b"%PDF-"):
         raise ConventionRefused(["Le scan doit être un fichier PDF."])
     with transaction.atomic():
-        signatory = Signatory.objects.select_for_update().get(pk=signatory.pk)
-        convention = signatory.convention
-        if (
-            signatory.state != SignatureState.PENDING
-            or convention.status != ConventionStatus.SIGNING
-        ):
+        convention = Convention.objects.select_for_update().get(pk=signatory.convention_id)
+        signatory = (
+            Signatory.objects.select_for_update(of=("self",))
+            .select_related("amendment")
+            .get(pk=signatory.pk)
+        )
+        amendment = signatory.amendment
+        if signatory.state != SignatureState.PENDING or not _awaited(convention, amendment):
             raise ConventionRefused(["Ce signataire n'a plus de signature en attente."])
-        store(convention, ConventionDocument.Kind.PAPER_SCAN, scan)
+        store(convention, ConventionDocument.Kind.PAPER_SCAN, scan, amendment=amendment)
         signatory.state = SignatureState.SIGNED
         signatory.method = SignatureMethod.PAPER
         signatory.signed_at = timezone.now()
         signatory.signed_ip = ip
-        signatory.signed_document_sha256 = document_to_sign(convention).sha256
+        signatory.signed_document_sha256 = document_to_sign(convention, amendment).sha256
         signatory.save()
         signatory.links.filter(used_at__isnull=True).update(used_at=timezone.now())
-        _complete_if_all_signed(convention, ip)
+        _complete_if_all_signed(convention, ip, amendment)
     return signatory
 
 
-def remind_pending(now: Any = None) -> int:
-    """One reminder per pending signatory at a time: a new link, at most every 3 days."""
+def remind_pending(now: Any = None, *, dry_run: bool = False) -> int:
+    """One reminder per pending signatory at a time: a new link, at most every 3 days.
+
+    Pending signatories of a convention in signature and of an avenant in signature are due
+    3 days after their last link or reminder. A row another worker holds is skipped; the state
+    is read again under the lock, so a party who has just signed is never reminded. With
+    `dry_run`, count who would be reminded and change nothing.
+    """
     now = now or timezone.now()
-    due = Signatory.objects.filter(
-        state=SignatureState.PENDING,
-        method=SignatureMethod.ONLINE,
-        convention__status=ConventionStatus.SIGNING,
+    awaited = Q(amendment__isnull=True, convention__status=ConventionStatus.SIGNING) | Q(
+        amendment__status=AmendmentStatus.SIGNING
     )
+    due = Signatory.objects.filter(
+        awaited, state=SignatureState.PENDING, method=SignatureMethod.ONLINE
+    ).exclude(email="")
     count = 0
-    for signatory in due.select_related("convention"):
+    for signatory in due.select_related("convention", "amendment").order_by("pk"):
         if signatory.version != signatory.convention.version:
             continue
         latest_link = (
@@ -372,10 +460,14 @@ def remind_pending(now: Any = None) -> int:
         last = signatory.last_reminder_at or latest_link
         if last is not None and now - last < REMINDER_INTERVAL:
             continue
+        if dry_run:
+            count += 1
+            continue
         with transaction.atomic():
             locked = (
-                Signatory.objects.select_for_update(skip_locked=True)
-                .filter(pk=signatory.pk)
+                Signatory.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(awaited, pk=signatory.pk, state=SignatureState.PENDING)
+                .select_related("amendment")
                 .first()
             )
             if locked is None or (

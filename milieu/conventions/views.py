@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
@@ -26,10 +27,17 @@ def sign(request: HttpRequest, token: str) -> HttpResponse:
     try:
         link = resolve_link(token)
     except LinkRefused as refused:
-        return render(request, "conventions/sign_refused.html", {"message": str(refused)}, status=410)
+        return render(
+            request, "conventions/sign_refused.html", {"message": str(refused)}, status=410
+        )
     signatory = link.signatory
     convention = signatory.convention
-    context = {"signatory": signatory, "convention": convention, "snapshot": convention.snapshot, "token": token}
+    context = {
+        "signatory": signatory,
+        "convention": convention,
+        "snapshot": convention.snapshot,
+        "token": token,
+    }
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -54,11 +62,13 @@ def sign(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "conventions/sign.html", context)
 
 
-def sign_document(request: HttpRequest, token: str) -> HttpResponse:
+def sign_document(request: HttpRequest, token: str) -> HttpResponseBase:
     try:
         link = resolve_link(token)
     except LinkRefused as refused:
-        return render(request, "conventions/sign_refused.html", {"message": str(refused)}, status=410)
+        return render(
+            request, "conventions/sign_refused.html", {"message": str(refused)}, status=410
+        )
     document = document_to_sign(link.signatory.convention)
     response = FileResponse(
         iter([bytes(document.content)]),

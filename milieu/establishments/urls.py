@@ -1,3 +1,19 @@
+from django.urls import path
+
+from milieu.establishments import views
+
 app_name = "establishments"
 
-urlpatterns: list[object] = []
+urlpatterns = [
+    path("promotions/", views.cohort_list, name="cohort_list"),
+    path("promotions/nouvelle/", views.cohort_create, name="cohort_create"),
+    path("promotions/<int:pk>/", views.cohort_detail, name="cohort_detail"),
+    path("promotions/<int:pk>/modifier/", views.cohort_edit, name="cohort_edit"),
+    path("promotions/<int:pk>/placements/", views.placement_board, name="placement_board"),
+    path("promotions/<int:pk>/periodes/nouvelle/", views.period_create, name="period_create"),
+    path(
+        "promotions/<int:pk>/periodes/<int:period_pk>/modifier/",
+        views.period_edit,
+        name="period_edit",
+    ),
+]

@@ -7,12 +7,14 @@ the places). Every change of status is a `PlacementTransition` row with its acto
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from milieu.hosts.enums import NafVersion, PlacementStatus
+from milieu.hosts.enums import OPEN_PLACEMENT_STATUSES, NafVersion, PlacementStatus
 from milieu.identifiers import naf_normalised, siret_error
 
 
@@ -38,6 +40,28 @@ class HostQuerySet(models.QuerySet["Host"]):
         if compact.isdigit():
             query |= Q(siret__startswith=compact)
         return self.filter(query)
+
+    def same_siret(self, siret: str, *, country: str = "FR") -> HostQuerySet:
+        """The host already registered with this SIRET in this country (at most one)."""
+        compact = "".join(siret.split())
+        if not compact:
+            return self.none()
+        return self.filter(country=country.upper(), siret=compact)
+
+    def same_siren(self, siret: str) -> HostQuerySet:
+        """Other establishments of the same company: French hosts whose SIRET starts with the
+        same SIREN (domain.md, Identifiers). The caller excludes the host itself."""
+        compact = "".join(siret.split())
+        if len(compact) < 9:
+            return self.none()
+        return self.filter(country="FR", siret__startswith=compact[:9])
+
+    def same_foreign_identifier(self, identifier: str, *, country: str) -> HostQuerySet:
+        """A foreign host already registered with this national identifier in its country."""
+        text = " ".join(identifier.split())
+        if not text:
+            return self.none()
+        return self.filter(country=country.upper(), foreign_identifier__iexact=text)
 
 
 class Host(models.Model):
@@ -119,6 +143,36 @@ class HostSite(models.Model):
         return self.name
 
 
+class TutorQuerySet(models.QuerySet["Tutor"]):
+    def search(self, text: str) -> TutorQuerySet:
+        text = text.strip()
+        if not text:
+            return self
+        query = Q(last_name__icontains=text) | Q(first_name__icontains=text)
+        query |= Q(host__name__icontains=text) | Q(host__trade_name__icontains=text)
+        return self.filter(query)
+
+    def with_current_students(self, establishment_ids: list[int], today: date) -> TutorQuerySet:
+        """Annotate `current_students`: the students of these establishments the tutor follows
+        today (an open choice whose PFMP window contains `today`). A tutor follows at most
+        3 interns at once (Code de l'éducation D124-3, domain.md "General rules")."""
+        return self.annotate(
+            current_students=models.Count(
+                "placements",
+                filter=Q(
+                    placements__status__in=list(OPEN_PLACEMENT_STATUSES),
+                    placements__cohort_period__start__lte=today,
+                    placements__cohort_period__end__gte=today,
+                    placements__student__cohort__establishment_id__in=establishment_ids,
+                ),
+            )
+        )
+
+
+TUTOR_MAX_CURRENT_STUDENTS = 3
+"""D124-3: a tutor follows at most 3 interns at once; above, the pages warn."""
+
+
 class Tutor(models.Model):
     """The host's person in charge of interns (maître d'apprentissage for apprentices)."""
 
@@ -130,6 +184,8 @@ class Tutor(models.Model):
     position = models.CharField("fonction", max_length=100, blank=True)
     email = models.EmailField("adresse électronique", blank=True)
     phone = models.CharField("téléphone", max_length=20, blank=True)
+
+    objects = TutorQuerySet.as_manager()
 
     class Meta:
         verbose_name = "tuteur"

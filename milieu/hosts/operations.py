@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from milieu.hosts.enums import PlacementStatus
 from milieu.hosts.models import Host, HostSite, Placement, PlacementTransition, Tutor
@@ -37,6 +37,51 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str, str]] = {
 
 class TransitionRefused(Exception):
     """The placement is not (or no longer) in a state that allows the transition."""
+
+
+class DuplicateHost(Exception):
+    """Another host got the same SIRET in the meantime (the database constraint refused it)."""
+
+
+# --- the directory: hosts, sites, tutors ------------------------------------------------------
+
+
+def create_host(host: Host, *, by: Any) -> Host:
+    """Register a new host; the database refuses a second host with the same SIRET."""
+    require(by, "host.create")
+    host.created_by = by
+    try:
+        with transaction.atomic():
+            host.save()
+    except IntegrityError as error:
+        host.pk = None
+        raise DuplicateHost("Un organisme d’accueil a déjà ce SIRET.") from error
+    return host
+
+
+def update_host(host: Host, *, by: Any) -> Host:
+    require(by, "host.change", host)
+    try:
+        with transaction.atomic():
+            host.save()
+    except IntegrityError as error:
+        raise DuplicateHost("Un organisme d’accueil a déjà ce SIRET.") from error
+    return host
+
+
+def add_site(host: Host, site: HostSite, *, by: Any) -> HostSite:
+    require(by, "host.change", host)
+    site.host = host
+    site.save()
+    return site
+
+
+def save_tutor(host: Host, tutor: Tutor, *, by: Any) -> Tutor:
+    """Add a tutor to a host, or save the changes to one of its tutors."""
+    require(by, "tutor.change", tutor)
+    tutor.host = host
+    tutor.save()
+    return tutor
 
 
 def allowed_transitions(placement: Placement) -> list[str]:

@@ -1,3 +1,13 @@
+from django.urls import path
+
+from milieu.students import views
+
 app_name = "students"
 
-urlpatterns: list[object] = []
+urlpatterns = [
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/modifier/", views.edit, name="edit"),
+    path("<int:pk>/proposer/", views.propose, name="propose"),
+    path("<int:pk>/dossier.json", views.export, name="export"),
+    path("choix/<int:pk>/<slug:action>/", views.decide, name="decide"),
+]

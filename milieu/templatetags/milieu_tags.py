@@ -34,9 +34,14 @@ def severity_badge(value: str) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def nav_current(context: template.Context, prefix: str) -> SafeString:
-    """``aria-current="page"`` on the menu link of the section the page belongs to."""
+def nav_current(context: template.Context, prefix: str, unless: str = "") -> SafeString:
+    """``aria-current="page"`` on the menu link of the section the page belongs to.
+
+    ``unless`` names a sub-section with its own menu link (``/organismes/tuteurs/``).
+    """
     request = context.get("request")
     path = getattr(request, "path", "")
-    current = path == "/" if prefix == "/" else path.startswith(prefix)
+    current = path == "/" if prefix == "/" else bool(prefix) and path.startswith(prefix)
+    if unless and path.startswith(unless):
+        current = False
     return mark_safe('aria-current="page"') if current else mark_safe("")

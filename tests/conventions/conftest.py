@@ -11,7 +11,15 @@ from django.core import mail
 from milieu.conventions.models import Convention
 from milieu.conventions.operations import create_convention
 from milieu.factories import HostFactory, TutorFactory
-from tests.core.conftest import School, academie, make_school, school_a, school_b  # noqa: F401  (fixtures re-exported below)  # noqa: F401
+from tests.core.conftest import (  # noqa: F401  (fixtures re-exported)
+    School,
+    academie,
+    make_school,
+    other_rectorat,
+    rectorat,
+    school_a,
+    school_b,
+)
 
 PDFSIG = shutil.which("pdfsig")
 
@@ -47,14 +55,14 @@ def draft(school: School, **fields: Any) -> Convention:
 def links_in_outbox() -> list[str]:
     found = []
     for message in mail.outbox:
-        found += re.findall(r"http://testserver(/conventions/signer/[^/\s]+/)", message.body)
+        found += re.findall(r"http://testserver(/conventions/signer/[^/\s]+/)", str(message.body))
     return found
 
 
 def code_for(email: str) -> str:
     for message in reversed(mail.outbox):
         if email in message.to and "Votre code de signature" in message.body:
-            match = re.search(r"code de signature : (\d{6})", message.body)
+            match = re.search(r"code de signature : (\d{6})", str(message.body))
             assert match
             return match.group(1)
     raise AssertionError(f"no code sent to {email}")

@@ -70,8 +70,17 @@ def test_the_demo_academie_covers_every_diploma_and_pathway() -> None:
     assert set(Cohort.objects.values_list("diploma", flat=True)) == set(get_catalogue().ids())
     students = list(Student.objects.all())
     assert 280 <= len(students) <= 320
-    assert {s.pathway for s in students} == {"scolaire", "apprentissage", "formation-continue", "experience-professionnelle"}
-    assert {s.continuing_situation for s in students} >= {"premiere-formation", "reconversion", "perfectionnement"}
+    assert {s.pathway for s in students} == {
+        "scolaire",
+        "apprentissage",
+        "formation-continue",
+        "experience-professionnelle",
+    }
+    assert {s.continuing_situation for s in students} >= {
+        "premiere-formation",
+        "reconversion",
+        "perfectionnement",
+    }
     assert any(s.distance for s in students) and any(s.repeater for s in students)
     assert sum(s.is_minor_on(date(2026, 11, 22)) for s in students) >= 50
     hosts = list(Host.objects.all())

@@ -1,0 +1,487 @@
+"""Avenants: changing a signed convention's dates, place, tutor or timetable, re-signed by its parties.
+
+An avenant is created as a draft on a signed convention or a stage in progress (one open avenant
+at a time), checked as if it applied (`amended_problems`: every blocking problem of
+`check_convention` on the amended convention refuses the sending), then sent: its PDF is rendered
+once from a snapshot and stored with its hash, and the parties who signed the convention (same
+roles, names and e-mails) each receive a single-use link. A refusal cancels the avenant with its
+reason. When the last party signs, the avenant is signed, its PDF sealed (the signed file kept
+byte for byte, a signature page appended as an incremental update, then the establishment's
+seal) and applied: replaced periods are deactivated (kept for history) before their replacements
+are created, so that the PostgreSQL exclusion constraint never sees both. The convention's status
+does not change; each step is written in its history (`ConventionTransition` with the same status
+before and after, and a comment "Avenant n° N …").
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from decimal import Decimal
+from itertools import pairwise
+from typing import Any
+
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from milieu.conventions.amendment_documents import (
+    DAY_LABELS,
+    amendment_periods,
+    build_amendment_snapshot,
+    fr_date,
+    original_parties,
+    seal_amendment,
+)
+from milieu.conventions.calendar import WEEKDAYS, minutes, weekly_minutes
+from milieu.conventions.checks import Problem, check_convention
+from milieu.conventions.documents import render_pdf, store
+from milieu.conventions.enums import (
+    OPEN_STATUSES,
+    ConventionStatus,
+    SignatureMethod,
+    SignatureState,
+)
+from milieu.conventions.models import (
+    Amendment,
+    AmendmentStatus,
+    Convention,
+    ConventionDocument,
+    ConventionPeriod,
+    ConventionTransition,
+    Signatory,
+    SignatureLink,
+)
+from milieu.conventions.operations import ConventionRefused, _add_periods
+from milieu.permissions import require
+
+AMENDABLE_STATUSES = frozenset({ConventionStatus.SIGNED, ConventionStatus.IN_PROGRESS})
+OPEN_AMENDMENT_STATUSES = frozenset({AmendmentStatus.DRAFT, AmendmentStatus.SIGNING})
+_HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+# --- creating -----------------------------------------------------------------------------
+
+
+def _timetable_reasons(timetable: dict[str, Any]) -> list[str]:
+    reasons = []
+    for day, spans in timetable.items():
+        if day not in WEEKDAYS:
+            reasons.append(f"Jour inconnu dans les horaires : « {day} ».")
+            continue
+        ordered = []
+        for span in spans:
+            if (
+                not isinstance(span, list | tuple)
+                or len(span) != 2
+                or not all(isinstance(t, str) and _HHMM.match(t) for t in span)
+            ):
+                reasons.append(f"Horaire illisible le {DAY_LABELS[day]} : écrivez 08:30–12:00.")
+                continue
+            if minutes(span[1]) <= minutes(span[0]):
+                reasons.append(
+                    f"Le {DAY_LABELS[day]}, la plage {span[0]}–{span[1]} finit avant de commencer."
+                )
+            ordered.append((minutes(span[0]), minutes(span[1])))
+        ordered.sort()
+        if any(b[0] < a[1] for a, b in pairwise(ordered)):
+            reasons.append(f"Le {DAY_LABELS[day]}, deux plages horaires se chevauchent.")
+    if not reasons and weekly_minutes(timetable) == 0:
+        reasons.append("Les nouveaux horaires ne comportent aucune plage de travail.")
+    return reasons
+
+
+def _period_reasons(convention: Convention, periods: list[tuple[date, date]]) -> list[str]:
+    if not periods:
+        return ["Indiquez au moins une période."]
+    reasons = [
+        f"La période du {fr_date(s)} au {fr_date(e)} finit avant de commencer."
+        for s, e in periods
+        if e < s
+    ]
+    ordered = sorted(periods)
+    for (s1, e1), (s2, e2) in pairwise(ordered):
+        if s2 <= e1:
+            reasons.append(
+                f"Les périodes du {fr_date(s1)} au {fr_date(e1)} et du {fr_date(s2)} au {fr_date(e2)} se chevauchent."
+            )
+    for start, end in ordered:
+        clash = (
+            ConventionPeriod.objects.filter(
+                student_id=convention.student_id, active=True, start__lte=end, end__gte=start
+            )
+            .exclude(convention=convention)
+            .filter(convention__status__in=list(OPEN_STATUSES))
+            .first()
+        )
+        if clash is not None:
+            reasons.append(
+                f"La période du {fr_date(start)} au {fr_date(end)} chevauche la période {clash} de la "
+                f"convention n° {clash.convention_id} : un élève ne peut être en stage à deux "
+                "endroits à la fois."
+            )
+    return reasons
+
+
+def create_amendment(
+    convention: Convention,
+    *,
+    by: Any,
+    reason: str,
+    new_periods: list[tuple[date, date]] | None = None,
+    early_end: date | None = None,
+    new_site: Any = None,
+    new_tutor: Any = None,
+    new_timetable: dict[str, list[list[str]]] | None = None,
+    new_weekly_hours: Decimal | None = None,
+    ip: str | None = None,
+) -> Amendment:
+    """A draft avenant to a signed convention (or a stage in progress), numbered 1, 2, …
+
+    A value equal to the convention's current one is not a change; at least one change is due.
+    """
+    require(by, "convention.amend", convention)
+    with transaction.atomic():
+        locked = Convention.objects.select_for_update().get(pk=convention.pk)
+        if locked.status not in AMENDABLE_STATUSES:
+            raise ConventionRefused(
+                [
+                    "Un avenant ne modifie qu'une convention signée ou un stage en cours ; "
+                    f"la convention est « {locked.get_status_display()} »."
+                ]
+            )
+        current = [(p.start, p.end) for p in locked.active_periods()]
+        if new_periods is not None and sorted(new_periods) == current:
+            new_periods = None
+        if new_site is not None and new_site.pk == locked.site_id:
+            new_site = None
+        if new_tutor is not None and new_tutor.pk == locked.tutor_id:
+            new_tutor = None
+        if new_timetable is not None and _same_timetable(new_timetable, locked.timetable):
+            new_timetable = None
+        if new_weekly_hours is not None and Decimal(new_weekly_hours) == locked.weekly_hours:
+            new_weekly_hours = None
+        reasons = []
+        if not reason.strip():
+            reasons.append("Indiquez l'objet de l'avenant.")
+        if new_periods is not None and early_end is not None:
+            reasons.append(
+                "Un avenant donne soit de nouvelles périodes, soit une fin anticipée, pas les deux."
+            )
+        elif new_periods is not None:
+            reasons += _period_reasons(locked, new_periods)
+        elif early_end is not None and current:
+            first, last = current[0][0], current[-1][1]
+            if not first <= early_end < last:
+                reasons.append(
+                    f"La fin anticipée tombe pendant le stage, entre le {fr_date(first)} et le "
+                    f"{fr_date(last - timedelta(days=1))}."
+                )
+        if new_site is not None and new_site.host_id != locked.host_id:
+            reasons.append("Le lieu choisi n'appartient pas à l'organisme d'accueil.")
+        if new_tutor is not None and new_tutor.host_id != locked.host_id:
+            reasons.append("Le tuteur choisi n'appartient pas à l'organisme d'accueil.")
+        if new_timetable is not None:
+            reasons += _timetable_reasons(new_timetable)
+        if new_weekly_hours is not None and not 0 < Decimal(new_weekly_hours) <= 48:
+            reasons.append("La durée hebdomadaire est comprise entre 0 et 48 heures.")
+        changes = (new_periods, early_end, new_site, new_tutor, new_timetable, new_weekly_hours)
+        if all(value is None for value in changes):
+            reasons.append(
+                "Un avenant modifie au moins un élément : périodes, fin anticipée, lieu, tuteur, "
+                "horaires ou durée hebdomadaire."
+            )
+        opened = locked.amendments.filter(status__in=list(OPEN_AMENDMENT_STATUSES)).first()
+        if opened is not None:
+            reasons.append(
+                f"L'avenant n° {opened.number} est en cours : faites-le signer ou annulez-le "
+                "avant d'en créer un autre."
+            )
+        if reasons:
+            raise ConventionRefused(reasons)
+        number = (
+            locked.amendments.order_by("-number").values_list("number", flat=True).first() or 0
+        ) + 1
+        amendment = Amendment.objects.create(
+            convention=locked,
+            number=number,
+            reason=reason.strip(),
+            new_periods=[
+                {"start": s.isoformat(), "end": e.isoformat()} for s, e in sorted(new_periods)
+            ]
+            if new_periods is not None
+            else None,
+            early_end=early_end,
+            new_site=new_site,
+            new_tutor=new_tutor,
+            new_timetable=new_timetable,
+            new_weekly_hours=new_weekly_hours,
+            created_by=by,
+        )
+        _log(locked, f"Avenant n° {number} créé : {amendment.reason}", by=by, ip=ip)
+    return amendment
+
+
+def _same_timetable(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    def norm(t: dict[str, Any]) -> dict[str, list[list[str]]]:
+        return {d: [list(s) for s in spans] for d, spans in t.items() if spans}
+
+    return norm(a) == norm(b)
+
+
+def _log(
+    convention: Convention,
+    comment: str,
+    *,
+    by: Any = None,
+    actor_label: str = "",
+    ip: str | None = None,
+) -> None:
+    """A history row of the convention whose status does not change."""
+    ConventionTransition.objects.create(
+        convention=convention,
+        from_status=convention.status,
+        to_status=convention.status,
+        actor=by if getattr(by, "is_authenticated", False) else None,
+        actor_label=actor_label,
+        ip=ip,
+        comment=comment,
+    )
+
+
+# --- applying -----------------------------------------------------------------------------
+
+
+def _apply_changes(convention: Convention, amendment: Amendment) -> None:
+    """Make the convention say what the avenant says. Replaced periods are deactivated first."""
+    active = list(convention.periods.filter(active=True).order_by("start"))
+    if amendment.new_periods:
+        wanted = set(amendment_periods(amendment))
+        kept = {(p.start, p.end) for p in active if (p.start, p.end) in wanted}
+        replaced = [p.pk for p in active if (p.start, p.end) not in wanted]
+        ConventionPeriod.objects.filter(pk__in=replaced).update(active=False)
+        _add_periods(convention, sorted(wanted - kept), amendment=amendment)
+    elif amendment.early_end:
+        cut = amendment.early_end
+        ending = [p for p in active if p.end > cut]
+        ConventionPeriod.objects.filter(pk__in=[p.pk for p in ending]).update(active=False)
+        _add_periods(
+            convention, [(p.start, cut) for p in ending if p.start <= cut], amendment=amendment
+        )
+    fields = []
+    if amendment.new_site_id:
+        convention.site_id = amendment.new_site_id
+        fields.append("site")
+    if amendment.new_tutor_id:
+        convention.tutor_id = amendment.new_tutor_id
+        fields.append("tutor")
+    if amendment.new_timetable:
+        convention.timetable = amendment.new_timetable
+        # the days worked are the days with hours
+        convention.work_days = [d for d in WEEKDAYS if amendment.new_timetable.get(d)]
+        fields += ["timetable", "work_days"]
+    if amendment.new_weekly_hours is not None:
+        convention.weekly_hours = amendment.new_weekly_hours
+        fields.append("weekly_hours")
+    if fields:
+        convention.save(update_fields=[*fields, "updated_at"])
+
+
+class _Rollback(Exception):
+    pass
+
+
+def amended_problems(amendment: Amendment) -> list[Problem]:
+    """`check_convention` on the convention as the avenant would make it (nothing is kept)."""
+    found: list[Problem] = []
+    try:
+        with transaction.atomic():
+            convention = Convention.objects.with_parties().get(pk=amendment.convention_id)
+            _apply_changes(convention, amendment)
+            found = check_convention(convention)
+            raise _Rollback
+    except _Rollback:
+        pass
+    except ConventionRefused as refused:
+        found = [Problem("PERIODS_OVERLAP", True, reason) for reason in refused.reasons]
+    return found
+
+
+# --- sending ------------------------------------------------------------------------------
+
+
+def send_amendment_for_signature(
+    amendment: Amendment, *, by: Any, ip: str | None = None
+) -> Amendment:
+    """Render the avenant's PDF once and invite the convention's parties to sign it."""
+    from milieu.conventions.signatures import IssuedLink, _issue_link, _mail_link
+
+    require(by, "convention.amend", amendment.convention)
+    issued: list[IssuedLink] = []
+    with transaction.atomic():
+        convention = Convention.objects.select_for_update().get(pk=amendment.convention_id)
+        locked = Amendment.objects.select_for_update().get(pk=amendment.pk)
+        if locked.status != AmendmentStatus.DRAFT:
+            raise ConventionRefused(
+                [
+                    "Action déjà effectuée ou impossible : l'avenant est "
+                    f"« {locked.get_status_display()} »."
+                ]
+            )
+        if convention.status not in AMENDABLE_STATUSES:
+            raise ConventionRefused(
+                [
+                    "Un avenant ne modifie qu'une convention signée ou un stage en cours ; "
+                    f"la convention est « {convention.get_status_display()} »."
+                ]
+            )
+        parties = original_parties(convention)
+        reasons = [p.message for p in amended_problems(locked) if p.blocking]
+        if not parties:
+            reasons.append("La convention n'a aucun signataire à qui soumettre l'avenant.")
+        if reasons:
+            raise ConventionRefused(reasons)
+        pdf = render_pdf(
+            "conventions/amendments/pdf/amendment.html",
+            {"a": build_amendment_snapshot(locked, convention), "final": False},
+        )
+        store(convention, ConventionDocument.Kind.AMENDMENT, pdf, amendment=locked)
+        for order, party in enumerate(parties):
+            signatory = Signatory.objects.create(
+                convention=convention,
+                amendment=locked,
+                version=convention.version,
+                role=party.role,
+                name=party.name,
+                email=party.email,
+                on_behalf_of=party.on_behalf_of,
+                user=party.user,
+                order=order,
+                method=SignatureMethod.ONLINE if party.email else SignatureMethod.PAPER,
+            )
+            if party.email:
+                issued.append(_issue_link(signatory))
+        locked.status = AmendmentStatus.SIGNING
+        locked.save(update_fields=["status"])
+        _log(convention, f"Avenant n° {locked.number} envoyé en signature", by=by, ip=ip)
+
+        def mail_all() -> None:
+            for link in issued:
+                _mail_link(link)
+
+        transaction.on_commit(mail_all)
+    amendment.refresh_from_db()
+    return amendment
+
+
+# --- ending -------------------------------------------------------------------------------
+
+
+def _close_links(amendment: Amendment) -> None:
+    SignatureLink.objects.filter(signatory__amendment=amendment, used_at__isnull=True).update(
+        used_at=timezone.now()
+    )
+
+
+def _notify_author(amendment: Amendment, subject: str, body: str) -> None:
+    email = amendment.created_by.email
+    if email:
+        transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
+
+
+def cancel_amendment(
+    amendment: Amendment, *, by: Any, reason: str, ip: str | None = None
+) -> Amendment:
+    """The establishment gives up an avenant still in draft or in signature; its links close."""
+    require(by, "convention.amend", amendment.convention)
+    if not reason.strip():
+        raise ConventionRefused(["Indiquez le motif de l'annulation de l'avenant."])
+    with transaction.atomic():
+        convention = Convention.objects.select_for_update().get(pk=amendment.convention_id)
+        locked = Amendment.objects.select_for_update().get(pk=amendment.pk)
+        if locked.status not in OPEN_AMENDMENT_STATUSES:
+            raise ConventionRefused(
+                [
+                    "Action déjà effectuée ou impossible : l'avenant est "
+                    f"« {locked.get_status_display()} »."
+                ]
+            )
+        locked.status = AmendmentStatus.CANCELLED
+        locked.save(update_fields=["status"])
+        _close_links(locked)
+        _log(convention, f"Avenant n° {locked.number} annulé : {reason.strip()}", by=by, ip=ip)
+    amendment.refresh_from_db()
+    return amendment
+
+
+def cancel_on_refusal(signatory: Signatory, reason: str, *, ip: str | None) -> None:
+    """A party refused to sign: the avenant is cancelled with the reason (called by
+    `signatures.refuse_with_link`, inside its transaction)."""
+    assert signatory.amendment_id is not None
+    amendment = (
+        Amendment.objects.select_for_update(of=("self",))
+        .select_related("created_by")
+        .get(pk=signatory.amendment_id)
+    )
+    if amendment.status != AmendmentStatus.SIGNING:
+        return
+    amendment.status = AmendmentStatus.CANCELLED
+    amendment.save(update_fields=["status"])
+    _close_links(amendment)
+    convention = Convention.objects.get(pk=amendment.convention_id)
+    who = f"{signatory.name} ({signatory.get_role_display()})"
+    _log(
+        convention,
+        f"Avenant n° {amendment.number} refusé par {who} : {reason.strip()}",
+        actor_label=who,
+        ip=ip,
+    )
+    _notify_author(
+        amendment,
+        f"Avenant n° {amendment.number} à la convention n° {convention.pk} refusé",
+        f"Bonjour,\n\n{who} a refusé de signer l'avenant n° {amendment.number} à la convention "
+        f"de stage n° {convention.pk}.\n\nMotif : {reason.strip()}\n\nL'avenant est annulé ; "
+        "la convention reste telle qu'elle a été signée.\n",
+    )
+
+
+def complete_if_all_signed(amendment: Amendment, *, ip: str | None) -> None:
+    """After a signature: when every party has signed, seal the avenant and apply it (called
+    by `signatures.sign_with_link` and `sign_on_paper`, inside their transaction, with the
+    convention's row locked)."""
+    amendment = (
+        Amendment.objects.select_for_update(of=("self",))
+        .select_related("created_by")
+        .get(pk=amendment.pk)
+    )
+    if amendment.status != AmendmentStatus.SIGNING:
+        return
+    if amendment.signatories.exclude(state=SignatureState.SIGNED).exists():
+        return
+    convention = Convention.objects.select_for_update().get(pk=amendment.convention_id)
+    amendment.status = AmendmentStatus.SIGNED
+    amendment.signed_at = timezone.now()
+    amendment.save(update_fields=["status", "signed_at"])
+    seal_amendment(amendment, convention)
+    try:
+        _apply_changes(convention, amendment)
+    except ConventionRefused as refused:
+        raise ConventionRefused(
+            [
+                f"L'avenant n° {amendment.number} ne peut plus s'appliquer : "
+                + " ".join(refused.reasons)
+                + " La signature n'est pas enregistrée ; l'établissement doit annuler l'avenant."
+            ]
+        ) from None
+    _log(
+        convention,
+        f"Avenant n° {amendment.number} signé",
+        actor_label="Milieu (dernière signature)",
+        ip=ip,
+    )
+    _notify_author(
+        amendment,
+        f"Avenant n° {amendment.number} à la convention n° {convention.pk} signé",
+        f"Bonjour,\n\nToutes les parties ont signé l'avenant n° {amendment.number} à la "
+        f"convention de stage n° {convention.pk}. Il est scellé et s'applique désormais.\n",
+    )

@@ -1,0 +1,491 @@
+"""The forms of a convention draft: its parties, periods, timetable, annexes.
+
+The annexe pédagogique follows what the diploma's catalogue entry offers (`extra`): competencies
+and activities of the référentiel to tick, items that each get a text, the items of an individual
+training contract to show. No diploma id is ever named here.
+"""
+
+from __future__ import annotations
+
+from datetime import time
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import QuerySet
+
+from milieu.conventions.calendar import WEEKDAYS
+from milieu.conventions.models import Convention
+from milieu.conventions.page_forms import (  # also imported from here by the avenant views
+    BasePeriodFormSet,
+    CommentForm,
+    PaperScanForm,
+    PeriodForm,
+    PeriodFormSet,
+)
+from milieu.establishments.forms import teachers_of
+from milieu.hosts.models import Host, HostSite, Tutor
+from milieu.people.models import User
+from milieu.rules import get_catalogue
+
+__all__ = [
+    "DAY_LABELS",
+    "BasePeriodFormSet",
+    "CommentForm",
+    "ConventionForm",
+    "PaperScanForm",
+    "PeriodForm",
+    "PeriodFormSet",
+]
+
+DAY_LABELS: dict[str, str] = {
+    "mon": "lundi",
+    "tue": "mardi",
+    "wed": "mercredi",
+    "thu": "jeudi",
+    "fri": "vendredi",
+    "sat": "samedi",
+    "sun": "dimanche",
+}
+SPANS = (1, 2)
+SPAN_LABELS = {1: "1re plage", 2: "2e plage"}
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%H:%M")
+
+
+class ReferentChoiceField(forms.ModelChoiceField[User]):
+    def label_from_instance(self, obj: User) -> str:
+        return obj.get_full_name() or obj.email
+
+
+class TutorChoiceField(forms.ModelChoiceField[Tutor]):
+    def label_from_instance(self, obj: Tutor) -> str:
+        return f"{obj} — {obj.position}" if obj.position else str(obj)
+
+
+def _coded(items: Any) -> list[tuple[str, str]]:
+    """`[{"code", "label"}, …]` from the catalogue as choices "C01 — label"."""
+    return [
+        (str(item["code"]), f"{item['code']} — {item['label']}")
+        for item in items or []
+        if isinstance(item, dict) and "code" in item and "label" in item
+    ]
+
+
+def _texts(items: Any) -> list[str]:
+    return [str(item) for item in items or [] if isinstance(item, str)]
+
+
+def span_field(day: str, span: int, end: str) -> str:
+    """`mon_1_debut`, `mon_1_fin`…: the inputs of one span of one weekday."""
+    return f"{day}_{span}_{end}"
+
+
+class ConventionForm(forms.ModelForm[Convention]):
+    """Everything of a draft but its periods (a formset beside it)."""
+
+    host = forms.ModelChoiceField(
+        label="Organisme d’accueil",
+        queryset=Host.objects.none(),
+        empty_label="Choisissez un organisme",
+        error_messages={
+            "required": "Choisissez l’organisme d’accueil.",
+            "invalid_choice": "Choisissez un organisme de l’annuaire.",
+        },
+    )
+    site = forms.ModelChoiceField(
+        label="Lieu ou service",
+        queryset=HostSite.objects.none(),
+        required=False,
+        empty_label="L’organisme lui-même",
+        error_messages={"invalid_choice": "Choisissez un lieu de l’organisme retenu."},
+    )
+    tutor = TutorChoiceField(
+        label="Tuteur",
+        queryset=Tutor.objects.none(),
+        required=False,
+        empty_label="À désigner (obligatoire pour soumettre)",
+        error_messages={"invalid_choice": "Choisissez un tuteur de l’organisme retenu."},
+    )
+    referent = ReferentChoiceField(
+        label="Enseignant référent",
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="À désigner (obligatoire pour l’approbation)",
+        error_messages={"invalid_choice": "Choisissez un enseignant de l’établissement."},
+    )
+    work_days = forms.MultipleChoiceField(
+        label="Jours travaillés",
+        choices=[(day, DAY_LABELS[day].capitalize()) for day in WEEKDAYS],
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Cochez au moins un jour travaillé."},
+    )
+    weekly_hours = forms.DecimalField(
+        label="Durée hebdomadaire (heures)",
+        required=False,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        max_digits=4,
+        decimal_places=2,
+        validators=[
+            MinValueValidator(Decimal("0.01"), "La durée hebdomadaire est positive."),
+            MaxValueValidator(Decimal("48"), "La durée hebdomadaire est de 48 heures au plus."),
+        ],
+        help_text="Laissez vide pour reprendre le total des horaires ci-dessus.",
+    )
+    gratification_hourly = forms.DecimalField(
+        label="Gratification horaire (€)",
+        required=False,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        max_digits=6,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"), "La gratification ne peut être négative.")],
+        help_text="Due au-delà de deux mois (308 heures) avec le même organisme dans l’année scolaire.",
+    )
+
+    class Meta:
+        model = Convention
+        fields = [
+            "host",
+            "site",
+            "tutor",
+            "referent",
+            "host_signatory_name",
+            "host_signatory_position",
+            "host_signatory_email",
+            "tutor_signs",
+            "work_days",
+            "weekly_hours",
+            "gratification_hourly",
+            "objectives",
+            "activities",
+            "follow_up",
+            "evaluation_terms",
+            "accident_insurance",
+            "liability_insurance",
+            "foreign_law_adaptations",
+            "meals",
+            "lodging",
+            "transport",
+            "insurance_costs",
+        ]
+        labels = {
+            "host_signatory_name": "Nom du signataire pour l’organisme",
+            "host_signatory_position": "Qualité du signataire",
+            "host_signatory_email": "Adresse électronique du signataire",
+            "tutor_signs": "Le tuteur signe aussi la convention",
+            "objectives": "Objectifs (compétences visées)",
+            "activities": "Activités confiées",
+            "follow_up": "Modalités de suivi par l’enseignant référent",
+            "evaluation_terms": "Modalités d’appréciation du stagiaire",
+            "accident_insurance": "Couverture des accidents du travail",
+            "liability_insurance": "Responsabilité civile (assureur et n° de contrat)",
+            "foreign_law_adaptations": "Adaptations au droit du pays d’accueil",
+            "meals": "Restauration",
+            "lodging": "Hébergement",
+            "transport": "Transport",
+            "insurance_costs": "Assurance (frais)",
+        }
+        help_texts = {
+            "host_signatory_name": "Le représentant légal de l’organisme ou son délégué.",
+            "host_signatory_email": "Le lien de signature lui sera envoyé à cette adresse.",
+            "activities": "Obligatoire pour soumettre la convention à l’équipe pédagogique.",
+            "accident_insurance": "Laissé vide : la mention légale (article L412-8 du code de la sécurité sociale) est imprimée.",
+            "foreign_law_adaptations": "Stage à l’étranger : ce que la convention adapte au droit du pays d’accueil (protection sociale, horaires, jours fériés…).",
+            "meals": "Qui prend en charge les repas, et comment.",
+        }
+        widgets = {
+            "objectives": forms.Textarea(attrs={"rows": 3}),
+            "activities": forms.Textarea(attrs={"rows": 4}),
+            "follow_up": forms.Textarea(attrs={"rows": 3}),
+            "evaluation_terms": forms.Textarea(attrs={"rows": 3}),
+            "accident_insurance": forms.Textarea(attrs={"rows": 2}),
+            "liability_insurance": forms.Textarea(attrs={"rows": 2}),
+            "foreign_law_adaptations": forms.Textarea(attrs={"rows": 3}),
+            "meals": forms.Textarea(attrs={"rows": 2}),
+            "lodging": forms.Textarea(attrs={"rows": 2}),
+            "transport": forms.Textarea(attrs={"rows": 2}),
+            "insurance_costs": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(
+        self,
+        *args: Any,
+        student: Any,
+        hosts: QuerySet[Host],
+        tutors_readable: bool,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.student = student
+        self._day_errors: dict[str, list[str]] = {}
+        self._span_errors: list[tuple[str, str]] = []
+        self._set_queryset("host", hosts)
+        self._set_queryset("referent", teachers_of(student.cohort.establishment))
+        self.host_chosen = self._chosen_host(hosts)
+        if self.host_chosen is not None:
+            self._set_queryset("site", HostSite.objects.filter(host=self.host_chosen))
+            tutors = Tutor.objects.filter(host=self.host_chosen)
+            if not tutors_readable:
+                # tutors are professional contacts a student does not browse: only the one
+                # already chosen by the school stays selectable
+                current = self.initial.get("tutor") or getattr(self.instance, "tutor_id", None)
+                tutors = tutors.filter(pk=getattr(current, "pk", current) or 0)
+            self._set_queryset("tutor", tutors)
+        self._add_timetable_fields()
+        self._add_annex_fields()
+
+    # --- host-dependent choices ---------------------------------------------------------
+
+    def _set_queryset(self, name: str, queryset: QuerySet[Any]) -> None:
+        field = self.fields[name]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = queryset
+
+    def _chosen_host(self, hosts: QuerySet[Host]) -> Host | None:
+        if self.is_bound:
+            raw = self.data.get(self.add_prefix("host"))
+        else:
+            raw = self.initial.get("host") or getattr(self.instance, "host_id", None)
+        raw = getattr(raw, "pk", raw)
+        text = str(raw or "")
+        if not text.isdigit():
+            return None
+        return hosts.filter(pk=int(text)).first()
+
+    @property
+    def abroad(self) -> bool:
+        return self.host_chosen is not None and self.host_chosen.country != "FR"
+
+    # --- the timetable ------------------------------------------------------------------
+
+    def _add_timetable_fields(self) -> None:
+        timetable = self.initial.get("timetable")
+        if timetable is None:
+            timetable = self.instance.timetable if self.instance.pk else None
+        if timetable is None:
+            timetable = Convention().timetable
+        for day in WEEKDAYS:
+            spans = list(timetable.get(day) or [])
+            for span in SPANS:
+                given = spans[span - 1] if len(spans) >= span else ["", ""]
+                for index, end in enumerate(("debut", "fin")):
+                    name = span_field(day, span, end)
+                    self.fields[name] = forms.TimeField(
+                        label=f"{DAY_LABELS[day].capitalize()}, {SPAN_LABELS[span]}, "
+                        f"{'début' if end == 'debut' else 'fin'}",
+                        required=False,
+                        input_formats=["%H:%M", "%Hh%M", "%H:%M:%S"],
+                        widget=TimeInput(),
+                        error_messages={"invalid": "Heure au format HH:MM, par exemple 08:30."},
+                    )
+                    self.initial.setdefault(name, given[index] if len(given) > index else "")
+
+    def timetable_rows(self) -> list[dict[str, Any]]:
+        """For the template: one row per weekday with its four bound fields and, below the row,
+        every error of its fields (a format error, a span that ends before it starts…)."""
+        rows = []
+        for day in WEEKDAYS:
+            fields = [
+                self[span_field(day, span, end)] for span in SPANS for end in ("debut", "fin")
+            ]
+            errors: list[str] = []
+            for field in fields:
+                errors += [str(e) for e in field.errors if str(e) not in errors]
+            rows.append(
+                {
+                    "day": day,
+                    "label": DAY_LABELS[day].capitalize(),
+                    "fields": fields,
+                    "errors": errors,
+                }
+            )
+        return rows
+
+    def _clean_timetable(self, cleaned: dict[str, Any]) -> dict[str, list[list[str]]]:
+        self._day_errors = {}
+        timetable: dict[str, list[list[str]]] = {}
+        errors: list[tuple[str, str]] = []
+        for day in WEEKDAYS:
+            spans: list[tuple[time, time]] = []
+            problems: list[tuple[int, str]] = []
+            for span in SPANS:
+                start = cleaned.get(span_field(day, span, "debut"))
+                end = cleaned.get(span_field(day, span, "fin"))
+                if start is None and end is None:
+                    continue
+                if start is None or end is None:
+                    problems.append(
+                        (
+                            span,
+                            f"{DAY_LABELS[day].capitalize()} : indiquez le début et la fin de la "
+                            f"{SPAN_LABELS[span]}.",
+                        )
+                    )
+                    continue
+                if end <= start:
+                    problems.append(
+                        (
+                            span,
+                            f"{DAY_LABELS[day].capitalize()} : la {SPAN_LABELS[span]} finit avant "
+                            "de commencer.",
+                        )
+                    )
+                    continue
+                if spans and start < spans[-1][1]:
+                    problems.append(
+                        (
+                            span,
+                            f"{DAY_LABELS[day].capitalize()} : la 2e plage commence avant la fin "
+                            "de la 1re.",
+                        )
+                    )
+                    continue
+                spans.append((start, end))
+            if problems:
+                self._day_errors[day] = [message for _, message in problems]
+                errors += [(span_field(day, span, "debut"), message) for span, message in problems]
+            if spans:
+                timetable[day] = [[f"{s:%H:%M}", f"{e:%H:%M}"] for s, e in spans]
+        self._span_errors = errors
+        return timetable
+
+    # --- the annexe pédagogique from the catalogue --------------------------------------
+
+    def _add_annex_fields(self) -> None:
+        diploma = get_catalogue().get(self.student.cohort.diploma)
+        extra: dict[str, Any] = dict(diploma.extra) if diploma else {}
+        self.diploma_title = diploma.title if diploma else self.student.cohort.diploma
+        chosen = set(self.instance.competencies or []) if self.instance.pk else set()
+        chosen |= set(self.initial.get("competencies") or [])
+        self.referential: list[str] = []
+        for key, label in (
+            ("competencies", "Compétences du référentiel visées"),
+            ("activities", "Activités du référentiel confiées"),
+        ):
+            choices = _coded(extra.get(key))
+            if not choices:
+                continue
+            name = f"referential_{key}"
+            self.fields[name] = forms.MultipleChoiceField(
+                label=label,
+                choices=choices,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                error_messages={"invalid_choice": "« %(value)s » n’est pas dans le référentiel."},
+            )
+            self.initial.setdefault(name, [code for code, _ in choices if code in chosen])
+            self.referential.append(name)
+        items = (self.instance.annex_items or {}) if self.instance.pk else {}
+        self.annex_item_names: list[str] = []
+        for index, text in enumerate(_texts(extra.get("annex_items"))):
+            name = f"annex_item_{index}"
+            self.fields[name] = forms.CharField(
+                label=text,
+                required=False,
+                max_length=4000,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+            self.initial.setdefault(name, items.get(str(index), ""))
+            self.annex_item_names.append(name)
+        self.training_contract_items = _texts(extra.get("training_contract_items"))
+
+    @property
+    def referential_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.referential]
+
+    @property
+    def annex_item_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.annex_item_names]
+
+    # --- cleaning -----------------------------------------------------------------------
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        timetable = self._clean_timetable(cleaned)
+        for name, message in self._span_errors:
+            self.add_error(name, message)
+        work_days = [d for d in WEEKDAYS if d in (cleaned.get("work_days") or [])]
+        if "work_days" in cleaned and not self._day_errors:
+            off = [DAY_LABELS[d] for d in timetable if d not in work_days]
+            if off:
+                self.add_error(
+                    "work_days",
+                    f"Des horaires sont saisis le {', le '.join(off)}, jour non coché comme travaillé.",
+                )
+            missing = [DAY_LABELS[d] for d in work_days if d not in timetable]
+            if missing:
+                self.add_error(
+                    "work_days",
+                    f"Indiquez les horaires du {', du '.join(missing)}, jour coché comme travaillé.",
+                )
+        cleaned["work_days"] = work_days
+        cleaned["timetable"] = timetable
+        if cleaned.get("weekly_hours") is None and not self._day_errors:
+            minutes = sum(
+                (e.hour * 60 + e.minute) - (s.hour * 60 + s.minute)
+                for spans in timetable.values()
+                for s, e in ((time.fromisoformat(a), time.fromisoformat(b)) for a, b in spans)
+            )
+            hours = Decimal(minutes) / 60
+            if 0 < hours <= 48:
+                cleaned["weekly_hours"] = hours.quantize(Decimal("0.01"))
+            else:
+                self.add_error(
+                    "weekly_hours",
+                    f"Les horaires totalisent {hours:.2f} h par semaine : indiquez une durée entre 0 et 48 heures.",
+                )
+        host = cleaned.get("host")
+        for name in ("site", "tutor"):
+            chosen = cleaned.get(name)
+            if chosen is not None and host is not None and chosen.host_id != host.pk:
+                self.add_error(
+                    name,
+                    f"Choisissez un {'lieu' if name == 'site' else 'tuteur'} de l’organisme retenu.",
+                )
+        if host is not None and host.country == "FR":
+            cleaned["foreign_law_adaptations"] = ""
+        codes: list[str] = []
+        for name in self.referential:
+            codes += list(cleaned.get(name) or [])
+        cleaned["competencies"] = codes
+        cleaned["annex_items"] = {
+            str(index): text
+            for index, name in enumerate(self.annex_item_names)
+            if (text := (cleaned.get(name) or "").strip())
+        }
+        return cleaned
+
+    def convention_fields(self) -> dict[str, Any]:
+        """What the operations store, from the cleaned data."""
+        data = self.cleaned_data
+        names = [n for n in self.Meta.fields if n != "host"]
+        fields = {name: data.get(name) for name in names}
+        for text in (
+            "host_signatory_name",
+            "host_signatory_position",
+            "host_signatory_email",
+            "objectives",
+            "activities",
+            "follow_up",
+            "evaluation_terms",
+            "accident_insurance",
+            "liability_insurance",
+            "foreign_law_adaptations",
+            "meals",
+            "lodging",
+            "transport",
+            "insurance_costs",
+        ):
+            fields[text] = fields[text] or ""
+        fields["timetable"] = data["timetable"]
+        fields["competencies"] = data["competencies"]
+        fields["annex_items"] = data["annex_items"]
+        return fields

@@ -1,0 +1,344 @@
+"""The conventions of the school screens: the list, one convention's page and its actions.
+
+Each view fetches the convention through `visible_conventions` (404 when it is not yours), asks
+`milieu.permissions` for the action (403), calls the operation, and either redirects with a French
+message or shows the page again with every reason of a refusal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from milieu.conventions.checks import check_convention
+from milieu.conventions.enums import ConventionStatus, SignatureState
+from milieu.conventions.models import (
+    Convention,
+    ConventionDocument,
+    ConventionPeriod,
+    ConventionTransition,
+)
+from milieu.conventions.operations import (
+    TRANSITIONS,
+    ConventionRefused,
+    allowed_transitions,
+    approve_convention,
+    cancel_convention,
+    return_convention,
+    submit_convention,
+    validate_convention,
+)
+from milieu.conventions.page_forms import CommentForm, PaperScanForm
+from milieu.conventions.sealing import SealUnavailable
+from milieu.conventions.signatures import send_for_signature, sign_on_paper, signing_parties
+from milieu.permissions import can, require, visible_conventions
+from milieu.rules import get_catalogue
+
+S = ConventionStatus
+BEFORE_APPROVAL = frozenset({S.DRAFT, S.SUBMITTED, S.VALIDATED})
+BEFORE_SIGNING = BEFORE_APPROVAL | {S.APPROVED}
+AMENDABLE = frozenset({S.SIGNED, S.IN_PROGRESS})
+PAGE_SIZE = 50
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR")
+
+
+def get_convention(request: HttpRequest, pk: int, action: str = "convention.view") -> Convention:
+    convention: Convention = get_object_or_404(visible_conventions(request.user), pk=pk)
+    require(request.user, action, convention)
+    return convention
+
+
+@dataclass(frozen=True)
+class Action:
+    """A transition as the page offers it: URL word, operation, French confirmation."""
+
+    word: str
+    name: str
+    operation: Callable[..., Convention]
+    done: str
+    comment_required: str = ""
+    secondary: bool = False
+    button: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.button or TRANSITIONS[self.name].label
+
+
+def _send(convention: Convention, *, by: Any, ip: str | None, comment: str = "") -> Convention:
+    return send_for_signature(convention, by=by, ip=ip)
+
+
+ACTIONS: dict[str, Action] = {
+    a.word: a
+    for a in (
+        Action(
+            "soumettre",
+            "submit",
+            submit_convention,
+            "La convention est soumise à l’équipe pédagogique.",
+        ),
+        Action(
+            "valider", "validate", validate_convention, "La convention est validée par l’équipe."
+        ),
+        Action(
+            "approuver",
+            "approve",
+            approve_convention,
+            "La convention est approuvée : elle peut partir en signature.",
+        ),
+        Action(
+            "envoyer",
+            "send",
+            _send,
+            "La convention est envoyée en signature : chaque partie a reçu son lien par courriel.",
+        ),
+        Action(
+            "renvoyer",
+            "return",
+            return_convention,
+            "La convention est renvoyée en brouillon.",
+            comment_required="Indiquez ce qui est à reprendre.",
+            secondary=True,
+        ),
+        Action(
+            "annuler",
+            "cancel",
+            cancel_convention,
+            "La convention est annulée.",
+            comment_required="Indiquez le motif de l’annulation.",
+            secondary=True,
+            button="Annuler la convention",
+        ),
+    )
+}
+BY_NAME = {a.name: a for a in ACTIONS.values()}
+
+
+def actions_for(user: Any, convention: Convention) -> list[Action]:
+    """The transitions the state allows and the user may do, in the table's order."""
+    found = []
+    for name in allowed_transitions(convention):
+        permission = TRANSITIONS[name].permission
+        action = BY_NAME.get(name)
+        if action is not None and permission is not None and can(user, permission, convention):
+            found.append(action)
+    return sorted(found, key=lambda a: a.secondary)  # the way forward first
+
+
+# --- the list -----------------------------------------------------------------------------
+
+
+@login_required
+def convention_list(request: HttpRequest) -> HttpResponse:
+    """The conventions the user sees, newest change first, filtered by state; a fixed number
+    of queries whatever their number."""
+    conventions = visible_conventions(request.user)
+    counts = dict(
+        conventions.order_by()
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    status = request.GET.get("etat", "")
+    if status not in S.values:
+        status = ""
+    shown = conventions.filter(status=status) if status else conventions
+    shown = shown.order_by("-updated_at", "-pk").prefetch_related(
+        Prefetch(
+            "periods",
+            queryset=ConventionPeriod.objects.filter(active=True).order_by("start"),
+            to_attr="active_period_list",
+        )
+    )
+    page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "conventions/list.html",
+        {
+            "page": page,
+            "status": status,
+            "filters": [("", "Toutes", sum(counts.values()))]
+            + [(value, label, counts.get(value, 0)) for value, label in S.choices],
+        },
+    )
+
+
+# --- one convention -----------------------------------------------------------------------
+
+
+def annex_display(convention: Convention, extra: dict[str, Any]) -> dict[str, Any]:
+    """The annexe pédagogique as the catalogue names it: chosen codes with their labels, the
+    items with their texts, the training contract's items."""
+    chosen = set(convention.competencies or [])
+    referential = []
+    for key, title in (
+        ("competencies", "Compétences du référentiel visées"),
+        ("activities", "Activités du référentiel confiées"),
+    ):
+        items = [
+            (str(item["code"]), str(item["label"]))
+            for item in extra.get(key) or []
+            if isinstance(item, dict) and item.get("code") in chosen
+        ]
+        if items:
+            referential.append((title, items))
+    texts = convention.annex_items or {}
+    return {
+        "referential": referential,
+        "items": [
+            (str(label), texts.get(str(index), ""))
+            for index, label in enumerate(extra.get("annex_items") or [])
+        ],
+        "training_contract_items": [str(i) for i in extra.get("training_contract_items") or []],
+    }
+
+
+def _page(
+    request: HttpRequest,
+    convention: Convention,
+    *,
+    refusal: tuple[str, list[str]] | None = None,
+    comment_forms: dict[str, CommentForm] | None = None,
+    paper_forms: dict[int, PaperScanForm] | None = None,
+) -> HttpResponse:
+    user = request.user
+    periods = list(convention.periods.select_related("amendment").order_by("start", "pk"))
+    signatories = list(
+        convention.signatories.filter(amendment__isnull=True).order_by("-version", "order", "pk")
+    )
+    current = [s for s in signatories if s.version == convention.version]
+    earlier = [s for s in signatories if s.version != convention.version]
+    documents = list(convention.documents.defer("content").select_related("amendment"))
+    may_paper = convention.status == S.SIGNING and can(user, "convention.send", convention)
+    actions = actions_for(user, convention)
+    forms = comment_forms or {}
+    problems = check_convention(convention) if convention.status in BEFORE_APPROVAL else []
+    sending = signing_parties(convention)[1] if convention.status in BEFORE_SIGNING else []
+    diploma = get_catalogue().get(convention.student.cohort.diploma)
+    return render(
+        request,
+        "conventions/detail.html",
+        {
+            "crumb": f"Convention n° {convention.pk}",
+            "diploma_title": diploma.title if diploma else convention.student.cohort.diploma,
+            "annex": annex_display(convention, dict(diploma.extra) if diploma else {}),
+            "convention": convention,
+            "student": convention.student,
+            "periods": periods,
+            "signatories": current,
+            "earlier_signatories": earlier,
+            "documents": documents,
+            "transitions": list(
+                ConventionTransition.objects.filter(convention=convention).select_related("actor")
+            ),
+            "amendments": list(convention.amendments.all()),
+            "problems": problems,
+            "blocking": [p for p in problems if p.blocking],
+            "warnings": [p for p in problems if not p.blocking],
+            "sending_reasons": sending,
+            "actions": [(a, forms.get(a.name) or CommentForm(prefix=a.word)) for a in actions],
+            "may_edit": convention.status == S.DRAFT and can(user, "convention.change", convention),
+            "may_paper": may_paper,
+            "may_amend": convention.status in AMENDABLE
+            and can(user, "convention.amend", convention),
+            "paper_forms": {
+                s.pk: (paper_forms or {}).get(s.pk) or PaperScanForm(prefix=f"papier-{s.pk}")
+                for s in current
+                if may_paper and s.state == SignatureState.PENDING
+            },
+            "refusal": refusal,
+        },
+    )
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _page(request, get_convention(request, pk))
+
+
+@login_required
+@require_POST
+def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Soumettre, valider, approuver, envoyer, renvoyer or annuler; a stale click is told."""
+    step = ACTIONS.get(action)
+    if step is None:
+        raise Http404
+    convention = get_convention(request, pk)
+    permission = TRANSITIONS[step.name].permission
+    assert permission is not None
+    require(request.user, permission, convention)
+    form = CommentForm(request.POST, prefix=step.word, required_message=step.comment_required)
+    if not form.is_valid():
+        return _page(request, convention, comment_forms={step.name: form})
+    try:
+        step.operation(
+            convention, by=request.user, ip=client_ip(request), comment=form.cleaned_data["comment"]
+        )
+    except ConventionRefused as refused:
+        return _page(
+            request,
+            convention,
+            refusal=(f"« {step.label} » est impossible pour l’instant", refused.reasons),
+            comment_forms={step.name: form},
+        )
+    messages.success(request, step.done)
+    return redirect("conventions:detail", convention.pk)
+
+
+@login_required
+@require_POST
+def paper(request: HttpRequest, pk: int, signatory_pk: int) -> HttpResponse:
+    """A party signed the printed convention: its scan (a PDF) is stored and the signature
+    recorded; after the last signature, the convention is sealed."""
+    convention = get_convention(request, pk)
+    require(request.user, "convention.send", convention)
+    signatory = get_object_or_404(
+        convention.signatories.filter(amendment__isnull=True), pk=signatory_pk
+    )
+    form = PaperScanForm(request.POST, request.FILES, prefix=f"papier-{signatory.pk}")
+    if form.is_valid():
+        try:
+            sign_on_paper(
+                signatory, form.cleaned_data["scan"], by=request.user, ip=client_ip(request)
+            )
+        except ConventionRefused as refused:
+            for reason in refused.reasons:  # no longer pending: said politely, nothing to keep
+                messages.info(request, reason)
+        except SealUnavailable as unavailable:  # the last signature could not be sealed
+            messages.error(
+                request,
+                f"La signature n’est pas enregistrée : {unavailable} Prévenez l’administrateur.",
+            )
+        else:
+            messages.success(
+                request, f"La signature sur papier de {signatory.name} est enregistrée."
+            )
+        return redirect("conventions:detail", convention.pk)
+    return _page(request, convention, paper_forms={signatory.pk: form})
+
+
+@login_required
+def document(request: HttpRequest, pk: int, doc_pk: int) -> HttpResponse:
+    """One stored PDF of the convention, as stored (never rebuilt), with its SHA-256."""
+    convention = get_convention(request, pk)
+    stored = get_object_or_404(ConventionDocument.objects.filter(convention=convention), pk=doc_pk)
+    response = HttpResponse(bytes(stored.content), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="convention-{convention.pk}-v{stored.version}-{stored.kind}.pdf"'
+    )
+    response["X-Content-SHA256"] = stored.sha256
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,235 @@
+"""Read-side queries of the school screens: where each cohort stands in choosing its hosts.
+
+The host choice follows seed 001 §2.1.2 (proposed, validated by the pedagogical team, *arrêté* by
+the chef d'établissement); for the BEP MPMI, seed 000 §1 makes the school find a host for every
+pupil. Every function here runs a fixed number of queries, whatever the number of cohorts,
+students or placements.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q
+
+from milieu.conventions.models import Convention, ConventionPeriod
+from milieu.establishments.models import Cohort, CohortPeriod, Establishment
+from milieu.hosts.enums import PlacementStatus
+from milieu.hosts.models import Placement
+from milieu.rules import get_catalogue
+from milieu.students.models import Student
+
+RETAINED = (PlacementStatus.VALIDATED, PlacementStatus.ARRETE)
+
+
+def coming_period(periods: Iterable[CohortPeriod], today: date) -> CohortPeriod | None:
+    """The first period not yet ended; when all have ended, the last one; None without periods."""
+    ordered = sorted(periods, key=lambda period: (period.start, period.pk))
+    for period in ordered:
+        if period.is_coming(today):
+            return period
+    return ordered[-1] if ordered else None
+
+
+def coming_periods(cohort_ids: list[int], today: date) -> dict[int, CohortPeriod]:
+    """`coming_period` of each cohort, in one query."""
+    by_cohort: dict[int, list[CohortPeriod]] = {}
+    for period in CohortPeriod.objects.filter(cohort_id__in=cohort_ids):
+        by_cohort.setdefault(period.cohort_id, []).append(period)
+    found = {cohort_id: coming_period(periods, today) for cohort_id, periods in by_cohort.items()}
+    return {cohort_id: period for cohort_id, period in found.items() if period is not None}
+
+
+@dataclass
+class CohortCounts:
+    """Where one cohort stands for its coming period, and the choices waiting for a decision."""
+
+    cohort: Cohort
+    period: CohortPeriod | None
+    students: int = 0
+    retained: int = 0
+    to_validate: int = 0
+    to_arrete: int = 0
+
+    @property
+    def without_host(self) -> int:
+        """Students without a validated or arrêté host for the coming period."""
+        return self.students - self.retained if self.period else self.students
+
+
+def cohort_counts(cohorts: Iterable[Cohort], today: date) -> list[CohortCounts]:
+    """Counts for each cohort, in the order given (four queries)."""
+    cohorts = list(cohorts)
+    ids = [cohort.pk for cohort in cohorts]
+    if not ids:
+        return []
+    periods = coming_periods(ids, today)
+    students = dict(
+        Student.objects.filter(cohort_id__in=ids)
+        .values("cohort_id")
+        .annotate(n=Count("pk"))
+        .values_list("cohort_id", "n")
+    )
+    retained = dict(
+        Placement.objects.filter(
+            cohort_period_id__in=[period.pk for period in periods.values()],
+            status__in=RETAINED,
+        )
+        .values("cohort_period__cohort_id")
+        .annotate(n=Count("student_id", distinct=True))
+        .values_list("cohort_period__cohort_id", "n")
+    )
+    waiting: dict[tuple[int, str], int] = {
+        (cohort_id, status): n
+        for cohort_id, status, n in Placement.objects.filter(
+            cohort_period__cohort_id__in=ids,
+            status__in=[PlacementStatus.PROPOSED, PlacementStatus.VALIDATED],
+        )
+        .values("cohort_period__cohort_id", "status")
+        .annotate(n=Count("pk"))
+        .values_list("cohort_period__cohort_id", "status", "n")
+    }
+    return [
+        CohortCounts(
+            cohort=cohort,
+            period=periods.get(cohort.pk),
+            students=students.get(cohort.pk, 0),
+            retained=retained.get(cohort.pk, 0),
+            to_validate=waiting.get((cohort.pk, PlacementStatus.PROPOSED), 0),
+            to_arrete=waiting.get((cohort.pk, PlacementStatus.VALIDATED), 0),
+        )
+        for cohort in cohorts
+    ]
+
+
+@dataclass
+class EstablishmentCounts:
+    establishment: Establishment
+    cohorts: int = 0
+    students: int = 0
+    without_host: int = 0
+    to_validate: int = 0
+    to_arrete: int = 0
+
+
+def establishment_counts(
+    establishments: Iterable[Establishment], cohorts: Iterable[Cohort], today: date
+) -> list[EstablishmentCounts]:
+    """The cohorts' counts summed per establishment (for the rectorat)."""
+    rows = {e.pk: EstablishmentCounts(establishment=e) for e in establishments}
+    for counts in cohort_counts(cohorts, today):
+        row = rows.get(counts.cohort.establishment_id)
+        if row is None:
+            continue
+        row.cohorts += 1
+        row.students += counts.students
+        row.without_host += counts.without_host
+        row.to_validate += counts.to_validate
+        row.to_arrete += counts.to_arrete
+    return list(rows.values())
+
+
+# --- the placement board of one cohort ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BoardFilter:
+    slug: str
+    label: str
+    statuses: frozenset[str | None] = field(default_factory=frozenset)
+
+    def keeps(self, status: str | None) -> bool:
+        return not self.statuses or status in self.statuses
+
+
+BOARD_FILTERS = (
+    BoardFilter("tous", "Tous"),
+    BoardFilter("sans-organisme", "Sans organisme", frozenset({None})),
+    BoardFilter("propose", "Proposé", frozenset({PlacementStatus.PROPOSED})),
+    BoardFilter("valide", "Validé", frozenset({PlacementStatus.VALIDATED})),
+    BoardFilter("arrete", "Arrêté", frozenset({PlacementStatus.ARRETE})),
+)
+FILTERS_BY_SLUG = {board_filter.slug: board_filter for board_filter in BOARD_FILTERS}
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    """One student, their open host choice (proposed, validated or arrêté) for the period, and
+    the convention that covers the period (none cancelled)."""
+
+    student: Student
+    placement: Placement | None
+    convention: Convention | None = None
+
+    @property
+    def status(self) -> str | None:
+        return self.placement.status if self.placement else None
+
+    @property
+    def has_retained_host(self) -> bool:
+        return self.status in RETAINED
+
+
+def period_conventions(cohort: Cohort, period: CohortPeriod) -> dict[int, Convention]:
+    """The convention of each student of the cohort for `period` (one query): the latest one
+    with an active period within the window, or made from the host choice of that window."""
+    found: dict[int, Convention] = {}
+    periods = (
+        ConventionPeriod.objects.filter(student__cohort=cohort, active=True)
+        .filter(
+            Q(start__lte=period.end, end__gte=period.start)
+            | Q(convention__placement__cohort_period=period)
+        )
+        .select_related("convention")
+        .order_by("-convention__created_at", "-convention_id")
+    )
+    for convention_period in periods:
+        found.setdefault(convention_period.student_id, convention_period.convention)
+    return found
+
+
+def board_rows(cohort: Cohort, period: CohortPeriod | None) -> list[BoardRow]:
+    """Every student of the cohort with their open choice and convention for `period` (three
+    queries)."""
+    placements = Placement.objects.open().select_related("host", "tutor", "site")
+    placements = placements.filter(cohort_period=period) if period else placements.none()
+    students = Student.objects.filter(cohort=cohort).prefetch_related(
+        Prefetch("placements", queryset=placements, to_attr="open_placements")
+    )
+    conventions = period_conventions(cohort, period) if period else {}
+    rows = []
+    for student in students:
+        student.cohort = cohort
+        open_placements: list[Placement] = getattr(student, "open_placements", [])
+        rows.append(
+            BoardRow(
+                student=student,
+                placement=open_placements[0] if open_placements else None,
+                convention=conventions.get(student.pk),
+            )
+        )
+    return rows
+
+
+def filter_counts(rows: Iterable[BoardRow]) -> dict[str, int]:
+    rows = list(rows)
+    return {f.slug: sum(1 for row in rows if f.keeps(row.status)) for f in BOARD_FILTERS}
+
+
+@dataclass(frozen=True)
+class SchoolFindsHost:
+    """Seed 000 §1 for the BEP MPMI: the school must find a host for every pupil."""
+
+    ref: str
+
+
+def school_finds_host(cohort: Cohort) -> SchoolFindsHost | None:
+    """Read from the diploma's catalogue entry (`school_finds_host`), never from its id."""
+    diploma = get_catalogue().get(cohort.diploma)
+    if diploma is None or not diploma.extra.get("school_finds_host"):
+        return None
+    paragraph: Any = diploma.extra.get("school_finds_host_ref", "")
+    return SchoolFindsHost(ref=diploma.source(str(paragraph)) if paragraph else diploma.short)

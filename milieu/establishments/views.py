@@ -1,0 +1,174 @@
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+from django.views.decorators.vary import vary_on_headers
+
+from milieu.establishments.forms import CohortForm, CohortPeriodForm
+from milieu.establishments.models import Cohort, CohortPeriod
+from milieu.establishments.queries import (
+    BOARD_FILTERS,
+    FILTERS_BY_SLUG,
+    board_rows,
+    cohort_counts,
+    coming_period,
+    filter_counts,
+    school_finds_host,
+)
+from milieu.http import HtmxHttpRequest
+from milieu.permissions import can, require, visible_cohorts, visible_establishments
+
+
+def _school_year(today: date) -> int:
+    """The first calendar year of the current school year (2026 for 2026-2027)."""
+    return today.year if today.month >= 8 else today.year - 1
+
+
+def _cohort(request: HttpRequest, pk: int, action: str = "cohort.view") -> Cohort:
+    cohort: Cohort = get_object_or_404(visible_cohorts(request.user), pk=pk)
+    require(request.user, action, cohort)
+    return cohort
+
+
+@login_required
+def cohort_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, "cohort.list")
+    cohorts = visible_cohorts(request.user).order_by("establishment__name", "-school_year", "name")
+    rows = cohort_counts(cohorts, timezone.localdate())
+    creatable = [
+        e for e in visible_establishments(request.user) if can(request.user, "cohort.create", e)
+    ]
+    return render(
+        request,
+        "establishments/cohort_list.html",
+        {
+            "rows": rows,
+            "may_create": bool(creatable),
+            "several_establishments": len({row.cohort.establishment_id for row in rows}) > 1,
+        },
+    )
+
+
+@login_required
+def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = _cohort(request, pk)
+    periods = list(cohort.periods.all())
+    today = timezone.localdate()
+    period = coming_period(periods, today)
+    return render(
+        request,
+        "establishments/cohort_detail.html",
+        {
+            "cohort": cohort,
+            "periods": periods,
+            "period": period,
+            "rows": board_rows(cohort, period),
+            "today": today,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cohort_create(request: HttpRequest) -> HttpResponse:
+    establishments = [
+        e for e in visible_establishments(request.user) if can(request.user, "cohort.create", e)
+    ]
+    if not establishments:
+        raise PermissionDenied("Vous ne gérez aucun établissement.")
+    today = timezone.localdate()
+    year = _school_year(today)
+    form = CohortForm(
+        request.POST or None,
+        establishments=establishments,
+        initial={"school_year": year, "session": year + 1, "training_start": date(year, 9, 1)},
+    )
+    if request.method == "POST" and form.is_valid():
+        cohort = form.save()
+        messages.success(request, f"La promotion « {cohort.name} » est créée.")
+        return redirect("establishments:cohort_detail", cohort.pk)
+    return render(request, "establishments/cohort_form.html", {"form": form, "cohort": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cohort_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = _cohort(request, pk, "cohort.change")
+    form = CohortForm(request.POST or None, instance=cohort)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "La promotion est enregistrée.")
+        return redirect("establishments:cohort_detail", cohort.pk)
+    return render(request, "establishments/cohort_form.html", {"form": form, "cohort": cohort})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def period_create(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = _cohort(request, pk, "cohort.change")
+    form = CohortPeriodForm(request.POST or None, cohort=cohort)
+    if request.method == "POST" and form.is_valid():
+        period = form.save()
+        messages.success(request, f"La période « {period.label} » est ajoutée.")
+        return redirect("establishments:cohort_detail", cohort.pk)
+    return render(
+        request, "establishments/period_form.html", {"form": form, "cohort": cohort, "period": None}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def period_edit(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
+    cohort = _cohort(request, pk, "cohort.change")
+    period = get_object_or_404(CohortPeriod, cohort=cohort, pk=period_pk)
+    form = CohortPeriodForm(request.POST or None, instance=period, cohort=cohort)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"La période « {period.label} » est enregistrée.")
+        return redirect("establishments:cohort_detail", cohort.pk)
+    return render(
+        request,
+        "establishments/period_form.html",
+        {"form": form, "cohort": cohort, "period": period},
+    )
+
+
+@login_required
+@vary_on_headers("HX-Request")
+def placement_board(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Who has a host for a period: filters (htmx, no reload) and the BEP rule of seed 000 §1."""
+    cohort = _cohort(request, pk)
+    periods = list(cohort.periods.all())
+    chosen = request.GET.get("periode", "")
+    period = next((p for p in periods if str(p.pk) == chosen), None) or coming_period(
+        periods, timezone.localdate()
+    )
+    current = FILTERS_BY_SLUG.get(request.GET.get("filtre", ""), BOARD_FILTERS[0])
+    rows = board_rows(cohort, period)
+    counts = filter_counts(rows)
+    rule = school_finds_host(cohort)
+    context = {
+        "cohort": cohort,
+        "periods": periods,
+        "period": period,
+        "filters": [(f, counts[f.slug]) for f in BOARD_FILTERS],
+        "current": current,
+        "total": len(rows),
+        "rows": [row for row in rows if current.keeps(row.status)],
+        # the right to create a convention depends on the cohort, not on the student (staff)
+        "may_create_conventions": bool(rows)
+        and can(request.user, "convention.create", rows[0].student),
+        "rule": rule,
+        "without_retained_host": [row for row in rows if not row.has_retained_host] if rule else [],
+    }
+    template = (
+        "establishments/_board.html" if request.htmx else "establishments/placement_board.html"
+    )
+    return render(request, template, context)

@@ -1,0 +1,131 @@
+"""What the dashboard shows, section by section, read from what the user may see.
+
+No section is chosen by role: each is filled from the `visible_*` querysets and `can`, so a
+person with two roles (a DDFPT who also teaches) sees both sections. A fixed number of queries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import Prefetch
+
+from milieu.establishments.models import Academie, Establishment
+from milieu.establishments.queries import (
+    CohortCounts,
+    EstablishmentCounts,
+    cohort_counts,
+    establishment_counts,
+)
+from milieu.hosts.enums import PlacementStatus
+from milieu.hosts.models import Placement
+from milieu.permissions import (
+    can,
+    visible_academies,
+    visible_cohorts,
+    visible_establishments,
+    visible_placements,
+    visible_students,
+)
+from milieu.students.models import Student
+
+
+@dataclass
+class EstablishmentSection:
+    establishment: Establishment
+    cohorts: list[CohortCounts]
+
+    @property
+    def totals(self) -> dict[str, int]:
+        return {
+            "students": sum(c.students for c in self.cohorts),
+            "without_host": sum(c.without_host for c in self.cohorts),
+            "to_validate": sum(c.to_validate for c in self.cohorts),
+            "to_arrete": sum(c.to_arrete for c in self.cohorts),
+        }
+
+
+@dataclass
+class OwnFile:
+    student: Student
+    placements: list[Placement]
+    may_propose: bool
+
+
+@dataclass
+class AcademieSection:
+    academie: Academie
+    establishments: list[EstablishmentCounts]
+
+
+@dataclass
+class Dashboard:
+    managed: list[EstablishmentSection] = field(default_factory=list)
+    taught: list[CohortCounts] = field(default_factory=list)
+    to_validate: list[Placement] = field(default_factory=list)
+    own: list[OwnFile] = field(default_factory=list)
+    academies: list[AcademieSection] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.managed or self.taught or self.own or self.academies)
+
+
+def build_dashboard(user: Any, *, today: date) -> Dashboard:
+    board = Dashboard()
+    establishments = list(visible_establishments(user))
+
+    managed = [e for e in establishments if can(user, "establishment.manage", e)]
+    if managed:
+        cohorts = visible_cohorts(user).filter(establishment__in=managed)
+        counts = cohort_counts(cohorts.order_by("-school_year", "name"), today)
+        board.managed = [
+            EstablishmentSection(e, [c for c in counts if c.cohort.establishment_id == e.pk])
+            for e in managed
+        ]
+
+    board.taught = cohort_counts(
+        visible_cohorts(user).filter(teachers=user).order_by("-school_year", "name"), today
+    )
+    if board.taught:
+        board.to_validate = list(
+            visible_placements(user)
+            .filter(
+                status=PlacementStatus.PROPOSED,
+                student__cohort__in=[c.cohort.pk for c in board.taught],
+            )
+            .select_related("student__cohort", "cohort_period")
+            .order_by("cohort_period__start", "created_at")
+        )
+
+    own_placements = Placement.objects.select_related("cohort_period", "host").order_by(
+        "cohort_period__start", "-created_at"
+    )
+    for student in (
+        visible_students(user)
+        .filter(user=user)
+        .prefetch_related(Prefetch("placements", queryset=own_placements, to_attr="own_placements"))
+    ):
+        board.own.append(
+            OwnFile(
+                student=student,
+                placements=student.own_placements,
+                may_propose=can(user, "placement.propose", student),
+            )
+        )
+
+    academies = list(visible_academies(user))
+    if academies:
+        cohorts = visible_cohorts(user).filter(establishment__academie__in=academies)
+        rows = establishment_counts(
+            [e for e in establishments if e.academie_id in {a.pk for a in academies}],
+            cohorts,
+            today,
+        )
+        board.academies = [
+            AcademieSection(a, [r for r in rows if r.establishment.academie_id == a.pk])
+            for a in academies
+        ]
+    return board

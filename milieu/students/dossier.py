@@ -1,0 +1,123 @@
+"""The candidate's dossier (contract v1, ``shared/spec/dossier.md``) built from the database.
+
+The periods are the active periods of the student's signed conventions (signed, stage in
+progress or finished), with ``convention_signed`` true and the convention's working days; a host
+choice *arrêté* by the chef d'établissement (seed 001 §2.1.2) that no such convention covers yet
+is a period too, with the dates of its PFMP window and ``convention_signed`` false (so the engine
+says the convention is missing). What Milieu does not record yet is given its contract default,
+so the engine judges honestly what is missing: certificates, the apprenticeship evidence, work
+certificates, derogations, the evaluation grid and the report.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from milieu.conventions.enums import SIGNED_STATUSES
+from milieu.conventions.models import ConventionPeriod
+from milieu.hosts.enums import PlacementStatus
+from milieu.hosts.models import Host, Placement
+from milieu.students.enums import Pathway
+from milieu.students.models import Student
+
+
+def _period(
+    start: date, end: date, host: Host, *, signed: bool, work_days: list[str] | None = None
+) -> dict[str, Any]:
+    period: dict[str, Any] = {
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "absence_days": 0,
+    }
+    if work_days:
+        period["work_days"] = [str(day) for day in work_days]
+    period.update(
+        {
+            "convention_signed": signed,
+            "certificate": False,
+            "training_contract": False,
+            "bilan": False,
+            "host": {"name": str(host.name), "country": str(host.country)},
+        }
+    )
+    return period
+
+
+def _periods(student: Student) -> list[dict[str, Any]]:
+    """Signed conventions' active periods, then the arrêté choices none of them covers (two
+    queries)."""
+    signed = list(
+        ConventionPeriod.objects.filter(
+            student=student,
+            active=True,
+            convention__status__in=sorted(SIGNED_STATUSES),
+        )
+        .select_related("convention", "convention__host")
+        .order_by("start", "pk")
+    )
+    placements = (
+        Placement.objects.filter(student=student, status=PlacementStatus.ARRETE)
+        .select_related("cohort_period", "host")
+        .order_by("cohort_period__start", "pk")
+    )
+    spans: list[tuple[date, dict[str, Any]]] = [
+        (
+            p.start,
+            _period(
+                p.start,
+                p.end,
+                p.convention.host,
+                signed=True,
+                work_days=list(p.convention.work_days or []),
+            ),
+        )
+        for p in signed
+    ]
+    covered = {p.convention.placement_id for p in signed if p.convention.placement_id}
+    for placement in placements:
+        window = placement.cohort_period
+        overlaps = any(p.start <= window.end and window.start <= p.end for p in signed)
+        if placement.pk in covered or overlaps:
+            continue
+        spans.append(
+            (window.start, _period(window.start, window.end, placement.host, signed=False))
+        )
+    return [period for _, period in sorted(spans, key=lambda item: item[0])]
+
+
+def build_dossier(student: Student, *, as_of: date) -> dict[str, Any]:
+    """The dossier of `student` as judged on `as_of` (the id is the INE).
+
+    Values are plain JSON types (``str``, not the ``TextChoices`` members a model may hold): the
+    engine checks types strictly, as it would for a file.
+    """
+    cohort = student.cohort
+    dossier: dict[str, Any] = {
+        "id": str(student.ine),
+        "diploma": str(cohort.diploma),
+        "pathway": str(student.pathway),
+    }
+    if student.pathway == Pathway.FORMATION_CONTINUE:
+        dossier["continuing_situation"] = str(student.continuing_situation)
+    dossier.update(
+        {
+            "distance": bool(student.distance),
+            "session": int(cohort.session),
+            "training_start": cohort.training_start.isoformat(),
+            "as_of": as_of.isoformat(),
+            "periods": _periods(student),
+            "apprenticeship_evidence": False,
+            "work_certificates": [],
+            "professional_experience_in_sector": bool(student.professional_experience_in_sector),
+            "derogations": [],
+            "report": None,
+            "evaluation": False,
+        }
+    )
+    if student.repeater:
+        repeater: dict[str, Any] = {"previous_session": student.previous_session}
+        if student.repeater_report:
+            repeater["report"] = str(student.repeater_report)
+        dossier["repeater"] = repeater
+    return dossier

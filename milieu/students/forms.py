@@ -1,0 +1,166 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+
+from milieu.establishments.forms import DateInput
+from milieu.establishments.models import CohortPeriod
+from milieu.hosts.models import Host, HostSite, Tutor
+from milieu.students.enums import ContinuingSituation, Pathway, Relation, RepeaterReport
+from milieu.students.models import LegalRepresentative, Student
+
+
+class StudentForm(forms.ModelForm[Student]):
+    """A student's identity and pathway; the fields that only make sense together are checked
+    together (the situation with continuing education, the previous session with a repeater)."""
+
+    class Meta:
+        model = Student
+        fields = [
+            "last_name",
+            "first_name",
+            "ine",
+            "birth_date",
+            "division",
+            "email",
+            "phone",
+            "pathway",
+            "continuing_situation",
+            "distance",
+            "professional_experience_in_sector",
+            "repeater",
+            "previous_session",
+            "repeater_report",
+        ]
+        widgets = {"birth_date": DateInput()}
+        help_texts = {
+            "ine": "11 caractères, par exemple 123456789AB.",
+            "continuing_situation": "Seulement pour la formation continue.",
+            "previous_session": "Seulement pour un redoublant.",
+            "repeater_report": "Seulement pour un redoublant.",
+            "professional_experience_in_sector": "Peut dispenser du stage certains candidats de la formation continue (BEP).",
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        situation = self.fields["continuing_situation"]
+        assert isinstance(situation, forms.TypedChoiceField)
+        situation.choices = [("", "Sans objet"), *ContinuingSituation.choices]
+        report = self.fields["repeater_report"]
+        assert isinstance(report, forms.TypedChoiceField)
+        report.choices = [("", "Sans objet"), *RepeaterReport.choices]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("pathway") == Pathway.FORMATION_CONTINUE:
+            if not cleaned.get("continuing_situation"):
+                self.add_error(
+                    "continuing_situation",
+                    "Précisez la situation en formation continue : première formation, "
+                    "reconversion ou perfectionnement.",
+                )
+        elif "pathway" in cleaned:
+            cleaned["continuing_situation"] = ""
+        if cleaned.get("repeater"):
+            if cleaned.get("previous_session") is None:
+                self.add_error("previous_session", "Indiquez la session précédente du redoublant.")
+            if not cleaned.get("repeater_report"):
+                self.add_error(
+                    "repeater_report",
+                    "Indiquez ce que présente le redoublant : le précédent rapport, modifié ou "
+                    "non, ou un nouveau stage.",
+                )
+        elif "repeater" in cleaned:
+            cleaned["previous_session"] = None
+            cleaned["repeater_report"] = ""
+        return cleaned
+
+
+class LegalRepresentativeForm(forms.ModelForm[LegalRepresentative]):
+    class Meta:
+        model = LegalRepresentative
+        fields = ["last_name", "first_name", "relation", "email", "phone"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        relation = self.fields["relation"]
+        assert isinstance(relation, forms.TypedChoiceField)
+        relation.choices = [("", "Choisissez le lien"), *Relation.choices]
+
+
+RepresentativeFormSet = forms.inlineformset_factory(
+    Student,
+    LegalRepresentative,
+    form=LegalRepresentativeForm,
+    fields=["last_name", "first_name", "relation", "email", "phone"],
+    extra=1,
+    max_num=4,
+    can_delete=True,
+)
+
+
+class ProposePlacementForm(forms.Form):
+    """A host for one period of the student's cohort, and optionally one of its sites and tutors."""
+
+    cohort_period = forms.ModelChoiceField(
+        label="Période de PFMP", queryset=CohortPeriod.objects.none(), empty_label=None
+    )
+    host = forms.ModelChoiceField(
+        label="Organisme d’accueil",
+        queryset=Host.objects.none(),
+        empty_label="Choisissez un organisme",
+    )
+    site = forms.ModelChoiceField(
+        label="Site ou service",
+        queryset=HostSite.objects.none(),
+        required=False,
+        empty_label="Aucun en particulier",
+    )
+    tutor = forms.ModelChoiceField(
+        label="Tuteur",
+        queryset=Tutor.objects.none(),
+        required=False,
+        empty_label="À préciser plus tard",
+    )
+    comment = forms.CharField(
+        label="Commentaire",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Visible de l’équipe pédagogique dans l’historique du choix.",
+    )
+
+    def __init__(
+        self, *args: Any, periods: QuerySet[CohortPeriod], hosts: QuerySet[Host], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self._set_queryset("cohort_period", periods)
+        self._set_queryset("host", hosts)
+        host_id = self.data.get("host") if self.is_bound else self.initial.get("host")
+        host_id = str(host_id or "")
+        if host_id.isdigit() and hosts.filter(pk=int(host_id)).exists():
+            self._set_queryset("site", HostSite.objects.filter(host_id=int(host_id)))
+            self._set_queryset("tutor", Tutor.objects.filter(host_id=int(host_id)))
+            self.host_chosen = True
+        else:
+            self.host_chosen = False
+
+    def _set_queryset(self, name: str, queryset: QuerySet[Any]) -> None:
+        field = self.fields[name]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = queryset
+
+
+class PlacementDecisionForm(forms.Form):
+    """The comment that goes with a decision; the reason is required to refuse."""
+
+    comment = forms.CharField(label="Commentaire", required=False, max_length=2000)
+
+    def __init__(self, *args: Any, reason_required: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if reason_required:
+            self.fields["comment"].required = True
+            self.fields["comment"].label = "Motif du refus"
+            self.fields["comment"].error_messages["required"] = "Indiquez le motif du refus."

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.db import connections
+from playwright.sync_api import Browser, sync_playwright
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture
+def browser() -> Iterator[Browser]:
+    """Debian's chromium driven by Playwright (its own browser download does not work here)."""
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield launched
+        # ORM calls made by the test while Playwright's event loop runs opened a connection of
+        # their own: close it here, inside that context, or PostgreSQL refuses to drop the test
+        # database at the end of the run.
+        connections.close_all()
+        launched.close()

@@ -465,7 +465,8 @@ def _close(response: Any) -> None:
 @pytest.mark.parametrize("role", ROLES)
 def test_every_url_answers_each_role_as_expected(world: World, client: Client, role: str) -> None:
     user = world.users[role]
-    secrets = (world.a.student.ine, world.a.student.last_name.upper())
+    student = world.a.student
+    secrets = (student.ine, str(student), student.full_name)  # faker names alone may collide
     wrong = []
     for name, _ in url_names():
         kwargs, method, expected = MATRIX[name]
@@ -531,3 +532,11 @@ def test_probe(world: World, client: Client) -> None:
             method = "post" if os.environ.get("MILIEU_MATRIX_PROBE") == "post" else "get"
             row.append(f"{role}={answer(client, method, url)}")
         print(name, url, " ".join(row))
+
+
+def test_the_leak_check_would_see_the_student(world: World, client: Client) -> None:
+    """Positive control: the names the matrix looks for are on school A's own pages."""
+    client.force_login(world.a.head)
+    page = client.get(reverse("establishments:cohort_detail", kwargs={"pk": world.a.cohort.pk}))
+    text = page.content.decode()
+    assert str(world.a.student) in text or world.a.student.full_name in text

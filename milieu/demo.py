@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 import factory.random
 from django.db import transaction
+from django.test.utils import override_settings
 
 from milieu.dossiers.samples import Sample, all_samples
 from milieu.establishments.enums import EstablishmentKind, HolidayZone
@@ -412,6 +414,7 @@ def _build(rng: random.Random) -> tuple[list[DemoAccount], dict[str, int]]:
         accounts.extend(_accounts_for(school, plan.key, cohorts))
         accounts.extend(_student_accounts(school, plan.key, cohorts))
         _placements(school, cohorts, hosts, rng)
+        _conventions(school)
     counts = {"établissements": len(PLANS), "élèves": students_made, "organismes": len(hosts)}
     return accounts, counts
 
@@ -478,6 +481,96 @@ def _placements(
                 arrete_placement(placement, by=head)
 
 
+def _demo_pdf_scan(title: str) -> bytes:
+    """A one-page PDF standing for a signed paper copy."""
+    from milieu.conventions.documents import render_pdf
+
+    return render_pdf("conventions/pdf/paper_scan.html", {"title": title})
+
+
+def _conventions(school: Establishment) -> int:
+    """Conventions at every step for the first cohort of an establishment, made with the
+    operations the pages call: a draft, one validated, one approved, one out for signature
+    (links in the console), one signed and sealed, one signed then amended by an avenant."""
+    from milieu.conventions.amendments import create_amendment, send_amendment_for_signature
+    from milieu.conventions.models import Convention
+    from milieu.conventions.operations import (
+        approve_convention,
+        create_convention,
+        submit_convention,
+        validate_convention,
+    )
+    from milieu.conventions.signatures import send_for_signature, sign_on_paper
+    from milieu.hosts.enums import PlacementStatus
+    from milieu.hosts.models import Placement
+
+    head = User.objects.get(memberships__establishment=school, memberships__role=Role.HEAD)
+    ddfpt = User.objects.get(memberships__establishment=school, memberships__role=Role.DDFPT)
+    placements = list(
+        Placement.objects.filter(
+            student__cohort__establishment=school,
+            status=PlacementStatus.ARRETE,
+            student__birth_date__lt=date(2008, 1, 1),
+        )
+        .select_related("student", "student__cohort", "cohort_period", "host", "tutor")
+        .order_by("student__cohort__name", "pk")[:6]
+    )
+    made = 0
+    for step, placement in enumerate(placements):
+        student = placement.student
+        teacher = student.cohort.teachers.first()
+        if teacher is None or placement.tutor is None:
+            continue
+        window = placement.cohort_period
+        convention = create_convention(
+            student=student,
+            host=placement.host,
+            periods=[(window.start, window.end)],
+            by=teacher,
+            tutor=placement.tutor,
+            placement=placement,
+            referent=teacher,
+            activities="Participation aux activités de l'équipe, sous la responsabilité du tuteur.",
+            objectives="Compétences du référentiel travaillées pendant la période.",
+            host_signatory_name="Direction de l'organisme",
+            host_signatory_position="Gérant",
+            host_signatory_email=f"direction.{placement.host.pk}@organisme.demo.milieu.fr",
+            gratification_hourly=Decimal("4.50"),
+            liability_insurance="Assurance responsabilité civile de l'organisme d'accueil.",
+        )
+        made += 1
+        if step >= 1:
+            submit_convention(convention, by=teacher)
+        if step >= 2:
+            validate_convention(convention, by=teacher)
+        if step >= 3 and not [p for p in convention_problems(convention) if p.blocking]:
+            approve_convention(convention, by=head)
+        else:
+            continue
+        if step >= 4:
+            send_for_signature(convention, by=ddfpt)
+        if step >= 5:
+            for signatory in convention.signatories.all():
+                sign_on_paper(signatory, _demo_pdf_scan(f"Convention n° {convention.pk}"), by=ddfpt)
+            convention = Convention.objects.get(pk=convention.pk)
+            amendment = create_amendment(
+                convention,
+                by=ddfpt,
+                reason="Report d'une semaine à la demande de l'organisme.",
+                new_periods=[(window.start + timedelta(days=7), window.end + timedelta(days=7))],
+            )
+            send_amendment_for_signature(amendment, by=ddfpt)
+            for signatory in amendment.signatories.all():
+                sign_on_paper(signatory, _demo_pdf_scan(f"Avenant n° {amendment.number}"), by=ddfpt)
+    return made
+
+
+def convention_problems(convention: Any) -> list[Any]:
+    from milieu.conventions.checks import check_convention
+
+    return check_convention(convention)
+
+
 def _existing_accounts() -> list[DemoAccount]:
     accounts = []
     for user in (
@@ -497,7 +590,11 @@ def load_demo() -> DemoSummary:
     """Create (or leave as they are) the demo's objects; safe to run again."""
     if not Academie.objects.filter(name=ACADEMIE_NAME).exists():
         factory.random.reseed_random(2026)
-        with transaction.atomic():
+        # the invitations the demo's operations send are not printed in the console
+        with (
+            override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"),
+            transaction.atomic(),
+        ):
             _build(random.Random(2026))
     counts = {
         "établissements": Establishment.objects.filter(academie__name=ACADEMIE_NAME).count(),

@@ -168,6 +168,11 @@ LOGGING = {
         "handlers": ["console"],
         "level": env_choice("LOG_LEVEL", "INFO", ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]),
     },
+    # PDF libraries narrate every step at INFO: only their warnings are worth a line
+    "loggers": {
+        name: {"level": "WARNING"}
+        for name in ("weasyprint", "fontTools", "pyhanko", "pyhanko_certvalidator")
+    },
 }
 
 # Conventions: the public address used in the links sent to signatories, and where each

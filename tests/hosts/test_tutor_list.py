@@ -7,9 +7,10 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import pytest
 import time_machine
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from milieu.factories import (
@@ -142,21 +143,22 @@ def test_anonymous_is_sent_to_the_login_page(db: None, client: Client) -> None:
     assert response.status_code == 302 and "next=" in response["Location"]
 
 
-@pytest.mark.parametrize("copies", [1, 10])
 @time_machine.travel(DURING_PFMP, tick=False)
 def test_the_list_costs_the_same_number_of_queries_whatever_the_data(
-    school_a: School,
-    client_for: Callable[[Any], Client],
-    django_assert_num_queries: Any,
-    copies: int,
+    school_a: School, client_for: Callable[[Any], Client]
 ) -> None:
-    for _ in range(copies):
-        tutor = TutorFactory.create()
-        follow(tutor, school_a, 2)
+    """1× and 10× data cost the same queries (session, user, memberships, count, one page query
+    with tutors, hosts and counts); each is measured after a first, warming request."""
     client = client_for(school_a.ddfpt)
-
-    # session, user, memberships, count, page (tutors, hosts and counts in one query)
-    with django_assert_num_queries(5):
+    counts: list[tuple[int, int]] = []
+    for copies in (1, 9):
+        for _ in range(copies):  # a name the search "a" finds: an empty result skips the page query
+            follow(TutorFactory.create(last_name="Martin"), school_a, 2)
         client.get(URL)
-    with django_assert_num_queries(5):
-        client.get(URL, {"q": "a"}, HTTP_HX_REQUEST="true")
+        with CaptureQueriesContext(connection) as page:
+            client.get(URL)
+        with CaptureQueriesContext(connection) as partial:
+            client.get(URL, {"q": "a"}, HTTP_HX_REQUEST="true")
+        counts.append((len(page), len(partial)))
+    assert counts[0] == counts[1], counts
+    assert counts[0][0] <= 5 and counts[0][1] <= 5, counts

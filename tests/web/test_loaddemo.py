@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -90,3 +91,21 @@ def test_the_demo_academie_covers_every_diploma_and_pathway() -> None:
     for user in User.objects.filter(email__endswith="@demo.milieu.fr"):
         assert f"{user.email} / milieu-demo-2026" in output
     assert "examens@demo.milieu.fr" in output and "chef.rostand@demo.milieu.fr" in output
+
+
+@pytest.mark.django_db
+@override_settings(DEBUG=True)
+def test_the_demo_has_conventions_at_every_step(settings: Any, tmp_path: Any) -> None:
+    from milieu.conventions.models import Amendment, ConventionDocument, ConventionPeriod
+
+    settings.SEAL_DIRECTORY = str(tmp_path / "seals")
+    run()
+    from milieu.conventions.models import Convention
+
+    statuses = set(Convention.objects.values_list("status", flat=True))
+    assert {"draft", "submitted", "validated", "approved", "signing", "signed"} <= statuses
+    assert ConventionDocument.objects.filter(kind="sealed").exists()
+    assert Amendment.objects.filter(status="signed").exists()
+    assert ConventionPeriod.objects.filter(
+        active=False, convention__amendments__status="signed"
+    ).exists()

@@ -2,6 +2,17 @@
 
 from django.db import models
 
+from milieu.students.enums import Pathway  # one vocabulary of pathways for the whole project
+
+__all__ = [
+    "SEVERITY_BADGES",
+    "SEVERITY_ORDER",
+    "STATUS_BADGES",
+    "Pathway",
+    "Severity",
+    "VerdictStatus",
+]
+
 
 class VerdictStatus(models.TextChoices):
     COMPLIANT = "compliant", "Conforme"
@@ -13,13 +24,6 @@ class Severity(models.TextChoices):
     BLOCKING = "blocking", "Bloquant"
     WARNING = "warning", "Avertissement"
     INFO = "info", "Information"
-
-
-class Pathway(models.TextChoices):
-    SCOLAIRE = "scolaire", "Voie scolaire"
-    APPRENTISSAGE = "apprentissage", "Apprentissage"
-    FORMATION_CONTINUE = "formation-continue", "Formation continue"
-    EXPERIENCE_PROFESSIONNELLE = "experience-professionnelle", "Expérience professionnelle"
 
 
 # DSFR badge modifiers, by status and by severity.

@@ -7,13 +7,14 @@ that host (blank cells never erase what is known), a new SIRET creates a host.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
 from milieu.hosts.countries import FRANCE
 from milieu.hosts.models import Host
 from milieu.identifiers import naf_normalised, siret_error
+from milieu.imports.batches import chunks
 from milieu.imports.columns import Column, one_line, too_long
 from milieu.imports.enums import RowStatus
 from milieu.imports.reading import Number
@@ -136,14 +137,9 @@ def check_cells(cells: dict[str, str], *, today: date) -> tuple[dict[str, Any], 
     return values, errors
 
 
-def _chunks(items: list[str], size: int = 900) -> Iterator[list[str]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 def _existing(sirets: list[str], *, lock: bool) -> dict[str, Host]:
     found: dict[str, Host] = {}
-    for chunk in _chunks(sirets):
+    for chunk in chunks(sirets):
         hosts = Host.objects.filter(country=FRANCE, siret__in=chunk)
         if lock:
             hosts = hosts.select_for_update()

@@ -7,7 +7,7 @@ student; an INE that belongs to another establishment's student is refused, with
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -16,6 +16,7 @@ from django.core.validators import validate_email
 
 from milieu.establishments.models import Cohort
 from milieu.identifiers import ine_error, normalise
+from milieu.imports.batches import chunks
 from milieu.imports.columns import Column, one_line, parse_date, too_long
 from milieu.imports.enums import RowStatus
 from milieu.imports.writing import BATCH, write_updates
@@ -161,14 +162,9 @@ def check_cells(cells: dict[str, str], *, today: date) -> tuple[dict[str, Any], 
     return values, errors
 
 
-def _chunks(items: list[str], size: int = 900) -> Iterator[list[str]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 def _existing(ines: list[str], *, lock: bool) -> dict[str, Student]:
     found: dict[str, Student] = {}
-    for chunk in _chunks(ines):
+    for chunk in chunks(ines):
         students = Student.objects.filter(ine__in=chunk).select_related("cohort")
         if lock:
             students = students.select_for_update(of=("self",))

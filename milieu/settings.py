@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "milieu.hosts",
     "milieu.imports",
     "milieu.conventions",
+    "milieu.visits",
+    "milieu.followup",
     "milieu.dossiers",
     "milieu.regulation",
 ]

@@ -12,6 +12,8 @@ urlpatterns = [
     path("organismes/", include("milieu.hosts.urls")),
     path("imports/", include("milieu.imports.urls")),
     path("conventions/", include("milieu.conventions.urls")),
+    path("visites/", include("milieu.visits.urls")),
+    path("suivi/", include("milieu.followup.urls")),
     path("dossiers/", include("milieu.dossiers.urls")),
     path("regles/", include("milieu.regulation.urls")),
     path("api/v1/", api.urls),

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class VisitsConfig(AppConfig):
+    name = "milieu.visits"
+    label = "visits"
+    verbose_name = "Visites des enseignants"

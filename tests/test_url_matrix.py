@@ -436,6 +436,18 @@ MATRIX.update(
 )
 
 
+def _load_entries() -> None:
+    """Apps may keep their rows beside their tests: `tests/<app>/matrix_entries.py`, ENTRIES."""
+    import importlib
+    from pathlib import Path
+
+    for path in sorted(Path(__file__).parent.glob("*/matrix_entries.py")):
+        module = importlib.import_module(f"tests.{path.parent.name}.matrix_entries")
+        MATRIX.update(module.ENTRIES)
+
+
+_load_entries()
+
 OUTSIDERS = ("b_head", "b_ddfpt", "b_teacher", "b_student", "other_rectorat", "a_other_teacher")
 
 

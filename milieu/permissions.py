@@ -269,6 +269,11 @@ def _convention_validate(s: Scope, c: Any) -> bool:
     return Role.DDFPT in roles or Role.HEAD in roles or _cohort_teacher(s, cohort)
 
 
+def _followup_manage(s: Scope, c: Any) -> bool:
+    """The tutor's link is issued by the managers and the cohort's teachers."""
+    return s.manages(c.student.cohort.establishment_id) or _cohort_teacher(s, c.student.cohort)
+
+
 RULES: dict[str, Check] = {
     "academie.view": lambda s, a: bool(s.rectorat_of(a.pk)),
     "establishment.view": _establishment_view,
@@ -301,6 +306,18 @@ RULES: dict[str, Check] = {
     "convention.send": lambda s, c: s.manages(c.student.cohort.establishment_id),
     "convention.cancel": lambda s, c: s.manages(c.student.cohort.establishment_id),
     "convention.amend": lambda s, c: s.manages(c.student.cohort.establishment_id),
+    # teachers' visits (seeds 000, 004): the pedagogical team plans; the visitor reports
+    "visit.plan": _convention_validate,
+    "visit.report": lambda s, v: (
+        v.teacher_id == s.user_id and s.is_staff_of(v.convention.student.cohort.establishment_id)
+    ),
+    "visit.cancel": lambda s, v: v.teacher_id == s.user_id or _convention_validate(s, v.convention),
+    "visit.alerts": lambda s, _: s.is_school_staff or s.is_rectorat,
+    # follow-up (tutor's link, absences, certificate): the cohort's staff; the rectorat reads
+    "followup.view": lambda s, c: (
+        _followup_manage(s, c) or bool(s.rectorat_of(c.student.cohort.establishment.academie_id))
+    ),
+    "followup.manage": lambda s, c: _followup_manage(s, c),
 }
 
 

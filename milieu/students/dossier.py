@@ -4,9 +4,10 @@ The periods are the active periods of the student's signed conventions (signed, 
 progress or finished), with ``convention_signed`` true and the convention's working days; a host
 choice *arrêté* by the chef d'établissement (seed 001 §2.1.2) that no such convention covers yet
 is a period too, with the dates of its PFMP window and ``convention_signed`` false (so the engine
-says the convention is missing). What Milieu does not record yet is given its contract default,
-so the engine judges honestly what is missing: certificates, the apprenticeship evidence, work
-certificates, derogations, the evaluation grid and the report.
+says the convention is missing). A signed period carries the absences its tutor declared
+(capped at its scheduled days) and whether its certificate is issued (``milieu.followup``).
+What Milieu does not record yet is given its contract default, so the engine judges honestly
+what is missing: the apprenticeship evidence, work certificates, derogations, the evaluation grid and the report.
 """
 
 from __future__ import annotations
@@ -14,8 +15,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.db.models import Exists, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
+
 from milieu.conventions.enums import SIGNED_STATUSES
 from milieu.conventions.models import ConventionPeriod
+from milieu.followup.models import Absence, Certificate
+from milieu.followup.operations import scheduled_days_of
 from milieu.hosts.enums import PlacementStatus
 from milieu.hosts.models import Host, Placement
 from milieu.students.enums import Pathway
@@ -23,19 +29,26 @@ from milieu.students.models import Student
 
 
 def _period(
-    start: date, end: date, host: Host, *, signed: bool, work_days: list[str] | None = None
+    start: date,
+    end: date,
+    host: Host,
+    *,
+    signed: bool,
+    work_days: list[str] | None = None,
+    absence_days: int = 0,
+    certificate: bool = False,
 ) -> dict[str, Any]:
     period: dict[str, Any] = {
         "start": start.isoformat(),
         "end": end.isoformat(),
-        "absence_days": 0,
+        "absence_days": int(absence_days),
     }
     if work_days:
         period["work_days"] = [str(day) for day in work_days]
     period.update(
         {
             "convention_signed": signed,
-            "certificate": False,
+            "certificate": bool(certificate),
             "training_contract": False,
             "bilan": False,
             "host": {"name": str(host.name), "country": str(host.country)},
@@ -52,6 +65,18 @@ def _periods(student: Student) -> list[dict[str, Any]]:
             student=student,
             active=True,
             convention__status__in=sorted(SIGNED_STATUSES),
+        )
+        .annotate(
+            declared_absences=Coalesce(
+                Subquery(
+                    Absence.objects.filter(period=OuterRef("pk"))
+                    .values("period")
+                    .annotate(total=Sum("days"))
+                    .values("total")
+                ),
+                0,
+            ),
+            has_certificate=Exists(Certificate.objects.filter(period=OuterRef("pk"))),
         )
         .select_related("convention", "convention__host")
         .order_by("start", "pk")
@@ -70,6 +95,8 @@ def _periods(student: Student) -> list[dict[str, Any]]:
                 p.convention.host,
                 signed=True,
                 work_days=list(p.convention.work_days or []),
+                absence_days=min(p.declared_absences, scheduled_days_of(p)),
+                certificate=p.has_certificate,
             ),
         )
         for p in signed

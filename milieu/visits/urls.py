@@ -1,5 +1,14 @@
 from django.urls import path
 
+from milieu.visits import views
+
 app_name = "visits"
 
-urlpatterns: list[object] = []
+urlpatterns = [
+    path("conventions/<int:pk>/planifier/", views.plan, name="plan"),
+    path("mon-calendrier/", views.calendar, name="calendar"),
+    path("mon-calendrier.ics", views.calendar_ics, name="calendar_ics"),
+    path("alertes/", views.alerts, name="alerts"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/annuler/", views.cancel, name="cancel"),
+]

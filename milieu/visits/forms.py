@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from milieu.people.models import User
+
+
+class PlanVisitForm(forms.Form):
+    teacher = forms.ModelChoiceField(
+        label="Enseignant qui se rend en entreprise",
+        queryset=User.objects.none(),
+        empty_label=None,
+    )
+    planned_at = forms.DateTimeField(
+        label="Date et heure de la visite",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
+    )
+
+    def __init__(self, *args: Any, teachers: list[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["teacher"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = User.objects.filter(pk__in=[t.pk for t in teachers])
+
+
+class VisitReportForm(forms.Form):
+    seen = forms.CharField(label="Ce qui a été observé", widget=forms.Textarea(attrs={"rows": 4}))
+    difficulties = forms.CharField(
+        label="Difficultés rencontrées", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    actions = forms.CharField(
+        label="Actions décidées", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class CancelVisitForm(forms.Form):
+    reason = forms.CharField(
+        label="Motif de l'annulation", widget=forms.Textarea(attrs={"rows": 2})
+    )

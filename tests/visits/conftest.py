@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from milieu.conventions.enums import ConventionStatus
+from milieu.conventions.models import Convention
+from milieu.conventions.operations import create_convention
+from milieu.factories import HostFactory, StudentFactory
+from milieu.visits.models import Visit
+from milieu.visits.operations import plan_visit
+from tests.core.conftest import (  # noqa: F401  (fixtures re-exported)
+    School,
+    academie,
+    make_school,
+    other_rectorat,
+    rectorat,
+    school_a,
+    school_b,
+)
+
+WHEN = datetime(2027, 6, 10, 8, 30, tzinfo=UTC)
+
+
+def convention_for(
+    school: School, *, student: Any = None, status: str = ConventionStatus.SIGNED
+) -> Convention:
+    """A convention of the school's student (or of `student`), put directly in `status`."""
+    convention = create_convention(
+        student=student or school.student,
+        host=HostFactory.create(name="Atelier Dubois", city="Colmar", address="3 rue des Lilas"),
+        periods=[(date(2027, 5, 31), date(2027, 7, 9))],
+        by=school.teacher,
+        referent=school.teacher,
+    )
+    Convention.objects.filter(pk=convention.pk).update(status=status)
+    convention.refresh_from_db()
+    return convention
+
+
+def another_student_convention(school: School, **kwargs: Any) -> Convention:
+    return convention_for(school, student=StudentFactory.create(cohort=school.cohort), **kwargs)
+
+
+def visit_for(school: School, *, when: datetime = WHEN) -> Visit:
+    return plan_visit(convention_for(school), by=school.teacher, teacher=school.teacher, when=when)
+
+
+def client_for(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def visit(school_a: School) -> Visit:  # noqa: F811
+    return visit_for(school_a)

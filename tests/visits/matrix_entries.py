@@ -1,0 +1,101 @@
+"""The visit screens' rows of `tests/test_url_matrix.py` (merged there by `_load_entries`)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from tests.test_url_matrix import World
+
+# The columns of tests/test_url_matrix.ROLES, in order.
+ROLES = (
+    "anonymous",
+    "a_head",
+    "a_ddfpt",
+    "a_secretary",
+    "a_teacher",
+    "a_other_teacher",
+    "a_student",
+    "b_head",
+    "b_ddfpt",
+    "b_teacher",
+    "b_student",
+    "rectorat",
+    "other_rectorat",
+)
+
+
+def row(text: str) -> dict[str, int]:
+    values = [int(part) for part in text.split()]
+    assert len(values) == len(ROLES), text
+    return dict(zip(ROLES, values, strict=True))
+
+
+def _convention(w: World) -> Any:
+    """A signed convention of school A's student, made on first use."""
+    if "visit_convention" not in w.objects:
+        from datetime import date
+
+        from milieu.conventions.models import Convention
+        from milieu.conventions.operations import create_convention
+
+        convention = create_convention(
+            student=w.a.student,
+            host=w.objects["host"],
+            periods=[(date(2028, 5, 29), date(2028, 7, 7))],
+            by=w.a.teacher,
+            referent=w.a.teacher,
+        )
+        Convention.objects.filter(pk=convention.pk).update(status="signed")
+        w.objects["visit_convention"] = convention
+    return w.objects["visit_convention"]
+
+
+def _visit(w: World) -> Any:
+    """A visit planned by school A's teacher, for that convention."""
+    if "visit" not in w.objects:
+        from milieu.visits.models import Visit
+
+        w.objects["visit"] = Visit.objects.create(
+            convention=_convention(w),
+            teacher=w.a.teacher,
+            planned_by=w.a.teacher,
+            planned_at=datetime(2028, 6, 5, 8, 0, tzinfo=UTC),
+        )
+    return w.objects["visit"]
+
+
+#                 an   head ddfpt sec teach oth  stud bhead bddf bteach bstud rect orect
+SIGNED_IN = row("302  200  200  200  200  200  200  200  200  200  200  200  200")
+
+ENTRIES: dict[str, tuple[Callable[[World], dict[str, Any]], str, dict[str, int]]] = {
+    # the pedagogical team plans (head, DDFPT, the cohort's teacher)
+    "visits:plan": (
+        lambda w: {"pk": _convention(w).pk},
+        "get",
+        row("302  200  200  403  200  404  403  404  404  404  404  403  404"),
+    ),
+    # whoever sees the convention reads the visit
+    "visits:detail": (
+        lambda w: {"pk": _visit(w).pk},
+        "get",
+        row("302  200  200  200  200  404  200  404  404  404  404  200  404"),
+    ),
+    # an empty POST: the team is sent back to the visit with "Indiquez le motif"
+    "visits:cancel": (
+        lambda w: {"pk": _visit(w).pk},
+        "post",
+        row("302  302  302  403  302  404  403  404  404  404  404  403  404"),
+    ),
+    # everyone's own calendar (empty for most)
+    "visits:calendar": (lambda w: {}, "get", SIGNED_IN),
+    "visits:calendar_ics": (lambda w: {}, "get", SIGNED_IN),
+    "visits:alerts": (
+        lambda w: {},
+        "get",
+        row("302  200  200  200  200  200  403  200  200  200  403  200  200"),
+    ),
+}

@@ -239,3 +239,20 @@ def test_the_annex_shows_the_labels_of_the_chosen_codes(school_a: School) -> Non
     assert "C16 — Gérer le suivi d'instruments de mesure" in html
     assert "A4-T2 — Réaliser ou faire réaliser" in html
     assert "Activités du référentiel confiées" in html
+
+
+def test_the_page_links_to_the_follow_up_and_to_visit_planning(
+    school_a: School, client: Any
+) -> None:
+    from django.urls import reverse
+
+    from tests.conventions.conftest import draft
+
+    convention = draft(school_a)
+    client.force_login(school_a.teacher)
+    page = client.get(reverse("conventions:detail", args=[convention.pk])).content.decode()
+    assert reverse("followup:convention", args=[convention.pk]) in page
+    assert reverse("visits:plan", args=[convention.pk]) in page
+    client.force_login(school_a.student_user)
+    page = client.get(reverse("conventions:detail", args=[convention.pk])).content.decode()
+    assert reverse("visits:plan", args=[convention.pk]) not in page

@@ -46,7 +46,16 @@ def another_student_convention(school: School, **kwargs: Any) -> Convention:
 
 
 def visit_for(school: School, *, when: datetime = WHEN) -> Visit:
-    return plan_visit(convention_for(school), by=school.teacher, teacher=school.teacher, when=when)
+    """A visit to the school's student's convention; a further call takes another student (one
+    student's conventions never overlap: PostgreSQL refuses it)."""
+    taken = Convention.objects.filter(student=school.student).exists()
+    student = StudentFactory.create(cohort=school.cohort) if taken else school.student
+    return plan_visit(
+        convention_for(school, student=student),
+        by=school.teacher,
+        teacher=school.teacher,
+        when=when,
+    )
 
 
 def client_for(user: Any) -> Client:

@@ -8,7 +8,6 @@ draft. When the last party has signed, the final PDF with its signature page is 
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
@@ -39,15 +38,12 @@ from milieu.conventions.models import (
 )
 from milieu.conventions.operations import Context, ConventionRefused, _apply
 from milieu.people.enums import Role
+from milieu.tokens import hash_token
 
 LINK_LIFETIME = timedelta(days=30)
 CODE_LIFETIME = timedelta(minutes=15)
 MAX_ATTEMPTS = 5
 REMINDER_INTERVAL = timedelta(days=3)
-
-
-def _hash(value: str) -> str:
-    return hmac.new(settings.SECRET_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()
 
 
 def signing_parties(convention: Convention) -> tuple[list[dict[str, Any]], list[str]]:
@@ -137,7 +133,7 @@ def _issue_link(signatory: Signatory) -> IssuedLink:
     )  # one live link at a time
     token = secrets.token_urlsafe(32)
     SignatureLink.objects.create(
-        signatory=signatory, token_hash=_hash(token), expires_at=timezone.now() + LINK_LIFETIME
+        signatory=signatory, token_hash=hash_token(token), expires_at=timezone.now() + LINK_LIFETIME
     )
     return IssuedLink(signatory, token)
 
@@ -214,7 +210,7 @@ def resolve_link(token: str) -> SignatureLink:
         SignatureLink.objects.select_related(
             "signatory", "signatory__convention", "signatory__amendment"
         )
-        .filter(token_hash=_hash(token))
+        .filter(token_hash=hash_token(token))
         .first()
     )
     if link is None:
@@ -242,7 +238,7 @@ def resolve_link(token: str) -> SignatureLink:
 def send_code(link: SignatureLink) -> None:
     """A fresh 6-digit code by e-mail, valid 15 minutes; attempts start again."""
     code = f"{secrets.randbelow(1_000_000):06d}"
-    link.code_hash = _hash(f"{link.pk}:{code}")
+    link.code_hash = hash_token(f"{link.pk}:{code}")
     link.code_sent_at = timezone.now()
     link.attempts = 0
     link.save(update_fields=["code_hash", "code_sent_at", "attempts"])
@@ -267,7 +263,7 @@ def _verify_code(link: SignatureLink, code: str) -> str | None:
         return "Trop d'essais. Demandez un nouveau code."
     link.attempts += 1
     link.save(update_fields=["attempts"])
-    if not hmac.compare_digest(link.code_hash, _hash(f"{link.pk}:{code.strip()}")):
+    if not hmac.compare_digest(link.code_hash, hash_token(f"{link.pk}:{code.strip()}")):
         left = MAX_ATTEMPTS - link.attempts
         return f"Code incorrect. Il vous reste {left} essai{'s' if left > 1 else ''}."
     return None

@@ -6,8 +6,6 @@ days of the period whose weekday is a working day of the convention, minus the a
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -27,6 +25,7 @@ from milieu.conventions.models import Convention, ConventionPeriod
 from milieu.followup.models import Absence, Certificate, TutorAccess
 from milieu.permissions import require
 from milieu.rules.dossier import WEEKDAY_INDEX, scheduled_days
+from milieu.tokens import hash_token
 
 LINK_LIFETIME = timedelta(days=120)
 DEFAULT_WORK_DAYS = ("mon", "tue", "wed", "thu", "fri")
@@ -34,10 +33,6 @@ DEFAULT_WORK_DAYS = ("mon", "tue", "wed", "thu", "fri")
 
 class FollowupRefused(Exception):
     """An operation refused, with a French message for the page."""
-
-
-def _hash(token: str) -> str:
-    return hmac.new(settings.SECRET_KEY.encode(), token.encode(), hashlib.sha256).hexdigest()
 
 
 # --- the counting ----------------------------------------------------------------------------
@@ -93,7 +88,7 @@ def issue_tutor_link(
     with transaction.atomic():
         access = TutorAccess.objects.create(
             convention=convention,
-            token_hash=_hash(token),
+            token_hash=hash_token(token),
             expires_at=timezone.now() + lifetime,
             created_by=by,
         )
@@ -123,7 +118,7 @@ def revoke_tutor_link(access: TutorAccess, *, by: Any) -> None:
 def resolve_access(token: str) -> TutorAccess:
     """The usable access behind `token`, or `FollowupRefused` with the reason in French."""
     access = (
-        TutorAccess.objects.filter(token_hash=_hash(token))
+        TutorAccess.objects.filter(token_hash=hash_token(token))
         .select_related("convention", "convention__student", "convention__tutor")
         .first()
     )

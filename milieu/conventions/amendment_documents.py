@@ -17,20 +17,10 @@ from typing import Any
 
 from django.utils import timezone
 
-from milieu.conventions.calendar import WEEKDAYS
+from milieu.conventions.calendar import DAY_LABELS, WEEKDAYS
 from milieu.conventions.documents import build_snapshot, render_pdf, store
 from milieu.conventions.enums import ConventionStatus, SignatureState
 from milieu.conventions.models import Amendment, Convention, ConventionDocument, Signatory
-
-DAY_LABELS = {
-    "mon": "lundi",
-    "tue": "mardi",
-    "wed": "mercredi",
-    "thu": "jeudi",
-    "fri": "vendredi",
-    "sat": "samedi",
-    "sun": "dimanche",
-}
 
 
 @dataclass(frozen=True)

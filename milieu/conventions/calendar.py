@@ -18,6 +18,15 @@ from typing import Any
 import holidays
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DAY_LABELS: dict[str, str] = {  # French names of WEEKDAYS
+    "mon": "lundi",
+    "tue": "mardi",
+    "wed": "mercredi",
+    "thu": "jeudi",
+    "fri": "vendredi",
+    "sat": "samedi",
+    "sun": "dimanche",
+}
 RATES_PATH = Path(__file__).with_name("rates.toml")
 
 

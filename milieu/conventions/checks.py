@@ -16,6 +16,7 @@ from typing import Any
 from django.db.models import Q
 
 from milieu.conventions.calendar import (
+    DAY_LABELS,
     WEEKDAYS,
     daily_minutes,
     minimum_hourly_gratification,
@@ -181,7 +182,7 @@ def _minors(convention: Convention, periods: list[ConventionPeriod]) -> list[Pro
                 Problem(
                     "MINOR_DAILY_HOURS",
                     True,
-                    f"Élève mineur : {daily_minutes(timetable, day) / 60:g} h le {_day_fr(day)}, 8 h au plus.",
+                    f"Élève mineur : {daily_minutes(timetable, day) / 60:g} h le {DAY_LABELS[day]}, 8 h au plus.",
                 )
             )
         for begin, finish in spans:
@@ -190,7 +191,7 @@ def _minors(convention: Convention, periods: list[ConventionPeriod]) -> list[Pro
                     Problem(
                         "MINOR_NIGHT_WORK",
                         True,
-                        f"Élève mineur : travail de nuit le {_day_fr(day)} ({begin}–{finish}) ; interdit après "
+                        f"Élève mineur : travail de nuit le {DAY_LABELS[day]} ({begin}–{finish}) ; interdit après "
                         f"{'20 h' if age < 16 else '22 h'} et avant 6 h.",
                     )
                 )
@@ -199,7 +200,7 @@ def _minors(convention: Convention, periods: list[ConventionPeriod]) -> list[Pro
                     Problem(
                         "MINOR_BREAK",
                         True,
-                        f"Élève mineur : pause de 30 minutes due après 4 h 30 de travail ({_day_fr(day)} {begin}–{finish}).",
+                        f"Élève mineur : pause de 30 minutes due après 4 h 30 de travail ({DAY_LABELS[day]} {begin}–{finish}).",
                     )
                 )
     if "sun" in _work_days(convention):
@@ -218,18 +219,6 @@ def _minors(convention: Convention, periods: list[ConventionPeriod]) -> list[Pro
                     )
                 )
     return found
-
-
-def _day_fr(day: str) -> str:
-    return {
-        "mon": "lundi",
-        "tue": "mardi",
-        "wed": "mercredi",
-        "thu": "jeudi",
-        "fri": "vendredi",
-        "sat": "samedi",
-        "sun": "dimanche",
-    }[day]
 
 
 def _hours_with_host(convention: Convention, periods: list[ConventionPeriod]) -> list[Problem]:

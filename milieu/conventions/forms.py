@@ -15,7 +15,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import QuerySet
 
-from milieu.conventions.calendar import WEEKDAYS
+from milieu.conventions.calendar import DAY_LABELS, WEEKDAYS
 from milieu.conventions.models import Convention
 from milieu.conventions.page_forms import (  # also imported from here by the avenant views
     BasePeriodFormSet,
@@ -39,15 +39,6 @@ __all__ = [
     "PeriodFormSet",
 ]
 
-DAY_LABELS: dict[str, str] = {
-    "mon": "lundi",
-    "tue": "mardi",
-    "wed": "mercredi",
-    "thu": "jeudi",
-    "fri": "vendredi",
-    "sat": "samedi",
-    "sun": "dimanche",
-}
 SPANS = (1, 2)
 SPAN_LABELS = {1: "1re plage", 2: "2e plage"}
 

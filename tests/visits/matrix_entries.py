@@ -2,36 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from collections.abc import Callable
-
-    from tests.test_url_matrix import World
-
-# The columns of tests/test_url_matrix.ROLES, in order.
-ROLES = (
-    "anonymous",
-    "a_head",
-    "a_ddfpt",
-    "a_secretary",
-    "a_teacher",
-    "a_other_teacher",
-    "a_student",
-    "b_head",
-    "b_ddfpt",
-    "b_teacher",
-    "b_student",
-    "rectorat",
-    "other_rectorat",
-)
-
-
-def row(text: str) -> dict[str, int]:
-    values = [int(part) for part in text.split()]
-    assert len(values) == len(ROLES), text
-    return dict(zip(ROLES, values, strict=True))
+from tests.test_url_matrix import World, row
 
 
 def _convention(w: World) -> Any:

@@ -274,6 +274,15 @@ def _followup_manage(s: Scope, c: Any) -> bool:
     return s.manages(c.student.cohort.establishment_id) or _cohort_teacher(s, c.student.cohort)
 
 
+def _own_student(s: Scope, st: Any) -> bool:
+    return st.user_id is not None and st.user_id == s.user_id
+
+
+def _cohort_staff(s: Scope, cohort: Any) -> bool:
+    """The managers of the cohort's establishment and the cohort's teachers."""
+    return s.manages(cohort.establishment_id) or _cohort_teacher(s, cohort)
+
+
 RULES: dict[str, Check] = {
     "academie.view": lambda s, a: bool(s.rectorat_of(a.pk)),
     "establishment.view": _establishment_view,
@@ -318,6 +327,25 @@ RULES: dict[str, Check] = {
         _followup_manage(s, c) or bool(s.rectorat_of(c.student.cohort.establishment.academie_id))
     ),
     "followup.manage": lambda s, c: _followup_manage(s, c),
+    # the evaluation grid / fiche d'appréciation (seeds 001 §2.1.4, 003 §2.1.4): the tutor fills
+    # it through their link, the pedagogical team co-signs it (obj: the convention)
+    "evaluation.cosign": _convention_validate,
+    # bma-bijou's training contract and bilan (seed 004 §1): tutor (link), team and candidate
+    "followup.team_sign": _convention_validate,
+    "followup.candidate_sign": lambda s, c: _own_student(s, c.student),
+    # reports (obj: the student, or the cohort for the deadline and the list)
+    "report.deposit": _own_student,
+    "report.view": lambda s, st: _student_view(s, st),
+    "report.list": _cohort_view,
+    "report.set_deadline": _cohort_staff,
+    # evidence replacing the certificate (apprentices, continuing education; obj: the student)
+    "evidence.deposit": lambda s, st: _own_student(s, st) or _cohort_staff(s, st.cohort),
+    "evidence.view": lambda s, st: _student_view(s, st),
+    "evidence.review": lambda s, st: s.manages(st.cohort.establishment_id),
+    # BEP: the attestation joined to the livret scolaire (seed 000; obj: the cohort)
+    "livret.export": _cohort_staff,
+    # a teacher's own visit calendar feed (no object)
+    "visit.feed": lambda s, _: s.is_school_staff,
 }
 
 

@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "milieu.conventions",
     "milieu.visits",
     "milieu.followup",
+    "milieu.reports",
+    "milieu.evidence",
+    "milieu.livret",
     "milieu.dossiers",
     "milieu.regulation",
 ]
@@ -181,3 +184,8 @@ LOGGING = {
 # establishment's seal certificate and key live (<UAI>.cert.pem, <UAI>.key.pem).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SEAL_DIRECTORY = env_str("SEAL_DIRECTORY", str(BASE_DIR / "var" / "seals"))
+
+# Files deposited by users (reports, contracts, work certificates) live outside any served
+# directory and are only ever sent back through a view that checks the permission.
+PRIVATE_FILES_ROOT = env_str("PRIVATE_FILES_ROOT", str(BASE_DIR / "var" / "private"))
+DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)

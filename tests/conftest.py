@@ -25,3 +25,9 @@ def _private_cache(settings: Any) -> Iterator[None]:
     caches["default"].clear()
     yield
     caches["default"].clear()
+
+
+@pytest.fixture(autouse=True)
+def _private_files(settings: Any, tmp_path_factory: Any) -> None:
+    """Deposited files go to a temporary directory, never to the repository's var/."""
+    settings.PRIVATE_FILES_ROOT = str(tmp_path_factory.mktemp("private"))

@@ -20,10 +20,12 @@ from django.db.models.functions import Coalesce
 
 from milieu.conventions.enums import SIGNED_STATUSES
 from milieu.conventions.models import ConventionPeriod
+from milieu.evidence.queries import evidence_fields
 from milieu.followup.models import Absence, Certificate
 from milieu.followup.operations import scheduled_days_of
 from milieu.hosts.enums import PlacementStatus
 from milieu.hosts.models import Host, Placement
+from milieu.reports.queries import contract_report
 from milieu.students.enums import Pathway
 from milieu.students.models import Student
 
@@ -134,11 +136,10 @@ def build_dossier(student: Student, *, as_of: date) -> dict[str, Any]:
             "training_start": cohort.training_start.isoformat(),
             "as_of": as_of.isoformat(),
             "periods": _periods(student),
-            "apprenticeship_evidence": False,
-            "work_certificates": [],
+            **evidence_fields(student),
             "professional_experience_in_sector": bool(student.professional_experience_in_sector),
             "derogations": [],
-            "report": None,
+            "report": contract_report(student),
             "evaluation": False,
         }
     )

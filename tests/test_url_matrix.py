@@ -180,6 +180,7 @@ MATRIX: dict[str, tuple[Kwargs, str, dict[str, int]]] = {
     "establishments:cohort_detail": (COHORT, "get", STAFF_A_READ),
     "establishments:cohort_edit": (COHORT, "get", MANAGERS_A),
     "establishments:placement_board": (COHORT, "get", STAFF_A_READ),
+    "establishments:cohort_verdicts": (COHORT, "get", STAFF_A_READ),
     "establishments:period_create": (COHORT, "get", MANAGERS_A),
     "establishments:period_edit": (
         lambda w: {"pk": w.a.cohort.pk, "period_pk": w.a.period.pk},
@@ -511,6 +512,7 @@ def test_probe(world: World, client: Client) -> None:
         "establishments:cohort_detail": lambda w: {"pk": w.a.cohort.pk},
         "establishments:cohort_edit": lambda w: {"pk": w.a.cohort.pk},
         "establishments:placement_board": lambda w: {"pk": w.a.cohort.pk},
+        "establishments:cohort_verdicts": lambda w: {"pk": w.a.cohort.pk},
         "establishments:period_create": lambda w: {"pk": w.a.cohort.pk},
         "establishments:period_edit": lambda w: {"pk": w.a.cohort.pk, "period_pk": w.a.period.pk},
         "hosts:detail": lambda w: {"pk": w.objects["host"].pk},

@@ -10,6 +10,7 @@ urlpatterns = [
     path("promotions/<int:pk>/", views.cohort_detail, name="cohort_detail"),
     path("promotions/<int:pk>/modifier/", views.cohort_edit, name="cohort_edit"),
     path("promotions/<int:pk>/placements/", views.placement_board, name="placement_board"),
+    path("promotions/<int:pk>/verdicts/", views.cohort_verdicts, name="cohort_verdicts"),
     path("promotions/<int:pk>/periodes/nouvelle/", views.period_create, name="period_create"),
     path(
         "promotions/<int:pk>/periodes/<int:period_pk>/modifier/",

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date
 
 from django.contrib import messages
@@ -21,6 +23,7 @@ from milieu.establishments.queries import (
     coming_period,
     filter_counts,
     school_finds_host,
+    verdict_rows,
 )
 from milieu.http import HtmxHttpRequest
 from milieu.permissions import can, require, visible_cohorts, visible_establishments
@@ -172,3 +175,65 @@ def placement_board(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "establishments/_board.html" if request.htmx else "establishments/placement_board.html"
     )
     return render(request, template, context)
+
+
+@login_required
+def cohort_verdicts(request: HttpRequest, pk: int) -> HttpResponse:
+    """Each student's verdict, computed from the database as on the student page; CSV export."""
+    from milieu.dossiers.enums import VerdictStatus
+
+    cohort = _cohort(request, pk)
+    today = timezone.localdate()
+    rows = verdict_rows(cohort, today)
+    if request.GET.get("format") == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=";")
+        writer.writerow(
+            [
+                "INE",
+                "Nom",
+                "Prénom",
+                "Verdict",
+                "Semaines effectuées",
+                "Semaines requises",
+                "Motifs",
+            ]
+        )
+        for row in rows:
+            checked = row.checked
+            writer.writerow(
+                [
+                    row.student.ine,
+                    row.student.last_name,
+                    row.student.first_name,
+                    checked.error_message if checked.is_error else checked.status_label,
+                    str(checked.weeks_completed or "").replace(".", ","),
+                    str(checked.weeks_min or "").replace(".", ","),
+                    " | ".join(f.message for f in checked.findings),
+                ]
+            )
+        response = HttpResponse(
+            "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="verdicts-promotion-{cohort.pk}-{today.isoformat()}.csv"'
+        )
+        return response
+    chosen = request.GET.get("statut", "")
+    counts = {status.value: 0 for status in VerdictStatus}
+    for row in rows:
+        if row.checked.status in counts:
+            counts[row.checked.status] += 1
+    shown = [row for row in rows if not chosen or row.checked.status == chosen]
+    return render(
+        request,
+        "establishments/cohort_verdicts.html",
+        {
+            "cohort": cohort,
+            "today": today,
+            "rows": shown,
+            "total": len(rows),
+            "chosen": chosen,
+            "statuses": [(status, counts[status.value]) for status in VerdictStatus],
+        },
+    )

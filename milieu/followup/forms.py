@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.utils import timezone
 
 
 class AbsenceForm(forms.Form):
@@ -22,3 +25,129 @@ class CertificateForm(forms.Form):
         max_digits=9,
         decimal_places=2,
     )
+
+
+class PresenceForm(forms.Form):
+    period = forms.IntegerField(widget=forms.HiddenInput)
+    day = forms.DateField(
+        label="Jour de présence", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    tutor_name = forms.CharField(label="Votre nom", max_length=200)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"day": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+
+
+class TutorNameForm(forms.Form):
+    """The tutor's typed name, with the period, for an agreement given through the link."""
+
+    period = forms.IntegerField(widget=forms.HiddenInput)
+    tutor_name = forms.CharField(label="Votre nom", max_length=200)
+
+
+ANSWER_MAX = 4000
+COMMENT_MAX = 1000
+
+
+class EvaluationForm(forms.Form):
+    """One level (an index into the grid's scale) and an optional comment per item, the
+    *appréciation proposée*, and — for the tutor — their name. Levels may be left empty in a
+    draft; the operation says what is missing before the grid is sent or co-signed."""
+
+    appreciation = forms.CharField(
+        label="Appréciation proposée",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+    def __init__(self, grid: dict[str, Any], *args: Any, tutor: bool = False, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.grid = grid
+        choices = [("", "—")] + [(str(i), label) for i, label in enumerate(grid["scale"])]
+        for item in grid["items"]:
+            code = item["code"]
+            self.fields[f"level_{code}"] = forms.TypedChoiceField(
+                label=f"{code} — {item['label']}",
+                choices=choices,
+                coerce=int,
+                empty_value=None,
+                required=False,
+            )
+            self.fields[f"comment_{code}"] = forms.CharField(
+                label=f"Commentaire ({code}, facultatif)",
+                required=False,
+                max_length=COMMENT_MAX,
+            )
+        if tutor:
+            self.fields["tutor_name"] = forms.CharField(label="Votre nom", max_length=200)
+
+    @classmethod
+    def initial_from(cls, evaluation: Any) -> dict[str, Any]:
+        if evaluation is None:
+            return {}
+        initial: dict[str, Any] = {
+            "appreciation": evaluation.appreciation,
+            "tutor_name": evaluation.tutor_name,
+        }
+        for code, level in (evaluation.levels or {}).items():
+            initial[f"level_{code}"] = str(level)
+        for code, comment in (evaluation.comments or {}).items():
+            initial[f"comment_{code}"] = comment
+        return initial
+
+    def item_rows(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "item": item,
+                "level": self[f"level_{item['code']}"],
+                "comment": self[f"comment_{item['code']}"],
+            }
+            for item in self.grid["items"]
+        ]
+
+    def levels(self) -> dict[str, int]:
+        data = self.cleaned_data
+        return {
+            item["code"]: data[f"level_{item['code']}"]
+            for item in self.grid["items"]
+            if data.get(f"level_{item['code']}") is not None
+        }
+
+    def comments(self) -> dict[str, str]:
+        data = self.cleaned_data
+        return {
+            item["code"]: data[f"comment_{item['code']}"].strip()
+            for item in self.grid["items"]
+            if (data.get(f"comment_{item['code']}") or "").strip()
+        }
+
+
+class PeriodDocumentForm(forms.Form):
+    """One text per item of the training contract or the bilan (the tutor also gives a name)."""
+
+    def __init__(self, items: list[str], *args: Any, tutor: bool = False, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.items = list(items)
+        for i, label in enumerate(self.items):
+            self.fields[f"answer_{i}"] = forms.CharField(
+                label=label,
+                required=False,
+                max_length=ANSWER_MAX,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+        if tutor:
+            self.fields["tutor_name"] = forms.CharField(label="Votre nom", max_length=200)
+
+    @staticmethod
+    def initial_from(document: Any) -> dict[str, Any]:
+        if document is None:
+            return {}
+        return {f"answer_{i}": text for i, text in enumerate(document.answers or [])}
+
+    def answer_fields(self) -> list[Any]:
+        return [self[f"answer_{i}"] for i in range(len(self.items))]
+
+    def answers(self) -> list[str]:
+        return [self.cleaned_data[f"answer_{i}"].strip() for i in range(len(self.items))]

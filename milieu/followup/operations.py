@@ -1,4 +1,11 @@
-"""Follow-up operations: issue and revoke a tutor's link, declare an absence, issue a certificate.
+"""Follow-up operations, one function per business operation: issue and revoke a tutor's link,
+declare an absence, confirm the intern's presence, issue a certificate, fill / adjust / co-sign
+the evaluation grid, edit and sign bma-bijou's training contract and bilan.
+
+Each operation checks who acts (a permission of `milieu.permissions`, or the tutor's link for
+this very convention), runs in one transaction, locks the row it changes (`select_for_update`)
+and writes one `FollowupEvent` in the same transaction. A refusal is a `FollowupRefused` with a
+French message for the page.
 
 Durations follow the dossier contract ("Counting the duration"): the scheduled days are the
 days of the period whose weekday is a working day of the convention, minus the absences.
@@ -7,6 +14,7 @@ days of the period whose weekday is a working day of the convention, minus the a
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -15,15 +23,28 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Max, Sum
 from django.urls import reverse
 from django.utils import timezone
 
 from milieu.conventions.documents import render_pdf
 from milieu.conventions.enums import SIGNED_STATUSES
 from milieu.conventions.models import Convention, ConventionPeriod
-from milieu.followup.models import Absence, Certificate, TutorAccess
-from milieu.permissions import require
+from milieu.followup.models import (
+    Absence,
+    Bilan,
+    Certificate,
+    Evaluation,
+    EvaluationStatus,
+    FollowupAction,
+    FollowupEvent,
+    PeriodDocument,
+    PresenceConfirmation,
+    TrainingContract,
+    TutorAccess,
+)
+from milieu.permissions import can, require
+from milieu.rules.catalogue import get_catalogue
 from milieu.rules.dossier import WEEKDAY_INDEX, scheduled_days
 from milieu.tokens import hash_token
 
@@ -33,6 +54,31 @@ DEFAULT_WORK_DAYS = ("mon", "tue", "wed", "thu", "fri")
 
 class FollowupRefused(Exception):
     """An operation refused, with a French message for the page."""
+
+
+# --- the audit trail -------------------------------------------------------------------------
+
+
+def _event(
+    convention: Convention,
+    action: FollowupAction,
+    *,
+    period: ConventionPeriod | None = None,
+    by: Any = None,
+    actor_label: str = "",
+    ip: str | None = None,
+    detail: str = "",
+) -> FollowupEvent:
+    """One row of the follow-up history; called inside the operation's transaction."""
+    return FollowupEvent.objects.create(
+        convention=convention,
+        period=period,
+        action=action,
+        actor=by if getattr(by, "is_authenticated", False) else None,
+        actor_label=actor_label[:200],
+        ip=ip or None,
+        detail=detail,
+    )
 
 
 # --- the counting ----------------------------------------------------------------------------
@@ -75,7 +121,11 @@ def figures(period: ConventionPeriod) -> Figures:
 
 
 def issue_tutor_link(
-    convention: Convention, *, by: Any, lifetime: timedelta = LINK_LIFETIME
+    convention: Convention,
+    *,
+    by: Any,
+    lifetime: timedelta = LINK_LIFETIME,
+    ip: str | None = None,
 ) -> str:
     """A new link for the convention's tutor, e-mailed on commit; returns the token."""
     require(by, "followup.manage", convention)
@@ -86,19 +136,29 @@ def issue_tutor_link(
         raise FollowupRefused("Renseignez le tuteur de la convention et son adresse électronique.")
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
+        Convention.objects.select_for_update().filter(pk=convention.pk).first()
         access = TutorAccess.objects.create(
             convention=convention,
             token_hash=hash_token(token),
             expires_at=timezone.now() + lifetime,
             created_by=by,
         )
+        expires = timezone.localtime(access.expires_at)
+        _event(
+            convention,
+            FollowupAction.LINK_ISSUED,
+            by=by,
+            ip=ip,
+            detail=f"Lien n° {access.pk} envoyé à {tutor.email}, valable jusqu'au {expires:%d/%m/%Y}.",
+        )
         url = settings.SITE_URL + reverse("followup:tutor", kwargs={"token": token})
         student = convention.student
         body = (
             f"Bonjour,\n\nVous êtes le tuteur de {student.full_name} "
             f"(convention n° {convention.pk}).\n"
-            f"Ce lien personnel vous permet de déclarer ses absences et de délivrer son "
-            f"attestation de stage, jusqu'au {timezone.localtime(access.expires_at):%d/%m/%Y} :\n"
+            f"Ce lien personnel vous permet de déclarer ses absences, de confirmer sa présence, "
+            f"de délivrer son attestation de stage et de remplir les documents de suivi du "
+            f"stage, jusqu'au {expires:%d/%m/%Y} :\n"
             f"{url}\n\nNe le transmettez pas.\n"
         )
         transaction.on_commit(
@@ -109,9 +169,21 @@ def issue_tutor_link(
     return token
 
 
-def revoke_tutor_link(access: TutorAccess, *, by: Any) -> None:
+def revoke_tutor_link(access: TutorAccess, *, by: Any, ip: str | None = None) -> None:
     require(by, "followup.manage", access.convention)
-    TutorAccess.objects.filter(pk=access.pk).update(revoked=True)
+    with transaction.atomic():
+        locked = TutorAccess.objects.select_for_update().get(pk=access.pk)
+        if locked.revoked:
+            raise FollowupRefused("Ce lien est déjà révoqué.")
+        locked.revoked = True
+        locked.save(update_fields=["revoked"])
+        _event(
+            access.convention,
+            FollowupAction.LINK_REVOKED,
+            by=by,
+            ip=ip,
+            detail=f"Lien n° {access.pk} révoqué.",
+        )
     access.revoked = True
 
 
@@ -119,7 +191,14 @@ def resolve_access(token: str) -> TutorAccess:
     """The usable access behind `token`, or `FollowupRefused` with the reason in French."""
     access = (
         TutorAccess.objects.filter(token_hash=hash_token(token))
-        .select_related("convention", "convention__student", "convention__tutor")
+        .select_related(
+            "convention",
+            "convention__student",
+            "convention__student__cohort",
+            "convention__student__cohort__establishment",
+            "convention__tutor",
+            "convention__host",
+        )
         .first()
     )
     if access is None:
@@ -135,8 +214,12 @@ def resolve_access(token: str) -> TutorAccess:
 
 def period_of(access: TutorAccess, period_pk: Any) -> ConventionPeriod:
     """One active period of the access's own convention (never another intern's)."""
+    try:
+        pk = int(period_pk)
+    except (TypeError, ValueError):
+        raise FollowupRefused("Cette période ne fait pas partie de ce stage.") from None
     period = (
-        ConventionPeriod.objects.filter(convention=access.convention, active=True, pk=period_pk)
+        ConventionPeriod.objects.filter(convention=access.convention, active=True, pk=pk)
         .select_related("convention")
         .first()
     )
@@ -145,7 +228,18 @@ def period_of(access: TutorAccess, period_pk: Any) -> ConventionPeriod:
     return period
 
 
-# --- absences and certificate ----------------------------------------------------------------
+def _tutor_checks(access: TutorAccess, period: ConventionPeriod | None, name: str) -> str:
+    """The access is still usable, the period is its own convention's; returns the name."""
+    if not access.usable:
+        raise FollowupRefused("Ce lien n'est plus utilisable : demandez-en un nouveau.")
+    if period is not None and (period.convention_id != access.convention_id or not period.active):
+        raise FollowupRefused("Cette période ne fait pas partie de ce stage.")
+    if not name.strip():
+        raise FollowupRefused("Indiquez votre nom.")
+    return name.strip()
+
+
+# --- absences, presence and certificate ------------------------------------------------------
 
 
 def declare_absence(
@@ -157,6 +251,7 @@ def declare_absence(
     days: int,
     reason: str,
     declared_by: str,
+    ip: str | None = None,
 ) -> Absence:
     if period.convention_id != access.convention_id:
         raise FollowupRefused("Cette période ne fait pas partie de ce stage.")
@@ -182,7 +277,7 @@ def declare_absence(
                 f"Les absences ({already + days} jours) dépasseraient les {scheduled} jours "
                 "prévus de la période."
             )
-        return Absence.objects.create(
+        absence = Absence.objects.create(
             period=period,
             start=start,
             end=end,
@@ -190,6 +285,59 @@ def declare_absence(
             reason=reason.strip(),
             declared_by=declared_by,
         )
+        _event(
+            access.convention,
+            FollowupAction.ABSENCE_DECLARED,
+            period=period,
+            actor_label=declared_by.strip(),
+            ip=ip,
+            detail=f"{absence} : {absence.reason}.",
+        )
+        return absence
+
+
+def confirm_presence(
+    access: TutorAccess,
+    period: ConventionPeriod,
+    *,
+    day: date,
+    tutor_name: str,
+    ip: str | None = None,
+) -> PresenceConfirmation:
+    """ "Je confirme la présence du stagiaire" on `day`: a day of the period, not in the future,
+    not inside a declared absence, once."""
+    name = _tutor_checks(access, period, tutor_name)
+    if not period.start <= day <= period.end:
+        raise FollowupRefused(
+            f"Le jour confirmé doit se situer dans la période du {period.start:%d/%m/%Y} "
+            f"au {period.end:%d/%m/%Y}."
+        )
+    if day > timezone.localdate():
+        raise FollowupRefused("On ne confirme pas une présence à venir : choisissez un jour passé.")
+    with transaction.atomic():
+        locked = (
+            ConventionPeriod.objects.select_for_update()
+            .select_related("convention")
+            .get(pk=period.pk)
+        )
+        if Certificate.objects.filter(period=locked).exists():
+            raise FollowupRefused(
+                "L'attestation de stage est délivrée : la présence n'est plus à confirmer."
+            )
+        if locked.absences.filter(start__lte=day, end__gte=day).exists():
+            raise FollowupRefused(f"Une absence est déclarée le {day:%d/%m/%Y}.")
+        if PresenceConfirmation.objects.filter(period=locked, day=day).exists():
+            raise FollowupRefused(f"La présence du {day:%d/%m/%Y} est déjà confirmée.")
+        confirmation = PresenceConfirmation.objects.create(period=locked, day=day, tutor_name=name)
+        _event(
+            access.convention,
+            FollowupAction.PRESENCE_CONFIRMED,
+            period=locked,
+            actor_label=name,
+            ip=ip,
+            detail=f"Présence du stagiaire confirmée le {day:%d/%m/%Y}.",
+        )
+        return confirmation
 
 
 def issue_certificate(
@@ -198,6 +346,7 @@ def issue_certificate(
     *,
     tutor_name: str,
     gratification_paid: Decimal | None = None,
+    ip: str | None = None,
 ) -> Certificate:
     """The certificate of `period`, once: its PDF is rendered now and never again."""
     if period.convention_id != access.convention_id:
@@ -227,7 +376,7 @@ def issue_certificate(
                 "issued_on": timezone.localdate(),
             },
         )
-        return Certificate.objects.create(
+        certificate = Certificate.objects.create(
             period=period,
             start=period.start,
             end=period.end,
@@ -239,3 +388,530 @@ def issue_certificate(
             tutor_name=tutor_name.strip(),
             content=pdf,
         )
+        _event(
+            convention,
+            FollowupAction.CERTIFICATE_ISSUED,
+            period=period,
+            actor_label=tutor_name.strip(),
+            ip=ip,
+            detail=(
+                f"{numbers.presence_days} jours de présence sur {numbers.scheduled_days} prévus "
+                f"({numbers.weeks} semaines) ; SHA-256 {certificate.sha256}."
+            ),
+        )
+        return certificate
+
+
+# --- the evaluation grid / fiche d'appréciation ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Step:
+    sources: frozenset[str]
+    target: str
+    label: str
+
+
+E = EvaluationStatus
+
+# name -> the states it may start from, the state it leads to, what it is called
+EVALUATION_TRANSITIONS: dict[str, Step] = {
+    "draft": Step(frozenset({E.DRAFT}), E.DRAFT, "Enregistrer le brouillon (tuteur)"),
+    "fill": Step(
+        frozenset({E.DRAFT, E.FILLED}), E.FILLED, "Transmettre à l'équipe pédagogique (tuteur)"
+    ),
+    "adjust": Step(frozenset({E.FILLED}), E.FILLED, "Ajuster la grille (équipe pédagogique)"),
+    "cosign": Step(frozenset({E.FILLED}), E.COSIGNED, "Arrêter conjointement (équipe pédagogique)"),
+}
+
+_EVALUATION_REFUSED = {
+    E.DRAFT: "Le tuteur n'a pas encore transmis la grille d'évaluation.",
+    E.FILLED: (
+        "La grille est déjà transmise à l'équipe pédagogique : vos corrections se transmettent "
+        "de nouveau."
+    ),
+    E.COSIGNED: "La grille d'évaluation est arrêtée conjointement : elle est figée.",
+}
+
+
+def _step(evaluation: Evaluation, name: str) -> str:
+    step = EVALUATION_TRANSITIONS[name]
+    if evaluation.status not in step.sources:
+        raise FollowupRefused(_EVALUATION_REFUSED[EvaluationStatus(evaluation.status)])
+    return step.target
+
+
+def _diploma_title(convention: Convention) -> str:
+    diploma_id = convention.student.cohort.diploma
+    diploma = get_catalogue().get(diploma_id)
+    return diploma.title if diploma is not None else str(diploma_id)
+
+
+def grid_of(convention: Convention) -> dict[str, Any] | None:
+    """The catalogue's evaluation grid of the convention's diploma, or None (no grid)."""
+    diploma = get_catalogue().get(convention.student.cohort.diploma)
+    grid = diploma.extra.get("evaluation_grid") if diploma is not None else None
+    return grid if isinstance(grid, dict) and grid.get("items") else None
+
+
+def _grid_or_refuse(convention: Convention) -> dict[str, Any]:
+    grid = grid_of(convention)
+    if grid is None:
+        raise FollowupRefused("Le diplôme de ce stage ne prévoit pas de grille d'évaluation.")
+    return grid
+
+
+def _level_text(scale: list[str], level: Any) -> str:
+    return f"« {scale[level]} »" if isinstance(level, int) else "non renseigné"
+
+
+def _clean_levels(
+    grid: dict[str, Any], levels: dict[str, int], comments: dict[str, str]
+) -> tuple[dict[str, int], dict[str, str]]:
+    codes = [item["code"] for item in grid["items"]]
+    scale = list(grid["scale"])
+    clean: dict[str, int] = {}
+    for code, level in levels.items():
+        if code not in codes:
+            raise FollowupRefused(f"Le critère {code} ne fait pas partie de la grille.")
+        if not isinstance(level, int) or isinstance(level, bool) or not 0 <= level < len(scale):
+            raise FollowupRefused(f"Niveau inconnu pour le critère {code}.")
+        clean[code] = level
+    notes = {}
+    for code, text in comments.items():
+        if code not in codes:
+            raise FollowupRefused(f"Le critère {code} ne fait pas partie de la grille.")
+        if text.strip():
+            notes[code] = text.strip()
+    return clean, notes
+
+
+def _require_complete(grid: dict[str, Any], levels: dict[str, int], appreciation: str) -> None:
+    missing = [item["code"] for item in grid["items"] if item["code"] not in levels]
+    reasons = []
+    if missing:
+        reasons.append(f"Donnez un niveau pour chaque critère (manque : {', '.join(missing)})")
+    if not appreciation.strip():
+        reasons.append("rédigez l'appréciation proposée")
+    if reasons:
+        raise FollowupRefused(" ; ".join(reasons) + ".")
+
+
+def _changes(
+    evaluation: Evaluation, levels: dict[str, int], comments: dict[str, str], appreciation: str
+) -> list[str]:
+    """What an edit changes, item by item, in French (for the audit row)."""
+    scale = list(evaluation.grid["scale"])
+    before_levels = dict(evaluation.levels or {})
+    before_comments = dict(evaluation.comments or {})
+    changes = []
+    for item in evaluation.grid["items"]:
+        code = item["code"]
+        old, new = before_levels.get(code), levels.get(code)
+        if old != new:
+            changes.append(f"{code} : {_level_text(scale, old)} → {_level_text(scale, new)}")
+        if before_comments.get(code, "") != comments.get(code, ""):
+            changes.append(f"commentaire {code} modifié")
+    if (evaluation.appreciation or "").strip() != appreciation.strip():
+        changes.append("appréciation proposée modifiée")
+    return changes
+
+
+def evaluation_of(convention: Convention) -> Evaluation | None:
+    return Evaluation.objects.filter(convention=convention).first()
+
+
+def fill_evaluation(
+    access: TutorAccess,
+    *,
+    levels: dict[str, int],
+    comments: dict[str, str],
+    appreciation: str,
+    tutor_name: str,
+    submit: bool = True,
+    ip: str | None = None,
+) -> Evaluation:
+    """The tutor fills the grid through their link: a draft, or sent to the team (`submit`:
+    every item has a level and the appreciation is written)."""
+    name = _tutor_checks(access, None, tutor_name)
+    convention = access.convention
+    grid = _grid_or_refuse(convention)
+    clean, notes = _clean_levels(grid, levels, comments)
+    if submit:
+        _require_complete(grid, clean, appreciation)
+    with transaction.atomic():
+        Convention.objects.select_for_update().filter(pk=convention.pk).first()
+        evaluation = Evaluation.objects.select_for_update().filter(convention=convention).first()
+        if evaluation is None:
+            evaluation = Evaluation(convention=convention, grid=grid)
+        target = _step(evaluation, "fill" if submit else "draft")
+        changes = _changes(evaluation, clean, notes, appreciation)
+        previous = evaluation.status
+        evaluation.levels = clean
+        evaluation.comments = notes
+        evaluation.appreciation = appreciation.strip()
+        evaluation.tutor_name = name
+        evaluation.status = target
+        if submit:
+            evaluation.filled_at = timezone.now()
+        evaluation.save()
+        if submit:
+            action = FollowupAction.EVALUATION_FILLED
+            what = (
+                "Grille corrigée et transmise de nouveau à l'équipe pédagogique"
+                if previous == E.FILLED
+                else "Grille transmise à l'équipe pédagogique"
+            )
+        else:
+            action = FollowupAction.EVALUATION_CHANGED
+            what = "Brouillon de la grille enregistré par le tuteur"
+        _event(
+            convention,
+            action,
+            actor_label=name,
+            ip=ip,
+            detail=what + (" : " + " ; ".join(changes) if changes else "") + ".",
+        )
+        return evaluation
+
+
+def adjust_evaluation(
+    convention: Convention,
+    *,
+    by: Any,
+    levels: dict[str, int],
+    comments: dict[str, str],
+    appreciation: str,
+    ip: str | None = None,
+) -> Evaluation:
+    """The pedagogical team adjusts the grid the tutor sent, before co-signing it; the event
+    says who changed what."""
+    require(by, "evaluation.cosign", convention)
+    grid = _grid_or_refuse(convention)
+    with transaction.atomic():
+        evaluation = Evaluation.objects.select_for_update().filter(convention=convention).first()
+        if evaluation is None:
+            raise FollowupRefused("Le tuteur n'a pas encore rempli la grille d'évaluation.")
+        _step(evaluation, "adjust")
+        clean, notes = _clean_levels(evaluation.grid or grid, levels, comments)
+        _require_complete(evaluation.grid, clean, appreciation)
+        changes = _changes(evaluation, clean, notes, appreciation)
+        if not changes:
+            raise FollowupRefused("Aucune modification à enregistrer.")
+        evaluation.levels = clean
+        evaluation.comments = notes
+        evaluation.appreciation = appreciation.strip()
+        evaluation.save()
+        _event(
+            convention,
+            FollowupAction.EVALUATION_CHANGED,
+            by=by,
+            ip=ip,
+            detail="Ajustée par l'équipe pédagogique : " + " ; ".join(changes) + ".",
+        )
+        return evaluation
+
+
+def last_day_of(convention: Convention) -> date | None:
+    """The last day of the convention's last active period."""
+    last: date | None = convention.periods.filter(active=True).aggregate(last=Max("end"))["last"]
+    return last
+
+
+def cosign_evaluation(convention: Convention, *, by: Any, ip: str | None = None) -> Evaluation:
+    """The pedagogical team co-signs the grid *au terme du stage* (the last active period has
+    ended): the PDF is rendered once, stored with its SHA-256, and the grid is frozen."""
+    require(by, "evaluation.cosign", convention)
+    _grid_or_refuse(convention)
+    with transaction.atomic():
+        evaluation = Evaluation.objects.select_for_update().filter(convention=convention).first()
+        if evaluation is None:
+            raise FollowupRefused("Le tuteur n'a pas encore rempli la grille d'évaluation.")
+        target = _step(evaluation, "cosign")
+        today = timezone.localdate()
+        last = last_day_of(convention)
+        if last is None:
+            raise FollowupRefused("La convention n'a aucune période en vigueur.")
+        if last > today:
+            raise FollowupRefused(
+                "La grille s'arrête au terme du stage : la dernière période se termine le "
+                f"{last:%d/%m/%Y}."
+            )
+        now = timezone.now()
+        evaluation.status = target
+        evaluation.cosigned_by = by
+        evaluation.cosigned_at = now
+        student = convention.student
+        evaluation.content = render_pdf(
+            "followup/pdf/evaluation.html",
+            {
+                "evaluation": evaluation,
+                "grid": evaluation.grid,
+                "rows": evaluation.rows(),
+                "diploma": _diploma_title(convention),
+                "convention": convention,
+                "student": student,
+                "school": student.cohort.establishment,
+                "host": convention.host,
+                "periods": list(convention.periods.filter(active=True).order_by("start")),
+                "cosigner": evaluation.cosigner_name,
+                "cosigned_at": timezone.localtime(now),
+                "filled_at": timezone.localtime(evaluation.filled_at)
+                if evaluation.filled_at
+                else None,
+            },
+        )
+        evaluation.save()
+        _event(
+            convention,
+            FollowupAction.EVALUATION_COSIGNED,
+            by=by,
+            ip=ip,
+            detail=(
+                f"Grille arrêtée conjointement avec le tuteur ({evaluation.tutor_name}) ; "
+                f"PDF SHA-256 {evaluation.sha256}."
+            ),
+        )
+        return evaluation
+
+
+# --- bma-bijou: training contract and bilan, one per period ----------------------------------
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    name: str
+    model: type[TrainingContract] | type[Bilan]
+    items_key: str
+    title: str
+    subject: str  # the title with its article, to start a sentence
+    edited: FollowupAction
+    signed: FollowupAction
+
+    @property
+    def related_name(self) -> str:
+        """The period's attribute holding its document of this kind."""
+        return str(self.model._meta.get_field("period").remote_field.related_name)
+
+
+CONTRACT = DocumentKind(
+    "contract",
+    TrainingContract,
+    "training_contract_items",
+    "Contrat individuel de formation",
+    "Le contrat individuel de formation",
+    FollowupAction.CONTRACT_EDITED,
+    FollowupAction.CONTRACT_SIGNED,
+)
+BILAN = DocumentKind(
+    "bilan",
+    Bilan,
+    "bilan_items",
+    "Bilan individuel",
+    "Le bilan individuel",
+    FollowupAction.BILAN_EDITED,
+    FollowupAction.BILAN_SIGNED,
+)
+KINDS = {CONTRACT.name: CONTRACT, BILAN.name: BILAN}
+
+TUTOR, TEAM, CANDIDATE = "tutor", "team", "candidate"
+PARTY_LABELS = {TUTOR: "le tuteur", TEAM: "l'équipe pédagogique", CANDIDATE: "le candidat"}
+OF_PARTY = {TUTOR: "du tuteur", TEAM: "de l'équipe pédagogique", CANDIDATE: "du candidat"}
+
+
+def items_of(kind: DocumentKind, convention: Convention) -> list[str]:
+    """The catalogue's items of `kind` for the convention's diploma (empty: not required)."""
+    diploma = get_catalogue().get(convention.student.cohort.diploma)
+    items = diploma.extra.get(kind.items_key) if diploma is not None else None
+    return [str(item) for item in items] if isinstance(items, list) else []
+
+
+def _party(
+    period: ConventionPeriod, *, by: Any, access: TutorAccess | None, tutor_name: str
+) -> tuple[str, str]:
+    """Who acts on a period's document, and the name the history gives them."""
+    convention = period.convention
+    if access is not None:
+        return TUTOR, _tutor_checks(access, period, tutor_name)
+    if can(by, "followup.team_sign", convention):
+        return TEAM, ""
+    require(by, "followup.candidate_sign", convention)
+    return CANDIDATE, ""
+
+
+def _document_checks(kind: DocumentKind, period: ConventionPeriod) -> list[str]:
+    items = items_of(kind, period.convention)
+    if not items:
+        raise FollowupRefused(
+            f"Le diplôme de ce stage ne prévoit pas de {kind.title.lower()} par période."
+        )
+    if not period.active or period.convention.status not in SIGNED_STATUSES:
+        raise FollowupRefused("Cette période n'est pas celle d'une convention signée en vigueur.")
+    return items
+
+
+def edit_period_document(
+    kind: DocumentKind,
+    period: ConventionPeriod,
+    answers: Iterable[str],
+    *,
+    by: Any = None,
+    access: TutorAccess | None = None,
+    tutor_name: str = "",
+    ip: str | None = None,
+) -> PeriodDocument:
+    """Any of the three parties writes the text before all three have agreed; an edit clears
+    the agreements already given (they were given to the previous text)."""
+    party, name = _party(period, by=by, access=access, tutor_name=tutor_name)
+    items = _document_checks(kind, period)
+    texts = [str(text).strip() for text in answers]
+    if len(texts) != len(items):
+        raise FollowupRefused("Le texte ne correspond pas aux rubriques du document.")
+    with transaction.atomic():
+        locked = ConventionPeriod.objects.select_for_update().get(pk=period.pk)
+        document = kind.model.objects.select_for_update().filter(period=locked).first()
+        if document is None:
+            document = kind.model(period=locked, items=items, answers=[""] * len(items))
+        if document.completed:
+            raise FollowupRefused(
+                f"{kind.subject} est signé par les trois parties : il ne se modifie plus."
+            )
+        if list(document.answers or []) == texts:
+            raise FollowupRefused("Aucune modification à enregistrer.")
+        cleared = [
+            PARTY_LABELS[who]
+            for who, when in zip(
+                (TUTOR, TEAM, CANDIDATE),
+                (document.tutor_signed_at, document.team_signed_at, document.candidate_signed_at),
+                strict=True,
+            )
+            if when is not None
+        ]
+        changed = [
+            str(i + 1)
+            for i, text in enumerate(texts)
+            if i >= len(document.answers or []) or document.answers[i] != text
+        ]
+        document.answers = texts
+        document.tutor_signed_at = None
+        document.tutor_name = ""
+        document.team_signed_at = None
+        document.team_signed_by = None
+        document.candidate_signed_at = None
+        document.candidate_signed_by = None
+        document.edited_by_label = name or str(by.get_full_name() or by.email)
+        document.save()
+        detail = f"Rubrique{'s' if len(changed) > 1 else ''} {', '.join(changed)} modifiée"
+        detail += "s" if len(changed) > 1 else ""
+        if cleared:
+            detail += f" ; accord{'s' if len(cleared) > 1 else ''} effacé"
+            detail += f"{'s' if len(cleared) > 1 else ''} : {', '.join(cleared)}"
+        _event(
+            period.convention,
+            kind.edited,
+            period=locked,
+            by=by if party != TUTOR else None,
+            actor_label=name,
+            ip=ip,
+            detail=f"Par {PARTY_LABELS[party]} : {detail}.",
+        )
+        return document
+
+
+def sign_period_document(
+    kind: DocumentKind,
+    period: ConventionPeriod,
+    *,
+    by: Any = None,
+    access: TutorAccess | None = None,
+    tutor_name: str = "",
+    ip: str | None = None,
+) -> PeriodDocument:
+    """One party's agreement; the third one renders the PDF, stores its SHA-256 and freezes
+    the document. A bilan is established after its period: signed once the period has ended."""
+    party, name = _party(period, by=by, access=access, tutor_name=tutor_name)
+    _document_checks(kind, period)
+    if kind is BILAN and period.end > timezone.localdate():
+        raise FollowupRefused(
+            "Le bilan individuel s'établit après la période : il pourra être signé à partir du "
+            f"{period.end:%d/%m/%Y}."
+        )
+    with transaction.atomic():
+        locked = (
+            ConventionPeriod.objects.select_for_update()
+            .select_related("convention")
+            .get(pk=period.pk)
+        )
+        document = kind.model.objects.select_for_update().filter(period=locked).first()
+        if document is None:
+            raise FollowupRefused(f"{kind.subject} n'est pas encore rédigé.")
+        if document.completed:
+            raise FollowupRefused(f"{kind.subject} est déjà signé par les trois parties.")
+        empty = [str(i + 1) for i, text in enumerate(document.answers or []) if not text.strip()]
+        if empty:
+            raise FollowupRefused(
+                f"Renseignez chaque rubrique avant de signer (rubrique "
+                f"{', '.join(empty)} vide{'s' if len(empty) > 1 else ''})."
+            )
+        now = timezone.now()
+        if party == TUTOR:
+            if document.tutor_signed_at is not None:
+                raise FollowupRefused("Le tuteur a déjà donné son accord sur ce texte.")
+            document.tutor_signed_at, document.tutor_name = now, name
+        elif party == TEAM:
+            if document.team_signed_at is not None:
+                raise FollowupRefused("L'équipe pédagogique a déjà donné son accord sur ce texte.")
+            document.team_signed_at, document.team_signed_by = now, by
+        else:
+            if document.candidate_signed_at is not None:
+                raise FollowupRefused("Le candidat a déjà donné son accord sur ce texte.")
+            document.candidate_signed_at, document.candidate_signed_by = now, by
+        detail = f"Accord {OF_PARTY[party]}" + (f" ({name})" if name else "")
+        if all(when is not None for _, when in document.signatures()):
+            document.completed_at = now
+            document.content = _render_document(kind, document, locked)
+            document.save()
+            detail += f" ; les trois parties ont signé : document figé, SHA-256 {document.sha256}"
+            if isinstance(document, TrainingContract) and document.established_late:
+                detail += " ; établi après le début de la période"
+        else:
+            document.save()
+        _event(
+            locked.convention,
+            kind.signed,
+            period=locked,
+            by=by if party != TUTOR else None,
+            actor_label=name,
+            ip=ip,
+            detail=detail + ".",
+        )
+        return document
+
+
+def _render_document(
+    kind: DocumentKind, document: PeriodDocument, period: ConventionPeriod
+) -> bytes:
+    convention = period.convention
+    student = convention.student
+    return render_pdf(
+        "followup/pdf/period_document.html",
+        {
+            "title": kind.title,
+            "kind": kind.name,
+            "document": document,
+            "pairs": document.pairs(),
+            "period": period,
+            "convention": convention,
+            "student": student,
+            "school": student.cohort.establishment,
+            "host": convention.host,
+            "tutor_name": document.tutor_name,
+            "tutor_signed_at": timezone.localtime(document.tutor_signed_at),
+            "team_name": document.team_name,
+            "team_signed_at": timezone.localtime(document.team_signed_at),
+            "candidate_name": student.full_name,
+            "candidate_signed_at": timezone.localtime(document.candidate_signed_at),
+            "completed_at": timezone.localtime(document.completed_at),
+            "late": isinstance(document, TrainingContract) and document.established_late,
+        },
+    )

@@ -1,42 +1,157 @@
 """Follow-up views. The tutor's pages are public (the link's token is the credential and opens
-one intern's convention only); the staff page goes through `milieu.permissions`."""
+one intern's convention only); the staff and candidate pages go through `milieu.permissions`
+(objects are fetched through `visible_conventions`: another school's are a 404). Every change is
+a function of `milieu.followup.operations`; a view reads the form, calls it, says the outcome."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from milieu.conventions.enums import SIGNED_STATUSES
 from milieu.conventions.models import Convention, ConventionPeriod
-from milieu.followup.forms import AbsenceForm, CertificateForm
-from milieu.followup.models import Certificate, TutorAccess
+from milieu.followup.forms import (
+    AbsenceForm,
+    CertificateForm,
+    EvaluationForm,
+    PeriodDocumentForm,
+    PresenceForm,
+    TutorNameForm,
+)
+from milieu.followup.models import (
+    Certificate,
+    Evaluation,
+    EvaluationStatus,
+    PeriodDocument,
+    TrainingContract,
+    TutorAccess,
+)
 from milieu.followup.operations import (
+    KINDS,
+    DocumentKind,
     FollowupRefused,
+    adjust_evaluation,
+    confirm_presence,
+    cosign_evaluation,
     declare_absence,
+    edit_period_document,
+    evaluation_of,
     figures,
+    fill_evaluation,
+    grid_of,
     issue_certificate,
     issue_tutor_link,
+    items_of,
+    last_day_of,
     period_of,
     resolve_access,
     revoke_tutor_link,
+    sign_period_document,
 )
 from milieu.permissions import can, require, visible_conventions
+
+
+def _ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
 
 
 def _refused(request: HttpRequest, message: str) -> HttpResponse:
     return render(request, "followup/link_refused.html", {"message": message}, status=410)
 
 
-def _periods(convention: Convention) -> list[dict[str, Any]]:
+def _pdf(content: Any, sha256: str, filename: str) -> HttpResponse:
+    response = HttpResponse(bytes(content), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["X-Content-SHA256"] = sha256
+    return response
+
+
+def _certificate_pdf(certificate: Certificate) -> HttpResponse:
+    return _pdf(certificate.content, certificate.sha256, f"attestation-{certificate.pk}.pdf")
+
+
+# kind -> the staff page, its PDF, the tutor's PDF
+URL_NAMES = {
+    "contract": (
+        "followup:training_contract",
+        "followup:training_contract_pdf",
+        "followup:tutor_training_contract",
+    ),
+    "bilan": ("followup:bilan", "followup:bilan_pdf", "followup:tutor_bilan"),
+}
+
+
+def _document_panel(
+    kind: DocumentKind,
+    period: ConventionPeriod,
+    items: list[str],
+    *,
+    form: PeriodDocumentForm | None = None,
+    tutor: bool = False,
+    prefix: str = "",
+) -> dict[str, Any]:
+    """What a page shows of one period's contract or bilan: text, agreements, warnings."""
+    document: PeriodDocument | None = getattr(period, kind.related_name, None)
+    today = timezone.localdate()
+    warnings = []
+    if isinstance(document, TrainingContract) and document.established_late:
+        completed = timezone.localtime(document.completed_at)
+        warnings.append(
+            f"Contrat établi après le début de la période : signé par les trois parties le "
+            f"{completed:%d/%m/%Y}, la période a commencé le {period.start:%d/%m/%Y}."
+        )
+    elif kind.name == "contract" and document is not None and not document.completed:
+        if period.start <= today:
+            warnings.append(
+                f"La période a commencé le {period.start:%d/%m/%Y} : ce contrat, à négocier "
+                "avant la période, sera établi après le début de la période."
+            )
+    elif kind.name == "contract" and document is None and period.start <= today:
+        warnings.append(
+            f"La période a commencé le {period.start:%d/%m/%Y} sans contrat individuel de "
+            "formation : il sera établi après le début de la période."
+        )
+    if kind.name == "bilan" and period.end > today and not (document and document.completed):
+        warnings.append(
+            "Le bilan individuel s'établit après la période : il pourra être signé à partir du "
+            f"{period.end:%d/%m/%Y}."
+        )
+    if form is None and not (document and document.completed):
+        form = PeriodDocumentForm(
+            items,
+            initial=PeriodDocumentForm.initial_from(document),
+            tutor=tutor,
+            prefix=prefix or f"{kind.name}-{period.pk}",
+        )
+    page, pdf, tutor_pdf = URL_NAMES[kind.name]
+    return {
+        "kind": kind,
+        "page_url_name": page,
+        "pdf_url_name": pdf,
+        "tutor_pdf_url_name": tutor_pdf,
+        "period": period,
+        "document": document,
+        "pairs": document.pairs() if document else [(label, "") for label in items],
+        "form": form,
+        "warnings": warnings,
+    }
+
+
+def _periods(convention: Convention, *, tutor: bool = False) -> list[dict[str, Any]]:
+    kinds = [(kind, items_of(kind, convention)) for kind in KINDS.values()]
     rows = []
     for period in (
         ConventionPeriod.objects.filter(convention=convention, active=True)
-        .select_related("convention", "certificate")
-        .prefetch_related("absences")
+        .select_related("convention", "certificate", "training_contract", "bilan")
+        .prefetch_related("absences", "presence_confirmations")
         .order_by("start")
     ):
         rows.append(
@@ -44,70 +159,205 @@ def _periods(convention: Convention) -> list[dict[str, Any]]:
                 "period": period,
                 "figures": figures(period),
                 "absences": list(period.absences.all()),
+                "presences": list(period.presence_confirmations.all()),
                 "certificate": getattr(period, "certificate", None),
+                "documents": [
+                    _document_panel(kind, period, items, tutor=tutor)
+                    for kind, items in kinds
+                    if items
+                ],
             }
         )
     return rows
 
 
-def _pdf(certificate: Certificate) -> HttpResponse:
-    response = HttpResponse(bytes(certificate.content), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="attestation-{certificate.pk}.pdf"'
-    response["X-Content-SHA256"] = certificate.sha256
-    return response
+# --- the tutor's page ------------------------------------------------------------------------
+
+
+def _tutor_absence(request: HttpRequest, access: TutorAccess, forms: dict[str, Any]) -> str:
+    form = forms["absence"] = AbsenceForm(request.POST, prefix="absence")
+    if not form.is_valid():
+        return ""
+    data = form.cleaned_data
+    declare_absence(
+        access,
+        period_of(access, data["period"]),
+        start=data["start"],
+        end=data["end"],
+        days=data["days"],
+        reason=data["reason"],
+        declared_by=data["declared_by"],
+        ip=_ip(request),
+    )
+    return "Absence enregistrée."
+
+
+def _tutor_certificate(request: HttpRequest, access: TutorAccess, forms: dict[str, Any]) -> str:
+    form = forms["certificate"] = CertificateForm(request.POST, prefix="certificate")
+    if not form.is_valid():
+        return ""
+    data = form.cleaned_data
+    issue_certificate(
+        access,
+        period_of(access, data["period"]),
+        tutor_name=data["tutor_name"],
+        gratification_paid=data["gratification_paid"],
+        ip=_ip(request),
+    )
+    return "Attestation de stage délivrée."
+
+
+def _tutor_presence(request: HttpRequest, access: TutorAccess, forms: dict[str, Any]) -> str:
+    form = forms["presence"] = PresenceForm(request.POST, prefix="presence")
+    if not form.is_valid():
+        return ""
+    data = form.cleaned_data
+    confirm_presence(
+        access,
+        period_of(access, data["period"]),
+        day=data["day"],
+        tutor_name=data["tutor_name"],
+        ip=_ip(request),
+    )
+    return f"Présence du stagiaire confirmée le {data['day']:%d/%m/%Y}."
+
+
+def _tutor_evaluation(request: HttpRequest, access: TutorAccess, forms: dict[str, Any]) -> str:
+    grid = grid_of(access.convention)
+    if grid is None:
+        raise FollowupRefused("Le diplôme de ce stage ne prévoit pas de grille d'évaluation.")
+    existing = evaluation_of(access.convention)
+    form = forms["evaluation"] = EvaluationForm(
+        existing.grid if existing else grid, request.POST, tutor=True, prefix="evaluation"
+    )
+    if not form.is_valid():
+        return ""
+    submit = request.POST.get("submit") != "draft"
+    fill_evaluation(
+        access,
+        levels=form.levels(),
+        comments=form.comments(),
+        appreciation=form.cleaned_data["appreciation"],
+        tutor_name=form.cleaned_data["tutor_name"],
+        submit=submit,
+        ip=_ip(request),
+    )
+    if submit:
+        return "Grille d'évaluation transmise à l'équipe pédagogique."
+    return "Brouillon de la grille d'évaluation enregistré."
+
+
+def _tutor_document_edit(kind: DocumentKind) -> Callable[..., str]:
+    def handle(request: HttpRequest, access: TutorAccess, forms: dict[str, Any]) -> str:
+        period = period_of(access, request.POST.get("period"))
+        items = items_of(kind, access.convention)
+        form = PeriodDocumentForm(
+            items, request.POST, tutor=True, prefix=f"{kind.name}-{period.pk}"
+        )
+        forms["documents"][(kind.name, period.pk)] = form
+        if not form.is_valid():
+            return ""
+        edit_period_document(
+            kind,
+            period,
+            form.answers(),
+            access=access,
+            tutor_name=form.cleaned_data["tutor_name"],
+            ip=_ip(request),
+        )
+        return f"{kind.title} enregistré : les accords déjà donnés sont effacés."
+
+    return handle
+
+
+def _tutor_document_sign(kind: DocumentKind) -> Callable[..., str]:
+    def handle(request: HttpRequest, access: TutorAccess, forms: dict[str, Any]) -> str:
+        form = forms[f"{kind.name}-sign"] = TutorNameForm(request.POST, prefix=f"{kind.name}-sign")
+        if not form.is_valid():
+            return ""
+        document = sign_period_document(
+            kind,
+            period_of(access, form.cleaned_data["period"]),
+            access=access,
+            tutor_name=form.cleaned_data["tutor_name"],
+            ip=_ip(request),
+        )
+        if document.completed:
+            return f"{kind.title} signé par les trois parties : il est établi."
+        return "Votre accord est enregistré."
+
+    return handle
+
+
+TUTOR_ACTIONS: dict[str, Callable[..., str]] = {
+    "absence": _tutor_absence,
+    "certificate": _tutor_certificate,
+    "presence": _tutor_presence,
+    "evaluation": _tutor_evaluation,
+    **{f"{name}-edit": _tutor_document_edit(kind) for name, kind in KINDS.items()},
+    **{f"{name}-sign": _tutor_document_sign(kind) for name, kind in KINDS.items()},
+}
 
 
 @require_http_methods(["GET", "POST"])
 def tutor(request: HttpRequest, token: str) -> HttpResponse:
-    """The tutor's page: the intern's periods, their absences, the certificate."""
+    """The tutor's page: the intern's periods, absences, presence, certificate, the documents
+    of the stage (contract and bilan where the diploma asks for them) and the evaluation grid."""
     try:
         access = resolve_access(token)
     except FollowupRefused as refused:
         return _refused(request, str(refused))
-    absence_form = AbsenceForm(prefix="absence")
-    certificate_form = CertificateForm(prefix="certificate")
+    convention = access.convention
+    forms: dict[str, Any] = {
+        "absence": AbsenceForm(prefix="absence"),
+        "certificate": CertificateForm(prefix="certificate"),
+        "presence": PresenceForm(prefix="presence"),
+        "documents": {},
+        **{f"{name}-sign": TutorNameForm(prefix=f"{name}-sign") for name in KINDS},
+    }
     error = ""
     if request.method == "POST":
-        action = request.POST.get("action")
+        handler = TUTOR_ACTIONS.get(request.POST.get("action", ""))
         try:
-            if action == "absence":
-                absence_form = AbsenceForm(request.POST, prefix="absence")
-                if absence_form.is_valid():
-                    data = absence_form.cleaned_data
-                    declare_absence(
-                        access,
-                        period_of(access, data["period"]),
-                        start=data["start"],
-                        end=data["end"],
-                        days=data["days"],
-                        reason=data["reason"],
-                        declared_by=data["declared_by"],
-                    )
-                    messages.success(request, "Absence enregistrée.")
-                    return redirect("followup:tutor", token=token)
-            elif action == "certificate":
-                certificate_form = CertificateForm(request.POST, prefix="certificate")
-                if certificate_form.is_valid():
-                    data = certificate_form.cleaned_data
-                    issue_certificate(
-                        access,
-                        period_of(access, data["period"]),
-                        tutor_name=data["tutor_name"],
-                        gratification_paid=data["gratification_paid"],
-                    )
-                    messages.success(request, "Attestation de stage délivrée.")
-                    return redirect("followup:tutor", token=token)
+            if handler is None:
+                raise FollowupRefused("Cette action n'existe pas.")
+            done = handler(request, access, forms)
         except FollowupRefused as refused:
             error = str(refused)
+        else:
+            if done:
+                messages.success(request, done)
+                return redirect("followup:tutor", token=token)
+    rows = _periods(convention, tutor=True)
+    for row in rows:
+        for panel in row["documents"]:
+            bound = forms["documents"].get((panel["kind"].name, row["period"].pk))
+            if bound is not None:
+                panel["form"] = bound
+            panel["sign_form"] = forms[f"{panel['kind'].name}-sign"]
+    grid = grid_of(convention)
+    evaluation = evaluation_of(convention) if grid else None
+    if grid and "evaluation" not in forms:
+        forms["evaluation"] = EvaluationForm(
+            evaluation.grid if evaluation else grid,
+            initial=EvaluationForm.initial_from(evaluation),
+            tutor=True,
+            prefix="evaluation",
+        )
     context = {
         "access": access,
-        "convention": access.convention,
-        "student": access.convention.student,
-        "rows": _periods(access.convention),
+        "convention": convention,
+        "student": convention.student,
+        "rows": rows,
         "token": token,
-        "absence_form": absence_form,
-        "certificate_form": certificate_form,
+        "absence_form": forms["absence"],
+        "certificate_form": forms["certificate"],
+        "presence_form": forms["presence"],
+        "grid": grid,
+        "evaluation": evaluation,
+        "evaluation_form": forms.get("evaluation") if grid else None,
         "error": error,
+        "today": timezone.localdate(),
     }
     return render(request, "followup/tutor.html", context, status=400 if error else 200)
 
@@ -120,7 +370,36 @@ def tutor_certificate(request: HttpRequest, token: str, period_pk: int) -> HttpR
     certificate = get_object_or_404(
         Certificate, period__pk=period_pk, period__convention=access.convention
     )
-    return _pdf(certificate)
+    return _certificate_pdf(certificate)
+
+
+def tutor_evaluation(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        access = resolve_access(token)
+    except FollowupRefused as refused:
+        return _refused(request, str(refused))
+    found = get_object_or_404(
+        Evaluation, convention=access.convention, status=EvaluationStatus.COSIGNED
+    )
+    return _pdf(found.content, found.sha256, f"grille-{found.pk}.pdf")
+
+
+def tutor_document(request: HttpRequest, token: str, period_pk: int, kind: str) -> HttpResponse:
+    try:
+        access = resolve_access(token)
+    except FollowupRefused as refused:
+        return _refused(request, str(refused))
+    found = get_object_or_404(
+        KINDS[kind].model,
+        period__pk=period_pk,
+        period__active=True,
+        period__convention=access.convention,
+        completed_at__isnull=False,
+    )
+    return _pdf(found.content, found.sha256, f"{kind}-{found.pk}.pdf")
+
+
+# --- the school's pages ----------------------------------------------------------------------
 
 
 def _convention(request: HttpRequest, pk: int, action: str) -> Convention:
@@ -131,8 +410,10 @@ def _convention(request: HttpRequest, pk: int, action: str) -> Convention:
 
 @login_required
 def convention(request: HttpRequest, pk: int) -> HttpResponse:
-    """The follow-up of one convention for the school: links, absences, certificates."""
+    """The follow-up of one convention for the school: links, absences, presence, certificates,
+    the evaluation grid, the contracts and bilans, and the history of every operation."""
     conv = _convention(request, pk, "followup.view")
+    grid = grid_of(conv)
     return render(
         request,
         "followup/convention.html",
@@ -141,6 +422,11 @@ def convention(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": _periods(conv),
             "accesses": list(conv.tutor_accesses.select_related("created_by")),
             "may_manage": can(request.user, "followup.manage", conv),
+            "grid": grid,
+            "evaluation": evaluation_of(conv) if grid else None,
+            "events": list(
+                conv.followup_events.select_related("actor", "period").order_by("-at", "-pk")
+            ),
         },
     )
 
@@ -150,7 +436,7 @@ def convention(request: HttpRequest, pk: int) -> HttpResponse:
 def issue_link(request: HttpRequest, pk: int) -> HttpResponse:
     conv = _convention(request, pk, "followup.manage")
     try:
-        issue_tutor_link(conv, by=request.user)
+        issue_tutor_link(conv, by=request.user, ip=_ip(request))
     except FollowupRefused as refused:
         messages.error(request, str(refused))
     else:
@@ -165,8 +451,12 @@ def revoke_link(request: HttpRequest, pk: int, access_pk: int) -> HttpResponse:
     access = get_object_or_404(TutorAccess, pk=access_pk, convention=conv)
     if access.revoked:
         messages.info(request, "Action déjà effectuée.")
+        return redirect("followup:convention", pk=conv.pk)
+    try:
+        revoke_tutor_link(access, by=request.user, ip=_ip(request))
+    except FollowupRefused:
+        messages.info(request, "Action déjà effectuée.")
     else:
-        revoke_tutor_link(access, by=request.user)
         messages.success(request, "Le lien du tuteur est révoqué.")
     return redirect("followup:convention", pk=conv.pk)
 
@@ -175,4 +465,192 @@ def revoke_link(request: HttpRequest, pk: int, access_pk: int) -> HttpResponse:
 def certificate(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
     conv = _convention(request, pk, "followup.view")
     found = get_object_or_404(Certificate, period__pk=period_pk, period__convention=conv)
-    return _pdf(found)
+    return _certificate_pdf(found)
+
+
+# --- the evaluation grid (staff) -------------------------------------------------------------
+
+
+def _graded_convention(request: HttpRequest, pk: int, action: str) -> tuple[Convention, Any]:
+    conv = _convention(request, pk, action)
+    grid = grid_of(conv)
+    if grid is None:
+        raise Http404("Le diplôme de ce stage ne prévoit pas de grille d'évaluation.")
+    return conv, grid
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evaluation(request: HttpRequest, pk: int) -> HttpResponse:
+    """The grid the tutor filled, for the pedagogical team to review, adjust and co-sign."""
+    conv, grid = _graded_convention(request, pk, "followup.view")
+    found = evaluation_of(conv)
+    form = EvaluationForm(
+        found.grid if found else grid, initial=EvaluationForm.initial_from(found), prefix="grid"
+    )
+    error = ""
+    if request.method == "POST":
+        require(request.user, "evaluation.cosign", conv)
+        form = EvaluationForm(found.grid if found else grid, request.POST, prefix="grid")
+        if form.is_valid():
+            try:
+                adjust_evaluation(
+                    conv,
+                    by=request.user,
+                    levels=form.levels(),
+                    comments=form.comments(),
+                    appreciation=form.cleaned_data["appreciation"],
+                    ip=_ip(request),
+                )
+            except FollowupRefused as refused:
+                error = str(refused)
+            else:
+                messages.success(request, "Grille ajustée : la modification est enregistrée.")
+                return redirect("followup:evaluation", pk=conv.pk)
+    last = last_day_of(conv)
+    return render(
+        request,
+        "followup/evaluation.html",
+        {
+            "convention": conv,
+            "grid": found.grid if found else grid,
+            "evaluation": found,
+            "form": form,
+            "error": error,
+            "may_cosign": can(request.user, "evaluation.cosign", conv),
+            "last_day": last,
+            "stage_over": last is not None and last <= timezone.localdate(),
+        },
+        status=400 if error else 200,
+    )
+
+
+@login_required
+@require_POST
+def evaluation_cosign(request: HttpRequest, pk: int) -> HttpResponse:
+    conv, _ = _graded_convention(request, pk, "evaluation.cosign")
+    try:
+        cosign_evaluation(conv, by=request.user, ip=_ip(request))
+    except FollowupRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, "Grille d'évaluation arrêtée conjointement : elle est figée.")
+    return redirect("followup:evaluation", pk=conv.pk)
+
+
+@login_required
+def evaluation_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    conv, _ = _graded_convention(request, pk, "followup.view")
+    found = get_object_or_404(Evaluation, convention=conv, status=EvaluationStatus.COSIGNED)
+    return _pdf(found.content, found.sha256, f"grille-{found.pk}.pdf")
+
+
+# --- the training contract and the bilan (team and candidate) --------------------------------
+
+
+def _visible_period(request: HttpRequest, period_pk: int, kind: DocumentKind) -> Any:
+    """An active period of a signed convention the user sees (else 404), of a diploma that
+    asks for `kind` (else 404), that the user may read (else 403)."""
+    period = get_object_or_404(
+        ConventionPeriod.objects.select_related(
+            "convention",
+            "convention__student",
+            "convention__student__cohort",
+            "convention__student__cohort__establishment",
+            "convention__host",
+            "training_contract",
+            "bilan",
+        ),
+        pk=period_pk,
+        active=True,
+        convention__in=visible_conventions(request.user).values("pk"),
+        convention__status__in=sorted(SIGNED_STATUSES),
+    )
+    items = items_of(kind, period.convention)
+    if not items:
+        raise Http404(f"Le diplôme de ce stage ne prévoit pas de {kind.title.lower()}.")
+    user, conv = request.user, period.convention
+    if not any(
+        can(user, action, conv)
+        for action in ("followup.view", "followup.team_sign", "followup.candidate_sign")
+    ):
+        raise PermissionDenied("Vous n'avez pas le droit d'effectuer cette action.")
+    return period, items
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def period_document(request: HttpRequest, period_pk: int, kind: str) -> HttpResponse:
+    """One period's training contract or bilan: the text, who agreed, edit and agree."""
+    document_kind = KINDS[kind]
+    period, items = _visible_period(request, period_pk, document_kind)
+    conv = period.convention
+    form = None
+    error = ""
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "sign":
+                done = sign_period_document(document_kind, period, by=request.user, ip=_ip(request))
+                message = (
+                    f"{document_kind.title} signé par les trois parties : il est établi."
+                    if done.completed
+                    else "Votre accord est enregistré."
+                )
+            else:
+                form = PeriodDocumentForm(items, request.POST, prefix=kind)
+                message = ""
+                if form.is_valid():
+                    edit_period_document(
+                        document_kind, period, form.answers(), by=request.user, ip=_ip(request)
+                    )
+                    message = (
+                        f"{document_kind.title} enregistré : les accords déjà donnés sont effacés."
+                    )
+        except FollowupRefused as refused:
+            error = str(refused)
+        else:
+            if message:
+                messages.success(request, message)
+                return redirect(request.path)
+        period = ConventionPeriod.objects.select_related(
+            "convention", "training_contract", "bilan"
+        ).get(pk=period.pk)
+    panel = _document_panel(document_kind, period, items, form=form, prefix=kind)
+    team = can(request.user, "followup.team_sign", conv)
+    candidate = can(request.user, "followup.candidate_sign", conv)
+    document = panel["document"]
+    signed_by_me = bool(
+        document
+        and (
+            (team and document.team_signed_at is not None)
+            or (candidate and document.candidate_signed_at is not None)
+        )
+    )
+    return render(
+        request,
+        "followup/period_document.html",
+        {
+            "convention": conv,
+            "student": conv.student,
+            "period": period,
+            "panel": panel,
+            "kind": document_kind,
+            "may_edit": (team or candidate) and not (document and document.completed),
+            "may_sign": (team or candidate)
+            and document is not None
+            and not document.completed
+            and not signed_by_me,
+            "party": "team" if team else "candidate" if candidate else "",
+            "may_follow": can(request.user, "followup.view", conv),
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@login_required
+def period_document_pdf(request: HttpRequest, period_pk: int, kind: str) -> HttpResponse:
+    document_kind = KINDS[kind]
+    period, _ = _visible_period(request, period_pk, document_kind)
+    found = get_object_or_404(document_kind.model, period=period, completed_at__isnull=False)
+    return _pdf(found.content, found.sha256, f"{kind}-{found.pk}.pdf")

@@ -1,5 +1,11 @@
 from django.urls import path
 
+from milieu.livret import views
+
 app_name = "livret"
 
-urlpatterns: list = []  # filled by the app
+urlpatterns = [
+    path("promotions/<int:cohort_pk>/", views.cohort, name="cohort"),
+    path("editions/<int:pk>/progression/", views.job, name="job"),
+    path("editions/<int:pk>/pdf/", views.download, name="download"),
+]

@@ -5,9 +5,11 @@ progress or finished), with ``convention_signed`` true and the convention's work
 choice *arrêté* by the chef d'établissement (seed 001 §2.1.2) that no such convention covers yet
 is a period too, with the dates of its PFMP window and ``convention_signed`` false (so the engine
 says the convention is missing). A signed period carries the absences its tutor declared
-(capped at its scheduled days) and whether its certificate is issued (``milieu.followup``).
+(capped at its scheduled days), whether its certificate is issued and whether its training
+contract and bilan are signed by their three parties (``milieu.followup``); ``evaluation`` says
+whether one of those conventions has its evaluation grid co-signed by the pedagogical team.
 What Milieu does not record yet is given its contract default, so the engine judges honestly
-what is missing: the apprenticeship evidence, work certificates, derogations, the evaluation grid and the report.
+what is missing: the apprenticeship evidence, work certificates, derogations and the report.
 """
 
 from __future__ import annotations
@@ -21,7 +23,14 @@ from django.db.models.functions import Coalesce
 from milieu.conventions.enums import SIGNED_STATUSES
 from milieu.conventions.models import ConventionPeriod
 from milieu.evidence.queries import evidence_fields
-from milieu.followup.models import Absence, Certificate
+from milieu.followup.models import (
+    Absence,
+    Bilan,
+    Certificate,
+    Evaluation,
+    EvaluationStatus,
+    TrainingContract,
+)
 from milieu.followup.operations import scheduled_days_of
 from milieu.hosts.enums import PlacementStatus
 from milieu.hosts.models import Host, Placement
@@ -39,6 +48,8 @@ def _period(
     work_days: list[str] | None = None,
     absence_days: int = 0,
     certificate: bool = False,
+    training_contract: bool = False,
+    bilan: bool = False,
 ) -> dict[str, Any]:
     period: dict[str, Any] = {
         "start": start.isoformat(),
@@ -51,8 +62,8 @@ def _period(
         {
             "convention_signed": signed,
             "certificate": bool(certificate),
-            "training_contract": False,
-            "bilan": False,
+            "training_contract": bool(training_contract),
+            "bilan": bool(bilan),
             "host": {"name": str(host.name), "country": str(host.country)},
         }
     )
@@ -79,6 +90,12 @@ def _periods(student: Student) -> list[dict[str, Any]]:
                 0,
             ),
             has_certificate=Exists(Certificate.objects.filter(period=OuterRef("pk"))),
+            has_training_contract=Exists(
+                TrainingContract.objects.filter(period=OuterRef("pk"), completed_at__isnull=False)
+            ),
+            has_bilan=Exists(
+                Bilan.objects.filter(period=OuterRef("pk"), completed_at__isnull=False)
+            ),
         )
         .select_related("convention", "convention__host")
         .order_by("start", "pk")
@@ -99,6 +116,8 @@ def _periods(student: Student) -> list[dict[str, Any]]:
                 work_days=list(p.convention.work_days or []),
                 absence_days=min(p.declared_absences, scheduled_days_of(p)),
                 certificate=p.has_certificate,
+                training_contract=p.has_training_contract,
+                bilan=p.has_bilan,
             ),
         )
         for p in signed
@@ -113,6 +132,25 @@ def _periods(student: Student) -> list[dict[str, Any]]:
             (window.start, _period(window.start, window.end, placement.host, signed=False))
         )
     return [period for _, period in sorted(spans, key=lambda item: item[0])]
+
+
+def _evaluated(student: Student) -> bool:
+    """A co-signed evaluation grid for one of the conventions `_periods` uses (one query)."""
+    return (
+        ConventionPeriod.objects.filter(
+            student=student,
+            active=True,
+            convention__status__in=sorted(SIGNED_STATUSES),
+        )
+        .filter(
+            Exists(
+                Evaluation.objects.filter(
+                    convention=OuterRef("convention"), status=EvaluationStatus.COSIGNED
+                )
+            )
+        )
+        .exists()
+    )
 
 
 def build_dossier(student: Student, *, as_of: date) -> dict[str, Any]:
@@ -140,7 +178,7 @@ def build_dossier(student: Student, *, as_of: date) -> dict[str, Any]:
             "professional_experience_in_sector": bool(student.professional_experience_in_sector),
             "derogations": [],
             "report": contract_report(student),
-            "evaluation": False,
+            "evaluation": _evaluated(student),
         }
     )
     if student.repeater:

@@ -14,10 +14,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from milieu.conventions.enums import ConventionStatus
+from milieu.conventions.enums import SIGNED_STATUSES, ConventionStatus
 from milieu.conventions.models import ConventionPeriod
 from milieu.dossiers.checking import CheckedDossier
 from milieu.establishments.queries import coming_period
+from milieu.evidence.pathways import evidence_pathway
 from milieu.hosts.models import Placement, PlacementTransition
 from milieu.hosts.operations import (
     TRANSITIONS,
@@ -31,7 +32,7 @@ from milieu.hosts.operations import (
 )
 from milieu.http import HtmxHttpRequest
 from milieu.permissions import can, require, visible_hosts, visible_placements, visible_students
-from milieu.rules import evaluate
+from milieu.rules import evaluate, get_catalogue
 from milieu.students.dossier import build_dossier
 from milieu.students.forms import (
     PlacementDecisionForm,
@@ -105,8 +106,24 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                 if c.placement_id and c.status != ConventionStatus.CANCELLED
             },
             "checked": CheckedDossier(evaluate(dossier)),
+            "followup": _followup_links(student),
         },
     )
+
+
+def _followup_links(student: Student) -> dict[str, Any]:
+    """What the follow-up section of the page offers, read from the catalogue, never from the
+    diploma id: the training contract and bilan of each period (seed 004 §1), the report, the
+    evidence replacing the certificate."""
+    diploma = get_catalogue().get(str(student.cohort.diploma))
+    extra = diploma.extra if diploma is not None else {}
+    return {
+        "period_documents": bool(extra.get("training_contract_items")),
+        "evaluation_grid": bool(extra.get("evaluation_grid")),
+        "report": bool(extra.get("report_sections")),
+        "evidence": evidence_pathway(student).mode not in (None, "stage"),
+        "signed_statuses": sorted(SIGNED_STATUSES),
+    }
 
 
 @login_required

@@ -40,3 +40,12 @@ class CancelVisitForm(forms.Form):
     reason = forms.CharField(
         label="Motif de l'annulation", widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class CalendarFeedForm(forms.Form):
+    confirmation = forms.BooleanField(
+        label="Je crée une nouvelle adresse secrète ; l’adresse précédente, s’il y en a une, "
+        "cessera aussitôt de fonctionner.",
+        help_text="Toute personne qui connaît cette adresse voit vos visites : ne la partagez pas.",
+        error_messages={"required": "Cochez la case pour confirmer la création de l’adresse."},
+    )

@@ -2,7 +2,11 @@
 
 "Le suivi du stagiaire comprend plusieurs visites" (seed 000) and "chaque professeur doit se
 rendre en entreprise" (seed 004): a visit is planned for one convention and one teacher; the
-visiting teacher then writes what they saw, the difficulties and the actions agreed.
+visiting teacher then writes what they saw, the difficulties and the actions agreed. Each
+operation leaves a `VisitEvent` (who, when, what), written in the same transaction.
+
+A teacher's calendar application reads their visits through a secret address (`CalendarFeed`):
+only the HMAC of its token is stored; a new address revokes the previous one.
 """
 
 from __future__ import annotations
@@ -10,8 +14,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
-from milieu.visits.enums import VisitStatus
+from milieu.visits.enums import VisitAction, VisitStatus
 
 
 class Visit(models.Model):
@@ -64,3 +69,62 @@ class Visit(models.Model):
 
     def __str__(self) -> str:
         return f"Visite du {self.planned_at:%d/%m/%Y} — convention n° {self.convention_id}"
+
+
+class VisitEvent(models.Model):
+    """One step of a visit's history: planned, reported, cancelled… by whom, when."""
+
+    visit = models.ForeignKey(
+        Visit, on_delete=models.CASCADE, related_name="events", verbose_name="visite"
+    )
+    action = models.CharField("action", max_length=16, choices=VisitAction.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="par",
+    )
+    at = models.DateTimeField("le", default=timezone.now)
+    detail = models.TextField("détail", blank=True)
+
+    class Meta:
+        verbose_name = "étape de la visite"
+        verbose_name_plural = "étapes des visites"
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} — visite n° {self.visit_id}"
+
+
+class CalendarFeed(models.Model):
+    """A teacher's secret address of their visits' iCalendar feed (for calendar applications,
+    which have no session). The token itself is shown once and never stored."""
+
+    teacher = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="visit_feeds",
+        verbose_name="enseignant",
+    )
+    token_hash = models.CharField("empreinte du jeton", max_length=64, unique=True)
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+    revoked_at = models.DateTimeField("révoquée le", null=True, blank=True)
+    last_used_at = models.DateTimeField("dernière lecture", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "adresse secrète d'agenda"
+        verbose_name_plural = "adresses secrètes d'agenda"
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["teacher"],
+                condition=Q(revoked_at__isnull=True),
+                name="visit_feed_one_active_per_teacher",
+                violation_error_message="Un enseignant n'a qu'une adresse d'agenda en vigueur.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Adresse d'agenda de {self.teacher} ({'révoquée' if self.revoked_at else 'en vigueur'})"

@@ -1,12 +1,13 @@
-"""Business operations on visits: plan, report, cancel.
+"""Business operations on visits: plan, report, cancel; and the teacher's secret calendar feed.
 
 Each is atomic, locks the visit row when it changes one, and checks the permission through
 `milieu.permissions` (403 when refused). A step no longer possible raises `VisitRefused` with a
-French reason.
+French reason. Each change of a visit writes its `VisitEvent` in the same transaction.
 """
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from typing import Any
 
@@ -15,9 +16,11 @@ from django.utils import timezone
 
 from milieu.conventions.enums import ConventionStatus
 from milieu.conventions.models import Convention
-from milieu.permissions import require
-from milieu.visits.enums import VisitStatus
-from milieu.visits.models import Visit
+from milieu.people.models import User
+from milieu.permissions import can, require
+from milieu.tokens import hash_token
+from milieu.visits.enums import VisitAction, VisitStatus
+from milieu.visits.models import CalendarFeed, Visit, VisitEvent
 
 
 class VisitRefused(Exception):
@@ -46,9 +49,16 @@ def plan_visit(convention: Convention, *, by: Any, teacher: Any, when: datetime)
             "et n'est pas son référent."
         )
     with transaction.atomic():
-        return Visit.objects.create(
+        visit = Visit.objects.create(
             convention=convention, teacher=teacher, planned_at=when, planned_by=by
         )
+        _event(
+            visit,
+            VisitAction.PLANNED,
+            by,
+            f"Visite de {_name(teacher)} prévue le {_local(when)}.",
+        )
+    return visit
 
 
 def record_visit_report(
@@ -60,10 +70,18 @@ def record_visit_report(
         locked = Visit.objects.select_for_update().get(pk=visit.pk)
         if locked.status == VisitStatus.CANCELLED:
             raise VisitRefused("Cette visite a été annulée : elle ne reçoit pas de compte rendu.")
+        first = locked.reported_at is None
         locked.seen, locked.difficulties, locked.actions = seen, difficulties, actions
         locked.status = VisitStatus.DONE
         locked.reported_at = timezone.now()
         locked.save(update_fields=["seen", "difficulties", "actions", "status", "reported_at"])
+        _event(
+            locked,
+            VisitAction.REPORTED if first else VisitAction.REPORT_CHANGED,
+            by,
+            "Compte rendu rédigé." if first else "Compte rendu corrigé.",
+            at=locked.reported_at,
+        )
     return locked
 
 
@@ -81,4 +99,61 @@ def cancel_visit(visit: Visit, *, by: Any, reason: str) -> Visit:
         locked.status = VisitStatus.CANCELLED
         locked.cancel_reason = reason.strip()
         locked.save(update_fields=["status", "cancel_reason"])
+        _event(locked, VisitAction.CANCELLED, by, f"Motif : {locked.cancel_reason}")
     return locked
+
+
+def _event(visit: Visit, action: str, by: Any, detail: str, *, at: Any = None) -> VisitEvent:
+    return VisitEvent.objects.create(
+        visit=visit, action=action, actor=by, at=at or timezone.now(), detail=detail
+    )
+
+
+def _name(user: Any) -> str:
+    return str(user.get_full_name() or user.email)
+
+
+def _local(moment: datetime) -> str:
+    return f"{timezone.localtime(moment):%d/%m/%Y à %H:%M}"
+
+
+# --- the secret address of a teacher's calendar ----------------------------------------------
+
+
+def issue_calendar_feed(*, by: Any) -> str:
+    """A new secret address for `by`'s visits feed; the previous one stops working. Returns the
+    token (shown once: only its HMAC is kept)."""
+    require(by, "visit.feed")
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=by.pk).first()  # one regeneration at a time
+        now = timezone.now()
+        CalendarFeed.objects.filter(teacher=by, revoked_at__isnull=True).update(revoked_at=now)
+        CalendarFeed.objects.create(teacher=by, token_hash=hash_token(token))
+    return token
+
+
+def revoke_calendar_feed(*, by: Any) -> bool:
+    """Revoke `by`'s secret address, if any: True when one was in force."""
+    require(by, "visit.feed")
+    revoked = CalendarFeed.objects.filter(teacher=by, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    return bool(revoked)
+
+
+def active_calendar_feed(user: Any) -> CalendarFeed | None:
+    return CalendarFeed.objects.filter(teacher_id=user.pk, revoked_at__isnull=True).first()
+
+
+def resolve_calendar_feed(token: str) -> CalendarFeed | None:
+    """The feed in force behind `token`, whose teacher may still have one; None otherwise."""
+    feed = (
+        CalendarFeed.objects.filter(token_hash=hash_token(token), revoked_at__isnull=True)
+        .select_related("teacher")
+        .first()
+    )
+    if feed is None or not feed.teacher.is_active or not can(feed.teacher, "visit.feed"):
+        return None
+    CalendarFeed.objects.filter(pk=feed.pk).update(last_used_at=timezone.now())
+    return feed

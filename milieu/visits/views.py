@@ -1,9 +1,10 @@
 """Visit screens: plan a visit, the visit page and its report, a teacher's calendar and its
-iCalendar feed, and the conventions still waiting for a visit.
+iCalendar feed (with the session, or by a secret address for calendar applications), and the
+conventions still waiting for a visit.
 
 Every view has one shape: fetch through the visible querysets (404 when not yours), ask
 `require` for the action (403), bind the form, call the operation, flash a French message,
-redirect.
+redirect. The secret feed is public: its token is the credential and opens one teacher's visits.
 """
 
 from __future__ import annotations
@@ -14,21 +15,30 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from milieu.permissions import can, require, visible_conventions
 from milieu.visits import ical
 from milieu.visits.enums import VisitStatus
-from milieu.visits.forms import CancelVisitForm, PlanVisitForm, VisitReportForm
+from milieu.visits.forms import CalendarFeedForm, CancelVisitForm, PlanVisitForm, VisitReportForm
 from milieu.visits.operations import (
     VisitRefused,
+    active_calendar_feed,
     cancel_visit,
+    issue_calendar_feed,
     plan_visit,
     record_visit_report,
+    resolve_calendar_feed,
+    revoke_calendar_feed,
     visiting_teachers,
 )
 from milieu.visits.queries import (
@@ -73,7 +83,7 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Une visite: when, who, and its report (written by the visiting teacher)."""
-    visit = get_object_or_404(visible_visits(request.user), pk=pk)
+    visit = get_object_or_404(visible_visits(request.user).prefetch_related("events__actor"), pk=pk)
     may_report = can(request.user, "visit.report", visit) and visit.status != VisitStatus.CANCELLED
     initial = {"seen": visit.seen, "difficulties": visit.difficulties, "actions": visit.actions}
     form = VisitReportForm(request.POST if request.method == "POST" else None, initial=initial)
@@ -96,6 +106,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_cancel": visit.status == VisitStatus.PLANNED
         and can(request.user, "visit.cancel", visit),
         "cancel_form": CancelVisitForm(),
+        "events": list(visit.events.all()),
     }
     return render(request, "visits/detail.html", context)
 
@@ -118,25 +129,88 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("visits:detail", pk=visit.pk)
 
 
-@login_required
-@require_GET
-def calendar(request: HttpRequest) -> HttpResponse:
-    """Mon calendrier de visites: the coming ones first, then the past and cancelled ones."""
+def _calendar_page(
+    request: HttpRequest,
+    *,
+    feed_form: CalendarFeedForm | None = None,
+    new_feed_url: str = "",
+    status: int = 200,
+) -> HttpResponse:
     now = timezone.now()
     visits = list(teacher_visits(request.user))
     is_coming = {v.pk: v.status == VisitStatus.PLANNED and v.planned_at >= now for v in visits}
-    coming = [v for v in visits if is_coming[v.pk]]
-    past = [v for v in reversed(visits) if not is_coming[v.pk]]
-    return render(request, "visits/calendar.html", {"coming": coming, "past": past})
+    may_feed = can(request.user, "visit.feed")
+    context = {
+        "coming": [v for v in visits if is_coming[v.pk]],
+        "past": [v for v in reversed(visits) if not is_coming[v.pk]],
+        "may_feed": may_feed,
+        "feed": active_calendar_feed(request.user) if may_feed else None,
+        "feed_form": feed_form or CalendarFeedForm(),
+        "new_feed_url": new_feed_url,
+    }
+    response = render(request, "visits/calendar.html", context, status=status)
+    if new_feed_url:
+        response["Cache-Control"] = "private, no-store"  # the address is shown once
+    return response
+
+
+@login_required
+@require_GET
+def calendar(request: HttpRequest) -> HttpResponse:
+    """Mon calendrier de visites: the coming ones first, then the past and cancelled ones; and
+    the secret address for a calendar application."""
+    return _calendar_page(request)
+
+
+def _ics(teacher: Any, *, disposition: str) -> HttpResponse:
+    domain = urlsplit(settings.SITE_URL).hostname or "milieu"
+    text = ical.calendar(teacher_visits(teacher), domain=domain, now=timezone.now())
+    response = HttpResponse(text, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'{disposition}; filename="mes-visites.ics"'
+    return response
 
 
 @login_required
 @require_GET
 def calendar_ics(request: HttpRequest) -> HttpResponse:
-    domain = urlsplit(settings.SITE_URL).hostname or "milieu"
-    text = ical.calendar(teacher_visits(request.user), domain=domain, now=timezone.now())
-    response = HttpResponse(text, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="mes-visites.ics"'
+    return _ics(request.user, disposition="attachment")
+
+
+@login_required
+@require_POST
+def feed_create(request: HttpRequest) -> HttpResponse:
+    """Create (or regenerate) the secret address: shown once, in this answer only."""
+    require(request.user, "visit.feed")
+    form = CalendarFeedForm(request.POST)
+    if not form.is_valid():
+        return _calendar_page(request, feed_form=form)
+    token = issue_calendar_feed(by=request.user)
+    url = settings.SITE_URL + reverse("visits:feed_ics", kwargs={"token": token})
+    return _calendar_page(request, new_feed_url=url)
+
+
+@login_required
+@require_POST
+def feed_revoke(request: HttpRequest) -> HttpResponse:
+    require(request.user, "visit.feed")
+    if revoke_calendar_feed(by=request.user):
+        messages.success(request, "L’adresse secrète de votre agenda est révoquée.")
+    else:
+        messages.info(request, "Vous n’aviez pas d’adresse secrète d’agenda en vigueur.")
+    return redirect("visits:calendar")
+
+
+@require_safe
+def feed_ics(request: HttpRequest, token: str) -> HttpResponse:
+    """The visits feed of the teacher whose secret address this is (no session: calendar
+    applications poll it). Unknown or revoked: 404."""
+    feed = resolve_calendar_feed(token)
+    if feed is None:
+        raise Http404("Adresse d’agenda inconnue ou révoquée.")
+    response = _ics(feed.teacher, disposition="inline")
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
     return response
 
 

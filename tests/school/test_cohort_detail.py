@@ -118,3 +118,18 @@ def test_the_number_of_queries_does_not_grow_with_the_students(
     client = client_for(school_a.head)
     with django_assert_num_queries(once):
         assert len(client.get(url(school_a)).context["rows"]) == 11
+
+
+def test_the_livret_attestations_are_offered_where_the_catalogue_asks_for_them(
+    school_a: School,
+) -> None:
+    """Seed 000 §1 (BEP): "une attestation ... sera jointe au livret scolaire"; the flag is read
+    from the catalogue (`livret_attestation`), never from the diploma id."""
+    livret = reverse("livret:cohort", args=[school_a.cohort.pk])
+    assert livret not in client_for(school_a.ddfpt).get(url(school_a)).content.decode()
+    school_a.cohort.diploma = "bep-mpmi"
+    school_a.cohort.save()
+    assert livret in client_for(school_a.ddfpt).get(url(school_a)).content.decode()
+    # the cohort's teachers print it too ("livret.export")
+    teacher_page = client_for(school_a.teacher).get(url(school_a)).content.decode()
+    assert livret in teacher_page

@@ -68,6 +68,24 @@ ENTRIES: dict[str, tuple[Callable[[World], dict[str, Any]], str, dict[str, int]]
     # everyone's own calendar (empty for most)
     "visits:calendar": (lambda w: {}, "get", SIGNED_IN),
     "visits:calendar_ics": (lambda w: {}, "get", SIGNED_IN),
+    # an empty POST: the school's staff see their calendar again with "Cochez la case"
+    "visits:feed_create": (
+        lambda w: {},
+        "post",
+        row("302  200  200  200  200  200  403  200  200  200  403  403  403"),
+    ),
+    # an empty POST: nothing to revoke, back to the calendar with a message
+    "visits:feed_revoke": (
+        lambda w: {},
+        "post",
+        row("302  302  302  302  302  302  403  302  302  302  403  403  403"),
+    ),
+    # the public feed: an unknown token is a 404 for everyone
+    "visits:feed_ics": (
+        lambda w: {"token": "inconnu"},
+        "get",
+        row("404  404  404  404  404  404  404  404  404  404  404  404  404"),
+    ),
     "visits:alerts": (
         lambda w: {},
         "get",

@@ -1,0 +1,292 @@
+"""Evidence pages: a student's documents (list, deposit, review, download), the review queue.
+
+Objects are fetched through `visible_students` (another establishment's student is a 404), then
+`milieu.permissions` answers for the action (403). Files are sent only after that check.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_http_methods, require_POST
+
+from milieu import storage
+from milieu.dossiers.checking import CheckedDossier
+from milieu.evidence.enums import STATUS_BADGES, EvidenceStatus
+from milieu.evidence.forms import DepositForm, RefusalForm
+from milieu.evidence.models import EvidenceDocument, EvidenceTransition
+from milieu.evidence.operations import (
+    EvidenceInvalid,
+    EvidenceRefused,
+    accept_evidence,
+    actions_for,
+    deposit_evidence,
+    refuse_evidence,
+    withdraw_evidence,
+)
+from milieu.evidence.pathways import EvidencePathway, evidence_pathway, pathway_key
+from milieu.permissions import can, require, scope_of, visible_students
+from milieu.rules import evaluate
+from milieu.students.dossier import build_dossier
+from milieu.students.models import Student
+
+# the engine's findings about what replaces the stage certificate
+EVIDENCE_CODES = (
+    "APPRENTICESHIP_EVIDENCE_MISSING",
+    "WORK_CERTIFICATES_MISSING",
+    "WORK_EXPERIENCE_INSUFFICIENT",
+)
+
+
+def _student(request: HttpRequest, pk: int, action: str) -> Student:
+    student: Student = get_object_or_404(visible_students(request.user), pk=pk)
+    require(request.user, action, student)
+    return student
+
+
+def _document(request: HttpRequest, pk: int, action: str) -> EvidenceDocument:
+    document: EvidenceDocument = get_object_or_404(
+        EvidenceDocument.objects.filter(
+            student__in=visible_students(request.user).values("pk")
+        ).select_related("student", "student__cohort", "student__cohort__establishment"),
+        pk=pk,
+    )
+    require(request.user, action, document.student)
+    return document
+
+
+def _documents(student: Student) -> QuerySet[EvidenceDocument]:
+    return (
+        EvidenceDocument.objects.filter(student=student)
+        .select_related("deposited_by", "student", "student__cohort")
+        .prefetch_related(
+            Prefetch(
+                "transitions",
+                queryset=EvidenceTransition.objects.select_related("actor").order_by("at", "pk"),
+            )
+        )
+        .order_by("-deposited_at", "-pk")
+    )
+
+
+def _work_experience(pathway: EvidencePathway, student: Student, finding: Any) -> dict[str, Any]:
+    """The figures of the 6-months / 1-year rule as the engine counted them, with what the
+    catalogue requires; empty when the pathway has no such rule."""
+    if pathway.diploma is None:
+        return {}
+    rule = pathway.diploma.first_rules(pathway_key(student)).get("work-experience")
+    if rule is None:
+        return {}
+    figures: dict[str, Any] = {
+        "full_time_required": rule.params["full_time_days"],
+        "full_time_window": rule.params["full_time_window_days"],
+        "any_time_required": rule.params["any_time_days"],
+        "any_time_window": rule.params["any_time_window_days"],
+        "met": finding is None,
+    }
+    if finding is not None and isinstance(finding.detail, dict):
+        figures["full_time_days"] = finding.detail.get("full_time_days")
+        figures["any_time_days"] = finding.detail.get("any_time_days")
+    return figures
+
+
+def _page(
+    request: HttpRequest,
+    student: Student,
+    *,
+    form: DepositForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    today = timezone.localdate()
+    pathway = evidence_pathway(student)
+    granted = {
+        permission: can(request.user, permission, student)
+        for permission in ("evidence.deposit", "evidence.review")
+    }
+    may_deposit = bool(pathway.kinds) and granted["evidence.deposit"]
+    if form is None and may_deposit:
+        form = DepositForm(kinds=pathway.kinds, prefix="piece")
+    documents = list(_documents(student))
+    checked = CheckedDossier(evaluate(build_dossier(student, as_of=today), today=today))
+    findings = [] if checked.is_error else checked.findings
+    evidence_findings = [f for f in findings if f.code in EVIDENCE_CODES]
+    experience = next((f for f in findings if f.code == "WORK_EXPERIENCE_INSUFFICIENT"), None)
+    return render(
+        request,
+        "evidence/student.html",
+        {
+            "student": student,
+            "today": today,
+            "pathway": pathway,
+            "documents": [
+                (d, actions_for(request.user, d, granted), STATUS_BADGES.get(d.status, ""))
+                for d in documents
+            ],
+            "form": form if may_deposit else None,
+            "checked": checked,
+            "evidence_findings": evidence_findings,
+            "work_experience": _work_experience(pathway, student, experience),
+            "may_review": granted["evidence.review"],
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def student(request: HttpRequest, student_pk: int) -> HttpResponse:
+    """The student's evidence: documents with their status and reasons, the deposit form, and
+    what the regulation engine says about them."""
+    if request.method != "POST":
+        return _page(request, _student(request, student_pk, "evidence.view"))
+    found = _student(request, student_pk, "evidence.deposit")
+    kinds = evidence_pathway(found).kinds
+    if not kinds:
+        messages.info(request, "Aucune pièce justificative n’est attendue pour cette voie.")
+        return redirect("evidence:student", student_pk=found.pk)
+    form = DepositForm(request.POST, request.FILES, kinds=kinds, prefix="piece")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            document = deposit_evidence(
+                found,
+                by=request.user,
+                kind=data["kind"],
+                upload=data["file"],
+                employer=data.get("employer") or "",
+                start=data.get("start"),
+                end=data.get("end"),
+                full_time=data.get("full_time"),
+                in_sector=data.get("in_sector"),
+                comment=data.get("comment") or "",
+            )
+        except storage.UploadRefused as refused:
+            form.add_error("file", str(refused))
+        except EvidenceInvalid as invalid:
+            for name, message in invalid.errors.items():
+                form.add_error(name if name in form.fields else None, message)
+        except EvidenceRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            if document.status == EvidenceStatus.ACCEPTED:
+                messages.success(request, f"« {document.get_kind_display()} » déposée et acceptée.")
+            else:
+                messages.success(
+                    request,
+                    f"« {document.get_kind_display()} » déposée : elle sera vérifiée par "
+                    "l’établissement.",
+                )
+            return redirect("evidence:student", student_pk=found.pk)
+    return _page(request, found, form=form, status=400)
+
+
+def _back(request: HttpRequest, document: EvidenceDocument) -> HttpResponse:
+    if request.POST.get("retour") == "file" and scope_of(request.user).managed_establishments:
+        return redirect("evidence:pending")
+    return redirect("evidence:student", student_pk=document.student_id)
+
+
+@login_required
+@require_POST
+def accept(request: HttpRequest, pk: int) -> HttpResponse:
+    document = _document(request, pk, "evidence.review")
+    try:
+        accept_evidence(document, by=request.user)
+    except EvidenceRefused as refused:
+        messages.info(request, str(refused))
+    else:
+        messages.success(
+            request,
+            f"« {document.get_kind_display()} » de {document.student.full_name} acceptée.",
+        )
+    return _back(request, document)
+
+
+@login_required
+@require_POST
+def refuse(request: HttpRequest, pk: int) -> HttpResponse:
+    document = _document(request, pk, "evidence.review")
+    form = RefusalForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(str(error) for error in errors))
+        return _back(request, document)
+    try:
+        refuse_evidence(document, by=request.user, reason=form.cleaned_data["reason"])
+    except EvidenceRefused as refused:
+        messages.info(request, str(refused))
+    else:
+        messages.success(
+            request,
+            f"« {document.get_kind_display()} » de {document.student.full_name} refusée ; "
+            "le motif est envoyé à l’élève.",
+        )
+    return _back(request, document)
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    document = _document(request, pk, "evidence.deposit")
+    if document.deposited_by_id != request.user.pk:
+        raise PermissionDenied("Seule la personne qui a déposé la pièce peut la retirer.")
+    try:
+        withdraw_evidence(document, by=request.user)
+    except EvidenceRefused as refused:
+        messages.info(request, str(refused))
+    else:
+        messages.success(request, f"« {document.get_kind_display()} » retirée.")
+    return redirect("evidence:student", student_pk=document.student_id)
+
+
+@login_required
+def download(request: HttpRequest, pk: int) -> HttpResponse:
+    """The deposited file as stored, after the permission check; never served from disk."""
+    document = _document(request, pk, "evidence.view")
+    try:
+        content = storage.read(document.file_path)
+    except (OSError, ValueError) as missing:
+        raise Http404("Fichier introuvable.") from missing
+    extension = "jpg" if document.file_kind == "jpeg" else document.file_kind
+    name = f"{Path(document.original_name).stem or 'piece'}.{extension}"
+    response = HttpResponse(
+        content, content_type=storage.CONTENT_TYPES.get(document.file_kind, "application/pdf")
+    )
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    response["X-Content-SHA256"] = document.file_sha256
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def pending(request: HttpRequest) -> HttpResponse:
+    """The managers' queue: documents of their establishment(s) waiting for review."""
+    managed = scope_of(request.user).managed_establishments
+    if not managed:
+        raise PermissionDenied("La vérification des pièces revient à la direction.")
+    documents = list(
+        EvidenceDocument.objects.pending()
+        .filter(student__cohort__establishment_id__in=managed)
+        .select_related(
+            "student", "student__cohort", "student__cohort__establishment", "deposited_by"
+        )
+        .order_by("deposited_at", "pk")
+    )
+    return render(
+        request,
+        "evidence/pending.html",
+        {
+            "documents": [(d, can(request.user, "evidence.review", d.student)) for d in documents],
+            "several_schools": len(managed) > 1,
+        },
+    )

@@ -83,6 +83,8 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
             # BEP (seed 000 §1): the attestation joined to the livret scolaire, for the cohort
             "livret": bool(get_catalogue_extra(cohort).get("livret_attestation"))
             and can(request.user, "livret.export", cohort),
+            "report_expected": bool(get_catalogue_extra(cohort).get("report_sections"))
+            and can(request.user, "report.list", cohort),
         },
     )
 

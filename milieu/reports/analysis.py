@@ -17,6 +17,18 @@ Everything here is a heuristic on the PDF's *structure*, not an understanding of
 - English pages are found by language detection (`lingua`, models in its wheel, offline);
   an English document is one English annex page, "press" or "technical" by keywords.
 
+What to look for is the diploma's data, not code: each catalogue file
+(`milieu/rules/catalogue/<diploma>.toml`) has a `[report_sections.<key>]` table per part of the
+report (its French `title` and heading `keywords`), `report_parts` (the sections whose page
+counts are the contract's `parts`) and `report_english_documents`; `report_profile` reads them.
+A diploma without `report_sections` expects no report.
+
+Active content is refused, not analysed: a PDF holding JavaScript or an action that launches a
+program (`/JS`, `/JavaScript`, `/Launch`), or embedded files (`/EmbeddedFiles`, `/EF`, file
+attachment annotations). A report is read by people (teachers, the tutor, the jury) on their own
+computers; scripts and attachments have no place in it and are a usual way to carry malware, and
+an annex must be pages of the report to be counted. Links to web pages (`/URI`) are accepted.
+
 A teacher keeps the last word: these figures pre-fill the dossier, they do not replace reading.
 """
 
@@ -33,6 +45,9 @@ from typing import Any, Literal, cast
 
 import pypdf
 from pypdf.errors import PyPdfError
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+from milieu.rules.catalogue import Catalogue, get_catalogue
 
 # Limits against hostile input (module constants so that tests can lower them).
 MAX_BYTES = 30 * 1024 * 1024
@@ -45,6 +60,10 @@ MAX_PAGE_TEXT = 100_000
 """Most characters of text extracted from one page."""
 MAX_TOTAL_TEXT = 3_000_000
 """Most characters of text extracted from the whole file."""
+MAX_OBJECTS = 300_000
+"""Most PDF objects walked when looking for active content (scripts, attachments)."""
+MAX_STORED_HEADINGS = 300
+"""Most headings kept by `ReportAnalysis.as_json` (text headings may be every short line)."""
 
 PageFormat = Literal["A4", "A3", "larger"]
 DocumentKind = Literal["technical", "press"]
@@ -56,73 +75,6 @@ FORMAT_TOLERANCE = 0.02
 """A page still "fits" a format when up to 2 % larger (area and long side)."""
 
 _MM_PER_PT = 25.4 / 72
-
-DEFAULT_SECTION_KEYWORDS: dict[str, dict[str, list[str]]] = {
-    "bts-metiers-de-la-mesure": {
-        "presentation": [
-            "présentation de l'entreprise",
-            "présentation de la structure",
-            "présentation de l'organisme",
-            "l'entreprise d'accueil",
-        ],
-        "legal-analysis": [
-            "analyse juridique",
-            "contexte juridique",
-            "analyse du contexte juridique",
-            "situation professionnelle réglementaire",
-        ],
-        "activities": [
-            "description et analyse",
-            "analyse d'activités",
-            "analyse des activités",
-            "description des activités",
-            "activités réalisées",
-        ],
-        "conclusion": ["conclusion"],
-        "english-summary": ["summary", "résumé en anglais", "abstract"],
-        "qsse-example": [
-            "qsse",
-            "exemple de démarche",
-            "exemple analysé",
-            "démarche qualité",
-            "démarche qse",
-        ],
-    },
-    "bts-ciel": {
-        "presentation": [
-            "présentation de l'entreprise",
-            "présentation de la structure",
-            "l'entreprise d'accueil",
-        ],
-        "activities": [
-            "description des activités",
-            "activités réalisées",
-            "description de l'activité",
-            "activité réalisée",
-        ],
-        "conclusion": ["conclusion"],
-    },
-    "bma-bijou": {
-        "stage-reports": ["rapports de stage", "rapport de stage"],
-        "bilans": ["bilans", "bilan"],
-        "objectives": ["objectifs du projet", "objectifs"],
-        "contents": ["contenus", "contenu"],
-        "steps": ["étapes", "présentation et réalisation"],
-        "costs": ["étude des coûts", "coûts", "budget"],
-        "activity-report": [
-            "rapport d'activité",
-            "rapport sur l'activité",
-            "activité professionnelle",
-        ],
-        "case-study": ["étude de cas"],
-    },
-}
-"""French heading keywords for the section keys of the contract, per diploma."""
-
-PART_KEYS: dict[str, tuple[str, ...]] = {"bma-bijou": ("activity-report", "case-study")}
-"""Sections whose page counts are also the contract's `parts`."""
-
-ENGLISH_DOCUMENT_DIPLOMAS = frozenset({"bts-ciel"})
 
 _PRESS_WORDS = (
     "news",
@@ -160,6 +112,54 @@ _TECHNICAL_WORDS = (
 )
 
 
+@dataclass(frozen=True)
+class ReportSection:
+    key: str
+    """The contract's section key, e.g. "legal-analysis"."""
+    title: str
+    """French title, for the screen."""
+    keywords: tuple[str, ...]
+    """Heading keywords (any case, accents optional)."""
+
+
+@dataclass(frozen=True)
+class ReportProfile:
+    """What a diploma's report is made of, read from its catalogue file."""
+
+    diploma_id: str
+    sections: tuple[ReportSection, ...]
+    parts: tuple[str, ...] = ()
+    english_documents: bool = False
+
+    def keywords(self) -> dict[str, list[str]]:
+        return {section.key: list(section.keywords) for section in self.sections}
+
+    def title(self, key: str) -> str:
+        """The French title of a section key (the key itself when the catalogue has none)."""
+        return next((s.title for s in self.sections if s.key == key), key)
+
+
+def report_profile(diploma_id: str, catalogue: Catalogue | None = None) -> ReportProfile | None:
+    """The report data of `diploma_id`'s catalogue file; None when it expects no report (or the
+    diploma is unknown)."""
+    diploma = (catalogue or get_catalogue()).get(diploma_id)
+    if diploma is None:
+        return None
+    raw = diploma.extra.get("report_sections")
+    if not raw:
+        return None
+    sections = tuple(
+        ReportSection(str(key), str(spec["title"]), tuple(str(k) for k in spec["keywords"]))
+        for key, spec in raw.items()
+    )
+    return ReportProfile(
+        diploma_id=diploma_id,
+        sections=sections,
+        parts=tuple(str(k) for k in diploma.extra.get("report_parts", ())),
+        english_documents=bool(diploma.extra.get("report_english_documents", False)),
+    )
+
+
 class ReportRejected(Exception):
     """The file cannot be analysed; `message` says why, in French."""
 
@@ -187,6 +187,8 @@ class ReportAnalysis:
     page_format: PageFormat
     largest_page_mm: tuple[int, int]
     """Width and height of the largest page, in millimetres."""
+    page_formats: dict[str, int]
+    """How many pages of each format ("A4", "A3", "larger") the file holds."""
     sections: tuple[str, ...]
     section_starts: dict[str, int]
     section_pages: dict[str, int]
@@ -197,6 +199,58 @@ class ReportAnalysis:
     headings_source: Literal["outline", "text"]
     headings: tuple[tuple[int, str], ...] = field(default=())
     """(page, title) of every heading seen, for display and debugging."""
+
+    def as_json(self) -> dict[str, Any]:
+        """Plain JSON types, to be stored; `from_json` reads it back (headings are capped at
+        `MAX_STORED_HEADINGS`)."""
+        return {
+            "diploma_id": self.diploma_id,
+            "total_pages": self.total_pages,
+            "pages": self.pages,
+            "annex_pages": self.annex_pages,
+            "annex_start": self.annex_start,
+            "page_format": self.page_format,
+            "largest_page_mm": list(self.largest_page_mm),
+            "page_formats": dict(self.page_formats),
+            "sections": list(self.sections),
+            "section_starts": dict(self.section_starts),
+            "section_pages": dict(self.section_pages),
+            "parts": dict(self.parts),
+            "english_documents": [{"page": d.page, "kind": d.kind} for d in self.english_documents],
+            "language_by_page": {str(k): v for k, v in self.language_by_page.items()},
+            "headings_source": self.headings_source,
+            "headings": [list(h) for h in self.headings[:MAX_STORED_HEADINGS]],
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> ReportAnalysis:
+        width, height = data["largest_page_mm"]
+        return cls(
+            diploma_id=str(data["diploma_id"]),
+            total_pages=int(data["total_pages"]),
+            pages=int(data["pages"]),
+            annex_pages=int(data["annex_pages"]),
+            annex_start=None if data["annex_start"] is None else int(data["annex_start"]),
+            page_format=cast(PageFormat, data["page_format"]),
+            largest_page_mm=(int(width), int(height)),
+            # jsonb (PostgreSQL) does not keep the keys' order: A4, A3, larger again
+            page_formats={
+                name: int(data["page_formats"][name])
+                for name in ("A4", "A3", "larger")
+                if name in data.get("page_formats", {})
+            },
+            sections=tuple(str(k) for k in data["sections"]),
+            section_starts={str(k): int(v) for k, v in data["section_starts"].items()},
+            section_pages={str(k): int(v) for k, v in data["section_pages"].items()},
+            parts={str(k): int(v) for k, v in data["parts"].items()},
+            english_documents=tuple(
+                EnglishDocument(int(d["page"]), cast(DocumentKind, d["kind"]))
+                for d in data["english_documents"]
+            ),
+            language_by_page={int(k): v for k, v in data.get("language_by_page", {}).items()},
+            headings_source=cast(Literal["outline", "text"], data["headings_source"]),
+            headings=tuple((int(p), str(title)) for p, title in data.get("headings", ())),
+        )
 
 
 @dataclass(frozen=True)
@@ -212,16 +266,23 @@ def analyse_report(
     *,
     diploma_id: str,
     section_keywords: Mapping[str, list[str]] | None = None,
+    profile: ReportProfile | None = None,
 ) -> ReportAnalysis:
     """Analyse the PDF `data` for a report of `diploma_id`; raises `ReportRejected`.
 
-    `section_keywords` maps section keys to heading keywords (any case, accents optional); it
-    defaults to `DEFAULT_SECTION_KEYWORDS[diploma_id]`.
+    `profile` (default: `report_profile(diploma_id)`, from the catalogue) says which sections to
+    look for, which are the contract's `parts` and whether English documents are counted;
+    `section_keywords` (section key → heading keywords, any case, accents optional) replaces its
+    sections. A diploma that expects no report, without `section_keywords`, is a `ValueError`.
     """
+    if profile is None:
+        profile = report_profile(diploma_id)
     if section_keywords is None:
-        if diploma_id not in DEFAULT_SECTION_KEYWORDS:
-            raise ValueError(f"no default section keywords for diploma {diploma_id!r}")
-        section_keywords = DEFAULT_SECTION_KEYWORDS[diploma_id]
+        if profile is None:
+            raise ValueError(f"the catalogue expects no report for diploma {diploma_id!r}")
+        section_keywords = profile.keywords()
+    part_keys = profile.parts if profile is not None else ()
+    count_english = profile.english_documents if profile is not None else False
     keywords = {key: [_normalise(k) for k in words] for key, words in section_keywords.items()}
 
     _check_envelope(data)
@@ -268,7 +329,7 @@ def analyse_report(
     sections = tuple(sorted(starts, key=lambda k: (starts[k].page, list(keywords).index(k))))
     languages = _languages(texts)
     english: list[EnglishDocument] = []
-    if diploma_id in ENGLISH_DOCUMENT_DIPLOMAS and annex_start is not None:
+    if count_english and annex_start is not None:
         for index in range(annex_start, total):
             if languages[index] == "en":
                 english.append(EnglishDocument(index + 1, _document_kind(texts[index])))
@@ -281,10 +342,11 @@ def analyse_report(
         annex_start=None if annex_start is None else annex_start + 1,
         page_format=_page_format(sizes),
         largest_page_mm=(round(largest[0] * _MM_PER_PT), round(largest[1] * _MM_PER_PT)),
+        page_formats=_format_counts(sizes),
         sections=sections,
         section_starts={key: starts[key].page + 1 for key in sections},
         section_pages={key: section_pages[key] for key in sections},
-        parts={k: section_pages[k] for k in PART_KEYS.get(diploma_id, ()) if k in section_pages},
+        parts={k: section_pages[k] for k in part_keys if k in section_pages},
         english_documents=tuple(english),
         language_by_page={i + 1: lang for i, lang in enumerate(languages)},
         headings_source=source,
@@ -333,6 +395,11 @@ def _check_envelope(data: bytes) -> None:
     # The header may follow a little junk (the PDF specification tolerates it in 1 KiB).
     if b"%PDF-" not in bytes(data[:1024]):
         raise ReportRejected("Le fichier n'est pas un PDF : déposez le rapport au format PDF.")
+    # Checked before parsing: a truncated file would otherwise only read as "damaged".
+    if b"%%EOF" not in bytes(data[-2048:]):
+        raise ReportRejected(
+            "Le fichier PDF est incomplet (tronqué) : déposez-le de nouveau en entier."
+        )
 
 
 def _read(
@@ -344,10 +411,6 @@ def _read(
             "Le PDF est protégé par un mot de passe ou chiffré : déposez une version sans "
             "protection."
         )
-    if "%%EOF" not in bytes(data[-2048:]).decode("latin-1"):
-        raise ReportRejected(
-            "Le fichier PDF est incomplet (tronqué) : déposez-le de nouveau en entier."
-        )
     declared = cast(Any, reader.trailer["/Root"])["/Pages"].get("/Count", 0)
     if not isinstance(declared, int) or declared < 0 or declared > MAX_PAGES:
         raise ReportRejected(f"Le rapport compte trop de pages (plus de {MAX_PAGES}).")
@@ -356,6 +419,18 @@ def _read(
         raise ReportRejected("Le PDF ne contient aucune page.")
     if len(pages) > MAX_PAGES:
         raise ReportRejected(f"Le rapport compte trop de pages (plus de {MAX_PAGES}).")
+    active = _active_content(reader)
+    if active == "script":
+        raise ReportRejected(
+            "Le PDF contient du JavaScript ou une action qui lance un programme : ce contenu "
+            "actif est refusé. Enregistrez de nouveau le rapport au format PDF depuis votre "
+            "traitement de texte (« Exporter au format PDF »)."
+        )
+    if active == "attachment":
+        raise ReportRejected(
+            "Le PDF contient des fichiers joints (pièces jointes incorporées) : ils sont refusés. "
+            "Mettez les annexes dans les pages du rapport et déposez un PDF sans pièce jointe."
+        )
 
     texts: list[str] = []
     sizes: list[tuple[float, float]] = []
@@ -384,6 +459,50 @@ def _read(
     if headings:
         return reader, texts, sizes, headings, "outline"
     return reader, texts, sizes, _text_headings(texts), "text"
+
+
+_SCRIPT_ACTIONS = frozenset({"/JavaScript", "/Launch"})
+
+
+def _resolved(value: Any) -> Any:
+    return value.get_object() if isinstance(value, IndirectObject) else value
+
+
+def _active_content(reader: pypdf.PdfReader) -> Literal["script", "attachment"] | None:
+    """Whether any object reachable from the trailer is a script (or a launch action) or an
+    embedded file. Streams are not decoded: only dictionaries and arrays are walked."""
+    stack: list[Any] = [reader.trailer]
+    seen: set[tuple[int, int]] = set()
+    walked = 0
+    while stack:
+        item = stack.pop()
+        if isinstance(item, IndirectObject):
+            key = (item.idnum, item.generation)
+            if key in seen:
+                continue
+            seen.add(key)
+            item = item.get_object()
+        walked += 1
+        if walked > MAX_OBJECTS:
+            raise ReportRejected(
+                "Le fichier PDF contient un nombre démesuré d'objets : il est refusé."
+            )
+        if isinstance(item, DictionaryObject):
+            if "/JS" in item or "/JavaScript" in item:
+                return "script"
+            if _resolved(dict.get(item, "/S")) in _SCRIPT_ACTIONS:
+                return "script"
+            if (
+                "/EmbeddedFiles" in item
+                or "/EF" in item
+                or _resolved(dict.get(item, "/Type")) == "/EmbeddedFile"
+                or _resolved(dict.get(item, "/Subtype")) == "/FileAttachment"
+            ):
+                return "attachment"
+            stack.extend(value for name, value in dict.items(item) if name != "/Parent")
+        elif isinstance(item, ArrayObject):
+            stack.extend(list.__iter__(item))
+    return None
 
 
 def _outline_headings(reader: pypdf.PdfReader) -> list[_Heading]:
@@ -496,14 +615,25 @@ def _fits(size: tuple[float, float], reference: tuple[float, float]) -> bool:
     )
 
 
-def _page_format(sizes: Sequence[tuple[float, float]]) -> PageFormat:
-    """The format of the largest page: "A4" or "A3" (or equivalent, ±2 %), else "larger"."""
-    largest = max(sizes, key=lambda s: s[0] * s[1])
-    if _fits(largest, _A4):
+def _format_of(size: tuple[float, float]) -> PageFormat:
+    if _fits(size, _A4):
         return "A4"
-    if _fits(largest, _A3):
+    if _fits(size, _A3):
         return "A3"
     return "larger"
+
+
+def _page_format(sizes: Sequence[tuple[float, float]]) -> PageFormat:
+    """The format of the largest page: "A4" or "A3" (or equivalent, ±2 %), else "larger"."""
+    return _format_of(max(sizes, key=lambda s: s[0] * s[1]))
+
+
+def _format_counts(sizes: Sequence[tuple[float, float]]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for size in sizes:
+        name = _format_of(size)
+        counts[name] = counts.get(name, 0) + 1
+    return {name: counts[name] for name in ("A4", "A3", "larger") if name in counts}
 
 
 @lru_cache(maxsize=1)

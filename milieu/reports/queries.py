@@ -1,10 +1,177 @@
-"""The report part of a student's dossier, read from the database (filled by the reports app)."""
+"""The report part of a student's dossier, and the cohort's list, read from the database."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
+
+from django.db.models import Count, OuterRef, Subquery
+from django.utils import timezone
+
+from milieu.reports.analysis import ReportAnalysis, as_contract_report
+from milieu.reports.conformity import (
+    REPORT_CODE_LABELS,
+    Expectation,
+    exam_day,
+    expectation,
+    pathway_key,
+    report_findings,
+    report_only_dossier,
+)
+from milieu.reports.models import ReportDeadline, ReportDeposit
+from milieu.rules import evaluate
+
+
+def deposit_report_object(deposit: ReportDeposit, deadline: date | None) -> dict[str, Any]:
+    """The contract's `report` object for one deposited version."""
+    endorsed = getattr(deposit, "endorsement", None) is not None
+    return as_contract_report(
+        ReportAnalysis.from_json(deposit.analysis),
+        submitted_on=deposit.submitted_on,
+        deadline=deadline,
+        endorsed_by_host=endorsed,
+    )
 
 
 def contract_report(student: Any) -> dict[str, Any] | None:
-    """The contract's `report` object for `student`, or None when nothing is on file."""
+    """The contract's `report` object for `student` (two queries): the latest version with its
+    visa and the cohort's deadline; `submitted_on` null with the deadline when nothing is
+    deposited yet; None when there is neither a deposit nor a deadline."""
+    deposit = (
+        ReportDeposit.objects.filter(student_id=student.pk)
+        .select_related("endorsement")
+        .order_by("-version")
+        .first()
+    )
+    deadline = (
+        ReportDeadline.objects.filter(cohort_id=student.cohort_id)
+        .values_list("deadline", flat=True)
+        .first()
+    )
+    if deposit is not None:
+        return deposit_report_object(deposit, deadline)
+    if deadline is not None:
+        return {"submitted_on": None, "deadline": deadline.isoformat()}
     return None
+
+
+def deadline_state(deadline: date, today: date, submitted_on: date | None) -> dict[str, Any]:
+    """Days left before the deadline, or how late a deposit or the missing report is."""
+    if submitted_on is not None:
+        late = (submitted_on - deadline).days
+        return {"late": late > 0, "days": late if late > 0 else (deadline - submitted_on).days}
+    left = (deadline - today).days
+    return {"late": left < 0, "days": -left if left < 0 else left}
+
+
+@dataclass(frozen=True)
+class CohortRow:
+    student: Any
+    deposit: ReportDeposit | None
+    versions: int
+    refusals: int
+    findings: list[dict[str, Any]]
+    expect: Expectation
+    late: bool
+    error: str = ""
+
+    @property
+    def codes(self) -> list[tuple[str, str, str]]:
+        """(code, short French label, severity) of each finding."""
+        return [
+            (f["code"], REPORT_CODE_LABELS.get(f["code"], f["code"]), f["severity"])
+            for f in self.findings
+        ]
+
+    @property
+    def endorsed(self) -> bool:
+        return self.deposit is not None and hasattr(self.deposit, "endorsement")
+
+    @property
+    def worst(self) -> str:
+        return str(self.findings[0]["severity"]) if self.findings else ""
+
+
+def report_summary(
+    student: Any,
+    cohort: Any,
+    expect: Expectation,
+    deposit: ReportDeposit | None,
+    deadline: date | None,
+    today: date,
+) -> tuple[list[dict[str, Any]], str]:
+    """The engine's REPORT_* findings on a dossier holding only this report (no query), and the
+    dossier's error message if it cannot be judged."""
+    if not expect.expected:
+        return [], ""
+    report: dict[str, Any] | None = None
+    if deposit is not None:
+        report = deposit_report_object(deposit, deadline)
+    elif deadline is not None:
+        report = {"submitted_on": None, "deadline": deadline.isoformat()}
+    verdict = evaluate(
+        report_only_dossier(
+            diploma=str(cohort.diploma),
+            pathway=str(student.pathway),
+            continuing_situation=str(student.continuing_situation or ""),
+            session=int(cohort.session),
+            training_start=cohort.training_start,
+            professional_experience_in_sector=bool(student.professional_experience_in_sector),
+            report=report,
+            as_of=today,
+        ),
+        today=today,
+    )
+    if "error" in verdict:
+        return [], str(verdict["error"]["message"])
+    return report_findings(verdict), ""
+
+
+def cohort_rows(cohort: Any, *, deadline: date | None, today: date) -> list[CohortRow]:
+    """Each student of the cohort with their latest version, its visa and the engine's REPORT_*
+    findings on it (two queries whatever the number of students)."""
+    latest = ReportDeposit.objects.filter(student=OuterRef("pk")).order_by("-version")
+    students = list(
+        cohort.students.annotate(
+            latest_deposit_id=Subquery(latest.values("pk")[:1]),
+            version_count=Count("report_deposits", distinct=True),
+            refusal_count=Count("report_refusals", distinct=True),
+        ).order_by("last_name", "first_name", "pk")
+    )
+    ids = [s.latest_deposit_id for s in students if s.latest_deposit_id is not None]
+    deposits = {
+        d.pk: d for d in ReportDeposit.objects.filter(pk__in=ids).select_related("endorsement")
+    }
+    effective = deadline or exam_day(int(cohort.session))
+    rows = []
+    for student in students:
+        student.cohort = cohort
+        deposit = deposits.get(student.latest_deposit_id)
+        expect = expectation(
+            str(cohort.diploma),
+            pathway_key(str(student.pathway), str(student.continuing_situation or "")),
+        )
+        findings, error = report_summary(student, cohort, expect, deposit, deadline, today)
+        late = (
+            deposit.submitted_on > effective
+            if deposit is not None
+            else expect.expected and today > effective
+        )
+        rows.append(
+            CohortRow(
+                student=student,
+                deposit=deposit,
+                versions=int(student.version_count),
+                refusals=int(student.refusal_count),
+                findings=findings,
+                expect=expect,
+                late=bool(late),
+                error=error,
+            )
+        )
+    return rows
+
+
+def today() -> date:
+    return timezone.localdate()

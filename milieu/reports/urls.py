@@ -1,5 +1,17 @@
 from django.urls import path
 
+from milieu.reports import views
+
 app_name = "reports"
 
-urlpatterns: list = []  # filled by the app
+urlpatterns = [
+    path("eleves/<int:pk>/", views.deposit, name="deposit"),
+    path("eleves/<int:pk>/versions/<int:deposit_pk>/fichier/", views.download, name="download"),
+    path("promotions/<int:pk>/", views.cohort, name="cohort"),
+    path("tuteur/<str:token>/viser/<int:deposit_pk>/", views.tutor_endorse, name="tutor_endorse"),
+    path(
+        "tuteur/<str:token>/rapport/<int:deposit_pk>/",
+        views.tutor_download,
+        name="tutor_download",
+    ),
+]

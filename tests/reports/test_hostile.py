@@ -60,7 +60,7 @@ def test_text_file() -> None:
 
 
 def test_truncated_pdf(small_pdf: bytes) -> None:
-    rejected(small_pdf[: len(small_pdf) // 2])
+    assert "incomplet" in rejected(small_pdf[: len(small_pdf) // 2])
 
 
 def test_encrypted_pdf(small_pdf: bytes) -> None:
@@ -144,3 +144,45 @@ def test_too_much_text_in_total(monkeypatch: pytest.MonkeyPatch, small_pdf: byte
 def test_broken_page_tree() -> None:
     pdf = raw_pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"(not a dictionary)"])
     rejected(pdf)
+
+
+def _rewritten(pdf: bytes, change: object) -> bytes:
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(pdf)))
+    change(writer)  # type: ignore[operator]
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_javascript_is_refused(small_pdf: bytes) -> None:
+    from pypdf.actions import JavaScript
+
+    pdf = _rewritten(small_pdf, lambda w: w.add_open_action(JavaScript("app.alert(1);")))
+    assert "JavaScript" in rejected(pdf)
+
+
+def test_escaped_names_do_not_hide_a_script() -> None:
+    pdf = raw_pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /AA << /O 4 0 R >> >>",
+            b"<< /S /Java#53cript /J#53 (app.alert(1)) >>",
+        ]
+    )
+    assert "JavaScript" in rejected(pdf)
+
+
+def test_embedded_files_are_refused(small_pdf: bytes) -> None:
+    pdf = _rewritten(small_pdf, lambda w: w.add_attachment("outil.exe", b"MZ" + b"\0" * 64))
+    assert "fichiers joints" in rejected(pdf)
+
+
+def test_too_many_objects_to_walk(monkeypatch: pytest.MonkeyPatch, small_pdf: bytes) -> None:
+    monkeypatch.setattr(module, "MAX_OBJECTS", 5)
+    assert "nombre démesuré d'objets" in rejected(small_pdf)
+
+
+def test_web_links_are_accepted(small_pdf: bytes) -> None:
+    pdf = _rewritten(small_pdf, lambda w: w.add_uri(0, "https://www.exemple.fr", [0, 0, 90, 20]))
+    assert analyse_report(pdf, diploma_id="bts-ciel").sections == ("presentation", "conclusion")

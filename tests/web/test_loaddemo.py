@@ -109,3 +109,47 @@ def test_the_demo_has_conventions_at_every_step(settings: Any, tmp_path: Any) ->
     assert ConventionPeriod.objects.filter(
         active=False, convention__amendments__status="signed"
     ).exists()
+
+
+@pytest.mark.django_db
+@override_settings(DEBUG=True)
+def test_the_demo_follows_one_stage_to_a_compliant_verdict(settings: Any, tmp_path: Any) -> None:
+    """Done means: in the demo, a stage goes from signed convention to visit, absence,
+    certificate, evaluation and report, and the student's verdict is computed from them."""
+    from datetime import date
+
+    import time_machine
+
+    from milieu.demo import STORY_EMAIL
+    from milieu.followup.models import Absence, Certificate, Evaluation, FollowupEvent
+    from milieu.reports.models import ReportDeposit
+    from milieu.rules import evaluate
+    from milieu.students.dossier import build_dossier
+    from milieu.students.models import Student
+    from milieu.visits.models import Visit
+
+    settings.SEAL_DIRECTORY = str(tmp_path / "seals")
+    day = date(2026, 11, 23)
+    with time_machine.travel("2026-11-23 09:00 +0100", tick=False):
+        out = run("--url", "http://demo.example")
+    student = Student.objects.get(user__email=STORY_EMAIL)
+    assert Visit.objects.filter(convention__student=student, status="done").exists()
+    assert Absence.objects.filter(period__convention__student=student).count() == 1
+    assert Certificate.objects.filter(period__convention__student=student).exists()
+    assert Evaluation.objects.get(convention__student=student).status == "cosigned"
+    assert ReportDeposit.objects.filter(student=student).exists()
+    assert FollowupEvent.objects.filter(convention__student=student).count() >= 5
+    verdict = evaluate(build_dossier(student, as_of=day))
+    assert verdict["status"] == "compliant", verdict["findings"]
+    assert verdict["weeks_completed"] == 6.0
+    assert f"Stage suivi jusqu'au bout ({student.full_name}" in out
+    # the classmate's stage waits for its tutor: the console gives the tutor's link
+    assert "Lien du tuteur de ce stage (sans compte) : http" in out
+    walked = (
+        Student.objects.filter(cohort=student.cohort, conventions__status="signed")
+        .exclude(pk=student.pk)
+        .first()
+    )
+    assert walked is not None
+    codes = {f["code"] for f in evaluate(build_dossier(walked, as_of=day))["findings"]}
+    assert {"CERTIFICATE_MISSING", "EVALUATION_MISSING"} <= codes

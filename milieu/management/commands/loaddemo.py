@@ -49,6 +49,10 @@ class Command(BaseCommand):
         write(f"Exemples de dossiers ({len(summary.samples)}), à charger depuis la page :")
         for sample in summary.samples:
             write(f"  - {sample.title} : {base_url}/dossiers/verifier/?exemple={sample.slug}")
+        from milieu.demo import story_lines
+
+        for line in story_lines(base_url):
+            write(line)
         if summary.accounts:
             write(f"Comptes de démonstration (connexion : {base_url}/connexion/) :")
             for account in summary.accounts:

@@ -1,0 +1,298 @@
+"""Report pages: the student's deposit page (read-only for the staff and the rectorat), the
+cohort's deadline and list, the downloads, and the tutor's visa through their link.
+
+Objects are fetched through `milieu.permissions` (another school's student or cohort is a 404),
+then the action is asked (403). The tutor's views take the link's token as their credential and
+open the reports of that link's intern only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_http_methods, require_POST
+
+from milieu import storage
+from milieu.dossiers.checking import CheckedDossier
+from milieu.followup.models import TutorAccess
+from milieu.followup.operations import FollowupRefused, resolve_access
+from milieu.permissions import can, require, visible_cohorts, visible_students
+from milieu.reports.analysis import ReportAnalysis, report_profile
+from milieu.reports.conformity import conformity, exam_day, report_findings
+from milieu.reports.models import ReportDeadline, ReportDeposit
+from milieu.reports.operations import (
+    ReportRefused,
+    deposit_report,
+    endorse_report,
+    expectation_of,
+    record_refusal,
+    set_deadline,
+)
+from milieu.reports.queries import cohort_rows, deadline_state, today
+from milieu.rules import evaluate
+from milieu.students.dossier import build_dossier
+from milieu.students.models import Student
+
+UPLOAD_FIELD = "fichier"
+
+
+class DeadlineForm(forms.Form):
+    deadline = forms.DateField(
+        label="Date limite de dépôt du rapport",
+        widget=forms.DateInput(attrs={"type": "date", "class": "fr-input"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": "Indiquez la date limite.",
+            "invalid": "Indiquez une date valide (jj/mm/aaaa).",
+        },
+    )
+
+
+def _client_ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _student(request: HttpRequest, pk: int, action: str) -> Student:
+    student: Student = get_object_or_404(visible_students(request.user), pk=pk)
+    require(request.user, action, student)
+    return student
+
+
+def _file_response(deposit: ReportDeposit) -> HttpResponse:
+    """The stored file as an attachment, after checking it still matches its SHA-256."""
+    content = storage.read(deposit.path)
+    if hashlib.sha256(content).hexdigest() != deposit.sha256:
+        return HttpResponse(
+            "Le fichier conservé ne correspond plus à son empreinte : prévenez l'établissement.",
+            status=409,
+            content_type="text/plain; charset=utf-8",
+        )
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{deposit.download_name}"'
+    response["X-Content-SHA256"] = deposit.sha256
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def student_context(student: Student, *, day: date) -> dict[str, Any]:
+    """Everything the deposit page shows about one student's report."""
+    expect = expectation_of(student)
+    deposits = list(
+        ReportDeposit.objects.filter(student=student)
+        .select_related("endorsement", "uploaded_by")
+        .order_by("-version")
+    )
+    refusals = list(student.report_refusals.select_related("attempted_by")[:10])
+    deadline_row = ReportDeadline.objects.filter(cohort_id=student.cohort_id).first()
+    deadline = deadline_row.deadline if deadline_row is not None else None
+    effective = deadline or exam_day(int(student.cohort.session))
+    latest = deposits[0] if deposits else None
+    context: dict[str, Any] = {
+        "student": student,
+        "expect": expect,
+        "diploma_title": student.cohort.diploma_title,
+        "deposits": deposits,
+        "latest": latest,
+        "previous": deposits[1:],
+        "refusals": refusals,
+        "deadline": deadline,
+        "deadline_row": deadline_row,
+        "effective_deadline": effective,
+        "deadline_state": deadline_state(
+            effective, day, latest.submitted_on if latest is not None else None
+        ),
+        "today": day,
+        "max_bytes": storage.max_bytes(),
+    }
+    if not expect.expected:
+        return context
+    checked = CheckedDossier(evaluate(build_dossier(student, as_of=day), today=day))
+    findings = None if checked.is_error else report_findings(checked.result)
+    context["checked"] = checked
+    context["findings"] = [f for f in checked.findings if f.code.startswith("REPORT_")]
+    if latest is not None:
+        analysis = ReportAnalysis.from_json(latest.analysis)
+        context["analysis"] = analysis
+        context["conformity"] = conformity(analysis, expect, findings)
+    return context
+
+
+class LimitedUploadHandler(FileUploadHandler):
+    """Stops receiving a file as soon as it exceeds the limit: the rest of it is read from the
+    connection and thrown away, never written to a temporary file."""
+
+    def __init__(self, limit: int, request: HttpRequest | None = None) -> None:
+        super().__init__(request)
+        self.limit = limit
+        self.exceeded: str | None = None
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        if start + len(raw_data) > self.limit:
+            self.exceeded = str(self.file_name or "")
+            raise SkipFile()
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
+
+
+def _megabytes(size: int) -> str:
+    if size < 1024 * 1024:
+        return f"{size // 1024} Ko"
+    return f"{size / (1024 * 1024):.1f}".replace(".", ",") + " Mo"
+
+
+@csrf_exempt  # the upload handler is set before the body is read; `_deposit` checks CSRF
+@login_required
+@require_http_methods(["GET", "POST"])
+def deposit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The student deposits their report; the staff of the cohort and the rectorat read it."""
+    handler = LimitedUploadHandler(storage.max_bytes(), request)
+    if request.method == "POST":
+        request.upload_handlers.insert(0, handler)
+    return _deposit(request, pk, handler)
+
+
+@csrf_protect
+def _deposit(request: HttpRequest, pk: int, handler: LimitedUploadHandler) -> HttpResponse:
+    student = _student(request, pk, "report.view")
+    error = ""
+    if request.method == "POST":
+        require(request.user, "report.deposit", student)
+        try:
+            upload = request.FILES.get(UPLOAD_FIELD)
+            if handler.exceeded is not None:
+                raise ReportRefused(
+                    record_refusal(
+                        student,
+                        by=request.user,
+                        name=handler.exceeded,
+                        reason=f"Le fichier dépasse la limite de {_megabytes(handler.limit)}.",
+                    )
+                )
+            made = deposit_report(student, upload, by=request.user)
+        except ReportRefused as refused:
+            error = refused.message
+        else:
+            messages.success(
+                request,
+                f"Version {made.version} du rapport déposée : sa conformité est affichée "
+                "ci-dessous.",
+            )
+            return redirect("reports:deposit", pk=student.pk)
+    context = student_context(student, day=today())
+    context.update(
+        {
+            "error": error,
+            "may_deposit": can(request.user, "report.deposit", student),
+            "upload_field": UPLOAD_FIELD,
+        }
+    )
+    return render(request, "reports/deposit.html", context, status=400 if error else 200)
+
+
+@login_required
+def download(request: HttpRequest, pk: int, deposit_pk: int) -> HttpResponse:
+    student = _student(request, pk, "report.view")
+    found = get_object_or_404(ReportDeposit.objects.select_related("student"), pk=deposit_pk)
+    if found.student_id != student.pk:
+        raise Http404("Ce rapport n'est pas celui de cet élève.")
+    return _file_response(found)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cohort(request: HttpRequest, pk: int) -> HttpResponse:
+    """The cohort's report deadline (set by its staff) and each student's latest version."""
+    found = get_object_or_404(
+        visible_cohorts(request.user).select_related("report_deadline"), pk=pk
+    )
+    require(request.user, "report.list", found)
+    may_set = can(request.user, "report.set_deadline", found)
+    current = getattr(found, "report_deadline", None)
+    form = DeadlineForm(initial={"deadline": current.deadline} if current else None)
+    error = ""
+    if request.method == "POST":
+        require(request.user, "report.set_deadline", found)
+        form = DeadlineForm(request.POST)
+        if form.is_valid():
+            try:
+                set_deadline(found, form.cleaned_data["deadline"], by=request.user)
+            except ReportRefused as refused:
+                error = refused.message
+            else:
+                messages.success(request, "La date limite de dépôt du rapport est enregistrée.")
+                return redirect("reports:cohort", pk=found.pk)
+    deadline = current.deadline if current is not None else None
+    day = today()
+    rows = cohort_rows(found, deadline=deadline, today=day)
+    failed = bool(error) or (request.method == "POST" and not form.is_valid())
+    return render(
+        request,
+        "reports/cohort.html",
+        {
+            "cohort": found,
+            "deadline_row": current,
+            "deadline": deadline,
+            "effective_deadline": deadline or exam_day(int(found.session)),
+            "today": day,
+            "rows": rows,
+            "expected": report_profile(str(found.diploma)) is not None,
+            "form": form,
+            "may_set": may_set,
+            "error": error,
+        },
+        status=400 if failed else 200,
+    )
+
+
+def _refused(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "reports/link_refused.html", {"message": message}, status=410)
+
+
+def _tutor_deposit(access: TutorAccess, deposit_pk: int) -> ReportDeposit:
+    """A version of the link's own intern's report (never another intern's: 404)."""
+    return get_object_or_404(
+        ReportDeposit.objects.select_related("student", "endorsement"),
+        pk=deposit_pk,
+        student_id=access.convention.student_id,
+    )
+
+
+@require_POST
+def tutor_endorse(request: HttpRequest, token: str, deposit_pk: int) -> HttpResponse:
+    """The tutor endorses (*vise*) the latest version of their intern's report."""
+    try:
+        access = resolve_access(token)
+    except FollowupRefused as refused:
+        return _refused(request, str(refused))
+    found = _tutor_deposit(access, deposit_pk)
+    try:
+        endorse_report(
+            access,
+            found,
+            tutor_name=str(request.POST.get("tutor_name", "")),
+            ip=_client_ip(request),
+        )
+    except ReportRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, f"Version {found.version} du rapport visée. Merci.")
+    return redirect(reverse("followup:tutor", kwargs={"token": token}) + "#rapport")
+
+
+def tutor_download(request: HttpRequest, token: str, deposit_pk: int) -> HttpResponse:
+    try:
+        access = resolve_access(token)
+    except FollowupRefused as refused:
+        return _refused(request, str(refused))
+    return _file_response(_tutor_deposit(access, deposit_pk))

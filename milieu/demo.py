@@ -69,7 +69,6 @@ class DemoSummary:
     samples: tuple[Sample, ...]
     accounts: tuple[DemoAccount, ...] = field(default=())
     counts: dict[str, int] = field(default_factory=dict)
-    story: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -817,6 +816,4 @@ def load_demo() -> DemoSummary:
         ).count(),
         "organismes": Host.objects.count(),
     }
-    return DemoSummary(
-        samples=all_samples(), accounts=tuple(_existing_accounts()), counts=counts
-    )
+    return DemoSummary(samples=all_samples(), accounts=tuple(_existing_accounts()), counts=counts)

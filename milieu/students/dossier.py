@@ -8,8 +8,11 @@ says the convention is missing). A signed period carries the absences its tutor 
 (capped at its scheduled days), whether its certificate is issued and whether its training
 contract and bilan are signed by their three parties (``milieu.followup``); ``evaluation`` says
 whether one of those conventions has its evaluation grid co-signed by the pedagogical team.
-What Milieu does not record yet is given its contract default, so the engine judges honestly
-what is missing: the apprenticeship evidence, work certificates, derogations and the report.
+The apprenticeship evidence and the work certificates are the documents a manager accepted
+(``milieu.evidence``); the report is the latest version deposited, with its analysis, the
+cohort's deadline and the host's visa (``milieu.reports``). The recteur's derogations are not
+recorded yet: they take the contract default (none), so the engine judges honestly what is
+missing.
 """
 
 from __future__ import annotations

@@ -20,7 +20,8 @@ from pytest_django.live_server_helper import LiveServer
 from milieu.conventions.enums import ConventionStatus
 from milieu.conventions.models import Convention, ConventionDocument
 from milieu.conventions.sealing import make_self_signed
-from milieu.factories import DEMO_PASSWORD, AcademieFactory, HostFactory, TutorFactory
+from milieu.factories import AcademieFactory, HostFactory, TutorFactory
+from tests.browser.pages import log_in, new_page
 from tests.core.conftest import make_school
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -46,22 +47,6 @@ def _live_settings(
     settings.SITE_URL = live_server.url  # the links sent by e-mail lead to the live server
     settings.SEAL_DIRECTORY = str(tmp_path / "seals")
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-
-
-def new_page(browser: Browser) -> Page:
-    page = browser.new_context(locale="fr-FR", accept_downloads=True).new_page()
-    page.set_default_timeout(20_000)
-    return page
-
-
-def log_in(browser: Browser, live_server: LiveServer, email: str) -> Page:
-    page = new_page(browser)
-    page.goto(f"{live_server.url}/connexion/")
-    page.get_by_label("Adresse électronique").fill(email)
-    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(f"{live_server.url}/tableau-de-bord/")
-    return page
 
 
 def take_step(page: Page, url: str, button: str, status: str) -> None:

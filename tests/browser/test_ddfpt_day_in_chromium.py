@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser
 from pytest_django.live_server_helper import LiveServer
 
-from milieu.factories import DEMO_PASSWORD
 from milieu.imports.samples import get_sample
 from milieu.students.models import Student
+from tests.browser.pages import log_in
 from tests.core.conftest import academie as academie
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -34,17 +34,6 @@ def _tasks_inline(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     # still synchronous and safe.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-
-
-def log_in(browser: Browser, live_server: LiveServer, email: str) -> Page:
-    page = browser.new_context(locale="fr-FR").new_page()
-    page.set_default_timeout(15_000)
-    page.goto(f"{live_server.url}/connexion/")
-    page.get_by_label("Adresse électronique").fill(email)
-    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(f"{live_server.url}/tableau-de-bord/")
-    return page
 
 
 def test_import_fix_and_board(browser: Browser, live_server: LiveServer, academie: Any) -> None:

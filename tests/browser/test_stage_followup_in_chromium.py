@@ -20,10 +20,11 @@ from django.core import mail
 from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-from milieu.factories import DEMO_PASSWORD, AcademieFactory
+from milieu.factories import AcademieFactory
 from milieu.followup.models import Certificate, Evaluation
 from milieu.reports.models import ReportEndorsement
 from milieu.reports.operations import set_deadline
+from tests.browser.pages import log_in, new_page
 from tests.core.conftest import make_school
 from tests.followup.conftest import signed
 from tests.reports.pdfs import make_pdf, mm_pages
@@ -47,22 +48,6 @@ def _live_settings(settings: Any, live_server: LiveServer, monkeypatch: pytest.M
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     settings.SITE_URL = live_server.url
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-
-
-def new_page(browser: Browser) -> Page:
-    page = browser.new_context(locale="fr-FR", accept_downloads=True).new_page()
-    page.set_default_timeout(20_000)
-    return page
-
-
-def log_in(browser: Browser, live_server: LiveServer, email: str) -> Page:
-    page = new_page(browser)
-    page.goto(f"{live_server.url}/connexion/")
-    page.get_by_label("Adresse électronique").fill(email)
-    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(f"{live_server.url}/tableau-de-bord/")
-    return page
 
 
 def findings_on(page: Page) -> set[str]:

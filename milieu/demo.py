@@ -691,6 +691,7 @@ def _stage_story() -> None:
         convention,
         by=teacher,
         teacher=teacher,
+        period=period,
         when=datetime(2026, 6, 10, 10, 0, tzinfo=UTC),
     )
     record_visit_report(
@@ -732,7 +733,13 @@ def _stage_story() -> None:
     )
 
     second = _signed_convention(walked, hosts[1], hosts[1].tutors.first(), teacher)
-    plan_visit(second, by=teacher, teacher=teacher, when=datetime(2026, 6, 12, 14, 0, tzinfo=UTC))
+    plan_visit(
+        second,
+        by=teacher,
+        teacher=teacher,
+        period=second.periods.get(active=True),
+        when=datetime(2026, 6, 12, 14, 0, tzinfo=UTC),
+    )
     token = issue_tutor_link(second, by=teacher)
     from django.conf import settings
     from django.urls import reverse

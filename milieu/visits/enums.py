@@ -1,6 +1,6 @@
 from django.db import models
 
-from milieu.conventions.enums import ConventionStatus
+from milieu.conventions.enums import SIGNED_STATUSES, ConventionStatus
 
 
 class VisitStatus(models.TextChoices):
@@ -9,8 +9,11 @@ class VisitStatus(models.TextChoices):
     CANCELLED = "cancelled", "Annulée"
 
 
-# A convention in one of these states is a stage that a teacher should visit (seed 004).
-VISITABLE_CONVENTION_STATUSES = frozenset({ConventionStatus.SIGNED, ConventionStatus.IN_PROGRESS})
+# A convention in one of these states is a stage that a teacher should visit (seed 004): the
+# signed ones (`SIGNED_STATUSES`) but the finished stage, which takes no visit any more. Visits
+# are planned only then: before its signature a convention may go back to draft, whose periods
+# are replaced (deleted) on every edit, and a visit protects its period.
+VISITABLE_CONVENTION_STATUSES = SIGNED_STATUSES - {ConventionStatus.FINISHED}
 
 
 class VisitAction(models.TextChoices):

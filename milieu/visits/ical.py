@@ -50,6 +50,11 @@ def visit_summary(visit: Visit) -> str:
     return f"Visite de stage : {convention.student.full_name} chez {convention.host.name}"
 
 
+def visit_description(visit: Visit) -> str:
+    period = visit.period
+    return f"Période de stage du {period.start:%d/%m/%Y} au {period.end:%d/%m/%Y}."
+
+
 def visit_location(visit: Visit) -> str:
     host = visit.convention.site or visit.convention.host
     town = " ".join(part for part in (getattr(host, "postal_code", ""), host.city) if part)
@@ -73,6 +78,7 @@ def calendar(visits: Iterable[Visit], *, domain: str, now: datetime) -> str:
             f"DTSTART:{utc(visit.planned_at)}",
             f"DTEND:{utc(visit.planned_at + VISIT_LENGTH)}",
             f"SUMMARY:{escape_text(visit_summary(visit))}",
+            f"DESCRIPTION:{escape_text(visit_description(visit))}",
             "STATUS:" + ("CANCELLED" if visit.status == VisitStatus.CANCELLED else "CONFIRMED"),
         ]
         location = visit_location(visit)

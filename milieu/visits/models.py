@@ -1,8 +1,9 @@
 """Teachers' visits to the host during a stage.
 
 "Le suivi du stagiaire comprend plusieurs visites" (seed 000) and "chaque professeur doit se
-rendre en entreprise" (seed 004): a visit is planned for one convention and one teacher; the
-visiting teacher then writes what they saw, the difficulties and the actions agreed. Each
+rendre en entreprise" (seed 004): a visit is planned for one period of a convention and one
+teacher, on a day of that period; the visiting teacher then writes what they saw, the
+difficulties and the actions agreed. Each
 operation leaves a `VisitEvent` (who, when, what), written in the same transaction.
 
 A teacher's calendar application reads their visits through a secret address (`CalendarFeed`):
@@ -25,6 +26,18 @@ class Visit(models.Model):
         on_delete=models.CASCADE,
         related_name="visits",
         verbose_name="convention",
+    )
+    # One of `convention`'s periods (active when the visit was planned; an avenant may replace
+    # it later, the visit then stays on the period it was made for). `plan_visit` checks that
+    # the period belongs to the convention: the database cannot, a CHECK constraint does not
+    # read another table's row and Django has no composite foreign key (period, convention).
+    # PROTECT: a period with a visit is never deleted (only a draft's periods are, and visits
+    # are planned once the convention is signed).
+    period = models.ForeignKey(
+        "conventions.ConventionPeriod",
+        on_delete=models.PROTECT,
+        related_name="visits",
+        verbose_name="période de stage",
     )
     teacher = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -8,23 +8,29 @@ French reason. Each change of a visit writes its `VisitEvent` in the same transa
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
+from collections.abc import Iterable
+from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from milieu.conventions.enums import ConventionStatus
-from milieu.conventions.models import Convention
+from milieu.conventions.models import Convention, ConventionPeriod
 from milieu.people.models import User
 from milieu.permissions import can, require
 from milieu.tokens import hash_token
-from milieu.visits.enums import VisitAction, VisitStatus
+from milieu.visits.enums import VISITABLE_CONVENTION_STATUSES, VisitAction, VisitStatus
 from milieu.visits.models import CalendarFeed, Visit, VisitEvent
 
 
 class VisitRefused(Exception):
-    """The operation is not possible now; the message says why, in French."""
+    """The operation is not possible now; the message says why, in French. `field` names the
+    form field the reason is about, when there is one."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def visiting_teachers(convention: Convention) -> list[Any]:
@@ -35,28 +41,82 @@ def visiting_teachers(convention: Convention) -> list[Any]:
     return teachers
 
 
-def plan_visit(convention: Convention, *, by: Any, teacher: Any, when: datetime) -> Visit:
-    """Plan a visit of `teacher` to the host of `convention` at `when`."""
-    require(by, "visit.plan", convention)
+def planning_refusal(convention: Convention) -> str | None:
+    """Why no visit can be planned for `convention` now (None when one can): a visit is made
+    during the stage, so the convention is signed and the stage not over."""
+    if convention.status in VISITABLE_CONVENTION_STATUSES:
+        return None
     if convention.status in (ConventionStatus.CANCELLED, ConventionStatus.FINISHED):
-        raise VisitRefused(
+        return (
             f"La convention est « {convention.get_status_display()} » : "
             "aucune visite ne peut plus être planifiée."
         )
+    return (
+        f"La convention est « {convention.get_status_display()} » : "
+        "une visite se planifie une fois la convention signée."
+    )
+
+
+def default_period(periods: Iterable[ConventionPeriod], today: date) -> ConventionPeriod | None:
+    """The period to offer first: the one under way `today`, else the next one, else the last."""
+    ordered = sorted(periods, key=lambda p: (p.start, p.pk))
+    for period in ordered:
+        if period.end >= today:
+            return period  # under way, or the first one to come
+    return ordered[-1] if ordered else None
+
+
+def plan_visit(
+    convention: Convention,
+    *,
+    by: Any,
+    teacher: Any,
+    period: ConventionPeriod,
+    when: datetime,
+) -> Visit:
+    """Plan a visit of `teacher` to the host of `convention`, during its active `period`, at
+    `when` (whose local day falls within the period)."""
+    require(by, "visit.plan", convention)
+    refusal = planning_refusal(convention)
+    if refusal:
+        raise VisitRefused(refusal)
     if teacher not in visiting_teachers(convention):
         raise VisitRefused(
             "L'enseignant choisi n'enseigne pas dans la classe de l'élève "
-            "et n'est pas son référent."
+            "et n'est pas son référent.",
+            field="teacher",
         )
     with transaction.atomic():
+        # re-read and lock the period: an avenant applied meanwhile may have replaced it
+        locked = (
+            ConventionPeriod.objects.select_for_update()
+            .filter(pk=period.pk, convention_id=convention.pk)
+            .first()
+        )
+        if locked is None:
+            raise VisitRefused(
+                "Cette période n'est pas une période de cette convention.", field="period"
+            )
+        if not locked.active:
+            raise VisitRefused(
+                "Cette période n'est plus en vigueur (un avenant l'a remplacée) : "
+                "elle ne reçoit plus de visite.",
+                field="period",
+            )
+        if not locked.start <= timezone.localtime(when).date() <= locked.end:
+            raise VisitRefused(
+                f"La visite doit avoir lieu pendant la période du {locked.start:%d/%m/%Y} "
+                f"au {locked.end:%d/%m/%Y}.",
+                field="planned_at",
+            )
         visit = Visit.objects.create(
-            convention=convention, teacher=teacher, planned_at=when, planned_by=by
+            convention=convention, period=locked, teacher=teacher, planned_at=when, planned_by=by
         )
         _event(
             visit,
             VisitAction.PLANNED,
             by,
-            f"Visite de {_name(teacher)} prévue le {_local(when)}.",
+            f"Visite de {_name(teacher)} prévue le {_local(when)}, pendant la période {locked}.",
         )
     return visit
 

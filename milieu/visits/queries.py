@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Exists, Min, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
+from milieu.conventions.models import Convention, ConventionPeriod
 from milieu.permissions import visible_conventions
 from milieu.visits.enums import VISITABLE_CONVENTION_STATUSES, VisitStatus
 from milieu.visits.models import Visit
@@ -17,7 +19,17 @@ VISIT_PARTIES = (
     "convention__student__cohort__establishment",
     "convention__host",
     "convention__site",
+    "period",
     "teacher",
+)
+
+PERIOD_PARTIES = (
+    "convention",
+    "convention__student",
+    "convention__student__cohort",
+    "convention__student__cohort__establishment",
+    "convention__host",
+    "convention__site",
 )
 
 
@@ -33,15 +45,46 @@ def teacher_visits(user: Any) -> QuerySet[Visit]:
     return Visit.objects.filter(teacher_id=user.pk).select_related(*VISIT_PARTIES)
 
 
-def conventions_without_planned_visit(user: Any) -> QuerySet[Any]:
-    """Signed conventions and stages in progress, among the user's visible students, for which
-    no visit is planned (seed 004: "chaque professeur doit se rendre en entreprise"; seed 000:
-    "plusieurs visites"). Annotated with `first_day`; one query whatever their number."""
-    planned = Visit.objects.filter(convention=OuterRef("pk"), status=VisitStatus.PLANNED)
+# How long after its last day a period without a visit stays on the alerts page. 0: until its
+# last day included. A visit is made during the period (`plan_visit` refuses another day), so a
+# period already over can no longer receive the visit it lacks; the page lists what remains to
+# be planned, and the stage's visits page keeps showing the period that went without one.
+ALERT_GRACE_DAYS = 0
+
+# the visits that count for their period: a cancelled visit leaves it without one
+COUNTED_VISIT_STATUSES = (VisitStatus.PLANNED, VisitStatus.DONE)
+
+
+def periods_without_visit(user: Any, today: date) -> QuerySet[ConventionPeriod]:
+    """The active periods of the signed conventions and stages in progress, among the user's
+    visible students, that have no planned or done visit and have not ended (see
+    `ALERT_GRACE_DAYS`) on `today` (seed 004: "chaque professeur doit se rendre en
+    entreprise"; seed 000: "plusieurs visites", one per period at least). A period replaced by
+    an avenant does not count, nor do its visits. With the convention and its parties; one
+    query whatever their number."""
+    visited = Visit.objects.filter(period=OuterRef("pk"), status__in=COUNTED_VISIT_STATUSES)
+    conventions = visible_conventions(user).filter(status__in=VISITABLE_CONVENTION_STATUSES)
     return (
-        visible_conventions(user)
-        .filter(status__in=VISITABLE_CONVENTION_STATUSES)
-        .filter(~Exists(planned))
-        .annotate(first_day_active=Min("periods__start", filter=Q(periods__active=True)))
-        .order_by("first_day_active", "pk")
+        ConventionPeriod.objects.filter(
+            active=True,
+            convention__in=conventions.values("pk"),
+            end__gte=today - timedelta(days=ALERT_GRACE_DAYS),
+        )
+        .filter(~Exists(visited))
+        .select_related(*PERIOD_PARTIES)
+        .order_by("start", "end", "pk")
     )
+
+
+def visits_by_period(convention: Convention) -> list[tuple[ConventionPeriod, list[Visit]]]:
+    """The convention's periods, each with its visits (in date order): every active period, and
+    a period replaced by an avenant only when it has visits. Two queries."""
+    visits = list(convention.visits.select_related("teacher").order_by("planned_at", "pk"))
+    groups: dict[int, list[Visit]] = {}
+    for visit in visits:
+        groups.setdefault(visit.period_id, []).append(visit)
+    return [
+        (period, groups.get(period.pk, []))
+        for period in convention.periods.order_by("start", "end", "pk")
+        if period.active or period.pk in groups
+    ]

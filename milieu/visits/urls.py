@@ -5,6 +5,7 @@ from milieu.visits import views
 app_name = "visits"
 
 urlpatterns = [
+    path("conventions/<int:pk>/", views.convention_visits, name="convention"),
     path("conventions/<int:pk>/planifier/", views.plan, name="plan"),
     path("mon-calendrier/", views.calendar, name="calendar"),
     path("mon-calendrier.ics", views.calendar_ics, name="calendar_ics"),

@@ -1,6 +1,6 @@
 """Visit screens: plan a visit, the visit page and its report, a teacher's calendar and its
-iCalendar feed (with the session, or by a secret address for calendar applications), and the
-conventions still waiting for a visit.
+iCalendar feed (with the session, or by a secret address for calendar applications), a stage's
+visits period by period, and the periods still waiting for a visit.
 
 Every view has one shape: fetch through the visible querysets (404 when not yours), ask
 `require` for the action (403), bind the form, call the operation, flash a French message,
@@ -26,6 +26,7 @@ from django.views.decorators.http import (
     require_safe,
 )
 
+from milieu.conventions.models import ConventionPeriod
 from milieu.permissions import can, require, visible_conventions
 from milieu.visits import ical
 from milieu.visits.enums import VisitStatus
@@ -34,49 +35,95 @@ from milieu.visits.operations import (
     VisitRefused,
     active_calendar_feed,
     cancel_visit,
+    default_period,
     issue_calendar_feed,
     plan_visit,
+    planning_refusal,
     record_visit_report,
     resolve_calendar_feed,
     revoke_calendar_feed,
     visiting_teachers,
 )
 from milieu.visits.queries import (
-    conventions_without_planned_visit,
+    COUNTED_VISIT_STATUSES,
+    periods_without_visit,
     teacher_visits,
     visible_visits,
+    visits_by_period,
 )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan(request: HttpRequest, pk: int) -> HttpResponse:
-    """Planifier une visite: which teacher goes to the host, and when."""
+    """Planifier une visite: during which period, which teacher goes to the host, and when. The
+    period offered first is the one asked for (`?periode=`, from the alerts), else the one under
+    way, else the next one."""
     convention = get_object_or_404(visible_conventions(request.user), pk=pk)
     require(request.user, "visit.plan", convention)
+    refusal = planning_refusal(convention)
     teachers = visiting_teachers(convention)
-    initial = {"teacher": request.user.pk} if request.user in teachers else {}
-    data = request.POST if request.method == "POST" else None
-    form = PlanVisitForm(data, teachers=teachers, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    periods = list(convention.active_periods())
+    initial: dict[str, Any] = {"teacher": request.user.pk} if request.user in teachers else {}
+    chosen = _asked_period(request, periods) or default_period(periods, timezone.localdate())
+    if chosen is not None:
+        initial["period"] = chosen.pk
+    data = request.POST if request.method == "POST" and refusal is None else None
+    form = PlanVisitForm(data, teachers=teachers, periods=periods, initial=initial)
+    if data is not None and form.is_valid():
         try:
             visit = plan_visit(
                 convention,
                 by=request.user,
                 teacher=form.cleaned_data["teacher"],
+                period=form.cleaned_data["period"],
                 when=form.cleaned_data["planned_at"],
             )
         except VisitRefused as refused:
-            form.add_error(None, str(refused))
+            form.add_error(refused.field, str(refused))
         else:
             messages.success(request, f"La visite est planifiée le {_local(visit.planned_at)}.")
             return redirect("visits:detail", pk=visit.pk)
     context = {
         "convention": convention,
         "convention_url": reverse("conventions:detail", args=[convention.pk]),
+        "visits_url": reverse("visits:convention", args=[convention.pk]),
+        "refusal": refusal,
         "form": form,
     }
     return render(request, "visits/plan.html", context)
+
+
+def _asked_period(request: HttpRequest, periods: list[ConventionPeriod]) -> ConventionPeriod | None:
+    asked = request.GET.get("periode", "")
+    return next((p for p in periods if str(p.pk) == asked), None)
+
+
+@login_required
+@require_GET
+def convention_visits(request: HttpRequest, pk: int) -> HttpResponse:
+    """Les visites d'un stage, période par période: whoever sees the convention reads them; the
+    pedagogical team plans one for a period from here."""
+    convention = get_object_or_404(visible_conventions(request.user), pk=pk)
+    may_plan = planning_refusal(convention) is None and can(request.user, "visit.plan", convention)
+    today = timezone.localdate()
+    plan_url = reverse("visits:plan", args=[convention.pk])
+    groups = [
+        {
+            "period": period,
+            "visits": visits,
+            "visited": any(v.status in COUNTED_VISIT_STATUSES for v in visits),
+            "over": period.end < today,
+            "plan_url": f"{plan_url}?periode={period.pk}" if may_plan and period.active else "",
+        }
+        for period, visits in visits_by_period(convention)
+    ]
+    context = {
+        "convention": convention,
+        "convention_url": reverse("conventions:detail", args=[convention.pk]),
+        "groups": groups,
+    }
+    return render(request, "visits/convention.html", context)
 
 
 @login_required
@@ -101,6 +148,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "visit": visit,
         "convention": visit.convention,
         "convention_url": reverse("conventions:detail", args=[visit.convention_id]),
+        "visits_url": reverse("visits:convention", args=[visit.convention_id]),
         "form": form,
         "may_report": may_report,
         "may_cancel": visit.status == VisitStatus.PLANNED
@@ -217,15 +265,26 @@ def feed_ics(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 @require_GET
 def alerts(request: HttpRequest) -> HttpResponse:
-    """Stages signed or in progress that no visit is planned for, with a link to plan one."""
+    """The periods of stages signed or in progress that have no visit (planned or done) and are
+    not over, with a link to plan one for that period."""
     require(request.user, "visit.alerts")
     rows = []
     may_plan_cohort: dict[int, bool] = {}
-    for convention in conventions_without_planned_visit(request.user):
+    for period in periods_without_visit(request.user, timezone.localdate()):
+        convention = period.convention
         cohort_id = convention.student.cohort_id
         if cohort_id not in may_plan_cohort:  # the same answer for every student of a cohort
             may_plan_cohort[cohort_id] = can(request.user, "visit.plan", convention)
-        rows.append({"convention": convention, "may_plan": may_plan_cohort[cohort_id]})
+        plan_url = reverse("visits:plan", args=[convention.pk]) + f"?periode={period.pk}"
+        rows.append(
+            {
+                "period": period,
+                "convention": convention,
+                "may_plan": may_plan_cohort[cohort_id],
+                "plan_url": plan_url,
+                "visits_url": reverse("visits:convention", args=[convention.pk]),
+            }
+        )
     return render(request, "visits/alerts.html", {"rows": rows})
 
 

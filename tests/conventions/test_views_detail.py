@@ -252,7 +252,7 @@ def test_the_page_links_to_the_follow_up_and_to_visit_planning(
     client.force_login(school_a.teacher)
     page = client.get(reverse("conventions:detail", args=[convention.pk])).content.decode()
     assert reverse("followup:convention", args=[convention.pk]) in page
-    assert reverse("visits:plan", args=[convention.pk]) in page
+    assert reverse("visits:convention", args=[convention.pk]) in page
     client.force_login(school_a.student_user)
     page = client.get(reverse("conventions:detail", args=[convention.pk])).content.decode()
-    assert reverse("visits:plan", args=[convention.pk]) not in page
+    assert reverse("visits:convention", args=[convention.pk]) not in page

@@ -36,6 +36,7 @@ def _visit(w: World) -> Any:
 
         w.objects["visit"] = Visit.objects.create(
             convention=_convention(w),
+            period=_convention(w).periods.get(active=True),
             teacher=w.a.teacher,
             planned_by=w.a.teacher,
             planned_at=datetime(2028, 6, 5, 8, 0, tzinfo=UTC),
@@ -53,7 +54,12 @@ ENTRIES: dict[str, tuple[Callable[[World], dict[str, Any]], str, dict[str, int]]
         "get",
         row("302  200  200  403  200  404  403  404  404  404  404  403  404"),
     ),
-    # whoever sees the convention reads the visit
+    # whoever sees the convention reads its visits, period by period, and each visit
+    "visits:convention": (
+        lambda w: {"pk": _convention(w).pk},
+        "get",
+        row("302  200  200  200  200  404  200  404  404  404  404  200  404"),
+    ),
     "visits:detail": (
         lambda w: {"pk": _visit(w).pk},
         "get",

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -64,6 +64,11 @@ def test_the_ics_feed_has_one_event_per_visit(school_a: School, settings: Any) -
     assert fields["SUMMARY"] == f"Visite de stage : {student} chez Atelier Dubois"
     assert fields["LOCATION"] == f"3 rue des Lilas\\, {visit.convention.host.postal_code} Colmar"
     assert fields["STATUS"] == "CONFIRMED"
+    period = visit.period
+    assert period.start <= date(2099, 3, 2) <= period.end
+    assert fields["DESCRIPTION"] == (
+        f"Période de stage du {period.start:%d/%m/%Y} au {period.end:%d/%m/%Y}."
+    )
 
 
 def test_a_cancelled_visit_is_published_as_cancelled(school_a: School) -> None:

@@ -11,13 +11,8 @@ from django.urls import reverse
 
 from milieu.visits.enums import VisitAction, VisitStatus
 from milieu.visits.models import Visit, VisitEvent
-from milieu.visits.operations import (
-    VisitRefused,
-    cancel_visit,
-    plan_visit,
-    record_visit_report,
-)
-from tests.visits.conftest import WHEN, School, client_for, convention_for
+from milieu.visits.operations import VisitRefused, cancel_visit, record_visit_report
+from tests.visits.conftest import WHEN, School, client_for, convention_for, period_of, plan
 
 
 def steps(visit: Visit) -> list[tuple[str, Any]]:
@@ -25,14 +20,13 @@ def steps(visit: Visit) -> list[tuple[str, Any]]:
 
 
 def test_planning_writes_the_first_step(school_a: School) -> None:
-    visit = plan_visit(
-        convention_for(school_a), by=school_a.head, teacher=school_a.teacher, when=WHEN
-    )
+    visit = plan(convention_for(school_a), school_a.head, teacher=school_a.teacher)
 
     event = VisitEvent.objects.get(visit=visit)
     assert (event.action, event.actor) == (VisitAction.PLANNED, school_a.head)
     assert event.get_action_display() == "Planifiée"
     assert "prévue le 10/06/2027" in event.detail
+    assert "pendant la période du 31/05/2027 au 09/07/2027" in event.detail
     assert school_a.teacher.get_full_name() in event.detail
 
 
@@ -85,7 +79,7 @@ def test_the_step_and_the_change_are_one_transaction(
     with pytest.raises(RuntimeError):
         cancel_visit(visit, by=school_a.teacher, reason="Grève.")
     with pytest.raises(RuntimeError):
-        plan_visit(convention_for(school_a), by=school_a.head, teacher=school_a.teacher, when=WHEN)
+        plan(visit.convention, school_a.head, teacher=school_a.teacher)
 
     visit.refresh_from_db()
     assert visit.status == VisitStatus.PLANNED and visit.cancel_reason == ""
@@ -109,7 +103,11 @@ def test_visits_made_before_the_history_get_their_known_steps(school_a: School) 
 
     convention = convention_for(school_a)
     old = Visit.objects.create(
-        convention=convention, teacher=school_a.teacher, planned_by=school_a.head, planned_at=WHEN
+        convention=convention,
+        period=period_of(convention),
+        teacher=school_a.teacher,
+        planned_by=school_a.head,
+        planned_at=WHEN,
     )
     Visit.objects.filter(pk=old.pk).update(
         status=VisitStatus.DONE, seen="Vu.", reported_at=timezone.now()

@@ -4,7 +4,7 @@ session by calendar applications; a new one revokes the previous one."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -15,8 +15,8 @@ from django.urls import reverse
 from milieu.people.models import Membership
 from milieu.tokens import hash_token
 from milieu.visits.models import CalendarFeed
-from milieu.visits.operations import issue_calendar_feed, plan_visit
-from tests.visits.conftest import School, another_student_convention, client_for, visit_for
+from milieu.visits.operations import issue_calendar_feed
+from tests.visits.conftest import School, another_student_convention, client_for, plan, visit_for
 from tests.visits.test_calendar import unfold
 
 FUTURE = datetime(2099, 3, 2, 13, 0, tzinfo=UTC)
@@ -46,9 +46,9 @@ def test_the_secret_address_serves_the_teacher_s_visits_only(
     also_mine = visit_for(school_a, when=datetime(2020, 3, 2, 13, 0, tzinfo=UTC))
     # a visit of another teacher of the cohort, to another student
     school_a.cohort.teachers.add(school_a.other_teacher)
-    someone_else = plan_visit(
-        another_student_convention(school_a),
-        by=school_a.head,
+    someone_else = plan(
+        another_student_convention(school_a, periods=[(date(2099, 2, 1), date(2099, 3, 31))]),
+        school_a.head,
         teacher=school_a.other_teacher,
         when=FUTURE,
     )

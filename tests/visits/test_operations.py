@@ -1,26 +1,33 @@
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
 
 from milieu.conventions.enums import ConventionStatus
+from milieu.conventions.models import ConventionPeriod
 from milieu.visits.enums import VisitStatus
 from milieu.visits.models import Visit
-from milieu.visits.operations import (
-    VisitRefused,
-    cancel_visit,
-    plan_visit,
-    record_visit_report,
+from milieu.visits.operations import VisitRefused, cancel_visit, plan_visit, record_visit_report
+from tests.visits.conftest import (
+    WHEN,
+    School,
+    another_student_convention,
+    convention_for,
+    period_of,
+    plan,
 )
-from tests.visits.conftest import WHEN, School, convention_for
+
+SPRING = (date(2027, 3, 1), date(2027, 3, 26))
+SUMMER = (date(2027, 6, 7), date(2027, 7, 2))
 
 
 @pytest.mark.parametrize("role", ["teacher", "ddfpt", "head"])
 def test_the_pedagogical_team_plans_a_visit(school_a: School, role: str) -> None:
     convention = convention_for(school_a)
-    visit = plan_visit(convention, by=getattr(school_a, role), teacher=school_a.teacher, when=WHEN)
+    visit = plan(convention, getattr(school_a, role), teacher=school_a.teacher)
     assert visit.status == VisitStatus.PLANNED
     assert visit.planned_by == getattr(school_a, role)
     assert visit.teacher == school_a.teacher
@@ -29,31 +36,24 @@ def test_the_pedagogical_team_plans_a_visit(school_a: School, role: str) -> None
 @pytest.mark.parametrize("role", ["secretary", "student_user", "other_teacher"])
 def test_others_of_the_school_may_not_plan_a_visit(school_a: School, role: str) -> None:
     with pytest.raises(PermissionDenied):
-        plan_visit(
-            convention_for(school_a),
-            by=getattr(school_a, role),
-            teacher=school_a.teacher,
-            when=WHEN,
-        )
+        plan(convention_for(school_a), getattr(school_a, role), teacher=school_a.teacher)
     assert not Visit.objects.exists()
 
 
 def test_another_school_may_not_plan_a_visit(school_a: School, school_b: School) -> None:
     with pytest.raises(PermissionDenied):
-        plan_visit(convention_for(school_a), by=school_b.head, teacher=school_b.teacher, when=WHEN)
+        plan(convention_for(school_a), school_b.head, teacher=school_b.teacher)
 
 
 def test_the_visitor_teaches_the_cohort_or_is_the_referent(school_a: School) -> None:
     with pytest.raises(VisitRefused, match="n'enseigne pas"):
-        plan_visit(
-            convention_for(school_a), by=school_a.head, teacher=school_a.other_teacher, when=WHEN
-        )
+        plan(convention_for(school_a), school_a.head, teacher=school_a.other_teacher)
 
 
 def test_a_cancelled_convention_takes_no_visit(school_a: School) -> None:
     convention = convention_for(school_a, status=ConventionStatus.CANCELLED)
     with pytest.raises(VisitRefused, match="Annulée"):
-        plan_visit(convention, by=school_a.head, teacher=school_a.teacher, when=WHEN)
+        plan(convention, school_a.head, teacher=school_a.teacher)
 
 
 def test_the_visiting_teacher_records_the_report(visit: Visit, school_a: School) -> None:
@@ -113,3 +113,99 @@ def test_cancelling_twice_says_it_is_already_done(visit: Visit, school_a: Any) -
     cancel_visit(visit, by=school_a.head, reason="Grève.")
     with pytest.raises(VisitRefused, match="déjà"):
         cancel_visit(visit, by=school_a.head, reason="Grève.")
+
+
+# --- one period of the convention, a day of that period ----------------------------------
+
+
+def test_the_visit_belongs_to_the_period_it_is_planned_for(school_a: School) -> None:
+    convention = convention_for(school_a, periods=[SPRING, SUMMER])
+    spring, summer = convention.active_periods()
+    visit = plan_visit(
+        convention,
+        by=school_a.head,
+        teacher=school_a.teacher,
+        period=summer,
+        when=datetime(2027, 6, 20, 8, 0, tzinfo=UTC),
+    )
+    assert visit.period == summer
+    assert list(summer.visits.all()) == [visit] and not spring.visits.exists()
+
+
+@pytest.mark.parametrize(
+    "when",
+    [
+        datetime(2027, 6, 6, 12, 0, tzinfo=UTC),  # the day before the period
+        datetime(2027, 7, 2, 22, 30, tzinfo=UTC),  # 03/07 at 00:30 in Paris: the day after
+        datetime(2027, 3, 10, 8, 0, tzinfo=UTC),  # during another period of the convention
+    ],
+)
+def test_a_day_outside_the_period_is_refused(school_a: School, when: datetime) -> None:
+    convention = convention_for(school_a, periods=[SPRING, SUMMER])
+    summer = convention.active_periods()[1]
+    with pytest.raises(VisitRefused) as refused:
+        plan_visit(convention, by=school_a.head, teacher=school_a.teacher, period=summer, when=when)
+    assert str(refused.value) == (
+        "La visite doit avoir lieu pendant la période du 07/06/2027 au 02/07/2027."
+    )
+    assert refused.value.field == "planned_at"
+    assert not Visit.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "when",
+    [
+        datetime(2027, 6, 6, 22, 30, tzinfo=UTC),  # 07/06 at 00:30 in Paris: the first day
+        datetime(2027, 7, 2, 21, 30, tzinfo=UTC),  # 02/07 at 23:30 in Paris: the last day
+    ],
+)
+def test_the_first_and_last_days_are_in_the_period_in_local_time(
+    school_a: School, when: datetime
+) -> None:
+    convention = convention_for(school_a, periods=[SUMMER])
+    visit = plan(convention, school_a.head, teacher=school_a.teacher, when=when)
+    assert visit.period == period_of(convention)
+
+
+def test_another_convention_s_period_is_refused(school_a: School) -> None:
+    convention = convention_for(school_a)
+    other = another_student_convention(school_a)
+    with pytest.raises(VisitRefused, match="n'est pas une période de cette convention") as refused:
+        plan_visit(
+            convention,
+            by=school_a.head,
+            teacher=school_a.teacher,
+            period=period_of(other),
+            when=WHEN,
+        )
+    assert refused.value.field == "period"
+    assert not Visit.objects.exists()
+
+
+def test_a_period_replaced_by_an_avenant_is_refused(school_a: School) -> None:
+    convention = convention_for(school_a)
+    old = period_of(convention)
+    ConventionPeriod.objects.filter(pk=old.pk).update(active=False)
+    ConventionPeriod.objects.create(
+        convention=convention, student=convention.student, start=old.start, end=date(2027, 6, 30)
+    )
+    with pytest.raises(VisitRefused, match="n'est plus en vigueur"):
+        plan_visit(convention, by=school_a.head, teacher=school_a.teacher, period=old, when=WHEN)
+    assert not Visit.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "status",
+    [ConventionStatus.DRAFT, ConventionStatus.VALIDATED, ConventionStatus.SIGNING],
+)
+def test_a_convention_not_yet_signed_takes_no_visit(school_a: School, status: str) -> None:
+    convention = convention_for(school_a, status=status)
+    with pytest.raises(VisitRefused, match="une fois la convention signée"):
+        plan(convention, school_a.head, teacher=school_a.teacher)
+    assert not Visit.objects.exists()
+
+
+def test_a_finished_stage_takes_no_visit(school_a: School) -> None:
+    convention = convention_for(school_a, status=ConventionStatus.FINISHED)
+    with pytest.raises(VisitRefused, match="Stage terminé"):
+        plan(convention, school_a.head, teacher=school_a.teacher)

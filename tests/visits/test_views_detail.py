@@ -5,6 +5,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from milieu.conventions.models import ConventionPeriod
 from milieu.visits.enums import VisitStatus
 from milieu.visits.models import Visit
 from tests.visits.conftest import School, client_for
@@ -24,6 +25,15 @@ def test_the_visiting_teacher_writes_the_report(visit: Visit, school_a: School) 
     visit.refresh_from_db()
     assert visit.status == VisitStatus.DONE
     assert visit.actions == "Relance."
+
+
+def test_the_visit_page_shows_its_period(visit: Visit, school_a: School) -> None:
+    page = client_for(school_a.head).get(url(visit)).content.decode()
+    assert "Période de stage" in page and "du 31/05/2027 au 09/07/2027" in page
+    assert reverse("visits:convention", kwargs={"pk": visit.convention_id}) in page
+    ConventionPeriod.objects.filter(pk=visit.period_id).update(active=False)
+    page = client_for(school_a.head).get(url(visit)).content.decode()
+    assert "remplacée depuis par un avenant" in page
 
 
 def test_an_empty_report_is_refused_in_french(visit: Visit, school_a: School) -> None:

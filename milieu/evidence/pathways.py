@@ -21,13 +21,6 @@ MODE_KINDS: dict[str, tuple[EvidenceKind, ...]] = {
 }
 
 
-def pathway_key(student: Any) -> str:
-    """The catalogue's key of the student's pathway (``formation-continue/<situation>``)."""
-    if str(student.pathway) == "formation-continue":
-        return f"formation-continue/{student.continuing_situation}"
-    return str(student.pathway)
-
-
 @dataclass(frozen=True)
 class EvidencePathway:
     """The student's pathway as the catalogue describes it, and what it lets them deposit."""
@@ -57,7 +50,7 @@ class EvidencePathway:
 
 def evidence_pathway(student: Any) -> EvidencePathway:
     diploma = get_catalogue().get(str(student.cohort.diploma))
-    pathway = diploma.pathways.get(pathway_key(student)) if diploma is not None else None
+    pathway = diploma.pathways.get(student.pathway_key) if diploma is not None else None
     return EvidencePathway(diploma, pathway)
 
 

@@ -33,7 +33,7 @@ from milieu.evidence.operations import (
     refuse_evidence,
     withdraw_evidence,
 )
-from milieu.evidence.pathways import EvidencePathway, evidence_pathway, pathway_key
+from milieu.evidence.pathways import EvidencePathway, evidence_pathway
 from milieu.permissions import can, require, scope_of, visible_students
 from milieu.rules import evaluate
 from milieu.students.dossier import build_dossier
@@ -83,7 +83,7 @@ def _work_experience(pathway: EvidencePathway, student: Student, finding: Any) -
     catalogue requires; empty when the pathway has no such rule."""
     if pathway.diploma is None:
         return {}
-    rule = pathway.diploma.first_rules(pathway_key(student)).get("work-experience")
+    rule = pathway.diploma.first_rules(student.pathway_key).get("work-experience")
     if rule is None:
         return {}
     figures: dict[str, Any] = {

@@ -33,13 +33,6 @@ FORMAT_LABELS = {"A4": "A4", "A3": "A3", "larger": "plus grand que A3"}
 SEVERITY_ORDER = {"blocking": 0, "warning": 1, "info": 2}
 
 
-def pathway_key(pathway: str, continuing_situation: str = "") -> str:
-    """The catalogue's pathway key, as the engine derives it from a dossier."""
-    if pathway == "formation-continue":
-        return f"formation-continue/{continuing_situation}"
-    return pathway
-
-
 def exam_day(session: int) -> date:
     """The contract's default exam date (1 June of the session): the deadline when none is set."""
     return date(session, 6, 1)

@@ -20,7 +20,7 @@ from milieu import storage
 from milieu.followup.models import TutorAccess
 from milieu.permissions import require
 from milieu.reports.analysis import ReportRejected, analyse_report
-from milieu.reports.conformity import Expectation, expectation, pathway_key
+from milieu.reports.conformity import Expectation, expectation
 from milieu.reports.models import ReportDeadline, ReportDeposit, ReportEndorsement, ReportRefusal
 from milieu.students.models import Student
 
@@ -39,7 +39,7 @@ def expectation_of(student: Student) -> Expectation:
     """What the catalogue expects of the student's report (diploma of the cohort, pathway)."""
     return expectation(
         str(student.cohort.diploma),
-        pathway_key(str(student.pathway), str(student.continuing_situation or "")),
+        student.pathway_key,
     )
 
 

@@ -15,7 +15,6 @@ from milieu.reports.conformity import (
     Expectation,
     exam_day,
     expectation,
-    pathway_key,
     report_findings,
     report_only_dossier,
 )
@@ -150,7 +149,7 @@ def cohort_rows(cohort: Any, *, deadline: date | None, today: date) -> list[Coho
         deposit = deposits.get(student.latest_deposit_id)
         expect = expectation(
             str(cohort.diploma),
-            pathway_key(str(student.pathway), str(student.continuing_situation or "")),
+            student.pathway_key,
         )
         findings, error = report_summary(student, cohort, expect, deposit, deadline, today)
         late = (

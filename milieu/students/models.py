@@ -97,6 +97,14 @@ class Student(models.Model):
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     @property
+    def pathway_key(self) -> str:
+        """The catalogue's key of the pathway: ``formation-continue/<situation>`` for continuing
+        education, else the pathway itself (as the engine derives it from a dossier)."""
+        if self.pathway == Pathway.FORMATION_CONTINUE:
+            return f"formation-continue/{self.continuing_situation}"
+        return str(self.pathway)
+
+    @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name.upper()}"
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -128,6 +130,13 @@ class Cohort(models.Model):
     def diploma_title(self) -> str:
         diploma = get_catalogue().get(self.diploma)
         return diploma.title if diploma else self.diploma
+
+    @property
+    def catalogue_extra(self) -> Mapping[str, Any]:
+        """The diploma's catalogue data beside its rules (evaluation grid, report sections,
+        livret attestation…): what screens read instead of testing the diploma id."""
+        diploma = get_catalogue().get(self.diploma)
+        return diploma.extra if diploma is not None else {}
 
     @property
     def school_year_label(self) -> str:

@@ -27,12 +27,6 @@ from milieu.establishments.queries import (
 )
 from milieu.http import HtmxHttpRequest
 from milieu.permissions import can, require, visible_cohorts, visible_establishments
-from milieu.rules import get_catalogue
-
-
-def get_catalogue_extra(cohort: Cohort) -> dict[str, object]:
-    diploma = get_catalogue().get(str(cohort.diploma))
-    return dict(diploma.extra) if diploma is not None else {}
 
 
 def _school_year(today: date) -> int:
@@ -81,9 +75,9 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": board_rows(cohort, period),
             "today": today,
             # BEP (seed 000 §1): the attestation joined to the livret scolaire, for the cohort
-            "livret": bool(get_catalogue_extra(cohort).get("livret_attestation"))
+            "livret": bool(cohort.catalogue_extra.get("livret_attestation"))
             and can(request.user, "livret.export", cohort),
-            "report_expected": bool(get_catalogue_extra(cohort).get("report_sections"))
+            "report_expected": bool(cohort.catalogue_extra.get("report_sections"))
             and can(request.user, "report.list", cohort),
         },
     )

@@ -44,7 +44,6 @@ from milieu.followup.models import (
     TutorAccess,
 )
 from milieu.permissions import can, require
-from milieu.rules.catalogue import get_catalogue
 from milieu.rules.dossier import WEEKDAY_INDEX, scheduled_days
 from milieu.tokens import hash_token
 
@@ -441,16 +440,9 @@ def _step(evaluation: Evaluation, name: str) -> str:
     return step.target
 
 
-def _diploma_title(convention: Convention) -> str:
-    diploma_id = convention.student.cohort.diploma
-    diploma = get_catalogue().get(diploma_id)
-    return diploma.title if diploma is not None else str(diploma_id)
-
-
 def grid_of(convention: Convention) -> dict[str, Any] | None:
     """The catalogue's evaluation grid of the convention's diploma, or None (no grid)."""
-    diploma = get_catalogue().get(convention.student.cohort.diploma)
-    grid = diploma.extra.get("evaluation_grid") if diploma is not None else None
+    grid = convention.student.cohort.catalogue_extra.get("evaluation_grid")
     return grid if isinstance(grid, dict) and grid.get("items") else None
 
 
@@ -648,7 +640,7 @@ def cosign_evaluation(convention: Convention, *, by: Any, ip: str | None = None)
                 "evaluation": evaluation,
                 "grid": evaluation.grid,
                 "rows": evaluation.rows(),
-                "diploma": _diploma_title(convention),
+                "diploma": convention.student.cohort.diploma_title,
                 "convention": convention,
                 "student": student,
                 "school": student.cohort.establishment,
@@ -721,8 +713,7 @@ OF_PARTY = {TUTOR: "du tuteur", TEAM: "de l'équipe pédagogique", CANDIDATE: "d
 
 def items_of(kind: DocumentKind, convention: Convention) -> list[str]:
     """The catalogue's items of `kind` for the convention's diploma (empty: not required)."""
-    diploma = get_catalogue().get(convention.student.cohort.diploma)
-    items = diploma.extra.get(kind.items_key) if diploma is not None else None
+    items = convention.student.cohort.catalogue_extra.get(kind.items_key)
     return [str(item) for item in items] if isinstance(items, list) else []
 
 

@@ -32,7 +32,7 @@ from milieu.hosts.operations import (
 )
 from milieu.http import HtmxHttpRequest
 from milieu.permissions import can, require, visible_hosts, visible_placements, visible_students
-from milieu.rules import evaluate, get_catalogue
+from milieu.rules import evaluate
 from milieu.students.dossier import build_dossier
 from milieu.students.forms import (
     PlacementDecisionForm,
@@ -115,11 +115,9 @@ def _followup_links(student: Student) -> dict[str, Any]:
     """What the follow-up section of the page offers, read from the catalogue, never from the
     diploma id: the training contract and bilan of each period (seed 004 §1), the report, the
     evidence replacing the certificate."""
-    diploma = get_catalogue().get(str(student.cohort.diploma))
-    extra = diploma.extra if diploma is not None else {}
+    extra = student.cohort.catalogue_extra
     return {
         "period_documents": bool(extra.get("training_contract_items")),
-        "evaluation_grid": bool(extra.get("evaluation_grid")),
         "report": bool(extra.get("report_sections")),
         "evidence": evidence_pathway(student).mode not in (None, "stage"),
         "signed_statuses": sorted(SIGNED_STATUSES),

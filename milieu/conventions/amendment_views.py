@@ -32,11 +32,8 @@ from milieu.conventions.forms import CommentForm, PaperScanForm, PeriodFormSet
 from milieu.conventions.models import Amendment, AmendmentStatus, Convention, Signatory
 from milieu.conventions.operations import ConventionRefused
 from milieu.conventions.signatures import sign_on_paper
+from milieu.http import client_ip
 from milieu.permissions import can, require, visible_conventions
-
-
-def _ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR")
 
 
 def _visible_amendments(user: Any) -> QuerySet[Amendment]:
@@ -82,7 +79,7 @@ def amendment_create(request: HttpRequest, pk: int) -> HttpResponse:
             amendment = create_amendment(
                 convention,
                 by=request.user,
-                ip=_ip(request),
+                ip=client_ip(request),
                 **form.amendment_fields(periods.spans()),
             )
         except ConventionRefused as refused:
@@ -148,7 +145,7 @@ def amendment_send(request: HttpRequest, pk: int) -> HttpResponse:
     amendment = get_object_or_404(_visible_amendments(request.user), pk=pk)
     require(request.user, "convention.amend", amendment.convention)
     try:
-        send_amendment_for_signature(amendment, by=request.user, ip=_ip(request))
+        send_amendment_for_signature(amendment, by=request.user, ip=client_ip(request))
     except ConventionRefused as refused:
         for reason in refused.reasons:
             messages.error(request, reason)
@@ -175,7 +172,7 @@ def amendment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("conventions:amendment_detail", pk=amendment.pk)
     try:
         cancel_amendment(
-            amendment, by=request.user, reason=form.cleaned_data["comment"], ip=_ip(request)
+            amendment, by=request.user, reason=form.cleaned_data["comment"], ip=client_ip(request)
         )
     except ConventionRefused as refused:
         for reason in refused.reasons:
@@ -198,7 +195,7 @@ def amendment_paper(request: HttpRequest, pk: int, signatory_pk: int) -> HttpRes
             messages.error(request, str(error))
         return redirect("conventions:amendment_detail", pk=amendment.pk)
     try:
-        sign_on_paper(signatory, form.cleaned_data["scan"], by=request.user, ip=_ip(request))
+        sign_on_paper(signatory, form.cleaned_data["scan"], by=request.user, ip=client_ip(request))
     except ConventionRefused as refused:
         for reason in refused.reasons:
             messages.error(request, reason)

@@ -17,11 +17,11 @@ from milieu.conventions.forms import ConventionForm
 from milieu.conventions.models import Convention
 from milieu.conventions.operations import ConventionRefused, create_convention
 from milieu.conventions.page_forms import BasePeriodFormSet, PeriodFormSet
-from milieu.conventions.page_views import client_ip, get_convention
+from milieu.conventions.page_views import get_convention
 from milieu.establishments.forms import teachers_of
 from milieu.hosts.enums import PlacementStatus
 from milieu.hosts.models import Placement
-from milieu.http import HtmxHttpRequest
+from milieu.http import HtmxHttpRequest, client_ip
 from milieu.permissions import can, require, visible_hosts, visible_placements, visible_students
 from milieu.students.models import Student
 

@@ -40,6 +40,7 @@ from milieu.conventions.operations import (
 from milieu.conventions.page_forms import CommentForm, PaperScanForm
 from milieu.conventions.sealing import SealUnavailable
 from milieu.conventions.signatures import send_for_signature, sign_on_paper, signing_parties
+from milieu.http import client_ip
 from milieu.permissions import can, require, visible_conventions
 from milieu.rules import get_catalogue
 
@@ -48,10 +49,6 @@ BEFORE_APPROVAL = frozenset({S.DRAFT, S.SUBMITTED, S.VALIDATED})
 BEFORE_SIGNING = BEFORE_APPROVAL | {S.APPROVED}
 AMENDABLE = frozenset({S.SIGNED, S.IN_PROGRESS})
 PAGE_SIZE = 50
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR")
 
 
 def get_convention(request: HttpRequest, pk: int, action: str = "convention.view") -> Convention:

@@ -15,10 +15,7 @@ from milieu.conventions.signatures import (
     send_code,
     sign_with_link,
 )
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR")
+from milieu.http import client_ip
 
 
 @require_http_methods(["GET", "POST"])

@@ -56,11 +56,8 @@ from milieu.followup.operations import (
     revoke_tutor_link,
     sign_period_document,
 )
+from milieu.http import client_ip
 from milieu.permissions import can, require, visible_conventions
-
-
-def _ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _refused(request: HttpRequest, message: str) -> HttpResponse:
@@ -187,7 +184,7 @@ def _tutor_absence(request: HttpRequest, access: TutorAccess, forms: dict[str, A
         days=data["days"],
         reason=data["reason"],
         declared_by=data["declared_by"],
-        ip=_ip(request),
+        ip=client_ip(request),
     )
     return "Absence enregistrée."
 
@@ -202,7 +199,7 @@ def _tutor_certificate(request: HttpRequest, access: TutorAccess, forms: dict[st
         period_of(access, data["period"]),
         tutor_name=data["tutor_name"],
         gratification_paid=data["gratification_paid"],
-        ip=_ip(request),
+        ip=client_ip(request),
     )
     return "Attestation de stage délivrée."
 
@@ -217,7 +214,7 @@ def _tutor_presence(request: HttpRequest, access: TutorAccess, forms: dict[str, 
         period_of(access, data["period"]),
         day=data["day"],
         tutor_name=data["tutor_name"],
-        ip=_ip(request),
+        ip=client_ip(request),
     )
     return f"Présence du stagiaire confirmée le {data['day']:%d/%m/%Y}."
 
@@ -240,7 +237,7 @@ def _tutor_evaluation(request: HttpRequest, access: TutorAccess, forms: dict[str
         appreciation=form.cleaned_data["appreciation"],
         tutor_name=form.cleaned_data["tutor_name"],
         submit=submit,
-        ip=_ip(request),
+        ip=client_ip(request),
     )
     if submit:
         return "Grille d'évaluation transmise à l'équipe pédagogique."
@@ -263,7 +260,7 @@ def _tutor_document_edit(kind: DocumentKind) -> Callable[..., str]:
             form.answers(),
             access=access,
             tutor_name=form.cleaned_data["tutor_name"],
-            ip=_ip(request),
+            ip=client_ip(request),
         )
         return f"{kind.title} enregistré : les accords déjà donnés sont effacés."
 
@@ -280,7 +277,7 @@ def _tutor_document_sign(kind: DocumentKind) -> Callable[..., str]:
             period_of(access, form.cleaned_data["period"]),
             access=access,
             tutor_name=form.cleaned_data["tutor_name"],
-            ip=_ip(request),
+            ip=client_ip(request),
         )
         if document.completed:
             return f"{kind.title} signé par les trois parties : il est établi."
@@ -436,7 +433,7 @@ def convention(request: HttpRequest, pk: int) -> HttpResponse:
 def issue_link(request: HttpRequest, pk: int) -> HttpResponse:
     conv = _convention(request, pk, "followup.manage")
     try:
-        issue_tutor_link(conv, by=request.user, ip=_ip(request))
+        issue_tutor_link(conv, by=request.user, ip=client_ip(request))
     except FollowupRefused as refused:
         messages.error(request, str(refused))
     else:
@@ -453,7 +450,7 @@ def revoke_link(request: HttpRequest, pk: int, access_pk: int) -> HttpResponse:
         messages.info(request, "Action déjà effectuée.")
         return redirect("followup:convention", pk=conv.pk)
     try:
-        revoke_tutor_link(access, by=request.user, ip=_ip(request))
+        revoke_tutor_link(access, by=request.user, ip=client_ip(request))
     except FollowupRefused:
         messages.info(request, "Action déjà effectuée.")
     else:
@@ -500,7 +497,7 @@ def evaluation(request: HttpRequest, pk: int) -> HttpResponse:
                     levels=form.levels(),
                     comments=form.comments(),
                     appreciation=form.cleaned_data["appreciation"],
-                    ip=_ip(request),
+                    ip=client_ip(request),
                 )
             except FollowupRefused as refused:
                 error = str(refused)
@@ -530,7 +527,7 @@ def evaluation(request: HttpRequest, pk: int) -> HttpResponse:
 def evaluation_cosign(request: HttpRequest, pk: int) -> HttpResponse:
     conv, _ = _graded_convention(request, pk, "evaluation.cosign")
     try:
-        cosign_evaluation(conv, by=request.user, ip=_ip(request))
+        cosign_evaluation(conv, by=request.user, ip=client_ip(request))
     except FollowupRefused as refused:
         messages.error(request, str(refused))
     else:
@@ -590,7 +587,9 @@ def period_document(request: HttpRequest, period_pk: int, kind: str) -> HttpResp
     if request.method == "POST":
         try:
             if request.POST.get("action") == "sign":
-                done = sign_period_document(document_kind, period, by=request.user, ip=_ip(request))
+                done = sign_period_document(
+                    document_kind, period, by=request.user, ip=client_ip(request)
+                )
                 message = (
                     f"{document_kind.title} signé par les trois parties : il est établi."
                     if done.completed
@@ -601,7 +600,11 @@ def period_document(request: HttpRequest, period_pk: int, kind: str) -> HttpResp
                 message = ""
                 if form.is_valid():
                     edit_period_document(
-                        document_kind, period, form.answers(), by=request.user, ip=_ip(request)
+                        document_kind,
+                        period,
+                        form.answers(),
+                        by=request.user,
+                        ip=client_ip(request),
                     )
                     message = (
                         f"{document_kind.title} enregistré : les accords déjà donnés sont effacés."

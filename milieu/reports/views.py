@@ -26,6 +26,7 @@ from milieu import storage
 from milieu.dossiers.checking import CheckedDossier
 from milieu.followup.models import TutorAccess
 from milieu.followup.operations import FollowupRefused, resolve_access
+from milieu.http import client_ip
 from milieu.permissions import can, require, visible_cohorts, visible_students
 from milieu.reports.analysis import ReportAnalysis, report_profile
 from milieu.reports.conformity import conformity, exam_day, report_findings
@@ -55,10 +56,6 @@ class DeadlineForm(forms.Form):
             "invalid": "Indiquez une date valide (jj/mm/aaaa).",
         },
     )
-
-
-def _client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _student(request: HttpRequest, pk: int, action: str) -> Student:
@@ -281,7 +278,7 @@ def tutor_endorse(request: HttpRequest, token: str, deposit_pk: int) -> HttpResp
             access,
             found,
             tutor_name=str(request.POST.get("tutor_name", "")),
-            ip=_client_ip(request),
+            ip=client_ip(request),
         )
     except ReportRefused as refused:
         messages.error(request, refused.message)

@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -32,7 +32,7 @@ from milieu.conventions.forms import CommentForm, PaperScanForm, PeriodFormSet
 from milieu.conventions.models import Amendment, AmendmentStatus, Convention, Signatory
 from milieu.conventions.operations import ConventionRefused
 from milieu.conventions.signatures import sign_on_paper
-from milieu.http import client_ip
+from milieu.http import client_ip, stored_file_response
 from milieu.permissions import can, require, visible_conventions
 
 
@@ -206,14 +206,12 @@ def amendment_paper(request: HttpRequest, pk: int, signatory_pk: int) -> HttpRes
 
 @login_required
 @require_GET
-def amendment_document(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
+def amendment_document(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
     amendment = get_object_or_404(_visible_amendments(request.user), pk=pk)
     document = get_object_or_404(amendment.documents, pk=document_pk)
-    response = FileResponse(
-        iter([bytes(document.content)]),
-        content_type="application/pdf",
+    return stored_file_response(
+        document.content,
+        sha256=document.sha256,
         filename=f"convention-{amendment.convention_id}-avenant-{amendment.number}-"
         f"{document.kind}-{document.pk}.pdf",
     )
-    response["X-Content-SHA256"] = document.sha256
-    return response

@@ -40,7 +40,7 @@ from milieu.conventions.operations import (
 from milieu.conventions.page_forms import CommentForm, PaperScanForm
 from milieu.conventions.sealing import SealUnavailable
 from milieu.conventions.signatures import send_for_signature, sign_on_paper, signing_parties
-from milieu.http import client_ip
+from milieu.http import client_ip, stored_file_response
 from milieu.permissions import can, require, visible_conventions
 from milieu.rules import get_catalogue
 
@@ -332,10 +332,8 @@ def document(request: HttpRequest, pk: int, doc_pk: int) -> HttpResponse:
     """One stored PDF of the convention, as stored (never rebuilt), with its SHA-256."""
     convention = get_convention(request, pk)
     stored = get_object_or_404(ConventionDocument.objects.filter(convention=convention), pk=doc_pk)
-    response = HttpResponse(bytes(stored.content), content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="convention-{convention.pk}-v{stored.version}-{stored.kind}.pdf"'
+    return stored_file_response(
+        stored.content,
+        sha256=stored.sha256,
+        filename=f"convention-{convention.pk}-v{stored.version}-{stored.kind}.pdf",
     )
-    response["X-Content-SHA256"] = stored.sha256
-    response["Cache-Control"] = "private, no-store"
-    return response

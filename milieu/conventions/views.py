@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
@@ -15,7 +15,7 @@ from milieu.conventions.signatures import (
     send_code,
     sign_with_link,
 )
-from milieu.http import client_ip
+from milieu.http import client_ip, stored_file_response
 
 
 @require_http_methods(["GET", "POST"])
@@ -67,10 +67,8 @@ def sign_document(request: HttpRequest, token: str) -> HttpResponseBase:
             request, "conventions/sign_refused.html", {"message": str(refused)}, status=410
         )
     document = document_to_sign(link.signatory.convention)
-    response = FileResponse(
-        iter([bytes(document.content)]),
-        content_type="application/pdf",
+    return stored_file_response(
+        document.content,
+        sha256=document.sha256,
         filename=f"convention-{document.convention_id}-v{document.version}.pdf",
     )
-    response["X-Content-SHA256"] = document.sha256
-    return response

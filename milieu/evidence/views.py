@@ -16,7 +16,6 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST
 
 from milieu import storage
@@ -34,6 +33,7 @@ from milieu.evidence.operations import (
     withdraw_evidence,
 )
 from milieu.evidence.pathways import EvidencePathway, evidence_pathway
+from milieu.http import stored_file_response
 from milieu.permissions import can, require, scope_of, visible_students
 from milieu.rules import evaluate
 from milieu.students.dossier import build_dossier
@@ -258,14 +258,12 @@ def download(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("Fichier introuvable.") from missing
     extension = "jpg" if document.file_kind == "jpeg" else document.file_kind
     name = f"{Path(document.original_name).stem or 'piece'}.{extension}"
-    response = HttpResponse(
-        content, content_type=storage.CONTENT_TYPES.get(document.file_kind, "application/pdf")
+    return stored_file_response(
+        content,
+        sha256=document.file_sha256,
+        filename=name,
+        content_type=storage.CONTENT_TYPES.get(document.file_kind, "application/pdf"),
     )
-    response["Content-Disposition"] = content_disposition_header(True, name)
-    response["X-Content-SHA256"] = document.file_sha256
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required

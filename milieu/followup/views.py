@@ -56,7 +56,7 @@ from milieu.followup.operations import (
     revoke_tutor_link,
     sign_period_document,
 )
-from milieu.http import client_ip
+from milieu.http import client_ip, stored_file_response
 from milieu.permissions import can, require, visible_conventions
 
 
@@ -65,10 +65,7 @@ def _refused(request: HttpRequest, message: str) -> HttpResponse:
 
 
 def _pdf(content: Any, sha256: str, filename: str) -> HttpResponse:
-    response = HttpResponse(bytes(content), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    response["X-Content-SHA256"] = sha256
-    return response
+    return stored_file_response(content, sha256=sha256, filename=filename, inline=True)
 
 
 def _certificate_pdf(certificate: Certificate) -> HttpResponse:

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods
 
+from milieu.http import stored_file_response
 from milieu.livret.attestation import livret_reference
 from milieu.livret.enums import LivretStatus
 from milieu.livret.models import LivretJob
@@ -103,8 +104,4 @@ def download(request: HttpRequest, pk: int) -> HttpResponse:
     content = bytes(LivretJob.objects.values_list("content", flat=True).get(pk=found.pk))
     day = timezone.localtime(found.finished_at or found.created_at)
     name = slugify(f"attestations-livret-{found.cohort.name}-{day:%Y-%m-%d}") or "attestations"
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
-    response["X-Content-SHA256"] = found.sha256
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return stored_file_response(content, sha256=found.sha256, filename=f"{name}.pdf")

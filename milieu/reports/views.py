@@ -26,7 +26,7 @@ from milieu import storage
 from milieu.dossiers.checking import CheckedDossier
 from milieu.followup.models import TutorAccess
 from milieu.followup.operations import FollowupRefused, resolve_access
-from milieu.http import client_ip
+from milieu.http import client_ip, stored_file_response
 from milieu.permissions import can, require, visible_cohorts, visible_students
 from milieu.reports.analysis import ReportAnalysis, report_profile
 from milieu.reports.conformity import conformity, exam_day, report_findings
@@ -73,11 +73,7 @@ def _file_response(deposit: ReportDeposit) -> HttpResponse:
             status=409,
             content_type="text/plain; charset=utf-8",
         )
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{deposit.download_name}"'
-    response["X-Content-SHA256"] = deposit.sha256
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return stored_file_response(content, sha256=deposit.sha256, filename=deposit.download_name)
 
 
 def student_context(student: Student, *, day: date) -> dict[str, Any]:

@@ -192,7 +192,7 @@ def test_the_signing_page_shows_the_avenant_and_its_pdf(school_a: School) -> Non
     pdf = client.get(f"/conventions/signer/{token}/document.pdf")
     document = convention.documents.get(kind=ConventionDocument.Kind.AMENDMENT)
     assert pdf["X-Content-SHA256"] == document.sha256
-    assert b"".join(pdf.streaming_content) == bytes(document.content)  # type: ignore[attr-defined]
+    assert pdf.content == bytes(document.content)
     email = page.context["signatory"].email
     client.post(f"/conventions/signer/{token}/", {"action": "code"})
     done = client.post(f"/conventions/signer/{token}/", {"action": "sign", "code": code_for(email)})

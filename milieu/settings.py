@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "milieu.livret",
     "milieu.dossiers",
     "milieu.regulation",
+    "milieu.audit",
 ]
 
 AUTH_USER_MODEL = "people.User"

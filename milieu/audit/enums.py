@@ -1,0 +1,25 @@
+from django.db import models
+
+
+class AuditAction(models.TextChoices):
+    """What an audit row records. Workflow transitions keep their own logs (convention
+    transitions, visit events…); this journal holds what those logs do not: sign-ins, edits of
+    records people rely on, paper signatures, downloads of a minor's documents."""
+
+    LOGIN = "login", "connexion"
+    LOGIN_FAILED = "login_failed", "échec de connexion"
+    LOGOUT = "logout", "déconnexion"
+    STUDENT_EDITED = "student_edited", "élève modifié"
+    COHORT_EDITED = "cohort_edited", "promotion modifiée"
+    COHORT_TEACHERS_CHANGED = "cohort_teachers", "enseignants de la promotion modifiés"
+    HOST_CREATED = "host_created", "organisme créé"
+    HOST_EDITED = "host_edited", "organisme modifié"
+    SITE_EDITED = "site_edited", "lieu d'accueil modifié"
+    TUTOR_CREATED = "tutor_created", "tuteur créé"
+    TUTOR_EDITED = "tutor_edited", "tuteur modifié"
+    PAPER_SIGNATURE = "paper_signature", "signature papier enregistrée"
+    MINOR_DOCUMENT_DOWNLOADED = "minor_download", "document d'un mineur téléchargé"
+    BACKUP = "backup", "sauvegarde"
+    RESTORE = "restore", "restauration"
+    PURGE = "purge", "purge des données échues"
+    OTHER = "other", "autre"

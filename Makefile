@@ -5,6 +5,8 @@ SHELL := /bin/bash
 PYTHON ?= python3
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# the address written in e-mailed links (signatures, tutor links): the one the demo is served on
+SITE_URL ?= http://$(HOST):$(PORT)
 VENV := .venv
 STAMP := $(VENV)/.milieu-installed
 
@@ -33,10 +35,10 @@ install: $(STAMP) ## Install Python and the dependencies into .venv (uv sync --f
 
 demo: install ## Migrate, prepare the demo and serve it on http://127.0.0.1:8000/ (with the background worker)
 	$(VENV)/bin/python manage.py migrate --noinput
-	$(VENV)/bin/python manage.py loaddemo --url http://$(HOST):$(PORT)
+	$(VENV)/bin/python manage.py loaddemo --url $(SITE_URL)
 	@echo
 	@echo "Milieu est servi sur http://$(HOST):$(PORT)/ (Ctrl+C pour arrêter)."
-	@$(VENV)/bin/python manage.py db_worker --interval 1 --no-reload --no-startup-delay -v 0 & worker=$$!; \
+	@export SITE_URL=$(SITE_URL); $(VENV)/bin/python manage.py db_worker --interval 1 --no-reload --no-startup-delay -v 0 & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(VENV)/bin/python manage.py runserver $(HOST):$(PORT)
 

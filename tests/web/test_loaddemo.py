@@ -144,7 +144,8 @@ def test_the_demo_follows_one_stage_to_a_compliant_verdict(settings: Any, tmp_pa
     assert verdict["weeks_completed"] == 6.0
     assert f"Stage suivi jusqu'au bout ({student.full_name}" in out
     # the classmate's stage waits for its tutor: the console gives the tutor's link
-    assert "Lien du tuteur de ce stage (sans compte) : http" in out
+    # the tutor's link points to the announced server, not to port 8000 (issue 13 §1)
+    assert "Lien du tuteur de ce stage (sans compte) : http://demo.example/suivi/" in out
     walked = (
         Student.objects.filter(cohort=student.cohort, conventions__status="signed")
         .exclude(pk=student.pk)
@@ -153,3 +154,22 @@ def test_the_demo_follows_one_stage_to_a_compliant_verdict(settings: Any, tmp_pa
     assert walked is not None
     codes = {f["code"] for f in evaluate(build_dossier(walked, as_of=day))["findings"]}
     assert {"CERTIFICATE_MISSING", "EVALUATION_MISSING"} <= codes
+
+
+def test_make_demo_serves_and_links_on_the_chosen_port() -> None:
+    """`make demo PORT=8101`: the demo, the worker and the server all use that address in the
+    links they e-mail or print (issue 13 §1)."""
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    plan = subprocess.run(
+        ["make", "-n", "demo", "PORT=8101", "UV=true", "UV_DEP="],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "loaddemo --url http://127.0.0.1:8101" in plan
+    assert "export SITE_URL=http://127.0.0.1:8101" in plan
+    assert "runserver 127.0.0.1:8101" in plan

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.test.utils import override_settings
 
 from milieu.demo import load_demo
 
@@ -22,8 +23,11 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--url",
-            default="http://127.0.0.1:8000",
-            help="Adresse du serveur à afficher (par défaut : http://127.0.0.1:8000).",
+            default=None,
+            help=(
+                "Adresse publique du serveur : affichée, et utilisée dans les liens envoyés par "
+                "courriel pendant la préparation (par défaut : SITE_URL)."
+            ),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -32,8 +36,12 @@ class Command(BaseCommand):
                 "Refus : DEBUG est faux, ce serveur ressemble à une production. "
                 "Relancez avec --force si c’est bien une démonstration."
             )
-        summary = load_demo()
-        base_url = str(options["url"]).rstrip("/")
+        base_url = str(options["url"] or settings.SITE_URL).rstrip("/")
+        # the links e-mailed or printed while the demo is built (tutor links, signing links)
+        # point to the server the demo is served on, not to the default port (`make demo`
+        # passes the same address to the server through SITE_URL)
+        with override_settings(SITE_URL=base_url):
+            summary = load_demo()
         write = self.stdout.write
         write(self.style.SUCCESS("Démonstration prête."))
         if summary.counts:

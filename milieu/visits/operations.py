@@ -130,6 +130,11 @@ def record_visit_report(
         locked = Visit.objects.select_for_update().get(pk=visit.pk)
         if locked.status == VisitStatus.CANCELLED:
             raise VisitRefused("Cette visite a été annulée : elle ne reçoit pas de compte rendu.")
+        if timezone.localdate() < timezone.localdate(locked.planned_at):
+            raise VisitRefused(
+                f"Cette visite est prévue le {_local(locked.planned_at)} : son compte rendu "
+                "ne peut être rédigé qu'à partir de ce jour."
+            )
         first = locked.reported_at is None
         locked.seen, locked.difficulties, locked.actions = seen, difficulties, actions
         locked.status = VisitStatus.DONE

@@ -131,7 +131,12 @@ def convention_visits(request: HttpRequest, pk: int) -> HttpResponse:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Une visite: when, who, and its report (written by the visiting teacher)."""
     visit = get_object_or_404(visible_visits(request.user).prefetch_related("events__actor"), pk=pk)
-    may_report = can(request.user, "visit.report", visit) and visit.status != VisitStatus.CANCELLED
+    too_early = timezone.localdate() < timezone.localdate(visit.planned_at)
+    may_report = (
+        can(request.user, "visit.report", visit)
+        and visit.status != VisitStatus.CANCELLED
+        and not too_early
+    )
     initial = {"seen": visit.seen, "difficulties": visit.difficulties, "actions": visit.actions}
     form = VisitReportForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST":
@@ -151,6 +156,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "visits_url": reverse("visits:convention", args=[visit.convention_id]),
         "form": form,
         "may_report": may_report,
+        "too_early": too_early and visit.status == VisitStatus.PLANNED,
         "may_cancel": visit.status == VisitStatus.PLANNED
         and can(request.user, "visit.cancel", visit),
         "cancel_form": CancelVisitForm(),

@@ -90,3 +90,10 @@ def client_for(user: Any) -> Client:
 @pytest.fixture
 def visit(school_a: School) -> Visit:  # noqa: F811
     return visit_for(school_a)
+
+
+def on_visit_day(visit: Visit) -> Any:
+    """Time moved to the visit's day: a report is written on or after it (issue 13 §6)."""
+    import time_machine
+
+    return time_machine.travel(visit.planned_at + timedelta(hours=2), tick=False)

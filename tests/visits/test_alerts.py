@@ -22,6 +22,7 @@ from tests.visits.conftest import (
     another_student_convention,
     client_for,
     convention_for,
+    on_visit_day,
     period_of,
     plan,
 )
@@ -81,7 +82,8 @@ def test_a_planned_visit_clears_the_alert_of_its_period(school_a: School) -> Non
 def test_a_done_visit_keeps_its_period_off_the_list(school_a: School) -> None:
     convention = convention_for(school_a)
     visit = plan(convention, school_a.head, teacher=school_a.teacher)
-    record_visit_report(visit, by=school_a.teacher, seen="Vu.", difficulties="", actions="")
+    with on_visit_day(visit):
+        record_visit_report(visit, by=school_a.teacher, seen="Vu.", difficulties="", actions="")
     assert alerted(school_a.head) == []
 
 

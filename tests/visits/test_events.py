@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 import importlib
+from datetime import timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from django.apps import apps
 from django.urls import reverse
 
 from milieu.visits.enums import VisitAction, VisitStatus
 from milieu.visits.models import Visit, VisitEvent
 from milieu.visits.operations import VisitRefused, cancel_visit, record_visit_report
-from tests.visits.conftest import WHEN, School, client_for, convention_for, period_of, plan
+from tests.visits.conftest import (
+    WHEN,
+    School,
+    client_for,
+    convention_for,
+    on_visit_day,
+    period_of,
+    plan,
+)
 
 
 def steps(visit: Visit) -> list[tuple[str, Any]]:
@@ -31,10 +41,14 @@ def test_planning_writes_the_first_step(school_a: School) -> None:
 
 
 def test_the_report_then_its_correction(visit: Visit, school_a: School) -> None:
-    record_visit_report(visit, by=school_a.teacher, seen="Câblage.", difficulties="", actions="")
-    record_visit_report(
-        visit, by=school_a.teacher, seen="Câblage, baie.", difficulties="", actions=""
-    )
+    with on_visit_day(visit):
+        record_visit_report(
+            visit, by=school_a.teacher, seen="Câblage.", difficulties="", actions=""
+        )
+    with time_machine.travel(visit.planned_at + timedelta(days=1), tick=False):
+        record_visit_report(
+            visit, by=school_a.teacher, seen="Câblage, baie.", difficulties="", actions=""
+        )
 
     assert steps(visit) == [
         (VisitAction.PLANNED, school_a.teacher),

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied
 
 from milieu.conventions.enums import ConventionStatus
@@ -16,6 +17,7 @@ from tests.visits.conftest import (
     School,
     another_student_convention,
     convention_for,
+    on_visit_day,
     period_of,
     plan,
 )
@@ -57,9 +59,14 @@ def test_a_cancelled_convention_takes_no_visit(school_a: School) -> None:
 
 
 def test_the_visiting_teacher_records_the_report(visit: Visit, school_a: School) -> None:
-    done = record_visit_report(
-        visit, by=school_a.teacher, seen="Câblage d'une baie.", difficulties="", actions="Aucune."
-    )
+    with on_visit_day(visit):
+        done = record_visit_report(
+            visit,
+            by=school_a.teacher,
+            seen="Câblage d'une baie.",
+            difficulties="",
+            actions="Aucune.",
+        )
     assert done.status == VisitStatus.DONE
     assert done.reported_at is not None
     assert done.seen == "Câblage d'une baie."
@@ -75,6 +82,22 @@ def test_only_the_visiting_teacher_records_the_report(
         )
     visit.refresh_from_db()
     assert visit.status == VisitStatus.PLANNED
+
+
+def test_no_report_before_the_visits_day(visit: Visit, school_a: School) -> None:
+    """Issue 13 §6: a visit cannot be recorded as done before its date."""
+    with (
+        time_machine.travel(visit.planned_at - timedelta(days=1), tick=False),
+        pytest.raises(VisitRefused, match="ne peut être rédigé qu'à partir de ce jour"),
+    ):
+        record_visit_report(visit, by=school_a.teacher, seen="x", difficulties="", actions="")
+    visit.refresh_from_db()
+    assert visit.status == VisitStatus.PLANNED and visit.reported_at is None
+    with on_visit_day(visit):
+        done = record_visit_report(
+            visit, by=school_a.teacher, seen="x", difficulties="", actions=""
+        )
+    assert done.status == VisitStatus.DONE
 
 
 def test_a_cancelled_visit_takes_no_report(visit: Visit, school_a: School) -> None:
@@ -104,7 +127,8 @@ def test_a_cancellation_needs_a_reason(visit: Visit, school_a: School) -> None:
 
 
 def test_a_visit_that_took_place_is_not_cancelled(visit: Visit, school_a: School) -> None:
-    record_visit_report(visit, by=school_a.teacher, seen="Vu.", difficulties="", actions="")
+    with on_visit_day(visit):
+        record_visit_report(visit, by=school_a.teacher, seen="Vu.", difficulties="", actions="")
     with pytest.raises(VisitRefused, match="a eu lieu"):
         cancel_visit(visit, by=school_a.head, reason="Erreur.")
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from milieu.conventions.models import ConventionPeriod
 from milieu.visits.enums import VisitStatus
 from milieu.visits.models import Visit
-from tests.visits.conftest import School, client_for
+from tests.visits.conftest import School, client_for, on_visit_day
 
 
 def url(visit: Visit) -> str:
@@ -16,15 +16,32 @@ def url(visit: Visit) -> str:
 
 
 def test_the_visiting_teacher_writes_the_report(visit: Visit, school_a: School) -> None:
-    client = client_for(school_a.teacher)
-    assert "Enregistrer le compte rendu" in client.get(url(visit)).content.decode()
-    response = client.post(
-        url(visit), {"seen": "Supervision du réseau.", "difficulties": "", "actions": "Relance."}
-    )
+    with on_visit_day(visit):
+        client = client_for(school_a.teacher)
+        assert "Enregistrer le compte rendu" in client.get(url(visit)).content.decode()
+        response = client.post(
+            url(visit),
+            {"seen": "Supervision du réseau.", "difficulties": "", "actions": "Relance."},
+        )
     assert response.status_code == 302
     visit.refresh_from_db()
     assert visit.status == VisitStatus.DONE
     assert visit.actions == "Relance."
+
+
+def test_a_report_before_the_visits_day_is_refused_in_french(
+    visit: Visit, school_a: School
+) -> None:
+    client = client_for(school_a.teacher)
+    response = client.post(
+        url(visit), {"seen": "Trop tôt.", "difficulties": "", "actions": ""}, follow=True
+    )
+    page = response.content.decode()
+    assert "ne peut être rédigé qu&#x27;à partir de ce jour" in page
+    # before the day, the page says when the report can be written instead of offering the form
+    assert "data-report-too-early" in page and "Enregistrer le compte rendu" not in page
+    visit.refresh_from_db()
+    assert visit.status == VisitStatus.PLANNED
 
 
 def test_the_visit_page_shows_its_period(visit: Visit, school_a: School) -> None:
@@ -37,7 +54,8 @@ def test_the_visit_page_shows_its_period(visit: Visit, school_a: School) -> None
 
 
 def test_an_empty_report_is_refused_in_french(visit: Visit, school_a: School) -> None:
-    response = client_for(school_a.teacher).post(url(visit), {"seen": ""})
+    with on_visit_day(visit):
+        response = client_for(school_a.teacher).post(url(visit), {"seen": ""})
     assert response.status_code == 200
     assert "Ce champ est obligatoire." in response.content.decode()
 

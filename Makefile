@@ -36,6 +36,7 @@ install: $(STAMP) ## Install Python and the dependencies into .venv (uv sync --f
 demo: install ## Migrate, prepare the demo and serve it on http://127.0.0.1:8000/ (with the background worker)
 	$(VENV)/bin/python manage.py migrate --noinput
 	$(VENV)/bin/python manage.py loaddemo --url $(SITE_URL)
+	$(VENV)/bin/python manage.py advance_conventions
 	@echo
 	@echo "Milieu est servi sur http://$(HOST):$(PORT)/ (Ctrl+C pour arrêter)."
 	@export SITE_URL=$(SITE_URL); $(VENV)/bin/python manage.py db_worker --interval 1 --no-reload --no-startup-delay -v 0 & worker=$$!; \

@@ -244,21 +244,23 @@ def cancel_convention(
     return _apply(convention, "cancel", Context(by=by, ip=ip, comment=comment), effect=effect)
 
 
-def start_due_conventions(today: date | None = None) -> int:
-    """Signed conventions whose first day has come are in progress; ended ones are finished."""
+def start_due_conventions(today: date | None = None) -> tuple[int, int]:
+    """Signed conventions whose first day has come are in progress; ended ones are finished.
+
+    Returns (started, finished); a stage already over when this runs does both in one run."""
     today = today or timezone.localdate()
-    count = 0
+    started = finished = 0
     for convention in Convention.objects.filter(
         status=S.SIGNED, periods__active=True, periods__start__lte=today
     ).distinct():
         _apply(convention, "start", Context(actor_label="Milieu (début du stage)"))
-        count += 1
+        started += 1
     for convention in Convention.objects.filter(status=S.IN_PROGRESS).exclude(
         periods__active=True, periods__end__gte=today
     ):
         _apply(convention, "finish", Context(actor_label="Milieu (fin du stage)"))
-        count += 1
-    return count
+        finished += 1
+    return started, finished
 
 
 def problems(convention: Convention) -> list[Problem]:

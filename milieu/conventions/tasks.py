@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from milieu.conventions.operations import start_due_conventions
 from milieu.conventions.signatures import remind_pending
 
 
@@ -15,3 +16,10 @@ from milieu.conventions.signatures import remind_pending
 def remind_signatories() -> int:
     """Remind every pending signatory who is due; returns how many were reminded."""
     return remind_pending()
+
+
+@task()
+def advance_conventions() -> list[int]:
+    """Signed conventions whose stage has begun are in progress, ended ones finished (daily);
+    returns [started, finished]."""
+    return list(start_due_conventions())

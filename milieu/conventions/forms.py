@@ -101,7 +101,7 @@ class ConventionForm(forms.ModelForm[Convention]):
         label="Tuteur",
         queryset=Tutor.objects.none(),
         required=False,
-        empty_label="À désigner (obligatoire pour soumettre)",
+        empty_label="À désigner",
         error_messages={"invalid_choice": "Choisissez un tuteur de l’organisme retenu."},
     )
     referent = ReferentChoiceField(
@@ -187,7 +187,7 @@ class ConventionForm(forms.ModelForm[Convention]):
         help_texts = {
             "host_signatory_name": "Le représentant légal de l’organisme ou son délégué.",
             "host_signatory_email": "Le lien de signature lui sera envoyé à cette adresse.",
-            "activities": "Obligatoire pour soumettre la convention à l’équipe pédagogique.",
+            "activities": "Le brouillon peut être enregistré sans elles, pas soumis à l’équipe pédagogique.",
             "accident_insurance": "Laissé vide : la mention légale (article L412-8 du code de la sécurité sociale) est imprimée.",
             "foreign_law_adaptations": "Stage à l’étranger : ce que la convention adapte au droit du pays d’accueil (protection sociale, horaires, jours fériés…).",
             "meals": "Qui prend en charge les repas, et comment.",
@@ -232,6 +232,11 @@ class ConventionForm(forms.ModelForm[Convention]):
             self._set_queryset("tutor", tutors)
         self._add_timetable_fields()
         self._add_annex_fields()
+        # a draft may be saved without them, but the convention cannot be submitted: the label
+        # says so instead of « (facultatif) »
+        for name in ("activities", "tutor"):
+            if name in self.fields:
+                self.fields[name].needed_later = "obligatoire pour soumettre"  # type: ignore[attr-defined]
 
     # --- host-dependent choices ---------------------------------------------------------
 

@@ -498,3 +498,16 @@ def test_a_period_overlapping_another_convention_is_refused_in_french(
     assert "un élève ne peut être en stage à deux endroits à la fois" in html
     assert 'value="2027-06-07"' in html
     assert Convention.objects.count() == 1
+
+
+def test_the_activities_say_they_are_needed_to_submit_not_optional(school_a: School) -> None:
+    """Issue 13 §12: « Activités confiées » was labelled « (facultatif) » and « obligatoire pour
+    soumettre » at once: a draft may lack them, a submission may not, and the label says so."""
+    import re
+
+    html = client_for(school_a.teacher).get(url(school_a.student)).content.decode()
+    label = re.search(r'<label class="fr-label" for="id_activities">(.*?)<', html, re.S)
+    assert label is not None
+    text = " ".join(label.group(1).split())
+    assert text == "Activités confiées (obligatoire pour soumettre)"
+    assert "Activités confiées (facultatif)" not in html

@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from milieu.rules import get_catalogue
+from milieu.rules.references import cited_paragraphs
 
 
 def diploma_list(request: HttpRequest) -> HttpResponse:
@@ -17,4 +18,5 @@ def diploma_detail(request: HttpRequest, diploma_id: str) -> HttpResponse:
     diploma = get_catalogue().diplomas.get(diploma_id)
     if diploma is None:
         raise Http404("Aucun diplôme ne porte cet identifiant.")
-    return render(request, "regulation/diploma_detail.html", {"diploma": diploma})
+    context = {"diploma": diploma, "paragraphs": cited_paragraphs(diploma.id)}
+    return render(request, "regulation/diploma_detail.html", context)

@@ -5,10 +5,13 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import template
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from milieu.dossiers.checking import label_of
 from milieu.dossiers.enums import SEVERITY_BADGES, Severity
+from milieu.rules import references
 
 register = template.Library()
 
@@ -71,6 +74,36 @@ def fr_number(value: Any) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text.replace(".", ",")
+
+
+@register.filter
+def finding_label(code: str) -> str:
+    """A finding code in French words (« Durée de stage insuffisante »)."""
+    return references.finding_label(str(code))
+
+
+@register.filter
+def ref_link(ref: Any) -> SafeString:
+    """A verdict's ``ref`` as people read it, « Annexe BTS CIEL, §3 », linking to the paragraph
+    quoted on the diploma's rules page; the raw text when no diploma cites it."""
+    text = str(ref or "")
+    found = references.read_reference(text)
+    if found is None:
+        return format_html("{}", text)
+    url = reverse("regulation:diploma_detail", args=[found.diploma_id])
+    return format_html(
+        '<a href="{}#{}" data-ref="{}">{}</a>',
+        url,
+        paragraph_anchor(found.paragraph),
+        text,
+        found.label,
+    )
+
+
+@register.filter
+def paragraph_anchor(paragraph: str) -> str:
+    """The anchor of a quoted paragraph on the rules page: §B.3.b → ``paragraphe-B-3-b``."""
+    return "paragraphe-" + "-".join(references.paragraph_key(paragraph))
 
 
 @register.filter

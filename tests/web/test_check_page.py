@@ -196,3 +196,21 @@ def test_post_without_csrf_token_is_refused_in_french() -> None:
 
     assert response.status_code == 403
     assert "Formulaire expiré" in response.content.decode()
+
+
+def test_findings_are_shown_in_words_with_readable_references(client: Client) -> None:
+    """Issue 13 §10: the page shows « Durée de stage insuffisante » and « Annexe BTS Métiers de
+    la Mesure, §3 » linking to the rule's paragraph; codes and seed files stay in the JSON."""
+    from milieu.rules.references import finding_label, read_reference
+
+    dossier = sample_dossier("example-mm-short-and-late")
+    result = evaluate(dossier)
+    html = client.post(URL, {"dossier": json.dumps(dossier)}).content.decode()
+    table = html.split("data-verdict-findings", 1)[1].split("</table>", 1)[0]
+    for finding in result["findings"]:
+        assert finding_label(finding["code"]) in table
+        assert f"<code>{finding['code']}</code>" not in table
+        reference = read_reference(finding["ref"])
+        assert reference is not None
+        assert f'href="/regles/{reference.diploma_id}/#paragraphe-' in table
+        assert f">{reference.label}</a>" in table

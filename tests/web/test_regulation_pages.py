@@ -47,3 +47,19 @@ def test_an_unknown_diploma_is_a_french_404(client: Client) -> None:
 
     assert response.status_code == 404
     assert "Page non trouvée" in response.content.decode()
+
+
+def test_each_reference_reads_as_the_annex_and_links_to_its_quoted_paragraph(
+    client: Client,
+) -> None:
+    """Issue 13 §10: « Annexe BTS CIEL, §3 », not ``003_f06874f93b6cc55f.txt §3``, with the
+    paragraph's text quoted on the same page."""
+    from milieu.rules.references import paragraph_text
+
+    html = client.get("/regles/bts-ciel/").content.decode()
+    assert '<a href="/regles/bts-ciel/#paragraphe-3"' in html
+    assert "Annexe BTS CIEL, §3</a>" in html
+    assert 'id="paragraphe-3"' in html
+    quoted = paragraph_text("003_f06874f93b6cc55f.txt", "§3")
+    assert "Aménagement de la durée du stage" in quoted
+    assert "Aménagement de la durée du stage" in html

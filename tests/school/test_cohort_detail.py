@@ -133,3 +133,13 @@ def test_the_livret_attestations_are_offered_where_the_catalogue_asks_for_them(
     # the cohort's teachers print it too ("livret.export")
     teacher_page = client_for(school_a.teacher).get(url(school_a)).content.decode()
     assert livret in teacher_page
+
+
+def test_those_who_may_import_find_the_student_import_from_the_cohort(school_a: School) -> None:
+    """Issue 13 §4: the student import was reachable only by typing its URL."""
+    target = reverse("imports:students", args=[school_a.establishment.pk])
+    for role in ("ddfpt", "secretary", "head"):
+        page = client_for(getattr(school_a, role)).get(url(school_a)).content.decode()
+        assert f'href="{target}" data-import-students' in page, role
+    page = client_for(school_a.teacher).get(url(school_a)).content.decode()
+    assert "data-import-students" not in page

@@ -132,3 +132,11 @@ def test_the_number_of_queries_does_not_grow_with_the_data(
     client = client_for(user)
     with django_assert_num_queries(once):
         client.get(URL)
+
+
+def test_the_managers_dashboard_links_to_the_student_import(school_a: School) -> None:
+    """Issue 13 §4: the dashboard offers the student import to those who may import."""
+    target = reverse("imports:students", args=[school_a.establishment.pk])
+    for role in ("ddfpt", "head"):
+        page = client_for(getattr(school_a, role)).get(reverse("dashboard")).content.decode()
+        assert f'href="{target}" data-import-students' in page, role

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 
+from milieu.conventions.enums import ConventionStatus
 from milieu.conventions.models import Convention, ConventionPeriod
 from milieu.establishments.models import Cohort, CohortPeriod, Establishment
 from milieu.hosts.enums import PlacementStatus
@@ -53,10 +54,19 @@ class CohortCounts:
     retained: int = 0
     to_validate: int = 0
     to_arrete: int = 0
+    today: date | None = None
+
+    @property
+    def period_over(self) -> bool:
+        """Every period of the cohort has ended: nothing is « to come » any more."""
+        return self.period is not None and self.today is not None and self.period.end < self.today
 
     @property
     def without_host(self) -> int:
-        """Students without a validated or arrêté host for the coming period."""
+        """Students without a validated or arrêté host, nor a convention, for the coming period
+        (none once the cohort's periods are over: a past period is past)."""
+        if self.period_over:
+            return 0
         return self.students - self.retained if self.period else self.students
 
 
@@ -74,13 +84,11 @@ def cohort_counts(cohorts: Iterable[Cohort], today: date) -> list[CohortCounts]:
         .values_list("cohort_id", "n")
     )
     retained = dict(
-        Placement.objects.filter(
-            cohort_period_id__in=[period.pk for period in periods.values()],
-            status__in=RETAINED,
-        )
-        .values("cohort_period__cohort_id")
-        .annotate(n=Count("student_id", distinct=True))
-        .values_list("cohort_period__cohort_id", "n")
+        Student.objects.filter(cohort_id__in=ids)
+        .filter(_has_host_for([period.pk for period in periods.values()]))
+        .values("cohort_id")
+        .annotate(n=Count("pk"))
+        .values_list("cohort_id", "n")
     )
     waiting: dict[tuple[int, str], int] = {
         (cohort_id, status): n
@@ -100,9 +108,26 @@ def cohort_counts(cohorts: Iterable[Cohort], today: date) -> list[CohortCounts]:
             retained=retained.get(cohort.pk, 0),
             to_validate=waiting.get((cohort.pk, PlacementStatus.PROPOSED), 0),
             to_arrete=waiting.get((cohort.pk, PlacementStatus.VALIDATED), 0),
+            today=today,
         )
         for cohort in cohorts
     ]
+
+
+def _has_host_for(cohort_period_ids: list[int]) -> Q:
+    """A student has a host for their cohort's period when a choice is validated or arrêté for
+    it, or when a convention (not cancelled) covers it: the convention replaces the choice."""
+    retained_choice = Placement.objects.filter(
+        student=OuterRef("pk"), status__in=RETAINED, cohort_period_id__in=cohort_period_ids
+    )
+    convention = ConventionPeriod.objects.filter(
+        student=OuterRef("pk"),
+        active=True,
+        student__cohort__periods__id__in=cohort_period_ids,
+        start__lte=F("student__cohort__periods__end"),
+        end__gte=F("student__cohort__periods__start"),
+    ).exclude(convention__status=ConventionStatus.CANCELLED)
+    return Q(Exists(retained_choice)) | Q(Exists(convention))
 
 
 @dataclass
@@ -145,12 +170,17 @@ class BoardFilter:
         return not self.statuses or status in self.statuses
 
 
+# A row whose convention exists (not cancelled) is in the « convention » state, whatever its
+# host choice said: the convention replaces the choice.
+WITH_CONVENTION = "convention"
+
 BOARD_FILTERS = (
     BoardFilter("tous", "Tous"),
     BoardFilter("sans-organisme", "Sans organisme", frozenset({None})),
     BoardFilter("propose", "Proposé", frozenset({PlacementStatus.PROPOSED})),
     BoardFilter("valide", "Validé", frozenset({PlacementStatus.VALIDATED})),
     BoardFilter("arrete", "Arrêté", frozenset({PlacementStatus.ARRETE})),
+    BoardFilter("convention", "Convention", frozenset({WITH_CONVENTION})),
 )
 FILTERS_BY_SLUG = {board_filter.slug: board_filter for board_filter in BOARD_FILTERS}
 
@@ -158,7 +188,8 @@ FILTERS_BY_SLUG = {board_filter.slug: board_filter for board_filter in BOARD_FIL
 @dataclass(frozen=True)
 class BoardRow:
     """One student, their open host choice (proposed, validated or arrêté) for the period, and
-    the convention that covers the period (none cancelled)."""
+    the convention that covers the period (none cancelled). Once the convention exists it is
+    the one source of truth: its host, site and tutor are shown, not the choice's."""
 
     student: Student
     placement: Placement | None
@@ -166,11 +197,28 @@ class BoardRow:
 
     @property
     def status(self) -> str | None:
+        if self.convention is not None:
+            return WITH_CONVENTION
         return self.placement.status if self.placement else None
 
     @property
     def has_retained_host(self) -> bool:
-        return self.status in RETAINED
+        return self.status in RETAINED or self.status == WITH_CONVENTION
+
+    @property
+    def host(self) -> Any:
+        source = self.convention or self.placement
+        return source.host if source is not None else None
+
+    @property
+    def site(self) -> Any:
+        source = self.convention or self.placement
+        return source.site if source is not None else None
+
+    @property
+    def tutor(self) -> Any:
+        source = self.convention or self.placement
+        return source.tutor if source is not None else None
 
 
 def period_conventions(cohort: Cohort, period: CohortPeriod) -> dict[int, Convention]:
@@ -179,11 +227,12 @@ def period_conventions(cohort: Cohort, period: CohortPeriod) -> dict[int, Conven
     found: dict[int, Convention] = {}
     periods = (
         ConventionPeriod.objects.filter(student__cohort=cohort, active=True)
+        .exclude(convention__status=ConventionStatus.CANCELLED)
         .filter(
             Q(start__lte=period.end, end__gte=period.start)
             | Q(convention__placement__cohort_period=period)
         )
-        .select_related("convention")
+        .select_related("convention__host", "convention__site", "convention__tutor")
         .order_by("-convention__created_at", "-convention_id")
     )
     for convention_period in periods:

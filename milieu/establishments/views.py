@@ -166,6 +166,7 @@ def placement_board(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "cohort": cohort,
         "periods": periods,
         "period": period,
+        "period_over": period is not None and period.end < timezone.localdate(),
         "filters": [(f, counts[f.slug]) for f in BOARD_FILTERS],
         "current": current,
         "total": len(rows),

@@ -25,6 +25,8 @@ def placement_badge(status: str | None) -> str:
     """The DSFR badge modifier of a host-choice status (none: no choice yet)."""
     if not status:
         return "fr-badge--warning"
+    if status == "convention":
+        return "fr-badge--success"
     return _BADGES.get(status, "")
 
 
@@ -32,6 +34,8 @@ def placement_badge(status: str | None) -> str:
 def placement_label(status: str | None) -> str:
     if not status:
         return "Aucun organisme"
+    if status == "convention":
+        return "Remplacé par la convention"
     try:
         return str(PlacementStatus(status).label)
     except ValueError:

@@ -394,3 +394,66 @@ def test_the_conventions_add_no_query_per_student(
     once = count_queries(client_for(school_a.teacher), url(school_a.cohort))
     with_conventions(8)
     assert count_queries(client_for(school_a.teacher), url(school_a.cohort)) == once
+
+
+# --- one source of truth: the convention replaces the choice (issue 13 §5) ---------------------
+
+
+def test_a_student_with_a_convention_but_no_choice_is_not_without_host(school_a: School) -> None:
+    host = HostFactory.create(name="Atelier Convention")
+    create_convention(
+        student=school_a.student,
+        host=host,
+        periods=[(date(2027, 5, 31), date(2027, 7, 9))],
+        by=school_a.teacher,
+    )
+    with time_machine.travel(BEFORE_PFMP, tick=False):
+        response = client_for(school_a.head).get(url(school_a.cohort))
+        without = client_for(school_a.head).get(url(school_a.cohort) + "?filtre=sans-organisme")
+        dashboard = client_for(school_a.head).get(reverse("dashboard")).content.decode()
+    row = next(r for r in response.context["rows"] if r.student == school_a.student)
+    assert row.status == queries.WITH_CONVENTION and row.has_retained_host
+    html = response.content.decode()
+    assert "Atelier Convention" in html and "Remplacé par la convention" in html
+    assert school_a.student not in shown(without)
+    counts = next(
+        c
+        for c in queries.cohort_counts([school_a.cohort], date(2027, 3, 1))
+        if c.cohort == school_a.cohort
+    )
+    assert counts.without_host == 0
+    assert "data-without-host>0<" in dashboard.replace(" ", "")
+
+
+def test_the_board_shows_the_conventions_host_not_the_arrete_choices(
+    school_a: School, board: Any
+) -> None:
+    arrete = board[PlacementStatus.ARRETE]
+    placement = arrete.placements.get()
+    other = HostFactory.create(name="Organisme De La Convention")
+    create_convention(
+        student=arrete,
+        host=other,
+        periods=[(date(2027, 5, 31), date(2027, 7, 9))],
+        by=school_a.teacher,
+        placement=placement,
+    )
+    with time_machine.travel(BEFORE_PFMP, tick=False):
+        response = client_for(school_a.head).get(url(school_a.cohort))
+    row = next(r for r in response.context["rows"] if r.student == arrete)
+    assert row.host == other
+    cell = response.content.decode().split(f'data-student="{arrete.pk}"', 1)[1].split("</tr>")[0]
+    assert "Organisme De La Convention" in cell and placement.host.name not in cell
+
+
+def test_a_cohort_whose_periods_are_over_has_nothing_to_come(school_a: School) -> None:
+    after = datetime(2027, 12, 1, 9, tzinfo=UTC)  # every period of the cohort has ended
+    assert all(p.end < after.date() for p in school_a.cohort.periods.all())
+    with time_machine.travel(after, tick=False):
+        response = client_for(school_a.head).get(url(school_a.cohort))
+        dashboard = client_for(school_a.head).get(reverse("dashboard")).content.decode()
+    assert response.context["period_over"] is True
+    assert "data-period-over" in response.content.decode()
+    assert "Périodes terminées" in dashboard
+    counts = queries.cohort_counts([school_a.cohort], after.date())[0]
+    assert counts.period_over and counts.without_host == 0

@@ -19,7 +19,7 @@ class CertificateForm(forms.Form):
     period = forms.IntegerField(widget=forms.HiddenInput)
     tutor_name = forms.CharField(label="Votre nom", max_length=200)
     gratification_paid = forms.DecimalField(
-        label="Gratification versée (€, facultatif)",
+        label="Gratification versée (€)",
         required=False,
         min_value=0,
         max_digits=9,
@@ -68,15 +68,18 @@ class EvaluationForm(forms.Form):
         choices = [("", "—")] + [(str(i), label) for i, label in enumerate(grid["scale"])]
         for item in grid["items"]:
             code = item["code"]
-            self.fields[f"level_{code}"] = forms.TypedChoiceField(
+            level = forms.TypedChoiceField(
                 label=f"{code} — {item['label']}",
                 choices=choices,
                 coerce=int,
                 empty_value=None,
                 required=False,
             )
+            # a draft may leave it empty, the grid cannot be transmitted without it
+            level.needed_later = "à renseigner pour transmettre"  # type: ignore[attr-defined]
+            self.fields[f"level_{code}"] = level
             self.fields[f"comment_{code}"] = forms.CharField(
-                label=f"Commentaire ({code}, facultatif)",
+                label=f"Commentaire sur {code}",
                 required=False,
                 max_length=COMMENT_MAX,
             )

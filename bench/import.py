@@ -178,7 +178,7 @@ def run(count: int, seed: int) -> int:
     from milieu.factories import AcademieFactory, CohortFactory, EstablishmentFactory, member
     from milieu.imports.enums import ImportKind, ImportMode, ImportStatus
     from milieu.imports.operations import confirm_import, start_import
-    from milieu.imports.processing import read_header
+    from milieu.imports.reading import file_kind
     from milieu.people.enums import Role
     from milieu.students.models import Student
 
@@ -197,7 +197,7 @@ def run(count: int, seed: int) -> int:
     print(f"Base : {connection.vendor}\n")
 
     def import_once(payload: bytes, results: list[tuple[str, float]]) -> Any:
-        timed("contrôle au dépôt (formulaire)", results, lambda: read_header("eleves", payload))
+        timed("contrôle au dépôt (formulaire)", results, lambda: file_kind(payload))
         job = timed(
             "vérification (tâche, aperçu)",
             results,

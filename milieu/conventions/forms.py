@@ -28,6 +28,7 @@ from milieu.establishments.forms import teachers_of
 from milieu.hosts.models import Host, HostSite, Tutor
 from milieu.people.models import User
 from milieu.rules import get_catalogue
+from milieu.validators import guard_names
 
 __all__ = [
     "DAY_LABELS",
@@ -232,6 +233,7 @@ class ConventionForm(forms.ModelForm[Convention]):
             self._set_queryset("tutor", tutors)
         self._add_timetable_fields()
         self._add_annex_fields()
+        guard_names(self, "host_signatory_name", "host_signatory_position")
 
     # --- host-dependent choices ---------------------------------------------------------
 

@@ -12,7 +12,8 @@ The CSV (`bench/out/eleves-COUNT.csv`, `;`, UTF-8 with BOM, dates JJ/MM/AAAA) is
 `random.Random(--seed)`. Tasks run inline (TASKS_BACKEND=immediate), so each phase is the whole
 work a worker would do:
 
-1. contrôle au dépôt — what the upload form does before accepting the file (read, columns);
+1. contrôle au dépôt — what the upload form does before accepting the file (its kind, from its
+   first bytes: the file itself is read by the task);
 2. vérification — `start_import`: the file stored in an ImportJob, then every row checked and
    classified against the database (the preview);
 3. enregistrement — `confirm_import`: the rows written in one transaction;

@@ -247,8 +247,6 @@ def _read_csv(data: bytes, limits: Limits) -> Table:
             limits.check_time()
             line = previous_end + 1
             previous_end = reader.line_num
-            if headers:
-                cells = cells[: len(headers)]  # cells past the last title are never read
             values = [cell.strip() for cell in cells]
             if not any(values):
                 continue
@@ -257,7 +255,7 @@ def _read_csv(data: bytes, limits: Limits) -> Table:
                 if len(headers) > limits.max_columns:
                     break
             else:
-                rows.append((line, values))
+                rows.append((line, values[: len(headers)]))  # no title, never read
                 if len(rows) > limits.max_rows:
                     break
     except csv.Error as error:

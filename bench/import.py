@@ -12,7 +12,8 @@ The CSV (`bench/out/eleves-COUNT.csv`, `;`, UTF-8 with BOM, dates JJ/MM/AAAA) is
 `random.Random(--seed)`. Tasks run inline (TASKS_BACKEND=immediate), so each phase is the whole
 work a worker would do:
 
-1. contrôle au dépôt — what the upload form does before accepting the file (read, columns);
+1. contrôle au dépôt — what the upload form does before accepting the file (its kind, from its
+   first bytes: the file itself is read by the task);
 2. vérification — `start_import`: the file stored in an ImportJob, then every row checked and
    classified against the database (the preview);
 3. enregistrement — `confirm_import`: the rows written in one transaction;
@@ -178,7 +179,7 @@ def run(count: int, seed: int) -> int:
     from milieu.factories import AcademieFactory, CohortFactory, EstablishmentFactory, member
     from milieu.imports.enums import ImportKind, ImportMode, ImportStatus
     from milieu.imports.operations import confirm_import, start_import
-    from milieu.imports.processing import read_header
+    from milieu.imports.reading import file_kind
     from milieu.people.enums import Role
     from milieu.students.models import Student
 
@@ -197,7 +198,7 @@ def run(count: int, seed: int) -> int:
     print(f"Base : {connection.vendor}\n")
 
     def import_once(payload: bytes, results: list[tuple[str, float]]) -> Any:
-        timed("contrôle au dépôt (formulaire)", results, lambda: read_header("eleves", payload))
+        timed("contrôle au dépôt (formulaire)", results, lambda: file_kind(payload))
         job = timed(
             "vérification (tâche, aperçu)",
             results,

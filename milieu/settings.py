@@ -190,3 +190,18 @@ SEAL_DIRECTORY = env_str("SEAL_DIRECTORY", str(BASE_DIR / "var" / "seals"))
 # directory and are only ever sent back through a view that checks the permission.
 PRIVATE_FILES_ROOT = env_str("PRIVATE_FILES_ROOT", str(BASE_DIR / "var" / "private"))
 DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+
+# Imports of students and hosts (milieu.imports): the file is read by the background task, within
+# these bounds whatever it declares; past the time budget (seconds, per phase) the import stops
+# with a French message and nothing is written.
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 20_000, minimum=1)
+IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 200, minimum=10)
+IMPORT_MAX_EMPTY_ROWS = env_int("IMPORT_MAX_EMPTY_ROWS", 1_000, minimum=1)
+IMPORT_TIME_BUDGET = env_int("IMPORT_TIME_BUDGET", 300, minimum=1)
+
+# Uploaded files' own names are shortened before Django makes a temporary file of them (a name of
+# a thousand characters made the temporary file's name too long: a server error).
+FILE_UPLOAD_HANDLERS = [
+    "milieu.uploads.MemoryFileUploadHandler",
+    "milieu.uploads.TemporaryFileUploadHandler",
+]

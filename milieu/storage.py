@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -121,3 +122,30 @@ def path_of(relative: str) -> Path:
 
 def read(relative: str) -> bytes:
     return path_of(relative).read_bytes()
+
+
+UPLOAD_NAME_MAX = 200
+"""The longest name kept for a deposited file (the shortest column that records one)."""
+
+
+def _name_character(character: str) -> str:
+    """Spaces of any kind become a space; control, format and line separators disappear."""
+    category = unicodedata.category(character)
+    if category == "Zs":
+        return " "
+    return "" if category[0] in "CZ" else character
+
+
+def upload_name(name: object, *, default: str = "fichier") -> str:
+    """A deposited file's own name made safe to show and record: its last path part, without
+    control or invisible formatting characters, at most `UPLOAD_NAME_MAX` characters with its
+    extension kept when it is a short one. Never used to name the stored file."""
+    text = str(name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    text = " ".join("".join(map(_name_character, text)).split())
+    if len(text) > UPLOAD_NAME_MAX:
+        stem, dot, extension = text.rpartition(".")
+        if dot and stem and 0 < len(extension) <= 10:
+            text = stem[: UPLOAD_NAME_MAX - len(extension) - 2].rstrip() + "…." + extension
+        else:
+            text = text[: UPLOAD_NAME_MAX - 1].rstrip() + "…"
+    return text or default

@@ -28,6 +28,7 @@ from milieu.establishments.forms import teachers_of
 from milieu.hosts.models import Host, HostSite, Tutor
 from milieu.people.models import User
 from milieu.rules import get_catalogue
+from milieu.validators import guard_names
 
 __all__ = [
     "DAY_LABELS",
@@ -237,6 +238,7 @@ class ConventionForm(forms.ModelForm[Convention]):
         for name in ("activities", "tutor"):
             if name in self.fields:
                 self.fields[name].needed_later = "obligatoire pour soumettre"  # type: ignore[attr-defined]
+        guard_names(self, "host_signatory_name", "host_signatory_position")
 
     # --- host-dependent choices ---------------------------------------------------------
 

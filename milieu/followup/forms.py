@@ -5,6 +5,8 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from milieu.validators import validate_name
+
 
 class AbsenceForm(forms.Form):
     period = forms.IntegerField(widget=forms.HiddenInput)
@@ -12,12 +14,12 @@ class AbsenceForm(forms.Form):
     end = forms.DateField(label="Au", widget=forms.DateInput(attrs={"type": "date"}))
     days = forms.IntegerField(label="Nombre de jours d'absence", min_value=1, max_value=400)
     reason = forms.CharField(label="Motif", max_length=300)
-    declared_by = forms.CharField(label="Votre nom", max_length=200)
+    declared_by = forms.CharField(label="Votre nom", max_length=200, validators=[validate_name])
 
 
 class CertificateForm(forms.Form):
     period = forms.IntegerField(widget=forms.HiddenInput)
-    tutor_name = forms.CharField(label="Votre nom", max_length=200)
+    tutor_name = forms.CharField(label="Votre nom", max_length=200, validators=[validate_name])
     gratification_paid = forms.DecimalField(
         label="Gratification versée (€)",
         required=False,
@@ -32,7 +34,7 @@ class PresenceForm(forms.Form):
     day = forms.DateField(
         label="Jour de présence", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    tutor_name = forms.CharField(label="Votre nom", max_length=200)
+    tutor_name = forms.CharField(label="Votre nom", max_length=200, validators=[validate_name])
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"day": timezone.localdate()})
@@ -43,7 +45,7 @@ class TutorNameForm(forms.Form):
     """The tutor's typed name, with the period, for an agreement given through the link."""
 
     period = forms.IntegerField(widget=forms.HiddenInput)
-    tutor_name = forms.CharField(label="Votre nom", max_length=200)
+    tutor_name = forms.CharField(label="Votre nom", max_length=200, validators=[validate_name])
 
 
 ANSWER_MAX = 4000
@@ -84,7 +86,9 @@ class EvaluationForm(forms.Form):
                 max_length=COMMENT_MAX,
             )
         if tutor:
-            self.fields["tutor_name"] = forms.CharField(label="Votre nom", max_length=200)
+            self.fields["tutor_name"] = forms.CharField(
+                label="Votre nom", max_length=200, validators=[validate_name]
+            )
 
     @classmethod
     def initial_from(cls, evaluation: Any) -> dict[str, Any]:
@@ -141,7 +145,9 @@ class PeriodDocumentForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
         if tutor:
-            self.fields["tutor_name"] = forms.CharField(label="Votre nom", max_length=200)
+            self.fields["tutor_name"] = forms.CharField(
+                label="Votre nom", max_length=200, validators=[validate_name]
+            )
 
     @staticmethod
     def initial_from(document: Any) -> dict[str, Any]:

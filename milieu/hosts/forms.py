@@ -10,6 +10,7 @@ from django import forms
 from milieu.hosts.countries import COUNTRIES, FRANCE, country_name
 from milieu.hosts.models import Host, HostSite, Tutor
 from milieu.identifiers import naf_normalised, siret_error
+from milieu.validators import guard_names
 
 _FRENCH_POSTAL_CODE = re.compile(r"^\d{5}$")
 
@@ -100,6 +101,7 @@ class HostForm(forms.ModelForm[Host]):
         assert isinstance(headcount, forms.IntegerField)
         headcount.error_messages["invalid"] = "Indiquez un nombre entier de salariés."
         headcount.error_messages["min_value"] = "L’effectif ne peut pas être négatif."
+        guard_names(self, "name", "trade_name", "address", "city")
 
     def clean_siret(self) -> str:
         return compact(self.cleaned_data.get("siret") or "")
@@ -192,6 +194,10 @@ class HostSiteForm(forms.ModelForm[HostSite]):
         }
         help_texts = {"name": "Par exemple « Atelier de maintenance » ou « Agence de Colmar »."}
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        guard_names(self, "name", "address", "city")
+
 
 class TutorForm(forms.ModelForm[Tutor]):
     class Meta:
@@ -218,3 +224,4 @@ class TutorForm(forms.ModelForm[Tutor]):
         self.fields["email"].error_messages["invalid"] = (
             "Saisissez une adresse électronique valide (ex. nom@domaine.fr)."
         )
+        guard_names(self, "last_name", "first_name", "position")

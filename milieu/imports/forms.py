@@ -1,4 +1,7 @@
-"""The upload form: a CSV or XLSX file (and, for students, the cohort it goes into)."""
+"""The upload form: a CSV or XLSX file (and, for students, the cohort it goes into).
+
+The form only weighs the file and looks at its first bytes (`file_kind`): reading it is the
+background task's work, never the request's (a 1.6 KB workbook may declare a million rows)."""
 
 from __future__ import annotations
 
@@ -8,8 +11,7 @@ from django import forms
 from django.template.defaultfilters import filesizeformat
 
 from milieu.imports.enums import ImportKind, ImportMode
-from milieu.imports.processing import read_header
-from milieu.imports.reading import UnreadableFile
+from milieu.imports.reading import UnreadableFile, file_kind
 
 MAX_FILE_SIZE = 5 * 1024 * 1024
 """5 Mio: about 50,000 students in CSV, far more than one school."""
@@ -57,9 +59,14 @@ class UploadForm(forms.Form):
                 f"Le fichier pèse {filesizeformat(upload.size)} ; un import accepte au plus "
                 f"{filesizeformat(MAX_FILE_SIZE)}. Découpez-le en plusieurs fichiers."
             )
-        data = upload.read()
+        data = upload.read(MAX_FILE_SIZE + 1)  # the declared size may lie
+        if len(data) > MAX_FILE_SIZE:
+            raise forms.ValidationError(
+                f"Le fichier dépasse {filesizeformat(MAX_FILE_SIZE)} : découpez-le en plusieurs "
+                "fichiers."
+            )
         try:
-            read_header(self.kind, data)
+            file_kind(data)
         except UnreadableFile as error:
             raise forms.ValidationError(error.message) from None
         self.data_bytes = data

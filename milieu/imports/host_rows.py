@@ -19,6 +19,7 @@ from milieu.imports.columns import Column, one_line, too_long
 from milieu.imports.enums import RowStatus
 from milieu.imports.reading import Number
 from milieu.imports.writing import BATCH, write_updates
+from milieu.validators import name_problem
 
 KEY = "siret"
 KEY_LABEL = "SIRET"
@@ -101,6 +102,8 @@ def check_cells(cells: dict[str, str], *, today: date) -> tuple[dict[str, Any], 
     name = one_line(cells.get("name", ""))
     if not name:
         errors.append("Raison sociale manquante.")
+    elif problem := name_problem(cells["name"].strip()):
+        errors.append(f"{_BY_KEY['name'].label} : {problem}")
     elif problem := too_long(_BY_KEY["name"], name):
         errors.append(problem)
     else:
@@ -109,7 +112,9 @@ def check_cells(cells: dict[str, str], *, today: date) -> tuple[dict[str, Any], 
         text = one_line(cells.get(key, ""))
         if not text:
             continue
-        if problem := too_long(_BY_KEY[key], text):
+        if problem := name_problem(cells[key].strip()):
+            errors.append(f"{_BY_KEY[key].label} : {problem}")
+        elif problem := too_long(_BY_KEY[key], text):
             errors.append(problem)
         else:
             values[key] = text

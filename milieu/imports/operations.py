@@ -12,6 +12,7 @@ from django.utils import timezone
 from milieu.imports.enums import ImportKind, ImportMode, ImportStatus
 from milieu.imports.models import ImportJob
 from milieu.permissions import require
+from milieu.storage import upload_name
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +62,7 @@ def start_import(
         establishment=establishment,
         cohort=cohort if kind == ImportKind.STUDENTS else None,
         kind=kind,
-        file_name=file_name[:255],
+        file_name=upload_name(file_name)[:255],
         file_size=len(data),
         content=data,
         created_by=by,

@@ -1,13 +1,17 @@
 """The two phases of an import, run by the background tasks (or inline, same code).
 
-1. `run_validation`: read the file, check every row (format, duplicates inside the file) and
-   classify it against the database (create, update, refused); progress counters are written as
-   it goes so that the page can show them.
+1. `run_validation`: read the file (only here, never in the request: a hostile workbook costs
+   the worker, within the limits and time budget of the `IMPORT_*` settings, not the web
+   server), check every row (format, duplicates inside the file) and classify it against the
+   database (create, update, refused); progress counters are written as it goes so that the
+   page can show them.
 2. `run_apply`: in ONE transaction, lock the job and the existing records, re-classify (the
    database may have changed since the preview), write every row or — "tout ou rien" with a new
    error — nothing, and record the result.
 
-Both are idempotent: they act only on a job in the state they expect.
+Both are idempotent: they act only on a job in the state they expect. Each phase has the time
+budget `IMPORT_TIME_BUDGET` (seconds): past it, the job ends « Fichier refusé » with a French
+message and nothing is written (the writing phase is one transaction).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -24,7 +29,7 @@ from milieu.imports import host_rows, student_rows
 from milieu.imports.columns import Column, ColumnMap, match_columns
 from milieu.imports.enums import ImportKind, ImportMode, ImportStatus, RowStatus
 from milieu.imports.models import ImportJob
-from milieu.imports.reading import Table, UnreadableFile, read_table
+from milieu.imports.reading import Budget, Limits, OverBudget, Table, UnreadableFile, read_table
 
 logger = logging.getLogger(__name__)
 
@@ -69,9 +74,23 @@ class Header:
     columns: ColumnMap
 
 
-def read_header(kind: str, data: bytes, *, max_rows: int | None = None) -> Header:
+def budget() -> Budget:
+    return Budget(float(settings.IMPORT_TIME_BUDGET))
+
+
+def limits(time_budget: Budget | None = None) -> Limits:
+    """The bounds of the `IMPORT_*` settings."""
+    return Limits(
+        max_rows=int(settings.IMPORT_MAX_ROWS),
+        max_columns=int(settings.IMPORT_MAX_COLUMNS),
+        max_empty_rows=int(settings.IMPORT_MAX_EMPTY_ROWS),
+        budget=time_budget,
+    )
+
+
+def read_header(kind: str, data: bytes, *, time_budget: Budget | None = None) -> Header:
     """Read the file and match its columns; `UnreadableFile` with the French reason."""
-    table = read_table(data) if max_rows is None else read_table(data, max_rows=max_rows)
+    table = read_table(data, limits=limits(time_budget))
     return Header(table=table, columns=match_columns(table.headers, KINDS[kind].COLUMNS))
 
 
@@ -128,17 +147,26 @@ def _fail(job_id: int, message: str) -> None:
 
 def _validate(job: ImportJob) -> None:
     kind = row_kind(job)
+    time_budget = budget()
     try:
-        header = read_header(job.kind, bytes(job.content))
+        header = read_header(job.kind, bytes(job.content), time_budget=time_budget)
     except UnreadableFile as error:
         _fail(job.pk, error.message)
         return
+    try:
+        _check_rows(job, kind, header, time_budget)
+    except OverBudget as over:
+        _fail(job.pk, over.message)
+
+
+def _check_rows(job: ImportJob, kind: RowKind, header: Header, time_budget: Budget) -> None:
     table = header.table
     total = len(table.rows)
     _progress(job.pk, total_rows=total, file_format=table.description[:100])
     today = timezone.localdate()
     rows: list[dict[str, Any]] = []
     for index, (line, cells) in enumerate(table.rows, start=1):
+        time_budget.check()
         mapped = header.columns.cells(cells)
         values, errors = kind.check_cells(mapped, today=today)
         rows.append(
@@ -159,6 +187,7 @@ def _validate(job: ImportJob) -> None:
     _mark_duplicates(rows, kind.KEY, kind.KEY_LABEL)
     _settle(rows)
     kind.classify(rows, job)
+    time_budget.check()
     job.rows = rows
     job.columns = list(header.columns.positions)
     job.ignored_columns = header.columns.ignored
@@ -215,7 +244,10 @@ def run_apply(job_id: int) -> None:
             )
             if job.status != ImportStatus.APPLYING:
                 return
-            _apply(job)
+            _apply(job, budget())
+    except OverBudget as over:  # raised inside the transaction: nothing was written
+        logger.warning("import %s: over its time budget while writing", job_id)
+        _fail(job_id, over.message)
     except _Changed as changed:
         job = ImportJob.objects.defer("content").get(pk=job_id)
         job.rows = changed.rows
@@ -235,18 +267,20 @@ def run_apply(job_id: int) -> None:
         _fail(job_id, UNEXPECTED)
 
 
-def _apply(job: ImportJob) -> None:
+def _apply(job: ImportJob, time_budget: Budget) -> None:
     kind = row_kind(job)
     rows: list[dict[str, Any]] = [dict(row) for row in job.rows]
     # Rows refused at the preview stay refused; the others are checked again, under lock.
     candidates = [row for row in rows if row["status"] != RowStatus.ERROR]
     kind.classify(candidates, job, lock=True)
+    time_budget.check()
     refused = [row["line"] for row in candidates if row["status"] == RowStatus.ERROR]
     if refused and job.mode == ImportMode.ALL_OR_NOTHING:
         raise _Changed(rows, refused)
     created, updated = kind.apply(
         [row for row in candidates if row["status"] != RowStatus.ERROR], job
     )
+    time_budget.check()  # still inside the transaction: past the budget, nothing is kept
     job.rows = rows
     job.count_rows()
     job.created_count = created

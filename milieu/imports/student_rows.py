@@ -21,6 +21,7 @@ from milieu.imports.columns import Column, one_line, parse_date, too_long
 from milieu.imports.enums import RowStatus
 from milieu.imports.writing import BATCH, write_updates
 from milieu.students.models import Student
+from milieu.validators import name_problem
 
 KEY = "ine"
 KEY_LABEL = "INE"
@@ -126,6 +127,8 @@ def check_cells(cells: dict[str, str], *, today: date) -> tuple[dict[str, Any], 
         text = one_line(cells.get(key, ""))
         if not text:
             errors.append(missing)
+        elif problem := name_problem(cells[key].strip()):
+            errors.append(f"{_BY_KEY[key].label} : {problem}")
         elif problem := too_long(_BY_KEY[key], text):
             errors.append(problem)
         else:

@@ -10,6 +10,7 @@ from milieu.establishments.models import CohortPeriod
 from milieu.hosts.models import Host, HostSite, Tutor
 from milieu.students.enums import ContinuingSituation, Pathway, Relation, RepeaterReport
 from milieu.students.models import LegalRepresentative, Student
+from milieu.validators import guard_names
 
 
 class StudentForm(forms.ModelForm[Student]):
@@ -51,6 +52,7 @@ class StudentForm(forms.ModelForm[Student]):
         report = self.fields["repeater_report"]
         assert isinstance(report, forms.TypedChoiceField)
         report.choices = [("", "Sans objet"), *RepeaterReport.choices]
+        guard_names(self, "last_name", "first_name")
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -88,6 +90,7 @@ class LegalRepresentativeForm(forms.ModelForm[LegalRepresentative]):
         relation = self.fields["relation"]
         assert isinstance(relation, forms.TypedChoiceField)
         relation.choices = [("", "Choisissez le lien"), *Relation.choices]
+        guard_names(self, "last_name", "first_name")
 
 
 RepresentativeFormSet = forms.inlineformset_factory(

@@ -160,12 +160,15 @@ def test_an_xlsx_siret_stored_as_a_number_gets_its_leading_zero_back(
 
 
 def test_missing_columns_are_named(school_a: School, client_for: Callable[[Any], Client]) -> None:
-    response = upload_hosts(
-        client_for(school_a.secretary), school_a, csv_bytes([["A"]], header=["Entreprise"])
-    )
+    client = client_for(school_a.secretary)
 
-    assert "Colonne obligatoire absente : « SIRET »." in response.content.decode()
-    assert not ImportJob.objects.exists()
+    response = upload_hosts(client, school_a, csv_bytes([["A"]], header=["Entreprise"]))
+
+    job = latest()
+    assert job.status == ImportStatus.FAILED  # read by the task, not by the request
+    page = client.get(response["Location"]).content.decode()
+    assert "Colonne obligatoire absente : « SIRET »." in page
+    assert not Host.objects.exists()
 
 
 def test_a_teacher_may_not_import_hosts(

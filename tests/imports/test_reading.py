@@ -6,9 +6,19 @@ import io
 import zipfile
 
 import pytest
+from openpyxl.utils import get_column_letter
 
-from milieu.imports.reading import Number, UnreadableFile, header_key, read_table
-from tests.imports.files import PNG, csv_bytes, xlsx_bytes
+from milieu.imports.reading import (
+    Budget,
+    Limits,
+    Number,
+    OverBudget,
+    UnreadableFile,
+    file_kind,
+    header_key,
+    read_table,
+)
+from tests.imports.files import PNG, csv_bytes, handmade_xlsx, inline_row, sheet_xml, xlsx_bytes
 
 
 def test_semicolons_and_a_byte_order_mark() -> None:
@@ -129,3 +139,78 @@ def test_too_many_rows() -> None:
 )
 def test_header_keys_ignore_case_accents_and_spaces(title: str, key: str) -> None:
     assert header_key(title) == key
+
+
+# --- bounds: what a file declares is not what is read ------------------------------------------
+
+
+def numbered_rows(numbers: list[int]) -> str:
+    return inline_row(1, ["INE", "Nom"]) + "".join(
+        inline_row(number, [f"091000000{number % 10}K", f"NOM{number}"]) for number in numbers
+    )
+
+
+def test_a_workbook_ends_after_a_run_of_empty_rows_and_says_where() -> None:
+    sheet = numbered_rows([2, 3, 20])  # rows 4 to 19 are empty: more than the 10 allowed
+
+    table = read_table(handmade_xlsx(sheet_xml(sheet)), limits=Limits(max_empty_rows=10))
+
+    assert [line for line, _ in table.rows] == [2, 3]
+    assert table.notes == [
+        "La lecture s’est arrêtée ligne 13 : les 10 lignes précédentes étaient vides. S’il y a "
+        "des données plus bas, supprimez les lignes vides et déposez de nouveau le fichier."
+    ]
+
+
+def test_empty_rows_at_the_end_of_a_workbook_are_no_news() -> None:
+    table = read_table(handmade_xlsx(sheet_xml(numbered_rows([2, 3]))))
+
+    assert len(table.rows) == 2
+    assert table.notes == []
+
+
+def test_a_workbook_whose_rows_are_spread_over_too_many_lines_is_refused() -> None:
+    limits = Limits(max_rows=5, max_empty_rows=3)  # at most 2 × 5 + 3 + 1 = 14 lines
+    sheet = numbered_rows([2, 5, 8, 11, 14, 17])  # two empty lines between rows: allowed
+
+    with pytest.raises(UnreadableFile) as refused:
+        read_table(handmade_xlsx(sheet_xml(sheet)), limits=limits)
+
+    assert refused.value.message.startswith("Le classeur compte plus de 14 lignes")
+
+
+def test_a_header_wider_than_allowed_is_refused_without_reading_it_all() -> None:
+    header = "".join(
+        f'<c r="{get_column_letter(n)}1" t="inlineStr"><is><t>c{n}</t></is></c>'
+        for n in range(1, 301)
+    )
+    sheet = f'<row r="1">{header}</row>' + inline_row(2, ["A"])
+
+    with pytest.raises(UnreadableFile) as refused:
+        read_table(handmade_xlsx(sheet_xml(sheet)), limits=Limits(max_columns=50))
+
+    assert "La ligne des titres compte plus de 50 colonnes" in refused.value.message
+
+
+def test_a_budget_of_zero_stops_the_reading_in_french() -> None:
+    with pytest.raises(OverBudget) as over:
+        read_table(csv_bytes([["0910000000K"]]), limits=Limits(budget=Budget(0)))
+
+    assert "a dépassé la durée maximale de 1 minute" in over.value.message
+
+
+def test_a_control_character_is_located_whatever_the_line_endings() -> None:
+    body = "INE;Nom\r" + "".join(f"091000000{n % 10}K;NOM{n}\r" for n in range(1000))
+    data = (body + "0910000000K;NOM\x01\r").encode()
+
+    with pytest.raises(UnreadableFile) as refused:
+        read_table(data)
+
+    assert refused.value.message.startswith("Ligne 1002 : le fichier contient un caractère de")
+
+
+def test_the_upload_form_looks_only_at_the_first_bytes() -> None:
+    assert file_kind(csv_bytes([["x"]])) == "csv"
+    assert file_kind(xlsx_bytes([["x"]])) == "xlsx"
+    with pytest.raises(UnreadableFile):
+        file_kind(PNG)

@@ -296,15 +296,11 @@ def test_an_xlsx_workbook(school_a: School, client_for: Callable[[Any], Client])
     ("data", "message"),
     [
         (b"", "Le fichier est vide."),
-        (csv_bytes([]), "Le fichier ne contient que la ligne des titres de colonnes"),
         (PNG, "Ce fichier est une image PNG, pas un tableau"),
-        (
-            csv_bytes([["MARTIN", "Léa"]], header=["Nom", "Prénom"]),
-            "Colonnes obligatoires absentes : « INE », « Date de naissance ».",
-        ),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "format Excel 97-2003 (.xls)"),
     ],
 )
-def test_an_unreadable_file_is_refused_on_the_form(
+def test_what_is_plainly_not_a_table_is_refused_on_the_form(
     school_a: School, client_for: Callable[[Any], Client], data: bytes, message: str
 ) -> None:
     response = upload_students(client_for(school_a.secretary), school_a, data)
@@ -314,6 +310,35 @@ def test_an_unreadable_file_is_refused_on_the_form(
     assert message in html
     assert f'<option value="{school_a.cohort.pk}" selected>' in html  # the choice is kept
     assert not ImportJob.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (csv_bytes([]), "Le fichier ne contient que la ligne des titres de colonnes"),
+        (
+            csv_bytes([["MARTIN", "Léa"]], header=["Nom", "Prénom"]),
+            "Colonnes obligatoires absentes : « INE », « Date de naissance ».",
+        ),
+        (xlsx_bytes([], header=["Nom"]), "Le fichier ne contient que la ligne des titres"),
+    ],
+)
+def test_a_file_the_task_cannot_import_ends_the_job_with_the_reason(
+    school_a: School, client_for: Callable[[Any], Client], data: bytes, message: str
+) -> None:
+    client = client_for(school_a.secretary)
+
+    response = upload_students(client, school_a, data)
+
+    job = the_job()
+    assert response.status_code == 302
+    assert job.status == ImportStatus.FAILED
+    assert message in job.error_message
+    assert job.content == b""  # the refused file is not kept
+    page = client.get(response["Location"]).content.decode()
+    assert "Le fichier n’a pas pu être importé" in page
+    assert message in page
+    assert not imported(school_a).exists()
 
 
 def test_a_file_too_big_is_refused(

@@ -35,20 +35,35 @@ from milieu.conventions.signatures import (
     send_code,
     send_for_signature,
 )
-from tests.conventions.conftest import (  # noqa: F401  (autouse fixtures of the signing tests)
-    _on_commit_runs_now,
-    _seals_in_tmp,
-    code_for,
-    draft,
-    links_in_outbox,
-)
+from milieu.factories import AcademieFactory
+from tests.conventions.conftest import code_for, draft, links_in_outbox
 from tests.conventions.signing import token_of
-from tests.core.conftest import (  # noqa: F401  (fixtures)
-    School,
-    academie,
-    make_school,
-    school_a,
-)
+from tests.core.conftest import School, make_school
+
+# --- fixtures (as in tests/core and tests/conventions; this folder has no conftest of its own) --
+
+
+@pytest.fixture
+def academie(db: None) -> Any:
+    return AcademieFactory.create(name="Strasbourg")
+
+
+@pytest.fixture
+def school_a(academie: Any) -> School:
+    return make_school(academie, "A")
+
+
+@pytest.fixture(autouse=True)
+def _seals_and_mails(settings: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The seal made in a temporary folder; the e-mails deferred to the commit sent at once
+    (tests run in a transaction that never commits)."""
+    from django.db import transaction
+
+    settings.SEAL_DIRECTORY = str(tmp_path / "seals")
+    settings.DEBUG = True  # the demo's self-signed seal is made on first use
+    settings.SITE_URL = "http://testserver"
+    monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: func())
+
 
 PARIS = ZoneInfo("Europe/Paris")
 START = datetime(2027, 4, 12, 14, 30, tzinfo=PARIS)
@@ -191,7 +206,7 @@ def test_each_code_sent_records_the_frozen_address(school_a: School) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_six_requests_at_once_send_three_codes(academie: Any) -> None:  # noqa: F811
+def test_six_requests_at_once_send_three_codes(academie: Any) -> None:
     """The link's row is locked while counting: parallel requests cannot all pass the check."""
     if connection.vendor != "postgresql":
         pytest.skip("row locks need PostgreSQL")
@@ -222,6 +237,7 @@ def test_six_requests_at_once_send_three_codes(academie: Any) -> None:  # noqa: 
 
 
 # --- "who registered a paper signature" (audit) --------------------------------------------
+
 
 def a_scan(convention: Any) -> SimpleUploadedFile:
     """A real PDF as the scan (the printed convention itself), so that any stricter check of

@@ -30,25 +30,44 @@ from milieu.conventions.operations import (
     validate_convention,
 )
 from milieu.conventions.signatures import remind_pending, resolve_link, send_for_signature
-from milieu.factories import HostFactory, PlacementFactory, TutorFactory
+from milieu.factories import AcademieFactory, HostFactory, PlacementFactory, TutorFactory
 from milieu.followup.models import TutorAccess
 from milieu.followup.operations import issue_tutor_link, resolve_access
 from milieu.hosts.models import Host, HostSite, Tutor
 from milieu.permissions import can, editable_tutors, establishments_working_with
-from tests.conventions.conftest import (  # noqa: F401  (autouse fixtures of the signing tests)
-    _on_commit_runs_now,
-    _seals_in_tmp,
-    draft,
-    links_in_outbox,
-)
+from tests.conventions.conftest import draft, links_in_outbox
 from tests.conventions.signing import token_of
-from tests.core.conftest import (  # noqa: F401  (fixtures)
-    School,
-    academie,
-    rectorat,
-    school_a,
-    school_b,
-)
+from tests.core.conftest import School, make_school
+
+# --- fixtures (as in tests/core and tests/conventions; this folder has no conftest of its own) --
+
+
+@pytest.fixture
+def academie(db: None) -> Any:
+    return AcademieFactory.create(name="Strasbourg")
+
+
+@pytest.fixture
+def school_a(academie: Any) -> School:
+    return make_school(academie, "A")
+
+
+@pytest.fixture
+def school_b(academie: Any) -> School:
+    return make_school(academie, "B")
+
+
+@pytest.fixture(autouse=True)
+def _seals_and_mails(settings: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The seal made in a temporary folder; the e-mails deferred to the commit sent at once
+    (tests run in a transaction that never commits)."""
+    from django.db import transaction
+
+    settings.SEAL_DIRECTORY = str(tmp_path / "seals")
+    settings.DEBUG = True  # the demo's self-signed seal is made on first use
+    settings.SITE_URL = "http://testserver"
+    monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: func())
+
 
 ATTACKER = "pirate@exemple.net"
 
@@ -107,6 +126,11 @@ def a_tutor_of(school: School, **fields: Any) -> Tutor:
     return tutor
 
 
+def tutor_of(convention: Convention) -> Tutor:
+    assert convention.tutor is not None
+    return convention.tutor
+
+
 def sent_for_signature(convention: Convention, school: School) -> Convention:
     submit_convention(convention, by=school.teacher)
     validate_convention(convention, by=school.teacher)
@@ -160,7 +184,7 @@ def test_a_convention_naming_the_tutor_is_working_with_them(
     school_a: School, school_b: School
 ) -> None:
     convention = draft(school_a)  # a convention, no placement
-    tutor = convention.tutor
+    tutor = tutor_of(convention)
 
     assert can(school_a.secretary, "tutor.change", tutor)
     assert can(school_a.ddfpt, "host.change", convention.host)
@@ -278,7 +302,7 @@ def test_the_attack_fails_the_signature_link_goes_to_the_real_tutor(
     school_a: School, school_b: School, client_for: Callable[[Any], Client]
 ) -> None:
     convention = draft(school_a)
-    tutor = convention.tutor
+    tutor = tutor_of(convention)
     real = tutor.email
 
     assert edit_tutor(client_for(school_b.teacher), tutor, email=ATTACKER).status_code == 403
@@ -296,7 +320,7 @@ def test_changing_the_tutors_email_after_sending_redirects_neither_link_nor_code
     school_a: School, client_for: Callable[[Any], Client]
 ) -> None:
     convention = draft(school_a)
-    tutor = convention.tutor
+    tutor = tutor_of(convention)
     frozen = tutor.email
     sent_for_signature(convention, school_a)
     tutor_link = next(
@@ -319,7 +343,7 @@ def test_a_reminder_after_the_change_goes_to_the_frozen_address(
     school_a: School, client_for: Callable[[Any], Client]
 ) -> None:
     convention = draft(school_a)
-    tutor = convention.tutor
+    tutor = tutor_of(convention)
     frozen = tutor.email
     sent_for_signature(convention, school_a)
     edit_tutor(client_for(school_a.ddfpt), tutor, email="nouvelle@entreprise.fr")
@@ -338,7 +362,7 @@ def test_the_page_says_pending_signatures_keep_the_old_address(
     sent_for_signature(convention, school_a)
 
     client = client_for(school_a.ddfpt)
-    response = edit_tutor(client, convention.tutor, email="nouvelle@entreprise.fr")
+    response = edit_tutor(client, tutor_of(convention), email="nouvelle@entreprise.fr")
     page = client.get(response["Location"]).content.decode()
 
     assert "Les signatures déjà demandées restent envoyées" in page
@@ -350,11 +374,11 @@ def test_an_issued_follow_up_link_keeps_its_recipient_and_keeps_working(
     convention = draft(school_a)
     Convention.objects.filter(pk=convention.pk).update(status=ConventionStatus.SIGNED)
     convention.refresh_from_db()
-    original = convention.tutor.email
+    original = tutor_of(convention).email
     token = issue_tutor_link(convention, by=school_a.ddfpt)
     access = TutorAccess.objects.get()
 
-    edit_tutor(client_for(school_a.ddfpt), convention.tutor, email="nouvelle@entreprise.fr")
+    edit_tutor(client_for(school_a.ddfpt), tutor_of(convention), email="nouvelle@entreprise.fr")
 
     access.refresh_from_db()
     assert access.sent_to == original
@@ -442,4 +466,3 @@ def test_a_refused_edit_writes_nothing_and_an_unchanged_save_no_row(
     edit_tutor(client_for(school_a.ddfpt), tutor)  # saved as it was
 
     assert not AuditEntry.objects.exists()
-

@@ -11,7 +11,9 @@ Who sees what:
 - students see themselves;
 - rectorat staff (exam service, recteur's delegate) see their académie, read-mostly;
 - hosts, their sites and tutors are a shared directory of professional contacts that any school or
-  rectorat account may read; school staff may add and edit them.
+  rectorat account may read; school staff may add them. Only the managers of an establishment
+  that works with one (a placement or a convention of one of its students, or added for it) may
+  edit it: never a teacher, never another school that merely reads the directory.
 """
 
 from __future__ import annotations
@@ -166,6 +168,144 @@ def visible_tutors(user: Any) -> QuerySet[Any]:
     return Tutor.objects.none()
 
 
+# --- the shared directory: who may change a host (and its sites) or a tutor ----------------
+# A school works with a host or a tutor when one of its students has a placement there (not
+# rejected or withdrawn), a convention (not cancelled) or an avenant naming the tutor, or when it
+# was added for that school (or, for a record older than that field, by one of its staff).
+# Working with a host does not open its tutors: each tutor is judged on its own, so that a school
+# sharing a large company with another cannot redirect the other's tutor.
+
+_CLOSED_PLACEMENTS = ("rejected", "withdrawn")
+_CANCELLED = "cancelled"
+
+
+def _created_for(establishment_ids: list[int]) -> Q:
+    from milieu.people.models import Membership
+
+    creators = Membership.objects.filter(
+        establishment_id__in=establishment_ids, role__in=sorted(STAFF_ROLES)
+    ).values("user_id")
+    return Q(created_in_id__in=establishment_ids) | Q(
+        created_in__isnull=True, created_by_id__in=creators
+    )
+
+
+def _hosts_worked_with(establishment_ids: list[int]) -> Q:
+    from milieu.conventions.models import Convention
+    from milieu.hosts.models import Placement
+
+    placements = (
+        Placement.objects.filter(student__cohort__establishment_id__in=establishment_ids)
+        .exclude(status__in=_CLOSED_PLACEMENTS)
+        .values("host_id")
+    )
+    conventions = (
+        Convention.objects.filter(student__cohort__establishment_id__in=establishment_ids)
+        .exclude(status=_CANCELLED)
+        .values("host_id")
+    )
+    return Q(pk__in=placements) | Q(pk__in=conventions) | _created_for(establishment_ids)
+
+
+def _tutors_worked_with(establishment_ids: list[int]) -> Q:
+    from milieu.conventions.models import Amendment, Convention
+    from milieu.hosts.models import Placement
+
+    placements = (
+        Placement.objects.filter(
+            student__cohort__establishment_id__in=establishment_ids, tutor__isnull=False
+        )
+        .exclude(status__in=_CLOSED_PLACEMENTS)
+        .values("tutor_id")
+    )
+    conventions = (
+        Convention.objects.filter(
+            student__cohort__establishment_id__in=establishment_ids, tutor__isnull=False
+        )
+        .exclude(status=_CANCELLED)
+        .values("tutor_id")
+    )
+    amendments = (
+        Amendment.objects.filter(
+            convention__student__cohort__establishment_id__in=establishment_ids,
+            new_tutor__isnull=False,
+        )
+        .exclude(status=_CANCELLED)
+        .values("new_tutor_id")
+    )
+    return (
+        Q(pk__in=placements)
+        | Q(pk__in=conventions)
+        | Q(pk__in=amendments)
+        | _created_for(establishment_ids)
+    )
+
+
+def editable_hosts(user: Any) -> QuerySet[Any]:
+    """The hosts (and so their sites) the user may edit: those an establishment they manage
+    works with. Teachers, students and the rectorat edit none."""
+    from milieu.hosts.models import Host
+
+    managed = scope_of(user).managed_establishments
+    if not managed:
+        return Host.objects.none()
+    return Host.objects.filter(_hosts_worked_with(managed))
+
+
+def editable_tutors(user: Any) -> QuerySet[Any]:
+    """The tutors the user may edit: those an establishment they manage works with."""
+    from milieu.hosts.models import Tutor
+
+    managed = scope_of(user).managed_establishments
+    if not managed:
+        return Tutor.objects.none()
+    return Tutor.objects.filter(_tutors_worked_with(managed))
+
+
+def editable_tutors_condition(user: Any) -> Q | None:
+    """The condition of `editable_tutors` on the Tutor table, to annotate a list with (None when
+    the user may edit no tutor)."""
+    managed = scope_of(user).managed_establishments
+    return _tutors_worked_with(managed) if managed else None
+
+
+def establishments_working_with(obj: Any) -> list[int]:
+    """The establishments that work with a host or a tutor (as above): the audit rows of its
+    edits are addressed to each of them, so that their heads see who changed it."""
+    from milieu.conventions.models import Amendment, Convention
+    from milieu.hosts.models import Host, Placement
+    from milieu.people.models import Membership
+
+    field = "host" if isinstance(obj, Host) else "tutor"
+    found: set[int] = set(
+        Placement.objects.filter(**{field: obj})
+        .exclude(status__in=_CLOSED_PLACEMENTS)
+        .values_list("student__cohort__establishment_id", flat=True)
+    )
+    found |= set(
+        Convention.objects.filter(**{field: obj})
+        .exclude(status=_CANCELLED)
+        .values_list("student__cohort__establishment_id", flat=True)
+    )
+    if field == "tutor":
+        found |= set(
+            Amendment.objects.filter(new_tutor=obj)
+            .exclude(status=_CANCELLED)
+            .values_list("convention__student__cohort__establishment_id", flat=True)
+        )
+    if obj.created_in_id is not None:
+        found.add(obj.created_in_id)
+    elif obj.created_by_id is not None:
+        found |= set(
+            Membership.objects.filter(
+                user_id=obj.created_by_id,
+                role__in=sorted(STAFF_ROLES),
+                establishment__isnull=False,
+            ).values_list("establishment_id", flat=True)
+        )
+    return sorted(found)
+
+
 def visible_conventions(user: Any) -> QuerySet[Any]:
     from milieu.conventions.models import Convention
 
@@ -274,6 +414,22 @@ def _followup_manage(s: Scope, c: Any) -> bool:
     return s.manages(c.student.cohort.establishment_id) or _cohort_teacher(s, c.student.cohort)
 
 
+def _host_change(s: Scope, h: Any) -> bool:
+    """A manager of an establishment that works with the host (see `editable_hosts`)."""
+    from milieu.hosts.models import Host
+
+    managed = s.managed_establishments
+    return bool(managed) and Host.objects.filter(_hosts_worked_with(managed), pk=h.pk).exists()
+
+
+def _tutor_change(s: Scope, t: Any) -> bool:
+    """A manager of an establishment that works with the tutor (see `editable_tutors`)."""
+    from milieu.hosts.models import Tutor
+
+    managed = s.managed_establishments
+    return bool(managed) and Tutor.objects.filter(_tutors_worked_with(managed), pk=t.pk).exists()
+
+
 def _own_student(s: Scope, st: Any) -> bool:
     return st.user_id is not None and st.user_id == s.user_id
 
@@ -301,10 +457,13 @@ RULES: dict[str, Check] = {
     "placement.arrete": _placement_arrete,
     "placement.withdraw": _placement_withdraw,
     "host.view": lambda s, h: s.is_school_staff or s.is_rectorat or s.is_student,
-    "host.change": lambda s, h: s.is_school_staff,
+    # the shared directory: any school staff adds a host or a tutor (obj: the host); editing one
+    # (and adding a site to a host) is for the managers of a school that works with it
+    "host.change": _host_change,
     "host.create": lambda s, _: s.is_school_staff,
     "tutor.view": lambda s, t: s.is_school_staff or s.is_rectorat,
-    "tutor.change": lambda s, t: s.is_school_staff,
+    "tutor.create": lambda s, _: s.is_school_staff,
+    "tutor.change": _tutor_change,
     "convention.list": lambda s, _: s.is_school_staff or s.is_rectorat or s.is_student,
     "convention.view": _convention_view,
     "convention.create": _placement_propose,

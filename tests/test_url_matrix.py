@@ -222,15 +222,17 @@ MATRIX: dict[str, tuple[Kwargs, str, dict[str, int]]] = {
     ),
     "hosts:check_siret": (NO_ARGS, "get", SIGNED_IN),
     "hosts:detail": (HOST, "get", SIGNED_IN),
+    # the host has a placement of school A only: A's managers may edit it (and add a site),
+    # never a teacher, nor school B, which merely reads the shared directory
     "hosts:edit": (
         HOST,
         "get",
-        row("302  200  200  200  200  200  403  200  200  200  403  403  403"),
+        row("302  200  200  200  403  403  403  403  403  403  403  403  403"),
     ),
     "hosts:site_create": (
         HOST,
         "get",
-        row("302  200  200  200  200  200  403  200  200  200  403  403  403"),
+        row("302  200  200  200  403  403  403  403  403  403  403  403  403"),
     ),
     "hosts:tutor_create": (
         HOST,
@@ -242,10 +244,11 @@ MATRIX: dict[str, tuple[Kwargs, str, dict[str, int]]] = {
         "get",
         row("302  200  200  200  200  200  403  200  200  200  403  200  200"),
     ),
+    # the same for the tutor of school A's placement (issue 9: no cross-school write)
     "hosts:tutor_edit": (
         pk_of("objects", "tutor"),
         "get",
-        row("302  200  200  200  200  200  404  200  200  200  404  403  403"),
+        row("302  200  200  200  403  403  404  403  403  403  404  403  403"),
     ),
     "imports:students": (
         SCHOOL,

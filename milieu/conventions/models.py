@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from milieu.conventions.enums import (
     ConventionStatus,
@@ -341,8 +342,9 @@ class Signatory(models.Model):
 class SignatureLink(models.Model):
     """A single-use link plus a one-time code, for a signatory without an account.
 
-    Neither the token nor the code is stored: only their SHA-256. The code has a limited number of
-    attempts and the link expires.
+    Neither the token nor the code is stored: only their SHA-256. The wrong codes are counted
+    for the link (a new code never resets them), the codes sent per hour are limited (one
+    `SignatureCodeSent` row each), and the link expires.
     """
 
     signatory = models.ForeignKey(Signatory, on_delete=models.CASCADE, related_name="links")
@@ -359,6 +361,26 @@ class SignatureLink(models.Model):
 
     def __str__(self) -> str:
         return f"Lien de signature de {self.signatory}"
+
+
+class SignatureCodeSent(models.Model):
+    """One code sent by e-mail for a signing link, and to which address (the signatory's,
+    frozen when the document left for signature)."""
+
+    link = models.ForeignKey(
+        SignatureLink, on_delete=models.CASCADE, related_name="codes_sent", verbose_name="lien"
+    )
+    sent_at = models.DateTimeField("envoyé le", default=timezone.now)
+    email = models.EmailField("envoyé à")
+
+    class Meta:
+        verbose_name = "code de signature envoyé"
+        verbose_name_plural = "codes de signature envoyés"
+        ordering = ["sent_at", "pk"]
+        indexes = [models.Index(fields=["link", "sent_at"], name="signature_code_link_at")]
+
+    def __str__(self) -> str:
+        return f"Code envoyé le {self.sent_at:%d/%m/%Y %H:%M} à {self.email}"
 
 
 class AmendmentStatus(models.TextChoices):

@@ -1,7 +1,10 @@
 """Signing a convention: signatories as rows, a single-use link plus a one-time code by e-mail.
 
-Neither the link's token nor the code is stored, only their hashes; a code has 5 attempts and
-15 minutes, a link 30 days and one use. Each signature records the name, time, IP, user agent and
+Neither the link's token nor the code is stored, only their hashes; a code lives 15 minutes, a
+link 30 days and one use. A link takes at most 3 codes an hour and 5 wrong codes in all (counted
+for the link, so asking for a new code never gives more tries). Links and codes go to the
+address each signatory had when the document left for signature (`Signatory.email`): changing a
+contact afterwards never redirects them. Each signature records the name, time, IP, user agent and
 the SHA-256 of the exact PDF signed. A refusal (with its reason) sends the convention back to
 draft. When the last party has signed, the final PDF with its signature page is sealed.
 """
@@ -34,6 +37,7 @@ from milieu.conventions.models import (
     Convention,
     ConventionDocument,
     Signatory,
+    SignatureCodeSent,
     SignatureLink,
 )
 from milieu.conventions.operations import Context, ConventionRefused, _apply
@@ -43,6 +47,10 @@ from milieu.tokens import hash_token
 LINK_LIFETIME = timedelta(days=30)
 CODE_LIFETIME = timedelta(minutes=15)
 MAX_ATTEMPTS = 5
+"""Wrong codes a link accepts in all, whatever the number of codes sent."""
+MAX_CODES_PER_WINDOW = 3
+CODE_WINDOW = timedelta(hours=1)
+"""At most 3 codes per link within any hour."""
 REMINDER_INTERVAL = timedelta(days=3)
 
 
@@ -235,36 +243,81 @@ def resolve_link(token: str) -> SignatureLink:
     return link
 
 
+class CodeLimitReached(LinkRefused):
+    """Too many codes asked for this link within the hour; `retry_after` in seconds."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+TOO_MANY_ATTEMPTS = (
+    "Trop d'essais avec ce lien : il ne peut plus servir. Un nouveau lien vous sera envoyé lors "
+    "de la prochaine relance ; vous pouvez aussi contacter l'établissement."
+)
+
+
 def send_code(link: SignatureLink) -> None:
-    """A fresh 6-digit code by e-mail, valid 15 minutes; attempts start again."""
-    code = f"{secrets.randbelow(1_000_000):06d}"
-    link.code_hash = hash_token(f"{link.pk}:{code}")
-    link.code_sent_at = timezone.now()
-    link.attempts = 0
-    link.save(update_fields=["code_hash", "code_sent_at", "attempts"])
-    signatory = link.signatory
-    transaction.on_commit(
-        lambda: send_mail(
-            f"Code de signature de la convention n° {signatory.convention_id}",
-            f"Bonjour {signatory.name},\n\nVotre code de signature : {code}\n\nIl est valable 15 minutes.\n",
-            None,
-            [signatory.email],
+    """A fresh 6-digit code by e-mail, valid 15 minutes, to the signatory's frozen address.
+
+    At most `MAX_CODES_PER_WINDOW` codes per link within `CODE_WINDOW` (the refusal says when
+    the next one may be asked); the wrong codes already typed stay counted for the link."""
+    now = timezone.now()
+    with transaction.atomic():  # the link's row is locked: two requests at once count as two
+        locked = (
+            SignatureLink.objects.select_for_update(of=("self",))
+            .select_related("signatory")
+            .get(pk=link.pk)
         )
-    )
+        if locked.attempts >= MAX_ATTEMPTS:
+            raise LinkRefused(TOO_MANY_ATTEMPTS)
+        recent = list(
+            locked.codes_sent.filter(sent_at__gt=now - CODE_WINDOW)
+            .order_by("sent_at")
+            .values_list("sent_at", flat=True)
+        )
+        if len(recent) >= MAX_CODES_PER_WINDOW:
+            again = recent[len(recent) - MAX_CODES_PER_WINDOW] + CODE_WINDOW
+            raise CodeLimitReached(
+                f"Vous avez déjà reçu {MAX_CODES_PER_WINDOW} codes en moins d'une heure pour ce "
+                f"lien. Vous pourrez en demander un nouveau à partir de "
+                f"{timezone.localtime(again):%H h %M} ; d'ici là, utilisez le dernier code reçu "
+                "s'il a moins de 15 minutes.",
+                retry_after=max(1, int((again - now).total_seconds()) + 1),
+            )
+        code = f"{secrets.randbelow(1_000_000):06d}"
+        locked.code_hash = hash_token(f"{locked.pk}:{code}")
+        locked.code_sent_at = now
+        locked.save(update_fields=["code_hash", "code_sent_at"])
+        signatory = locked.signatory
+        SignatureCodeSent.objects.create(link=locked, sent_at=now, email=signatory.email)
+        transaction.on_commit(
+            lambda: send_mail(
+                f"Code de signature de la convention n° {signatory.convention_id}",
+                f"Bonjour {signatory.name},\n\nVotre code de signature : {code}\n\n"
+                "Il est valable 15 minutes.\n",
+                None,
+                [signatory.email],
+            )
+        )
+    link.code_hash, link.code_sent_at = locked.code_hash, locked.code_sent_at
 
 
 def _verify_code(link: SignatureLink, code: str) -> str | None:
-    """None when the code is right; else why not. Counts the attempt (kept even on a failure)."""
+    """None when the code is right; else why not. Counts the attempt for the link (kept even
+    on a failure, and never reset by a new code)."""
+    if link.attempts >= MAX_ATTEMPTS:
+        return TOO_MANY_ATTEMPTS
     if not link.code_hash or link.code_sent_at is None:
         return "Demandez d'abord un code : il vous sera envoyé par courriel."
     if link.code_sent_at + CODE_LIFETIME < timezone.now():
         return "Ce code a expiré. Demandez-en un nouveau."
-    if link.attempts >= MAX_ATTEMPTS:
-        return "Trop d'essais. Demandez un nouveau code."
     link.attempts += 1
     link.save(update_fields=["attempts"])
     if not hmac.compare_digest(link.code_hash, hash_token(f"{link.pk}:{code.strip()}")):
         left = MAX_ATTEMPTS - link.attempts
+        if left == 0:
+            return f"Code incorrect. Il vous reste 0 essai. {TOO_MANY_ATTEMPTS}"
         return f"Code incorrect. Il vous reste {left} essai{'s' if left > 1 else ''}."
     return None
 
@@ -419,16 +472,49 @@ def sign_on_paper(
         amendment = signatory.amendment
         if signatory.state != SignatureState.PENDING or not _awaited(convention, amendment):
             raise ConventionRefused(["Ce signataire n'a plus de signature en attente."])
-        store(convention, ConventionDocument.Kind.PAPER_SCAN, scan, amendment=amendment)
+        stored = store(convention, ConventionDocument.Kind.PAPER_SCAN, scan, amendment=amendment)
         signatory.state = SignatureState.SIGNED
         signatory.method = SignatureMethod.PAPER
         signatory.signed_at = timezone.now()
         signatory.signed_ip = ip
         signatory.signed_document_sha256 = document_to_sign(convention, amendment).sha256
         signatory.save()
+        _journal_paper_signature(convention, signatory, stored, by=by, ip=ip)
         signatory.links.filter(used_at__isnull=True).update(used_at=timezone.now())
         _complete_if_all_signed(convention, ip, amendment)
     return signatory
+
+
+def _journal_paper_signature(
+    convention: Convention,
+    signatory: Signatory,
+    scan: ConventionDocument,
+    *,
+    by: Any,
+    ip: str | None,
+) -> None:
+    """Who registered a paper signature, from where, for whom (audit journal, in the
+    operation's transaction)."""
+    from milieu.audit.enums import AuditAction
+    from milieu.audit.journal import record
+
+    amendment = signatory.amendment
+    record(
+        AuditAction.PAPER_SIGNATURE,
+        actor=by,
+        obj=signatory,
+        establishment=convention.student.cohort.establishment,
+        ip=ip,
+        changes={
+            "convention": convention.pk,
+            "version": signatory.version,
+            "amendment": amendment.number if amendment is not None else None,
+            "role": signatory.role,
+            "name": signatory.name,
+            "scan_document": scan.pk,
+            "scan_sha256": scan.sha256,
+        },
+    )
 
 
 def remind_pending(now: Any = None, *, dry_run: bool = False) -> int:

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from milieu.conventions.signatures import (
+    CodeLimitReached,
     LinkRefused,
     document_to_sign,
     refuse_with_link,
@@ -35,6 +36,7 @@ def sign(request: HttpRequest, token: str) -> HttpResponse:
         "snapshot": convention.snapshot,
         "token": token,
     }
+    status, retry_after = 200, 0
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -56,7 +58,12 @@ def sign(request: HttpRequest, token: str) -> HttpResponse:
             context["error"] = str(refused)
             context["code_sent"] = action == "sign"
             context["reason"] = request.POST.get("reason", "")
-    return render(request, "conventions/sign.html", context)
+            if isinstance(refused, CodeLimitReached):
+                status, retry_after = 429, refused.retry_after
+    response = render(request, "conventions/sign.html", context, status=status)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 def sign_document(request: HttpRequest, token: str) -> HttpResponseBase:

@@ -43,6 +43,8 @@ class TutorAccess(models.Model):
     )
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     revoked = models.BooleanField("révoqué", default=False)
+    # The address the link was sent to, once: editing the tutor later never sends it elsewhere.
+    sent_to = models.EmailField("envoyé à", blank=True)
 
     class Meta:
         verbose_name = "accès du tuteur"

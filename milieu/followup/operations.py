@@ -134,6 +134,7 @@ def issue_tutor_link(
     if tutor is None or not tutor.email:
         raise FollowupRefused("Renseignez le tuteur de la convention et son adresse électronique.")
     token = secrets.token_urlsafe(32)
+    recipient = str(tutor.email)  # sent once, to this address: a later edit never redirects it
     with transaction.atomic():
         Convention.objects.select_for_update().filter(pk=convention.pk).first()
         access = TutorAccess.objects.create(
@@ -141,6 +142,7 @@ def issue_tutor_link(
             token_hash=hash_token(token),
             expires_at=timezone.now() + lifetime,
             created_by=by,
+            sent_to=recipient,
         )
         expires = timezone.localtime(access.expires_at)
         _event(
@@ -148,7 +150,7 @@ def issue_tutor_link(
             FollowupAction.LINK_ISSUED,
             by=by,
             ip=ip,
-            detail=f"Lien n° {access.pk} envoyé à {tutor.email}, valable jusqu'au {expires:%d/%m/%Y}.",
+            detail=f"Lien n° {access.pk} envoyé à {recipient}, valable jusqu'au {expires:%d/%m/%Y}.",
         )
         url = settings.SITE_URL + reverse("followup:tutor", kwargs={"token": token})
         student = convention.student
@@ -161,9 +163,7 @@ def issue_tutor_link(
             f"{url}\n\nNe le transmettez pas.\n"
         )
         transaction.on_commit(
-            lambda: send_mail(
-                f"Suivi du stage de {student.full_name}", body, None, [str(tutor.email)]
-            )
+            lambda: send_mail(f"Suivi du stage de {student.full_name}", body, None, [recipient])
         )
     return token
 

@@ -91,6 +91,15 @@ class Host(models.Model):
         related_name="+",
         verbose_name="créé par",
     )
+    # The establishment the host was added for: its managers may edit it (milieu.permissions).
+    created_in = models.ForeignKey(
+        "establishments.Establishment",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="ajouté pour l'établissement",
+    )
 
     objects = HostQuerySet.as_manager()
 
@@ -184,6 +193,23 @@ class Tutor(models.Model):
     position = models.CharField("fonction", max_length=100, blank=True)
     email = models.EmailField("adresse électronique", blank=True)
     phone = models.CharField("téléphone", max_length=20, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="créé par",
+    )
+    # The establishment the tutor was added for: its managers may edit it (milieu.permissions).
+    created_in = models.ForeignKey(
+        "establishments.Establishment",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="ajouté pour l'établissement",
+    )
 
     objects = TutorQuerySet.as_manager()
 

@@ -12,6 +12,7 @@ from typing import Any, cast
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import BooleanField, ExpressionWrapper, Value
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -27,10 +28,11 @@ from milieu.hosts.models import (
     TutorQuerySet,
 )
 from milieu.hosts.operations import DuplicateHost, add_site, create_host, save_tutor, update_host
-from milieu.http import HtmxHttpRequest
+from milieu.http import HtmxHttpRequest, client_ip
 from milieu.identifiers import siret_error
 from milieu.permissions import (
     can,
+    editable_tutors_condition,
     own_establishment_ids,
     own_establishment_placements,
     require,
@@ -59,6 +61,29 @@ def _tutors(request: HtmxHttpRequest) -> TutorQuerySet:
 def _wants_results_only(request: HtmxHttpRequest) -> bool:
     """An htmx search refreshes the results; a history restore needs the whole page."""
     return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+def _with_editable(request: HtmxHttpRequest, tutors: TutorQuerySet) -> TutorQuerySet:
+    """Annotate `editable`: may the user edit this tutor (`tutor.change`)? In the list's own
+    query, whatever the number of rows."""
+    condition = editable_tutors_condition(request.user)
+    value: Any = Value(False) if condition is None else ExpressionWrapper(condition, BooleanField())
+    return tutors.annotate(editable=value)
+
+
+def _editable(tutors: Any) -> dict[str, Any]:
+    """Which of these (annotated) tutors the user may edit: a link on each such row."""
+    editable = {tutor.pk for tutor in tutors if getattr(tutor, "editable", False)}
+    return {"editable_tutor_ids": editable, "can_change_tutors": bool(editable)}
+
+
+def _pending_signatures(tutor: Tutor) -> bool:
+    from milieu.conventions.enums import SignatoryRole, SignatureState
+    from milieu.conventions.models import Signatory
+
+    return Signatory.objects.filter(
+        convention__tutor=tutor, role=SignatoryRole.TUTOR, state=SignatureState.PENDING
+    ).exists()
 
 
 # --- hosts ------------------------------------------------------------------------------------
@@ -101,7 +126,7 @@ def host_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     can_view_tutors = can(request.user, "tutor.view")
     if can_view_tutors:
         tutors = list(
-            _tutors(request)
+            _with_editable(request, _tutors(request))
             .filter(host=host)
             .with_current_students(own_ids, today)
             .order_by("last_name", "first_name", "pk")
@@ -129,7 +154,8 @@ def host_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "shows_placements": bool(scope.establishments),
         "as_student": scope.is_student and not scope.is_school_staff,
         "can_change": can(request.user, "host.change", host),
-        "can_change_tutors": can(request.user, "tutor.change"),
+        "can_create_tutor": can(request.user, "tutor.create", host),
+        **_editable(tutors),
     }
     return render(request, "hosts/host_detail.html", context)
 
@@ -142,7 +168,7 @@ def host_create(request: HtmxHttpRequest) -> HttpResponse:
         form = HostForm(request.POST)
         if form.is_valid():
             try:
-                host = create_host(form.save(commit=False), by=request.user)
+                host = create_host(form.save(commit=False), by=request.user, ip=client_ip(request))
             except DuplicateHost as error:
                 form.add_error("siret", str(error))
             else:
@@ -162,7 +188,7 @@ def host_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     form = HostForm(request.POST if request.method == "POST" else None, instance=host)
     if request.method == "POST" and form.is_valid():
         try:
-            update_host(form.save(commit=False), by=request.user)
+            update_host(form.save(commit=False), by=request.user, ip=client_ip(request))
         except DuplicateHost as error:
             form.add_error("siret", str(error))
         else:
@@ -202,7 +228,7 @@ def site_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     require(request.user, "host.change", host)
     form = HostSiteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        site = add_site(host, form.save(commit=False), by=request.user)
+        site = add_site(host, form.save(commit=False), by=request.user, ip=client_ip(request))
         messages.success(request, f"Le site « {site} » a été ajouté.")
         return redirect("hosts:detail", pk=host.pk)
     return render(request, "hosts/site_form.html", {"form": form, "host": host})
@@ -215,10 +241,10 @@ def site_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def tutor_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     host = get_object_or_404(_hosts(request), pk=pk)
-    require(request.user, "tutor.change", None)
+    require(request.user, "tutor.create", host)
     form = TutorForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        tutor = save_tutor(host, form.save(commit=False), by=request.user)
+        tutor = save_tutor(host, form.save(commit=False), by=request.user, ip=client_ip(request))
         messages.success(request, f"{tutor} a été ajouté comme tuteur.")
         return redirect("hosts:detail", pk=host.pk)
     return render(request, "hosts/tutor_form.html", {"form": form, "host": host, "tutor": None})
@@ -233,8 +259,14 @@ def tutor_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     saved_name = str(tutor)
     form = TutorForm(request.POST if request.method == "POST" else None, instance=tutor)
     if request.method == "POST" and form.is_valid():
-        save_tutor(host, form.save(commit=False), by=request.user)
+        save_tutor(host, form.save(commit=False), by=request.user, ip=client_ip(request))
         messages.success(request, "Les modifications du tuteur ont été enregistrées.")
+        if "email" in form.changed_data and _pending_signatures(tutor):
+            messages.info(
+                request,
+                "Les signatures déjà demandées restent envoyées à l’adresse en vigueur lors de "
+                "l’envoi de la convention : la nouvelle adresse servira aux prochains envois.",
+            )
         return redirect("hosts:detail", pk=host.pk)
     context = {"form": form, "host": host, "tutor": tutor, "saved_name": saved_name}
     return render(request, "hosts/tutor_form.html", context)
@@ -250,7 +282,7 @@ def tutor_list(request: HtmxHttpRequest) -> HttpResponse:
     own_ids = own_establishment_ids(request.user)
     busy_only = request.GET.get("suivis") == "1" and bool(own_ids)
     tutors = (
-        _tutors(request)
+        _with_editable(request, _tutors(request))
         .search(query)
         .select_related("host")
         .with_current_students(own_ids, timezone.localdate())
@@ -265,7 +297,7 @@ def tutor_list(request: HtmxHttpRequest) -> HttpResponse:
         "page": page,
         "counts_students": bool(own_ids),
         "tutor_max": TUTOR_MAX_CURRENT_STUDENTS,
-        "can_change": can(request.user, "tutor.change"),
+        **_editable(page.object_list),
     }
     if _wants_results_only(request):
         return render(request, "hosts/_tutor_results.html", context)

@@ -151,10 +151,11 @@ def test_other_establishments_of_the_same_company(
 def test_edit_buttons_follow_the_permissions(
     school_a: School, rectorat: Any, client_for: Callable[[Any], Client]
 ) -> None:
-    host = HostFactory.create()
+    host = HostFactory.create(created_in=school_a.establishment)
     edit = reverse("hosts:edit", args=[host.pk])
 
     assert edit in client_for(school_a.secretary).get(url(host)).content.decode()
+    assert edit not in client_for(school_a.teacher).get(url(host)).content.decode()
     assert edit not in client_for(rectorat).get(url(host)).content.decode()
 
 

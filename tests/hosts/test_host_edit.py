@@ -1,4 +1,5 @@
-"""Editing a host: staff only, duplicates still refused, no needless confirmation."""
+"""Editing a host: the managers of a school that works with it, duplicates still refused, no
+needless confirmation."""
 
 from __future__ import annotations
 
@@ -36,7 +37,9 @@ def data(host: Host, **changes: Any) -> dict[str, Any]:
 
 
 def test_staff_edit_a_host(school_a: School, client_for: Callable[[Any], Client]) -> None:
-    host = HostFactory.create(siret=company_siret(1, 1), headcount=10)
+    host = HostFactory.create(
+        siret=company_siret(1, 1), headcount=10, created_in=school_a.establishment
+    )
 
     response = client_for(school_a.ddfpt).post(url(host), data(host, headcount="22"), follow=True)
 
@@ -48,7 +51,7 @@ def test_staff_edit_a_host(school_a: School, client_for: Callable[[Any], Client]
 def test_editing_a_host_whose_company_has_other_sites_needs_no_confirmation(
     school_a: School, client_for: Callable[[Any], Client]
 ) -> None:
-    host = HostFactory.create(siret=company_siret(1, 1))
+    host = HostFactory.create(siret=company_siret(1, 1), created_in=school_a.establishment)
     HostFactory.create(siret=company_siret(1, 2))
 
     response = client_for(school_a.ddfpt).post(url(host), data(host, city="Colmar"))
@@ -61,7 +64,9 @@ def test_editing_a_host_whose_company_has_other_sites_needs_no_confirmation(
 def test_taking_another_hosts_siret_is_refused(
     school_a: School, client_for: Callable[[Any], Client]
 ) -> None:
-    host = HostFactory.create(siret=company_siret(1, 1), name="Premier")
+    host = HostFactory.create(
+        siret=company_siret(1, 1), name="Premier", created_in=school_a.establishment
+    )
     other = HostFactory.create(siret=company_siret(2, 1), name="Second")
 
     response = client_for(school_a.ddfpt).post(url(host), data(host, siret=other.siret))
@@ -74,12 +79,12 @@ def test_taking_another_hosts_siret_is_refused(
     assert "Modifier l’organisme « Premier »" in html
 
 
-def test_rectorat_and_students_may_not_edit(
+def test_rectorat_students_and_teachers_may_not_edit(
     school_a: School, rectorat: Any, client_for: Callable[[Any], Client]
 ) -> None:
-    host = HostFactory.create(name="Intact")
+    host = HostFactory.create(name="Intact", created_in=school_a.establishment)
 
-    for user in (rectorat, school_a.student_user):
+    for user in (rectorat, school_a.student_user, school_a.teacher):
         assert client_for(user).post(url(host), data(host, name="Modifié")).status_code == 403
     host.refresh_from_db()
     assert host.name == "Intact"
@@ -88,7 +93,12 @@ def test_rectorat_and_students_may_not_edit(
 def test_a_host_with_a_country_outside_the_list_keeps_it(
     school_a: School, client_for: Callable[[Any], Client]
 ) -> None:
-    host = HostFactory.create(abroad=True, country="NZ", foreign_identifier="NZBN 94290")
+    host = HostFactory.create(
+        abroad=True,
+        country="NZ",
+        foreign_identifier="NZBN 94290",
+        created_in=school_a.establishment,
+    )
 
     html = client_for(school_a.ddfpt).get(url(host)).content.decode()
 

@@ -1,4 +1,5 @@
-"""Sites and tutors of a host: staff add and edit them; students and rectorat do not."""
+"""Sites and tutors of a host: staff add tutors, the managers of a school that works with the host
+add its sites and edit its tutors; students and rectorat do not."""
 
 from __future__ import annotations
 
@@ -13,10 +14,10 @@ from milieu.hosts.models import HostSite, Tutor
 from tests.hosts.conftest import School
 
 
-def test_staff_add_a_site(school_a: School, client_for: Callable[[Any], Client]) -> None:
-    host = HostFactory.create()
+def test_managers_add_a_site(school_a: School, client_for: Callable[[Any], Client]) -> None:
+    host = HostFactory.create(created_in=school_a.establishment)
 
-    response = client_for(school_a.teacher).post(
+    response = client_for(school_a.ddfpt).post(
         reverse("hosts:site_create", args=[host.pk]),
         {"name": "Agence de Colmar", "address": "2 rue Vauban", "city": "Colmar"},
         follow=True,
@@ -27,9 +28,9 @@ def test_staff_add_a_site(school_a: School, client_for: Callable[[Any], Client])
 
 
 def test_a_site_needs_a_name(school_a: School, client_for: Callable[[Any], Client]) -> None:
-    host = HostFactory.create()
+    host = HostFactory.create(created_in=school_a.establishment)
 
-    response = client_for(school_a.teacher).post(
+    response = client_for(school_a.ddfpt).post(
         reverse("hosts:site_create", args=[host.pk]), {"name": "", "city": "Colmar"}
     )
 

@@ -19,6 +19,7 @@ from milieu.imports.columns import Column, one_line, too_long
 from milieu.imports.enums import RowStatus
 from milieu.imports.reading import Number
 from milieu.imports.writing import BATCH, write_updates
+from milieu.permissions import editable_hosts
 from milieu.validators import name_problem
 
 KEY = "siret"
@@ -156,6 +157,13 @@ def _existing(sirets: list[str], *, lock: bool) -> dict[str, Host]:
 def classify(rows: Iterable[dict[str, Any]], job: Any, *, lock: bool = False) -> None:
     pending = [row for row in rows if not row["errors"]]
     existing = _existing([row["values"]["siret"] for row in pending], lock=lock)
+    # the shared directory: an import changes only the hosts the importing school works with
+    # (issue 9 §1), as the host edit page does; others are left as they are
+    editable = set(
+        editable_hosts(job.created_by)
+        .filter(pk__in=[host.pk for host in existing.values()])
+        .values_list("pk", flat=True)
+    )
     for row in pending:
         host = existing.get(row["values"]["siret"])
         row["conflict"] = ""
@@ -173,6 +181,14 @@ def classify(rows: Iterable[dict[str, Any]], job: Any, *, lock: bool = False) ->
                 if field in row["values"] and getattr(host, field) != row["values"][field]
             ]
             row["changes"] = [_LABELS[field] for field in row["fields"]]
+            if row["fields"] and host.pk not in editable:
+                row["status"] = RowStatus.ERROR
+                row["errors"] = [
+                    f"SIRET {host.siret} : « {host.name} » est déjà dans l’annuaire et votre "
+                    "établissement ne travaille pas avec cet organisme : la ligne ne le modifie "
+                    "pas (l’établissement qui travaille avec lui peut le faire)."
+                ]
+                row["fields"], row["changes"], row["target"] = [], [], None
 
 
 def apply(rows: list[dict[str, Any]], job: Any) -> tuple[int, int]:
@@ -188,6 +204,7 @@ def apply(rows: list[dict[str, Any]], job: Any) -> tuple[int, int]:
             city=row["values"].get("city", ""),
             headcount=row["values"].get("headcount"),
             created_by_id=job.created_by_id,
+            created_in_id=job.establishment_id,
         )
         for row in rows
         if row["status"] == RowStatus.CREATE

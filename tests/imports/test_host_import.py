@@ -97,7 +97,13 @@ def test_a_bad_siret_is_shown_with_its_line(
 def test_an_existing_host_is_updated_and_blank_cells_erase_nothing(
     school_a: School, client_for: Callable[[Any], Client]
 ) -> None:
-    host = HostFactory.create(siret=siret(1), name="Ancien nom", headcount=99, address="Gardée")
+    host = HostFactory.create(
+        siret=siret(1),
+        name="Ancien nom",
+        headcount=99,
+        address="Gardée",
+        created_in=school_a.establishment,
+    )
     client = client_for(school_a.secretary)
 
     response = upload_hosts(
@@ -215,3 +221,25 @@ def test_a_done_host_import_reports_it(
 
     assert latest().status == ImportStatus.DONE
     assert "2 organismes créés, 0 mis à jour." in done
+
+
+def test_an_import_does_not_change_a_host_another_school_works_with(
+    school_a: School, client_for: Callable[[Any], Client]
+) -> None:
+    """Issue 9 §1: the shared directory is edited only by the schools that work with a host,
+    through its page or through an import."""
+    from milieu.factories import EstablishmentFactory
+
+    elsewhere = EstablishmentFactory.create()
+    host = HostFactory.create(siret=siret(1), name="Nom gardé", created_in=elsewhere)
+    client = client_for(school_a.secretary)
+
+    response = upload_hosts(client, school_a, csv_bytes([row(1), row(2)], header=HEADER))
+    preview = client.get(response["Location"], {"lignes": "toutes"}).content.decode()
+    confirm(client, latest(), "lignes-valides")
+
+    assert "votre établissement ne travaille pas avec cet organisme" in preview
+    host.refresh_from_db()
+    assert host.name == "Nom gardé"
+    created = Host.objects.get(siret=siret(2))
+    assert created.created_in == school_a.establishment

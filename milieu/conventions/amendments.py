@@ -42,6 +42,7 @@ from milieu.conventions.enums import (
     SignatureMethod,
     SignatureState,
 )
+from milieu.conventions.mails import send_sealed_copies
 from milieu.conventions.models import (
     Amendment,
     AmendmentStatus,
@@ -479,6 +480,8 @@ def complete_if_all_signed(amendment: Amendment, *, ip: str | None) -> None:
         actor_label="Milieu (dernière signature)",
         ip=ip,
     )
+    sealed = (convention.pk, amendment.pk)
+    transaction.on_commit(lambda: send_sealed_copies(*sealed))
     _notify_author(
         amendment,
         f"Avenant n° {amendment.number} à la convention n° {convention.pk} signé",

@@ -15,6 +15,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -31,6 +32,7 @@ from milieu.conventions.enums import (
     SignatureMethod,
     SignatureState,
 )
+from milieu.conventions.mails import send_sealed_copies
 from milieu.conventions.models import (
     Amendment,
     AmendmentStatus,
@@ -401,9 +403,17 @@ def _complete_if_all_signed(
     _apply(
         convention,
         "complete",
-        Context(actor_label="Milieu (dernière signature)", ip=ip),
+        Context(
+            actor_label="Milieu (dernière signature)",
+            ip=ip,
+            after_commit=[partial(_send_sealed, convention.pk)],
+        ),
         effect=render_sealed,
     )
+
+
+def _send_sealed(convention_pk: int) -> None:
+    send_sealed_copies(convention_pk)
 
 
 def refuse_with_link(token: str, reason: str, *, ip: str | None) -> Signatory:

@@ -238,6 +238,11 @@ def test_the_last_signature_seals_the_avenant_and_applies_the_new_periods(
     original = bytes(signed_pdf.content)
     assert sealed.startswith(original)  # the file signed, byte for byte, then the signature page
     assert len(sealed) > len(original)
+    copies = [m for m in mail.outbox if "signée et scellée" in m.subject]
+    assert copies and {m.to[0] for m in copies} == {
+        s.email.lower() for s in amendment.signatories.all() if s.email
+    }
+    assert all(m.attachments[0][1] == sealed for m in copies)
     if PDFSIG is None:
         pytest.skip("pdfsig (poppler-utils) absent: the seal is not verified independently here")
     path = tmp_path / "avenant.pdf"

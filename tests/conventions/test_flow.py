@@ -69,6 +69,13 @@ def test_draft_to_sealed_pdf(school_a: School, tmp_path: Any) -> None:
     sealed = convention.documents.get(kind=ConventionDocument.Kind.SEALED)
     content = bytes(sealed.content)
     assert content.startswith(b"%PDF-")
+    # every party receives the sealed PDF, as the signature page promised (issue 13 §12)
+    copies = [m for m in mail.outbox if "est signée et scellée" in m.subject]
+    assert sorted(m.to[0] for m in copies) == sorted(
+        {s.email.lower() for s in convention.signatories.all()}
+    )
+    assert all(m.attachments and m.attachments[0][1] == content for m in copies)
+    assert all(sealed.sha256 in str(m.body) for m in copies)
     if PDFSIG is None:
         pytest.skip("pdfsig (poppler-utils) absent: the seal is not verified independently here")
     path = tmp_path / "sealed.pdf"

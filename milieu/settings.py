@@ -190,3 +190,7 @@ SEAL_DIRECTORY = env_str("SEAL_DIRECTORY", str(BASE_DIR / "var" / "seals"))
 # directory and are only ever sent back through a view that checks the permission.
 PRIVATE_FILES_ROOT = env_str("PRIVATE_FILES_ROOT", str(BASE_DIR / "var" / "private"))
 DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+
+# RGPD: years a candidate's data is kept after their exam session and their last stage, then
+# `milieu purge --apply` deletes or anonymises it (milieu/dataprotection/retention.py says why 5).
+RETENTION_YEARS = env_int("RETENTION_YEARS", 5, minimum=1, maximum=30)

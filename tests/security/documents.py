@@ -48,12 +48,14 @@ def pdf(label: str) -> bytes:
     return b"%PDF-1.4\n% " + label.encode() + b"\n%%EOF\n"
 
 
-def signed_convention(school: School, student: Any) -> Convention:
+def signed_convention(
+    school: School, student: Any, periods: list[tuple[date, date]] | None = None
+) -> Convention:
     host = HostFactory.create(headcount=50)
     convention = create_convention(
         student=student,
         host=host,
-        periods=[(date(2026, 5, 4), date(2026, 6, 12))],
+        periods=periods or [(date(2026, 5, 4), date(2026, 6, 12))],
         by=school.head,
         tutor=TutorFactory.create(host=host, email="tuteur@entreprise.exemple.fr"),
         activities="Maintenance d'un réseau local.",

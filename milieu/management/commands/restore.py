@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import sys
 import tempfile
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,13 @@ from milieu.dataprotection.backup import (
     verify_archive,
 )
 from milieu.dataprotection.cli import command_actor
+
+
+def _when(stamp: Any) -> str:
+    try:
+        return datetime.fromisoformat(str(stamp)).strftime("%d/%m/%Y à %H:%M")
+    except ValueError:
+        return "?"
 
 
 class Command(BaseCommand):
@@ -59,7 +67,7 @@ class Command(BaseCommand):
                 write(
                     f"Archive intègre : {len(archive.entries)} fichier(s), Milieu "
                     f"{manifest.get('milieu_version', '?')}, faite le "
-                    f"{manifest.get('created_at', '?')}."
+                    f"{_when(manifest.get('created_at'))}."
                 )
                 if database_has_data():
                     self._confirm_overwrite(options)
@@ -86,7 +94,8 @@ class Command(BaseCommand):
         )
         write(
             "Vérifiez que SECRET_KEY est celle du site sauvegardé : sinon, les liens déjà "
-            "envoyés ne fonctionnent plus."
+            "envoyés ne fonctionnent plus. Si cette version de Milieu est plus récente que la "
+            "sauvegarde, lancez ensuite « milieu migrate »."
         )
 
     def _confirm_overwrite(self, options: dict[str, Any]) -> None:

@@ -15,9 +15,13 @@ from milieu.audit.enums import AuditAction
 from milieu.audit.journal import record
 from milieu.audit.models import AuditEntry
 from milieu.audit.views import PER_PAGE
+from milieu.conventions.enums import ConventionStatus
+from milieu.conventions.models import Convention, ConventionDocument, Signatory, SignatureLink
 from milieu.factories import AcademieFactory, StudentFactory, member
+from milieu.followup.models import Certificate
 from milieu.followup.operations import issue_tutor_link
 from milieu.people.enums import Role
+from milieu.tokens import hash_token
 from tests.core.conftest import School, make_school
 from tests.security.documents import every_stored_document, sha256, signed_convention
 
@@ -234,7 +238,6 @@ def test_a_tutors_download_through_their_link_names_the_tutor(school_a: School) 
     minor = StudentFactory.create(cohort=school_a.cohort, minor=True)
     convention = signed_convention(school_a, minor)
     period = convention.periods.get()
-    from milieu.followup.models import Certificate
 
     Certificate.objects.create(
         period=period,
@@ -277,3 +280,31 @@ def test_the_head_finds_the_minor_downloads_in_the_journal(school_a: School) -> 
     assert [e.actor for e in rows(response)] == [school_a.ddfpt]
     assert "document d&#x27;un mineur téléchargé" in page and "203.0.113.9" in page
     assert str(documents[0].student) in page
+
+
+def test_a_signatorys_download_through_their_link_names_the_signatory(school_a: School) -> None:
+
+    minor = StudentFactory.create(cohort=school_a.cohort, minor=True)
+    convention = signed_convention(school_a, minor)
+    Convention.objects.filter(pk=convention.pk).update(status=ConventionStatus.SIGNING)
+    ConventionDocument.objects.create(
+        convention=convention, kind="for-signature", version=1, content=b"%PDF-1.4\n%%EOF\n"
+    )
+    signatory = Signatory.objects.create(
+        convention=convention, version=1, role="host", name="Claire Dubois"
+    )
+    SignatureLink.objects.create(
+        signatory=signatory,
+        token_hash=hash_token("jeton-de-test"),
+        expires_at=TODAY + timedelta(days=3),
+    )
+    url = reverse("conventions:sign_document", kwargs={"token": "jeton-de-test"})
+
+    assert Client().get(url, REMOTE_ADDR="198.51.100.7").status_code == 200
+
+    entry = AuditEntry.objects.get(action=AuditAction.MINOR_DOCUMENT_DOWNLOADED)
+    assert entry.actor is None and entry.ip == "198.51.100.7"
+    assert (
+        entry.actor_label.startswith("Claire Dubois") and "lien de signature" in entry.actor_label
+    )
+    assert entry.object_id == str(minor.pk)

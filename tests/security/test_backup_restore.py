@@ -129,7 +129,7 @@ def test_backup_wipe_restore_gives_back_every_stored_document_with_its_hash(
         assert response["X-Content-SHA256"] == document.sha256, document.kind
     assert {p.name: p.read_bytes() for p in Path(settings.SEAL_DIRECTORY).iterdir()} == seals
     restored = AuditEntry.objects.get(action=AuditAction.RESTORE)
-    assert restored.changes["private"] == 2 and restored.changes["seals"] == 2
+    assert restored.changes["fichiers déposés"] == 2 and restored.changes["cachets"] == 2
 
 
 def test_every_model_that_records_a_hash_gets_its_content_back(

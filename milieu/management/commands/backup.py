@@ -37,9 +37,10 @@ class Command(BaseCommand):
             changes={
                 "archive": summary.archive.name,
                 "sha256": summary.sha256,
-                "taille": summary.size,
-                "base": summary.engine,
-                **summary.counts,
+                "taille (octets)": summary.size,
+                "base": ENGINE_NAMES[summary.engine],
+                "fichiers déposés": summary.counts["private"],
+                "cachets": summary.counts["seals"],
             },
         )
         for skipped in summary.skipped:

@@ -82,8 +82,9 @@ class Command(BaseCommand):
             changes={
                 "archive": source.name,
                 "sauvegarde_du": str(manifest.get("created_at", "")),
-                "base": engine,
-                **counts,
+                "base": ENGINE_NAMES[engine],
+                "fichiers déposés": counts["private"],
+                "cachets": counts["seals"],
             },
         )
         write(

@@ -505,6 +505,9 @@ RULES: dict[str, Check] = {
     "livret.export": _cohort_staff,
     # a teacher's own visit calendar feed (no object)
     "visit.feed": lambda s, _: s.is_school_staff,
+    # the establishment's audit journal (obj: the establishment): its head, who answers for
+    # the processing of its data; not the DDFPT nor the rectorat, whose actions it records
+    "audit.view": lambda s, e: s.is_head(e.pk),
 }
 
 

@@ -205,3 +205,6 @@ FILE_UPLOAD_HANDLERS = [
     "milieu.uploads.MemoryFileUploadHandler",
     "milieu.uploads.TemporaryFileUploadHandler",
 ]
+# RGPD: years a candidate's data is kept after their exam session and their last stage, then
+# `milieu purge --apply` deletes or anonymises it (milieu/dataprotection/retention.py says why 5).
+RETENTION_YEARS = env_int("RETENTION_YEARS", 5, minimum=1, maximum=30)

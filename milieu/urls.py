@@ -19,6 +19,8 @@ urlpatterns = [
     path("livret/", include("milieu.livret.urls")),
     path("dossiers/", include("milieu.dossiers.urls")),
     path("regles/", include("milieu.regulation.urls")),
+    path("journal/", include("milieu.audit.urls")),
+    path("", include("milieu.dataprotection.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

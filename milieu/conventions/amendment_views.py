@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from milieu.audit.downloads import audit_minor_download
 from milieu.conventions.amendment_documents import describe_changes
 from milieu.conventions.amendment_forms import AmendmentForm
 from milieu.conventions.amendments import (
@@ -209,9 +210,11 @@ def amendment_paper(request: HttpRequest, pk: int, signatory_pk: int) -> HttpRes
 def amendment_document(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
     amendment = get_object_or_404(_visible_amendments(request.user), pk=pk)
     document = get_object_or_404(amendment.documents, pk=document_pk)
-    return stored_file_response(
+    response = stored_file_response(
         document.content,
         sha256=document.sha256,
         filename=f"convention-{amendment.convention_id}-avenant-{amendment.number}-"
         f"{document.kind}-{document.pk}.pdf",
     )
+    student = amendment.convention.student
+    return audit_minor_download(request, response, students=[student], document=document)

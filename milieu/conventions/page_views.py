@@ -19,6 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from milieu.audit.downloads import audit_minor_download
 from milieu.conventions.checks import check_convention
 from milieu.conventions.enums import ConventionStatus, SignatureState
 from milieu.conventions.models import (
@@ -332,8 +333,9 @@ def document(request: HttpRequest, pk: int, doc_pk: int) -> HttpResponse:
     """One stored PDF of the convention, as stored (never rebuilt), with its SHA-256."""
     convention = get_convention(request, pk)
     stored = get_object_or_404(ConventionDocument.objects.filter(convention=convention), pk=doc_pk)
-    return stored_file_response(
+    response = stored_file_response(
         stored.content,
         sha256=stored.sha256,
         filename=f"convention-{convention.pk}-v{stored.version}-{stored.kind}.pdf",
     )
+    return audit_minor_download(request, response, students=[convention.student], document=stored)

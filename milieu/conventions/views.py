@@ -7,6 +7,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
+from milieu.audit.downloads import audit_minor_download
 from milieu.conventions.signatures import (
     CodeLimitReached,
     LinkRefused,
@@ -74,8 +75,15 @@ def sign_document(request: HttpRequest, token: str) -> HttpResponseBase:
             request, "conventions/sign_refused.html", {"message": str(refused)}, status=410
         )
     document = document_to_sign(link.signatory.convention)
-    return stored_file_response(
+    response = stored_file_response(
         document.content,
         sha256=document.sha256,
         filename=f"convention-{document.convention_id}-v{document.version}.pdf",
+    )
+    return audit_minor_download(
+        request,
+        response,
+        students=[link.signatory.convention.student],
+        document=document,
+        actor_label=f"{link.signatory} — lien de signature",
     )

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from milieu import storage
+from milieu.audit.downloads import audit_minor_download
 from milieu.dossiers.checking import CheckedDossier
 from milieu.evidence.enums import STATUS_BADGES, EvidenceStatus
 from milieu.evidence.forms import DepositForm, RefusalForm
@@ -258,12 +259,13 @@ def download(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("Fichier introuvable.") from missing
     extension = "jpg" if document.file_kind == "jpeg" else document.file_kind
     name = f"{Path(document.original_name).stem or 'piece'}.{extension}"
-    return stored_file_response(
+    response = stored_file_response(
         content,
         sha256=document.file_sha256,
         filename=name,
         content_type=storage.CONTENT_TYPES.get(document.file_kind, "application/pdf"),
     )
+    return audit_minor_download(request, response, students=[document.student], document=document)
 
 
 @login_required

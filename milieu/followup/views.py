@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from milieu.audit.downloads import audit_minor_download
 from milieu.conventions.enums import SIGNED_STATUSES
 from milieu.conventions.models import Convention, ConventionPeriod
 from milieu.followup.forms import (
@@ -70,6 +71,16 @@ def _pdf(content: Any, sha256: str, filename: str) -> HttpResponse:
 
 def _certificate_pdf(certificate: Certificate) -> HttpResponse:
     return _pdf(certificate.content, certificate.sha256, f"attestation-{certificate.pk}.pdf")
+
+
+def _audited(
+    request: HttpRequest, response: HttpResponse, conv: Convention, document: Any, by_link: bool
+) -> HttpResponse:
+    """The download recorded in the audit journal when the stage's student is a minor."""
+    label = f"{conv.tutor or 'Tuteur'} — lien de suivi" if by_link else ""
+    return audit_minor_download(
+        request, response, students=[conv.student], document=document, actor_label=label
+    )
 
 
 # kind -> the staff page, its PDF, the tutor's PDF
@@ -364,7 +375,7 @@ def tutor_certificate(request: HttpRequest, token: str, period_pk: int) -> HttpR
     certificate = get_object_or_404(
         Certificate, period__pk=period_pk, period__convention=access.convention
     )
-    return _certificate_pdf(certificate)
+    return _audited(request, _certificate_pdf(certificate), access.convention, certificate, True)
 
 
 def tutor_evaluation(request: HttpRequest, token: str) -> HttpResponse:
@@ -375,7 +386,8 @@ def tutor_evaluation(request: HttpRequest, token: str) -> HttpResponse:
     found = get_object_or_404(
         Evaluation, convention=access.convention, status=EvaluationStatus.COSIGNED
     )
-    return _pdf(found.content, found.sha256, f"grille-{found.pk}.pdf")
+    response = _pdf(found.content, found.sha256, f"grille-{found.pk}.pdf")
+    return _audited(request, response, access.convention, found, True)
 
 
 def tutor_document(request: HttpRequest, token: str, period_pk: int, kind: str) -> HttpResponse:
@@ -390,7 +402,8 @@ def tutor_document(request: HttpRequest, token: str, period_pk: int, kind: str) 
         period__convention=access.convention,
         completed_at__isnull=False,
     )
-    return _pdf(found.content, found.sha256, f"{kind}-{found.pk}.pdf")
+    response = _pdf(found.content, found.sha256, f"{kind}-{found.pk}.pdf")
+    return _audited(request, response, access.convention, found, True)
 
 
 # --- the school's pages ----------------------------------------------------------------------
@@ -459,7 +472,7 @@ def revoke_link(request: HttpRequest, pk: int, access_pk: int) -> HttpResponse:
 def certificate(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
     conv = _convention(request, pk, "followup.view")
     found = get_object_or_404(Certificate, period__pk=period_pk, period__convention=conv)
-    return _certificate_pdf(found)
+    return _audited(request, _certificate_pdf(found), conv, found, False)
 
 
 # --- the evaluation grid (staff) -------------------------------------------------------------
@@ -536,7 +549,8 @@ def evaluation_cosign(request: HttpRequest, pk: int) -> HttpResponse:
 def evaluation_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     conv, _ = _graded_convention(request, pk, "followup.view")
     found = get_object_or_404(Evaluation, convention=conv, status=EvaluationStatus.COSIGNED)
-    return _pdf(found.content, found.sha256, f"grille-{found.pk}.pdf")
+    response = _pdf(found.content, found.sha256, f"grille-{found.pk}.pdf")
+    return _audited(request, response, conv, found, False)
 
 
 # --- the training contract and the bilan (team and candidate) --------------------------------
@@ -653,4 +667,5 @@ def period_document_pdf(request: HttpRequest, period_pk: int, kind: str) -> Http
     document_kind = KINDS[kind]
     period, _ = _visible_period(request, period_pk, document_kind)
     found = get_object_or_404(document_kind.model, period=period, completed_at__isnull=False)
-    return _pdf(found.content, found.sha256, f"{kind}-{found.pk}.pdf")
+    response = _pdf(found.content, found.sha256, f"{kind}-{found.pk}.pdf")
+    return _audited(request, response, period.convention, found, False)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods
 
+from milieu.audit.downloads import audit_minor_download
 from milieu.http import stored_file_response
 from milieu.livret.attestation import livret_reference
 from milieu.livret.enums import LivretStatus
@@ -104,4 +105,6 @@ def download(request: HttpRequest, pk: int) -> HttpResponse:
     content = bytes(LivretJob.objects.values_list("content", flat=True).get(pk=found.pk))
     day = timezone.localtime(found.finished_at or found.created_at)
     name = slugify(f"attestations-livret-{found.cohort.name}-{day:%Y-%m-%d}") or "attestations"
-    return stored_file_response(content, sha256=found.sha256, filename=f"{name}.pdf")
+    response = stored_file_response(content, sha256=found.sha256, filename=f"{name}.pdf")
+    students = found.cohort.students.select_related("cohort__establishment")
+    return audit_minor_download(request, response, students=students, document=found)

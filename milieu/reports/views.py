@@ -23,6 +23,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from milieu import storage
+from milieu.audit.downloads import audit_minor_download
 from milieu.dossiers.checking import CheckedDossier
 from milieu.followup.models import TutorAccess
 from milieu.followup.operations import FollowupRefused, resolve_access
@@ -199,7 +200,7 @@ def download(request: HttpRequest, pk: int, deposit_pk: int) -> HttpResponse:
     found = get_object_or_404(ReportDeposit.objects.select_related("student"), pk=deposit_pk)
     if found.student_id != student.pk:
         raise Http404("Ce rapport n'est pas celui de cet élève.")
-    return _file_response(found)
+    return audit_minor_download(request, _file_response(found), students=[student], document=found)
 
 
 @login_required
@@ -288,4 +289,11 @@ def tutor_download(request: HttpRequest, token: str, deposit_pk: int) -> HttpRes
         access = resolve_access(token)
     except FollowupRefused as refused:
         return _refused(request, str(refused))
-    return _file_response(_tutor_deposit(access, deposit_pk))
+    found = _tutor_deposit(access, deposit_pk)
+    return audit_minor_download(
+        request,
+        _file_response(found),
+        students=[found.student],
+        document=found,
+        actor_label=f"{access.convention.tutor or 'Tuteur'} — lien de suivi",
+    )

@@ -1,0 +1,490 @@
+"""One archive that gives everything back: the database, the deposited files and the seals.
+
+`create_backup` writes a ``.tar.gz`` holding, first, ``manifest.json`` (format, Milieu's version,
+the date, the database engine, and the SHA-256 and size of every other member), then the
+database dump (``pg_dump -Fc`` for PostgreSQL, a consistent copy through SQLite's backup API
+otherwise), every file under ``PRIVATE_FILES_ROOT`` and every file of ``SEAL_DIRECTORY``.
+
+`verify_archive` reads an archive into a private staging directory and refuses it, before
+anything of the site is touched, when a member is not a plain file, leaves its folder (``..``,
+an absolute path), is not in the manifest, is missing, or does not match its hash and size.
+`restore_database` and `restore_files` then put the verified copy in place.
+
+`SECRET_KEY` is not in the archive (it is configuration, not data): it must be kept beside it,
+or every link already sent (signatures, tutors, calendar feeds) stops working.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import tarfile
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import IO, Any
+
+from django.apps import apps
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+FORMAT = "milieu-sauvegarde"
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+MANIFEST_MAX_BYTES = 64 * 1024 * 1024
+SECTIONS = ("database", "private", "seals")
+SECTION_NAMES = {"private": "fichiers déposés", "seals": "cachets (clés et certificats)"}
+ENGINE_NAMES = {"postgresql": "PostgreSQL", "sqlite": "SQLite"}
+DUMP_NAMES = {"postgresql": "database/milieu.pgdump", "sqlite": "database/milieu.sqlite3"}
+CHUNK = 1024 * 1024
+
+Progress = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    return None
+
+
+class BackupError(Exception):
+    """A backup or a restore that cannot be done, with the reason in French."""
+
+
+@dataclass(frozen=True)
+class ManifestEntry:
+    path: str  # inside the archive: database/…, private/…, seals/…
+    sha256: str
+    size: int
+
+
+@dataclass
+class BackupSummary:
+    archive: Path
+    sha256: str
+    size: int
+    engine: str
+    counts: dict[str, int] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
+
+
+@dataclass
+class VerifiedArchive:
+    """An archive whose every member was checked; `staged` maps each member to its copy."""
+
+    manifest: dict[str, Any]
+    entries: list[ManifestEntry]
+    staged: dict[str, Path]
+
+    @property
+    def engine(self) -> str:
+        return str(self.manifest["database"]["engine"])
+
+    def section(self, name: str) -> list[ManifestEntry]:
+        return [e for e in self.entries if e.path.startswith(f"{name}/")]
+
+
+def milieu_version() -> str:
+    try:
+        return importlib.metadata.version("milieu")
+    except importlib.metadata.PackageNotFoundError:
+        return "inconnue"
+
+
+def current_engine() -> str:
+    vendor = connection.vendor
+    if vendor not in ENGINE_NAMES:
+        raise BackupError(
+            f"Le moteur de base de données « {vendor} » n’est pas pris en charge "
+            "(PostgreSQL ou SQLite)."
+        )
+    return vendor
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def human_size(size: int) -> str:
+    if size < 1024:
+        return f"{size} o"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} Kio".replace(".", ",")
+    return f"{size / (1024 * 1024):.1f} Mio".replace(".", ",")
+
+
+# --- PostgreSQL's own tools -------------------------------------------------------------------
+
+
+def _pg_arguments() -> tuple[list[str], dict[str, str]]:
+    """pg_dump / pg_restore connection options from Django's settings (the password by the
+    environment, never on the command line)."""
+    conf = connection.settings_dict
+    arguments: list[str] = []
+    if conf.get("HOST"):
+        arguments += ["--host", str(conf["HOST"])]
+    if conf.get("PORT"):
+        arguments += ["--port", str(conf["PORT"])]
+    if conf.get("USER"):
+        arguments += ["--username", str(conf["USER"])]
+    arguments += ["--dbname", str(conf["NAME"])]
+    env = dict(os.environ)
+    if conf.get("PASSWORD"):
+        env["PGPASSWORD"] = str(conf["PASSWORD"])
+    sslmode = (conf.get("OPTIONS") or {}).get("sslmode")
+    if sslmode:
+        env["PGSSLMODE"] = str(sslmode)
+    env.setdefault("PGAPPNAME", "milieu-sauvegarde")
+    return arguments, env
+
+
+def _run(tool: str, arguments: list[str], env: dict[str, str]) -> None:
+    program = shutil.which(tool)
+    if program is None:
+        raise BackupError(f"L’outil {tool} est introuvable : installez postgresql-client.")
+    done = subprocess.run(
+        [program, *arguments], env=env, capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        detail = (done.stderr or done.stdout).strip().splitlines()
+        raise BackupError(f"{tool} a échoué : {detail[-1] if detail else done.returncode}")
+
+
+# --- the database -------------------------------------------------------------------------------
+
+
+def dump_database(target: Path) -> None:
+    """A consistent copy of the database in `target`."""
+    engine = current_engine()
+    if engine == "postgresql":
+        arguments, env = _pg_arguments()
+        _run(
+            "pg_dump",
+            ["--format=custom", "--no-owner", "--no-privileges", "--file", str(target), *arguments],
+            env,
+        )
+        return
+    connection.ensure_connection()
+    source = connection.connection
+    copy = sqlite3.connect(target)
+    try:
+        source.backup(copy)
+    finally:
+        copy.close()
+
+
+def database_has_data() -> bool:
+    """Does any of the site's tables hold a row? (A new, migrated database holds none.)"""
+    existing = set(connection.introspection.table_names())
+    for model in apps.get_models():
+        module = model.__module__
+        if not module.startswith("milieu."):
+            continue
+        if model._meta.db_table in existing and model._default_manager.exists():
+            return True
+    return False
+
+
+def restore_database(archive: VerifiedArchive) -> None:
+    engine = archive.engine
+    dump = archive.staged[DUMP_NAMES[engine]]
+    if engine == "postgresql":
+        arguments, env = _pg_arguments()
+        connection.close()
+        _run(
+            "pg_restore",
+            [
+                "--clean",
+                "--if-exists",
+                "--no-owner",
+                "--no-privileges",
+                "--single-transaction",
+                "--exit-on-error",
+                *arguments,
+                str(dump),
+            ],
+            env,
+        )
+        return
+    source = sqlite3.connect(dump)
+    try:
+        connection.ensure_connection()
+        source.backup(connection.connection)
+    finally:
+        source.close()
+
+
+# --- the files --------------------------------------------------------------------------------
+
+
+def _files_under(section: str, base: Path, skipped: list[str]) -> Iterator[tuple[str, Path]]:
+    """(archive path, file) for every plain file under `base`; links and others are skipped."""
+    if not base.is_dir():
+        return
+    for folder, directories, names in os.walk(base, followlinks=False):
+        directories.sort()
+        for name in sorted(names):
+            path = Path(folder) / name
+            relative = path.relative_to(base).as_posix()
+            if path.is_symlink() or not path.is_file():
+                skipped.append(f"{section}/{relative}")
+                continue
+            yield f"{section}/{relative}", path
+
+
+class _HashingReader:
+    """Reads a file for tarfile while hashing what was read."""
+
+    def __init__(self, handle: IO[bytes]) -> None:
+        self.handle = handle
+        self.digest = hashlib.sha256()
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self.handle.read(size)
+        self.digest.update(chunk)
+        return chunk
+
+
+def _destination(dest: Path) -> Path:
+    if dest.is_dir():
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
+        dest = dest / f"milieu-sauvegarde-{stamp}.tar.gz"
+    if dest.exists():
+        raise BackupError(f"{dest} existe déjà : une sauvegarde n’en écrase jamais une autre.")
+    if not dest.parent.is_dir():
+        raise BackupError(f"Le dossier {dest.parent} n’existe pas.")
+    return dest
+
+
+def create_backup(dest: Path, *, progress: Progress = _quiet) -> BackupSummary:
+    """Write the archive at `dest` (a file name, or a folder to write a dated file into)."""
+    archive_path = _destination(dest)
+    engine = current_engine()
+    skipped: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="milieu-sauvegarde-") as scratch:
+        dump = Path(scratch) / "dump"
+        progress(f"Base de données ({ENGINE_NAMES[engine]}) : copie en cours…")
+        dump_database(dump)
+        progress(f"Base de données : {human_size(dump.stat().st_size)}.")
+        sources: list[tuple[str, Path]] = [(DUMP_NAMES[engine], dump)]
+        sources += _files_under("private", Path(settings.PRIVATE_FILES_ROOT), skipped)
+        sources += _files_under("seals", Path(settings.SEAL_DIRECTORY), skipped)
+        entries = []
+        for name, path in sources:
+            entries.append(ManifestEntry(name, sha256_of(path), path.stat().st_size))
+        counts = {s: sum(1 for e in entries if e.path.startswith(f"{s}/")) for s in SECTIONS}
+        progress(f"Fichiers déposés : {counts['private']} ; cachets : {counts['seals']}.")
+        manifest = {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "milieu_version": milieu_version(),
+            "created_at": timezone.localtime().isoformat(),
+            "database": {
+                "engine": engine,
+                "file": DUMP_NAMES[engine],
+                "format": "pg_dump -Fc" if engine == "postgresql" else "sqlite3",
+            },
+            "files": [e.__dict__ for e in entries],
+        }
+        encoded = json.dumps(manifest, ensure_ascii=False, indent=2).encode()
+        partial = archive_path.with_name(f".{archive_path.name}.partiel")
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(descriptor, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz") as tar:
+                info = tarfile.TarInfo(MANIFEST)
+                info.size, info.mode, info.mtime = (
+                    len(encoded),
+                    0o600,
+                    int(timezone.now().timestamp()),
+                )
+                tar.addfile(info, _BytesReader(encoded))
+                for done, ((name, path), entry) in enumerate(zip(sources, entries, strict=True)):
+                    _add(tar, name, path, entry)
+                    if done and done % 200 == 0:
+                        progress(f"… {done} / {len(entries)} fichiers archivés")
+            os.replace(partial, archive_path)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
+    return BackupSummary(
+        archive=archive_path,
+        sha256=sha256_of(archive_path),
+        size=archive_path.stat().st_size,
+        engine=engine,
+        counts=counts,
+        skipped=skipped,
+    )
+
+
+class _BytesReader:
+    def __init__(self, content: bytes) -> None:
+        self.content, self.offset = content, 0
+
+    def read(self, size: int = -1) -> bytes:
+        end = len(self.content) if size < 0 else self.offset + size
+        chunk = self.content[self.offset : end]
+        self.offset += len(chunk)
+        return chunk
+
+
+def _add(tar: tarfile.TarFile, name: str, path: Path, entry: ManifestEntry) -> None:
+    info = tarfile.TarInfo(name)
+    info.size, info.mode = entry.size, 0o600
+    info.mtime = int(path.stat().st_mtime)
+    with open(path, "rb") as handle:
+        reader = _HashingReader(handle)
+        tar.addfile(info, reader)
+    if reader.digest.hexdigest() != entry.sha256:
+        raise BackupError(f"Le fichier {name} a changé pendant la sauvegarde : recommencez.")
+
+
+# --- reading an archive back --------------------------------------------------------------------
+
+
+def safe_member_name(name: str) -> bool:
+    """A relative POSIX path inside one of the sections, without `..`, `.` or empty parts."""
+    if not name or "\x00" in name or "\\" in name or name.startswith("/"):
+        return False
+    parts = PurePosixPath(name).parts
+    if len(parts) < 2 or parts[0] not in SECTIONS:
+        return False
+    return all(part not in ("", ".", "..") for part in parts) and "/".join(parts) == name
+
+
+def _manifest_entries(manifest: Any) -> list[ManifestEntry]:
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise BackupError("Ce fichier n’est pas une sauvegarde de Milieu (manifeste inconnu).")
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise BackupError(
+            f"Version de sauvegarde {manifest.get('format_version')!r} inconnue "
+            f"(attendue : {FORMAT_VERSION})."
+        )
+    database = manifest.get("database")
+    if not isinstance(database, dict) or database.get("engine") not in DUMP_NAMES:
+        raise BackupError("Le manifeste ne dit pas de quelle base vient la sauvegarde.")
+    rows = manifest.get("files")
+    if not isinstance(rows, list):
+        raise BackupError("Le manifeste ne liste pas les fichiers de la sauvegarde.")
+    entries: list[ManifestEntry] = []
+    seen: set[str] = set()
+    for row in rows:
+        if not isinstance(row, dict):
+            raise BackupError("Le manifeste contient une ligne illisible.")
+        path, sha, size = row.get("path"), row.get("sha256"), row.get("size")
+        if not isinstance(path, str) or not safe_member_name(path):
+            raise BackupError(f"Chemin refusé dans le manifeste : {path!r}.")
+        if path in seen:
+            raise BackupError(f"Le manifeste cite deux fois {path}.")
+        valid_hash = (
+            isinstance(sha, str) and len(sha) == 64 and all(c in "0123456789abcdef" for c in sha)
+        )
+        if not valid_hash or not isinstance(size, int) or isinstance(size, bool) or size < 0:
+            raise BackupError(f"Empreinte ou taille illisible dans le manifeste pour {path}.")
+        seen.add(path)
+        entries.append(ManifestEntry(path, str(sha), size))
+    if DUMP_NAMES[database["engine"]] not in seen:
+        raise BackupError("Le manifeste ne cite pas la copie de la base de données.")
+    return entries
+
+
+def verify_archive(source: Path, staging: Path, *, progress: Progress = _quiet) -> VerifiedArchive:
+    """Check every member of the archive against its manifest, copying each into `staging`
+    (a private folder, under names of our own). Nothing else is written."""
+    if not source.is_file():
+        raise BackupError(f"{source} n’existe pas ou n’est pas un fichier.")
+    try:
+        with tarfile.open(source, mode="r:*") as tar:
+            return _verify(tar, staging, progress)
+    except tarfile.ReadError as error:
+        raise BackupError(f"{source} n’est pas une archive lisible ({error}).") from None
+    except (tarfile.TarError, EOFError, OSError, UnicodeDecodeError) as error:
+        raise BackupError(f"Archive illisible ou tronquée ({error}).") from None
+
+
+def _verify(tar: tarfile.TarFile, staging: Path, progress: Progress) -> VerifiedArchive:
+    first = tar.next()
+    if first is None or first.name != MANIFEST or not first.isreg():
+        raise BackupError("L’archive ne commence pas par son manifeste (manifest.json).")
+    if first.size > MANIFEST_MAX_BYTES:
+        raise BackupError("Le manifeste de l’archive est anormalement grand.")
+    handle = tar.extractfile(first)
+    assert handle is not None
+    try:
+        manifest = json.loads(handle.read().decode("utf-8"))
+    except ValueError:
+        raise BackupError("Le manifeste de l’archive n’est pas un JSON lisible.") from None
+    entries = _manifest_entries(manifest)
+    expected = {e.path: e for e in entries}
+    staged: dict[str, Path] = {}
+    for member in tar:  # iterating starts again from the first member: the manifest
+        if member is first:
+            continue
+        name = member.name
+        if not safe_member_name(name):
+            raise BackupError(f"Chemin refusé dans l’archive : {name!r}.")
+        if not member.isreg():
+            raise BackupError(f"Élément refusé dans l’archive (lien ou fichier spécial) : {name}.")
+        entry = expected.get(name)
+        if entry is None:
+            raise BackupError(f"L’archive contient un fichier absent du manifeste : {name}.")
+        if name in staged:
+            raise BackupError(f"L’archive contient deux fois {name}.")
+        if member.size != entry.size:
+            raise BackupError(f"Taille inattendue pour {name}.")
+        target = staging / f"{len(staged):06d}"
+        digest = hashlib.sha256()
+        reader = tar.extractfile(member)
+        assert reader is not None
+        with open(target, "xb") as out:
+            while chunk := reader.read(CHUNK):
+                digest.update(chunk)
+                out.write(chunk)
+        if digest.hexdigest() != entry.sha256:
+            raise BackupError(f"Empreinte SHA-256 inattendue pour {name} : archive altérée.")
+        staged[name] = target
+        if len(staged) % 200 == 0:
+            progress(f"… {len(staged)} / {len(entries)} fichiers vérifiés")
+    missing = [e.path for e in entries if e.path not in staged]
+    if missing:
+        raise BackupError(
+            f"{len(missing)} fichier(s) du manifeste manquent dans l’archive, dont {missing[0]}."
+        )
+    return VerifiedArchive(manifest=manifest, entries=entries, staged=staged)
+
+
+def _place(staged: Path, base: Path, relative: str) -> None:
+    target = (base / relative).resolve()
+    if base.resolve() not in target.parents:
+        raise BackupError(f"Chemin refusé : {relative}.")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.restauration")
+    shutil.copyfile(staged, partial)
+    partial.chmod(0o600)
+    os.replace(partial, target)
+
+
+def restore_files(archive: VerifiedArchive, *, progress: Progress = _quiet) -> dict[str, int]:
+    """Put the deposited files and the seals back; return how many of each."""
+    bases = {
+        "private": Path(settings.PRIVATE_FILES_ROOT),
+        "seals": Path(settings.SEAL_DIRECTORY),
+    }
+    counts = {}
+    for section, base in bases.items():
+        base.mkdir(parents=True, exist_ok=True)
+        rows = archive.section(section)
+        for entry in rows:
+            relative = entry.path.split("/", 1)[1]
+            _place(archive.staged[entry.path], base, relative)
+        counts[section] = len(rows)
+        progress(f"{SECTION_NAMES[section].capitalize()} : {len(rows)} fichier(s) remis en place.")
+    return counts

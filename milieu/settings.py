@@ -208,3 +208,7 @@ FILE_UPLOAD_HANDLERS = [
 # RGPD: years a candidate's data is kept after their exam session and their last stage, then
 # `milieu purge --apply` deletes or anonymises it (milieu/dataprotection/retention.py says why 5).
 RETENTION_YEARS = env_int("RETENTION_YEARS", 5, minimum=1, maximum=30)
+
+# A tutor's link lives until the end of the convention's last period plus this many days (the
+# certificate and the grid come after the stage); the follow-up page renews it.
+TUTOR_LINK_GRACE_DAYS = env_int("TUTOR_LINK_GRACE_DAYS", 60, minimum=1, maximum=365)

@@ -146,6 +146,7 @@ class FollowupAction(models.TextChoices):
     CONTRACT_SIGNED = "contract-signed", "Contrat individuel de formation signé"
     BILAN_EDITED = "bilan-edited", "Bilan individuel modifié"
     BILAN_SIGNED = "bilan-signed", "Bilan individuel signé"
+    LINK_RENEWED = "link-renewed", "Lien de suivi prolongé"
 
 
 class FollowupEvent(models.Model):

@@ -16,7 +16,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -47,7 +47,23 @@ from milieu.permissions import can, require
 from milieu.rules.dossier import WEEKDAY_INDEX, scheduled_days
 from milieu.tokens import hash_token
 
-LINK_LIFETIME = timedelta(days=120)
+LINK_LIFETIME = timedelta(days=120)  # kept for callers that pass their own lifetime
+
+
+def link_expiry(convention: Convention, *, now: datetime | None = None) -> datetime:
+    """Until when a tutor's link lives: the end of the convention's last active period plus
+    `TUTOR_LINK_GRACE_DAYS` (the certificate and the grid come after the stage), and never less
+    than that grace from now. A link issued before a future stage outlives the stage."""
+    now = now or timezone.now()
+    grace = timedelta(days=settings.TUTOR_LINK_GRACE_DAYS)
+    last = convention.periods.filter(active=True).order_by("-end").values_list("end", flat=True)
+    latest = now + grace
+    if last:
+        end_of_stage = timezone.make_aware(datetime.combine(last[0], time(23, 59, 59)))
+        latest = max(latest, end_of_stage + grace)
+    return latest
+
+
 DEFAULT_WORK_DAYS = ("mon", "tue", "wed", "thu", "fri")
 
 
@@ -123,10 +139,11 @@ def issue_tutor_link(
     convention: Convention,
     *,
     by: Any,
-    lifetime: timedelta = LINK_LIFETIME,
+    lifetime: timedelta | None = None,
     ip: str | None = None,
 ) -> str:
-    """A new link for the convention's tutor, e-mailed on commit; returns the token."""
+    """A new link for the convention's tutor, e-mailed on commit; returns the token. It lives
+    until `link_expiry` (or for `lifetime` when given)."""
     require(by, "followup.manage", convention)
     if convention.status not in SIGNED_STATUSES:
         raise FollowupRefused("La convention doit être signée avant d'ouvrir l'accès au tuteur.")
@@ -140,7 +157,9 @@ def issue_tutor_link(
         access = TutorAccess.objects.create(
             convention=convention,
             token_hash=hash_token(token),
-            expires_at=timezone.now() + lifetime,
+            expires_at=(
+                timezone.now() + lifetime if lifetime is not None else link_expiry(convention)
+            ),
             created_by=by,
             sent_to=recipient,
         )
@@ -166,6 +185,32 @@ def issue_tutor_link(
             lambda: send_mail(f"Suivi du stage de {student.full_name}", body, None, [recipient])
         )
     return token
+
+
+def renew_tutor_link(access: TutorAccess, *, by: Any, ip: str | None = None) -> TutorAccess:
+    """Give the same link (the tutor keeps the e-mail they have) a new expiry, `link_expiry`
+    from now: for a stage moved later by an avenant, or a certificate still to come."""
+    require(by, "followup.manage", access.convention)
+    with transaction.atomic():
+        locked = TutorAccess.objects.select_for_update().get(pk=access.pk)
+        if locked.revoked:
+            raise FollowupRefused("Ce lien est révoqué : envoyez-en un nouveau au tuteur.")
+        expires = link_expiry(access.convention)
+        if expires <= locked.expires_at:
+            raise FollowupRefused(
+                "Action déjà effectuée : ce lien est déjà valable jusqu'au "
+                f"{timezone.localtime(locked.expires_at):%d/%m/%Y}."
+            )
+        locked.expires_at = expires
+        locked.save(update_fields=["expires_at"])
+        _event(
+            access.convention,
+            FollowupAction.LINK_RENEWED,
+            by=by,
+            ip=ip,
+            detail=f"Lien n° {access.pk} prolongé jusqu'au {timezone.localtime(expires):%d/%m/%Y}.",
+        )
+    return locked
 
 
 def revoke_tutor_link(access: TutorAccess, *, by: Any, ip: str | None = None) -> None:

@@ -27,6 +27,11 @@ urlpatterns = [
     path("conventions/<int:pk>/", views.convention, name="convention"),
     path("conventions/<int:pk>/lien/", views.issue_link, name="issue_link"),
     path(
+        "conventions/<int:pk>/liens/<int:access_pk>/prolonger/",
+        views.renew_link,
+        name="renew_link",
+    ),
+    path(
         "conventions/<int:pk>/lien/<int:access_pk>/revoquer/",
         views.revoke_link,
         name="revoke_link",

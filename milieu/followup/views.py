@@ -53,6 +53,7 @@ from milieu.followup.operations import (
     items_of,
     last_day_of,
     period_of,
+    renew_tutor_link,
     resolve_access,
     revoke_tutor_link,
     sign_period_document,
@@ -448,6 +449,24 @@ def issue_link(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(refused))
     else:
         messages.success(request, "Le lien de suivi est envoyé au tuteur.")
+    return redirect("followup:convention", pk=conv.pk)
+
+
+@login_required
+@require_POST
+def renew_link(request: HttpRequest, pk: int, access_pk: int) -> HttpResponse:
+    conv = _convention(request, pk, "followup.manage")
+    access = get_object_or_404(TutorAccess, pk=access_pk, convention=conv)
+    try:
+        renewed = renew_tutor_link(access, by=request.user, ip=client_ip(request))
+    except FollowupRefused as refused:
+        messages.info(request, str(refused))
+    else:
+        messages.success(
+            request,
+            "Le lien du tuteur est prolongé jusqu'au "
+            f"{timezone.localtime(renewed.expires_at):%d/%m/%Y} ; il reste le même.",
+        )
     return redirect("followup:convention", pk=conv.pk)
 
 

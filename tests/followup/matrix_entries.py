@@ -132,6 +132,11 @@ ENTRIES: dict[str, tuple[Kwargs, str, dict[str, int]]] = {
     "followup:training_contract_pdf": (BIJOU_PERIOD, "get", DOCUMENT),
     "followup:bilan": (BIJOU_PERIOD, "get", DOCUMENT),
     "followup:bilan_pdf": (BIJOU_PERIOD, "get", DOCUMENT),
+    "followup:renew_link": (
+        lambda w: {"pk": _signed(w).pk, "access_pk": w.objects["followup_access"].pk},
+        "post",
+        MANAGE,
+    ),
     "followup:revoke_link": (
         lambda w: {"pk": _signed(w).pk, "access_pk": w.objects["followup_access"].pk},
         "post",

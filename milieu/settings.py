@@ -190,3 +190,12 @@ SEAL_DIRECTORY = env_str("SEAL_DIRECTORY", str(BASE_DIR / "var" / "seals"))
 # directory and are only ever sent back through a view that checks the permission.
 PRIVATE_FILES_ROOT = env_str("PRIVATE_FILES_ROOT", str(BASE_DIR / "var" / "private"))
 DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+
+# The public checker (`POST /api/v1/dossiers/check` and the page /dossiers/verifier/): the
+# largest request body, and how many checks one address (anonymous) or one account (signed in)
+# may ask per fixed window of PUBLIC_CHECK_WINDOW seconds; 0 = no limit. The counters live in the
+# default cache (atomic `add` then `incr`).
+PUBLIC_CHECK_MAX_BYTES = env_int("PUBLIC_CHECK_MAX_BYTES", 262_144, minimum=1024)
+PUBLIC_CHECK_RATE = env_int("PUBLIC_CHECK_RATE", 60, minimum=0)
+PUBLIC_CHECK_RATE_SIGNED_IN = env_int("PUBLIC_CHECK_RATE_SIGNED_IN", 600, minimum=0)
+PUBLIC_CHECK_WINDOW = env_int("PUBLIC_CHECK_WINDOW", 60, minimum=1, maximum=86_400)

@@ -17,13 +17,24 @@ from milieu.rules.counting import (
     UNITS_PER_WEEK,
     anniversary,
     longest_free_run,
+    overlap_count,
     overlapping_pairs,
     units_of,
     work_experience_days,
 )
-from milieu.rules.dossier import Dossier, DossierError, Period, dossier_id, parse_dossier
+from milieu.rules.dossier import (
+    Dossier,
+    DossierError,
+    Period,
+    dossier_id,
+    parse_dossier,
+    printable,
+)
 from milieu.rules.output import fr_date, fr_number, fr_weeks, json_number
 
+# PERIODS_OVERLAP names (and its detail lists) the first pairs only, then counts the others: the
+# pairs of n periods can number n(n-1)/2, and a verdict's size must stay linear in its dossier.
+OVERLAPS_LISTED = 50
 SEVERITY_RANK = {"info": 0, "warning": 1, "blocking": 2}
 FORMAT_RANK = {"A4": 0, "A3": 1, "larger": 2}
 STAGE_KINDS = frozenset(
@@ -51,7 +62,10 @@ def evaluate(
     try:
         dossier = parse_dossier(raw, catalogue, today_ordinal)
     except DossierError as error:
-        return {"id": dossier_id(raw), "error": {"field": error.field, "message": error.message}}
+        return {
+            "id": dossier_id(raw),
+            "error": {"field": printable(error.field), "message": printable(error.message)},
+        }
     return _Judgement(dossier).verdict()
 
 
@@ -415,9 +429,13 @@ class _Judgement:
         rule = self.firsts.get("overlap")
         if rule is None or len(periods) < 2:
             return
-        pairs = overlapping_pairs(periods)
+        pairs = overlapping_pairs(periods, limit=OVERLAPS_LISTED)
         if pairs:
             described = ", ".join(f"périodes {a.index + 1} et {b.index + 1}" for a, b in pairs)
+            if len(pairs) == OVERLAPS_LISTED:
+                others = overlap_count(periods) - OVERLAPS_LISTED
+                if others:
+                    described += f" et {others} autre{'s' if others > 1 else ''} paire{'s' if others > 1 else ''}"
             self.add(
                 "PERIODS_OVERLAP",
                 rule,

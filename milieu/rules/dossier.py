@@ -236,13 +236,15 @@ def _quote(value: Any) -> str:
     if isinstance(value, int):
         if -(10**15) < value < 10**15:
             return str(value)
-        return (
-            f"un nombre de {len(str(abs(value)))} chiffres"
-            if abs(value) < 10**4000
-            else "un nombre immense"
-        )
+        try:
+            digits = len(str(abs(value)))
+        except ValueError:  # beyond sys.get_int_max_str_digits()
+            return "un nombre immense"
+        return f"un nombre de {_count(digits)} chiffres"
     if isinstance(value, float):
-        return repr(value) if value == value else "NaN"
+        if value != value:
+            return "NaN"
+        return repr(value) if abs(value) != float("inf") else "un nombre infini"
     if isinstance(value, list):
         return "une liste"
     if isinstance(value, Mapping):
@@ -327,7 +329,7 @@ def _int(
     if type(value) is not int:
         raise DossierError(field, f"{name} : {_quote(value)} n'est pas un nombre entier")
     if minimum is not None and value < minimum:
-        raise DossierError(field, f"{name} : {value} est inférieur à {minimum}")
+        raise DossierError(field, f"{name} : {_quote(value)} est inférieur à {minimum}")
     return value
 
 
@@ -504,7 +506,7 @@ def _checked_period(raw: Any, index: int) -> Period:
     if absence > scheduled:
         raise DossierError(
             f"{field}/absence_days",
-            f"période {index + 1} : {absence} jours d'absence pour {scheduled} jours prévus",
+            f"période {index + 1} : {_quote(absence)} jours d'absence pour {scheduled} jours prévus",
         )
     host_name: str | None = None
     country = "FR"
@@ -700,7 +702,9 @@ def parse_dossier(raw: Any, catalogue: Catalogue, today: int) -> Dossier:
     d.distance = _bool(obj, "distance", "/distance")
     d.session = _int(obj, "session", "/session", minimum=1900)
     if d.session > LAST_YEAR:
-        raise DossierError("/session", f"session : {d.session} n'est pas une année de session")
+        raise DossierError(
+            "/session", f"session : {_quote(d.session)} n'est pas une année de session"
+        )
     exam_date = _optional_date(obj, "exam_date", "/exam_date", "date de l'examen")
     d.exam_date = exam_date if exam_date is not None else date(d.session, 6, 1).toordinal()
     d.training_start = _required_date(

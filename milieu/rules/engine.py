@@ -435,7 +435,9 @@ class _Judgement:
             if len(pairs) == OVERLAPS_LISTED:
                 others = overlap_count(periods) - OVERLAPS_LISTED
                 if others:
-                    described += f" et {others} autre{'s' if others > 1 else ''} paire{'s' if others > 1 else ''}"
+                    count = f"{others:,}".replace(",", "\u202f")
+                    plural = "s" if others > 1 else ""
+                    described += f", et {count} autre{plural} paire{plural}"
             self.add(
                 "PERIODS_OVERLAP",
                 rule,

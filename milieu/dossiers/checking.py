@@ -22,7 +22,8 @@ from milieu.dossiers.enums import (
 from milieu.rules import dumps_verdict, evaluate, get_catalogue
 from milieu.rules.reader import InputError, load_json
 
-MAX_DOSSIERS = 500
+# The page shows each verdict in full: a hundred is a long page already; volumes go to the CLI.
+MAX_DOSSIERS = 100
 
 _JSON_MESSAGES = {
     "Expecting value": "une valeur est attendue",

@@ -222,6 +222,44 @@ def test_a_few_overlaps_are_all_listed_as_before() -> None:
     assert "autres paires" not in overlap["message"]
 
 
+intervals = st.lists(
+    st.tuples(st.integers(0, 400), st.integers(0, 80)).map(lambda t: (t[0], t[0] + t[1])),
+    max_size=12,
+)
+windows = st.lists(
+    st.tuples(st.integers(0, 450), st.integers(0, 61)).map(lambda t: (t[0], t[0] + t[1])),
+    max_size=8,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(intervals, windows)
+def test_free_runs_of_many_windows_match_one_window_at_a_time(
+    spans: list[tuple[int, int]], frames: list[tuple[int, int]]
+) -> None:
+    assert counting.longest_free_runs(spans, frames) == [
+        counting.longest_free_run(spans, low, high) for low, high in frames
+    ]
+
+
+def test_a_training_of_three_centuries_names_ten_summers_and_counts_the_others() -> None:
+    value = dossier(
+        "bts-ccst",
+        session=2199,
+        training_start="1900-01-01",
+        as_of="2199-12-31",
+        periods=[period("1900-07-02", "2199-08-30")],
+    )
+
+    result = evaluate(value)
+
+    summer = next(f for f in result["findings"] if f["code"] == "SUMMER_REST_NOT_RESPECTED")
+    assert summer["detail"] == list(range(1900, 2199))  # every summer before the exam
+    assert summer["message"].count("été ") == 10
+    assert ", et 289 autres étés" in summer["message"]
+    assert len(dumps_verdict(result)) < 4_000
+
+
 # --- what one dossier may hold -------------------------------------------------------------
 
 
@@ -298,6 +336,15 @@ def test_the_three_doors_refuse_201_periods_with_the_same_error_object(
     assert api.status_code == 422 and api.content.decode() == expected
     assert page.status_code == 200 and page_verdicts(page) == [expected]
     assert "au plus 200 par dossier" in page.content.decode()
+
+
+def test_the_page_judges_at_most_100_dossiers_at_once(client: Client) -> None:
+    hundred = through_page(client, json.dumps([dossier("bts-ciel")] * 100))
+    more = through_page(client, json.dumps([dossier("bts-ciel")] * 101))
+
+    assert len(page_verdicts(hundred)) == 100
+    assert page_verdicts(more) == []
+    assert "Trop de dossiers d’un coup : 101 (au plus 100)" in more.content.decode()
 
 
 def test_the_command_line_reads_a_file_larger_than_the_web_limit(

@@ -212,3 +212,11 @@ RETENTION_YEARS = env_int("RETENTION_YEARS", 5, minimum=1, maximum=30)
 # A tutor's link lives until the end of the convention's last period plus this many days (the
 # certificate and the grid come after the stage); the follow-up page renews it.
 TUTOR_LINK_GRACE_DAYS = env_int("TUTOR_LINK_GRACE_DAYS", 60, minimum=1, maximum=365)
+# The public checker (`POST /api/v1/dossiers/check` and the page /dossiers/verifier/): the
+# largest request body, and how many checks one address (anonymous) or one account (signed in)
+# may ask per fixed window of PUBLIC_CHECK_WINDOW seconds; 0 = no limit. The counters live in the
+# default cache (atomic `add` then `incr`).
+PUBLIC_CHECK_MAX_BYTES = env_int("PUBLIC_CHECK_MAX_BYTES", 262_144, minimum=1024)
+PUBLIC_CHECK_RATE = env_int("PUBLIC_CHECK_RATE", 60, minimum=0)
+PUBLIC_CHECK_RATE_SIGNED_IN = env_int("PUBLIC_CHECK_RATE_SIGNED_IN", 600, minimum=0)
+PUBLIC_CHECK_WINDOW = env_int("PUBLIC_CHECK_WINDOW", 60, minimum=1, maximum=86_400)

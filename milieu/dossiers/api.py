@@ -17,6 +17,7 @@ from milieu.dossiers.checking import (
     input_error,
     loads_json,
 )
+from milieu.dossiers.limits import check_request
 from milieu.dossiers.samples import get_sample
 
 router = Router(tags=["Dossiers"])
@@ -84,7 +85,7 @@ def read_dossier(body: bytes) -> Any:
     if not text.strip():
         raise DossierInputError("Le corps de la requête est vide : envoyez un dossier JSON.")
     try:
-        document = loads_json(text)
+        document = loads_json(text, what="Le corps de la requête")
     except json.JSONDecodeError as error:
         raise DossierInputError(
             f"Le corps de la requête n’est pas du JSON valide : {describe_json_error(error)}."
@@ -102,16 +103,25 @@ def _response(checked: CheckedDossier, status: int) -> HttpResponse:
 
 @router.post(
     "/check",
-    response={200: VerdictOut, 413: ErrorOut, 422: ErrorOut},
+    response={200: VerdictOut, 413: ErrorOut, 422: ErrorOut, 429: ErrorOut},
     summary="Vérifier un dossier",
     description=(
         "Juge un dossier selon la réglementation de son diplôme. La réponse est exactement le "
         "texte que produit `milieu check` pour le même dossier. Erreur 422 : le dossier ne peut "
-        "pas être jugé (ou le corps n’est pas un objet JSON). Rien n’est enregistré."
+        "pas être jugé (ou le corps n’est pas un objet JSON). Erreur 413 : le corps dépasse "
+        "256 Kio (réglage `PUBLIC_CHECK_MAX_BYTES`). Erreur 429 : trop de vérifications depuis "
+        "la même adresse (60 par minute par défaut, `PUBLIC_CHECK_RATE`) ; l’en-tête "
+        "`Retry-After` donne le délai en secondes. Rien n’est enregistré."
     ),
     openapi_extra={"requestBody": _REQUEST_BODY},
 )
 def check(request: HttpRequest) -> HttpResponse:
+    refusal = check_request(request)
+    if refusal is not None:
+        response = _response(input_error(refusal.message), refusal.status)
+        if refusal.retry_after is not None:
+            response["Retry-After"] = str(refusal.retry_after)
+        return response
     try:
         body = request.body
     except RequestDataTooBig:

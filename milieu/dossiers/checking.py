@@ -20,8 +20,10 @@ from milieu.dossiers.enums import (
     VerdictStatus,
 )
 from milieu.rules import dumps_verdict, evaluate, get_catalogue
+from milieu.rules.reader import InputError, load_json
 
-MAX_DOSSIERS = 500
+# The page shows each verdict in full: a hundred is a long page already; volumes go to the CLI.
+MAX_DOSSIERS = 100
 
 _JSON_MESSAGES = {
     "Expecting value": "une valeur est attendue",
@@ -52,15 +54,14 @@ def describe_json_error(error: json.JSONDecodeError) -> str:
     return f"{reason} (ligne {error.lineno}, colonne {error.colno})"
 
 
-def _reject_constant(name: str) -> Any:
-    raise DossierInputError(
-        f"Le texte n’est pas du JSON valide : « {name} » n’est pas un nombre JSON."
-    )
-
-
-def loads_json(text: str) -> Any:
-    """``json.loads`` that refuses ``NaN`` and ``Infinity``, which are not JSON."""
-    return json.loads(text, parse_constant=_reject_constant)
+def loads_json(text: str, *, what: str = "Le texte") -> Any:
+    """The engine's reader (``milieu.rules.reader.load_json``): the same text is read, or refused,
+    by the three doors. Syntax errors raise ``json.JSONDecodeError``; ``NaN``, ``Infinity``, an
+    integer of more than 4,300 digits or a nesting too deep raise ``DossierInputError``."""
+    try:
+        return load_json(text)
+    except InputError as error:
+        raise DossierInputError(f"{what} n’est pas du JSON valide : {error}.") from None
 
 
 def parse_dossiers(text: str) -> list[Any]:

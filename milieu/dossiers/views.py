@@ -2,17 +2,31 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from milieu.dossiers.checking import check_dossiers
 from milieu.dossiers.forms import CheckForm
+from milieu.dossiers.limits import Refusal, body_too_large, check_request
 from milieu.dossiers.samples import all_samples, get_sample
 from milieu.http import HtmxHttpRequest
 
 
+# The CSRF check reads the body (its token is a form field): it runs in `_check`, once the
+# request has been counted and its size accepted, so that no oversized body is ever parsed.
+@csrf_exempt
 @require_http_methods(["GET", "POST"])
 def check(request: HtmxHttpRequest) -> HttpResponse:
     """Vérifier un dossier: paste or upload dossiers, see each verdict. Nothing is stored."""
+    if request.method == "POST":
+        refusal = check_request(request)
+        if refusal is not None:
+            return _refused(request, refusal)
+    return _check(request)
+
+
+@csrf_protect
+def _check(request: HtmxHttpRequest) -> HttpResponse:
     results = None
     if request.method == "POST":
         form = CheckForm(request.POST, request.FILES)
@@ -23,8 +37,24 @@ def check(request: HtmxHttpRequest) -> HttpResponse:
         sample = get_sample(request.GET.get("exemple", ""))
         if sample is not None:
             form.submitted_text = sample.text
+    return _render(request, {"form": form, "results": results})
 
-    context = {"form": form, "results": results, "samples": all_samples()}
+
+def _refused(request: HtmxHttpRequest, refusal: Refusal) -> HttpResponse:
+    """The page (or the htmx fragment) with the refusal in French; a pasted text within the size
+    limit is kept in the form, ready to be sent again."""
+    form = CheckForm()
+    if refusal.status != 413 and body_too_large(request) is None:
+        form.submitted_text = str(request.POST.get("dossier", ""))
+    response = _render(request, {"form": form, "results": None, "refusal": refusal})
+    response.status_code = refusal.status
+    if refusal.retry_after is not None:
+        response["Retry-After"] = str(refusal.retry_after)
+    return response
+
+
+def _render(request: HtmxHttpRequest, context: dict[str, object]) -> HttpResponse:
+    context["samples"] = all_samples()
     if request.htmx:
         return render(request, "dossiers/_checker.html", context)
     return render(request, "dossiers/check.html", context)

@@ -25,6 +25,24 @@ PAGE_FORMATS = ("A4", "A3", "larger")
 DOCUMENT_KINDS = ("technical", "press")
 REPEATER_REPORTS = ("reuse", "modified", "new")
 
+# What one dossier may hold. A real file holds a few periods; these bounds keep the judgement of
+# any dossier, from any door (command line, API, web page), in a few milliseconds, and its
+# verdict small. Beyond one, the dossier is refused with an error object naming the limit.
+MAX_PERIODS = 200
+MAX_WORK_CERTIFICATES = 200
+MAX_DEROGATIONS = 20
+MAX_UNITS = 20  # exam units listed by one derogation
+MAX_REPORT_ITEMS = 50  # report sections, English documents, section_pages and parts entries
+MAX_ID_LENGTH = 200
+MAX_DEROGATION_WEEKS = 520  # a reduced duration, in weeks: ten years at most
+# Dates of a dossier: the sessions the engine knows (1900 onwards) to two centuries ahead. A date
+# outside would make no sense for a candidate, and near the calendar's end a year 1 or a window
+# would cross the last day Python can write.
+FIRST_YEAR = 1900
+LAST_YEAR = 2199
+FIRST_DAY = date(FIRST_YEAR, 1, 1).toordinal()
+LAST_DAY = date(LAST_YEAR, 12, 31).toordinal()
+
 _MISSING = object()
 
 
@@ -196,9 +214,42 @@ class Dossier:
 # --- typed readers -------------------------------------------------------------------------
 
 
+def printable(text: str) -> str:
+    """`text` with any lone surrogate (``"\\ud800"`` in JSON) written as its escape, so that it can
+    be encoded as UTF-8 by every door."""
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
+
+
 def _quote(value: Any) -> str:
-    text = repr(value) if not isinstance(value, str) else f"« {value} »"
-    return text if len(text) <= 60 else text[:57] + "…"
+    """A short French rendering of a wrong value, whatever it is (never its whole contents)."""
+    if isinstance(value, str):
+        shown = value if len(value) <= 60 else value[:57] + "…"
+        return f"« {printable(shown)} »"
+    if isinstance(value, bool) or value is None:
+        return repr(value)
+    if isinstance(value, int):
+        if -(10**15) < value < 10**15:
+            return str(value)
+        try:
+            digits = len(str(abs(value)))
+        except ValueError:  # beyond sys.get_int_max_str_digits()
+            return "un nombre immense"
+        return f"un nombre de {_count(digits)} chiffres"
+    if isinstance(value, float):
+        if value != value:
+            return "NaN"
+        return repr(value) if abs(value) != float("inf") else "un nombre infini"
+    if isinstance(value, list):
+        return "une liste"
+    if isinstance(value, Mapping):
+        return "un objet"
+    return "une valeur"
 
 
 def _get(obj: Mapping[str, Any], name: str) -> Any:
@@ -229,6 +280,12 @@ def _date(value: Any, field: str, label: str) -> int:
             raise DossierError(
                 field, f"{label} : {_quote(value)} n'est pas une date du calendrier"
             ) from None
+        if not FIRST_DAY <= ordinal <= LAST_DAY:
+            raise DossierError(
+                field,
+                f"{label} : {_quote(value)} est hors des dates admises "
+                f"(du 01/01/{FIRST_YEAR} au 31/12/{LAST_YEAR})",
+            )
         if len(_DATE_CACHE) > 100_000:
             _DATE_CACHE.clear()
         _DATE_CACHE[value] = ordinal
@@ -272,7 +329,7 @@ def _int(
     if type(value) is not int:
         raise DossierError(field, f"{name} : {_quote(value)} n'est pas un nombre entier")
     if minimum is not None and value < minimum:
-        raise DossierError(field, f"{name} : {value} est inférieur à {minimum}")
+        raise DossierError(field, f"{name} : {_quote(value)} est inférieur à {minimum}")
     return value
 
 
@@ -305,13 +362,26 @@ def _object(value: Any, field: str, label: str) -> Mapping[str, Any]:
     return value
 
 
-def _array(obj: Mapping[str, Any], name: str, field: str) -> list[Any]:
+def _array(
+    obj: Mapping[str, Any], name: str, field: str, limit: int, what: str = "éléments"
+) -> list[Any]:
     value = _get(obj, name)
     if value is _MISSING:
         return []
     if not isinstance(value, list):
         raise DossierError(field, f"{name} : une liste JSON est attendue")
+    if len(value) > limit:
+        raise DossierError(field, _too_many(name, len(value), limit, what))
     return value
+
+
+def _too_many(name: str, count: int, limit: int, what: str) -> str:
+    return f"{name} : {_count(count)} {what}, au plus {_count(limit)} par dossier"
+
+
+def _count(n: int) -> str:
+    """12345 -> "12 345" (French thousands separator, a narrow no-break space)."""
+    return f"{n:,}".replace(",", "\u202f")
 
 
 def _int_map(obj: Mapping[str, Any], name: str, field: str) -> dict[str, int]:
@@ -319,15 +389,22 @@ def _int_map(obj: Mapping[str, Any], name: str, field: str) -> dict[str, int]:
     if value is _MISSING:
         return {}
     mapping = _object(value, field, name)
+    if len(mapping) > MAX_REPORT_ITEMS:
+        raise DossierError(field, _too_many(name, len(mapping), MAX_REPORT_ITEMS, "entrées"))
     result: dict[str, int] = {}
     for key, count in mapping.items():
         if type(count) is not int or count < 0:
             raise DossierError(
-                f"{field}/{key}",
+                f"{field}/{_pointer_token(key)}",
                 f"{name}.{key} : {_quote(count)} n'est pas un nombre de pages (entier positif)",
             )
         result[key] = count
     return result
+
+
+def _pointer_token(key: str) -> str:
+    """One reference token of a JSON pointer (RFC 6901): "~" and "/" escaped."""
+    return key.replace("~", "~0").replace("/", "~1")
 
 
 # --- parts of a dossier --------------------------------------------------------------------
@@ -429,7 +506,7 @@ def _checked_period(raw: Any, index: int) -> Period:
     if absence > scheduled:
         raise DossierError(
             f"{field}/absence_days",
-            f"période {index + 1} : {absence} jours d'absence pour {scheduled} jours prévus",
+            f"période {index + 1} : {_quote(absence)} jours d'absence pour {scheduled} jours prévus",
         )
     host_name: str | None = None
     country = "FR"
@@ -498,10 +575,15 @@ def _derogation(raw: Any, index: int) -> Derogation:
     weeks_raw = _get(obj, "weeks")
     weeks: float | None = None
     if weeks_raw is not _MISSING:
-        if type(weeks_raw) not in (int, float) or weeks_raw < 0 or weeks_raw != weeks_raw:
+        if (
+            type(weeks_raw) not in (int, float)
+            or not 0 <= weeks_raw <= MAX_DEROGATION_WEEKS
+            or weeks_raw != weeks_raw
+        ):
             raise DossierError(
                 f"{field}/weeks",
-                f"weeks : {_quote(weeks_raw)} n'est pas un nombre de semaines positif",
+                f"weeks : {_quote(weeks_raw)} n'est pas un nombre de semaines "
+                f"entre 0 et {MAX_DEROGATION_WEEKS}",
             )
         weeks = weeks_raw
     elif kind == "reduction":
@@ -509,7 +591,7 @@ def _derogation(raw: Any, index: int) -> Derogation:
             f"{field}/weeks", "weeks : une réduction doit donner la durée réduite en semaines"
         )
     units: list[str] = []
-    for position, unit in enumerate(_array(obj, "units", f"{field}/units")):
+    for position, unit in enumerate(_array(obj, "units", f"{field}/units", MAX_UNITS, "unités")):
         if type(unit) is not str or not unit.strip():
             raise DossierError(
                 f"{field}/units/{position}",
@@ -533,7 +615,9 @@ def _report(raw: Any) -> Report:
         obj, "page_format", f"{field}/page_format", PAGE_FORMATS, default="A4"
     )
     sections: set[str] = set()
-    for position, key in enumerate(_array(obj, "sections", f"{field}/sections")):
+    for position, key in enumerate(
+        _array(obj, "sections", f"{field}/sections", MAX_REPORT_ITEMS, "parties")
+    ):
         if type(key) is not str:
             raise DossierError(
                 f"{field}/sections/{position}", "sections : une clé de partie (chaîne) est attendue"
@@ -542,7 +626,11 @@ def _report(raw: Any) -> Report:
     report.sections = frozenset(sections)
     report.section_pages = _int_map(obj, "section_pages", f"{field}/section_pages")
     documents: list[str] = []
-    for position, doc in enumerate(_array(obj, "english_documents", f"{field}/english_documents")):
+    for position, doc in enumerate(
+        _array(
+            obj, "english_documents", f"{field}/english_documents", MAX_REPORT_ITEMS, "documents"
+        )
+    ):
         doc_obj = _object(doc, f"{field}/english_documents/{position}", "english_documents")
         documents.append(
             _choice(doc_obj, "kind", f"{field}/english_documents/{position}/kind", DOCUMENT_KINDS)
@@ -557,7 +645,7 @@ def dossier_id(raw: Any) -> str | None:
     """The id to echo, even for a dossier that cannot be judged."""
     if isinstance(raw, Mapping):
         value = raw.get("id")
-        if type(value) is str:
+        if type(value) is str and len(value) <= MAX_ID_LENGTH and printable(value) == value:
             return value
     return None
 
@@ -568,6 +656,16 @@ def parse_dossier(raw: Any, catalogue: Catalogue, today: int) -> Dossier:
     raw_id = _get(obj, "id")
     if raw_id is not _MISSING and type(raw_id) is not str:
         raise DossierError("/id", "id : une chaîne est attendue")
+    if type(raw_id) is str:
+        if len(raw_id) > MAX_ID_LENGTH:
+            raise DossierError(
+                "/id", f"id : {_count(len(raw_id))} caractères, au plus {MAX_ID_LENGTH}"
+            )
+        if printable(raw_id) != raw_id:
+            raise DossierError(
+                "/id",
+                f"id : {_quote(raw_id)} contient un caractère invalide (demi-paire de substitution UTF-16 isolée)",
+            )
     d.id = raw_id if type(raw_id) is str else None
 
     diploma_id = _get(obj, "diploma")
@@ -603,8 +701,10 @@ def parse_dossier(raw: Any, catalogue: Catalogue, today: int) -> Dossier:
 
     d.distance = _bool(obj, "distance", "/distance")
     d.session = _int(obj, "session", "/session", minimum=1900)
-    if d.session > 9998:
-        raise DossierError("/session", f"session : {d.session} n'est pas une année de session")
+    if d.session > LAST_YEAR:
+        raise DossierError(
+            "/session", f"session : {_quote(d.session)} n'est pas une année de session"
+        )
     exam_date = _optional_date(obj, "exam_date", "/exam_date", "date de l'examen")
     d.exam_date = exam_date if exam_date is not None else date(d.session, 6, 1).toordinal()
     d.training_start = _required_date(
@@ -615,18 +715,31 @@ def parse_dossier(raw: Any, catalogue: Catalogue, today: int) -> Dossier:
 
     d.periods = [
         _period(raw_period, index)
-        for index, raw_period in enumerate(_array(obj, "periods", "/periods"))
+        for index, raw_period in enumerate(
+            _array(obj, "periods", "/periods", MAX_PERIODS, "périodes")
+        )
     ]
     d.apprenticeship_evidence = _bool(obj, "apprenticeship_evidence", "/apprenticeship_evidence")
     d.work_certificates = [
         _work_certificate(c, i)
-        for i, c in enumerate(_array(obj, "work_certificates", "/work_certificates"))
+        for i, c in enumerate(
+            _array(
+                obj,
+                "work_certificates",
+                "/work_certificates",
+                MAX_WORK_CERTIFICATES,
+                "certificats de travail",
+            )
+        )
     ]
     d.professional_experience_in_sector = _bool(
         obj, "professional_experience_in_sector", "/professional_experience_in_sector"
     )
     d.derogations = [
-        _derogation(g, i) for i, g in enumerate(_array(obj, "derogations", "/derogations"))
+        _derogation(g, i)
+        for i, g in enumerate(
+            _array(obj, "derogations", "/derogations", MAX_DEROGATIONS, "dérogations")
+        )
     ]
     raw_report = _get(obj, "report")
     d.report = None if raw_report is _MISSING else _report(raw_report)

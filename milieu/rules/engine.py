@@ -16,14 +16,27 @@ from milieu.rules.catalogue import Catalogue, Diploma, Rule, get_catalogue
 from milieu.rules.counting import (
     UNITS_PER_WEEK,
     anniversary,
-    longest_free_run,
+    longest_free_runs,
+    overlap_count,
     overlapping_pairs,
     units_of,
     work_experience_days,
 )
-from milieu.rules.dossier import Dossier, DossierError, Period, dossier_id, parse_dossier
+from milieu.rules.dossier import (
+    Dossier,
+    DossierError,
+    Period,
+    dossier_id,
+    parse_dossier,
+    printable,
+)
 from milieu.rules.output import fr_date, fr_number, fr_weeks, json_number
 
+# PERIODS_OVERLAP names (and its detail lists) the first pairs only, then counts the others: the
+# pairs of n periods can number n(n-1)/2, and a verdict's size must stay linear in its dossier.
+OVERLAPS_LISTED = 50
+# Likewise SUMMER_REST_NOT_RESPECTED names the first summers (its detail lists every year).
+SUMMERS_LISTED = 10
 SEVERITY_RANK = {"info": 0, "warning": 1, "blocking": 2}
 FORMAT_RANK = {"A4": 0, "A3": 1, "larger": 2}
 STAGE_KINDS = frozenset(
@@ -51,7 +64,10 @@ def evaluate(
     try:
         dossier = parse_dossier(raw, catalogue, today_ordinal)
     except DossierError as error:
-        return {"id": dossier_id(raw), "error": {"field": error.field, "message": error.message}}
+        return {
+            "id": dossier_id(raw),
+            "error": {"field": printable(error.field), "message": printable(error.message)},
+        }
     return _Judgement(dossier).verdict()
 
 
@@ -355,22 +371,28 @@ class _Judgement:
         if rest is not None:
             need = rest.params["days"]
             intervals = [(p.start, p.end) for p in periods]
-            short = []
             first_year = date.fromordinal(d.training_start).year
             last_year = date.fromordinal(d.exam_date).year
+            summers = []
             for year in range(first_year, last_year + 1):
                 low = date(year, 7, 1).toordinal()
                 high = date(year, 8, 31).toordinal()
                 if high < d.training_start or low >= d.exam_date:
                     continue
-                free = longest_free_run(intervals, low, high)
-                if free < need:
-                    short.append((year, free))
+                summers.append((year, low, high))
+            runs = longest_free_runs(intervals, [(low, high) for _, low, high in summers])
+            short = [
+                (year, free)
+                for (year, _, _), free in zip(summers, runs, strict=True)
+                if free < need
+            ]
             if short:
                 described = ", ".join(
                     f"été {year} : {free} jours de repos consécutifs au plus"
-                    for year, free in short
+                    for year, free in short[:SUMMERS_LISTED]
                 )
+                if len(short) > SUMMERS_LISTED:
+                    described += f", et {len(short) - SUMMERS_LISTED} autres étés"
                 self.add(
                     "SUMMER_REST_NOT_RESPECTED",
                     rest,
@@ -415,9 +437,15 @@ class _Judgement:
         rule = self.firsts.get("overlap")
         if rule is None or len(periods) < 2:
             return
-        pairs = overlapping_pairs(periods)
+        pairs = overlapping_pairs(periods, limit=OVERLAPS_LISTED)
         if pairs:
             described = ", ".join(f"périodes {a.index + 1} et {b.index + 1}" for a, b in pairs)
+            if len(pairs) == OVERLAPS_LISTED:
+                others = overlap_count(periods) - OVERLAPS_LISTED
+                if others:
+                    count = f"{others:,}".replace(",", "\u202f")
+                    plural = "s" if others > 1 else ""
+                    described += f", et {count} autre{plural} paire{plural}"
             self.add(
                 "PERIODS_OVERLAP",
                 rule,

@@ -23,7 +23,25 @@
     textarea.focus();
   });
 
+  // A refusal (413: too large, 429: too many checks) comes with its French explanation: show it
+  // in place, and keep what was typed, which the server did not read back.
+  var keptText = null;
+  document.body.addEventListener("htmx:beforeSwap", function (event) {
+    var status = event.detail.xhr.status;
+    if (status === 413 || status === 429) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+      var textarea = document.getElementById("id_dossier");
+      keptText = textarea ? textarea.value : null;
+    }
+  });
+
   document.body.addEventListener("htmx:afterSwap", function () {
+    var textarea = document.getElementById("id_dossier");
+    if (keptText !== null && textarea && !textarea.value) {
+      textarea.value = keptText;
+    }
+    keptText = null;
     var target = document.querySelector("#verificateur [data-focus-after-swap]");
     if (target) {
       target.focus();

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 
 from django.contrib import messages
@@ -25,6 +23,7 @@ from milieu.establishments.queries import (
     school_finds_host,
     verdict_rows,
 )
+from milieu.exports import csv_response
 from milieu.http import HtmxHttpRequest
 from milieu.permissions import can, require, visible_cohorts, visible_establishments
 
@@ -191,39 +190,30 @@ def cohort_verdicts(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     rows = verdict_rows(cohort, today)
     if request.GET.get("format") == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=";")
-        writer.writerow(
+        header = [
+            "INE",
+            "Nom",
+            "Prénom",
+            "Verdict",
+            "Semaines effectuées",
+            "Semaines requises",
+            "Motifs",
+        ]
+        lines = [
             [
-                "INE",
-                "Nom",
-                "Prénom",
-                "Verdict",
-                "Semaines effectuées",
-                "Semaines requises",
-                "Motifs",
+                row.student.ine,
+                row.student.last_name,
+                row.student.first_name,
+                row.checked.error_message if row.checked.is_error else row.checked.status_label,
+                str(row.checked.weeks_completed or "").replace(".", ","),
+                str(row.checked.weeks_min or "").replace(".", ","),
+                " | ".join(f.message for f in row.checked.findings),
             ]
+            for row in rows
+        ]
+        return csv_response(
+            f"verdicts-promotion-{cohort.pk}-{today.isoformat()}.csv", header, lines
         )
-        for row in rows:
-            checked = row.checked
-            writer.writerow(
-                [
-                    row.student.ine,
-                    row.student.last_name,
-                    row.student.first_name,
-                    checked.error_message if checked.is_error else checked.status_label,
-                    str(checked.weeks_completed or "").replace(".", ","),
-                    str(checked.weeks_min or "").replace(".", ","),
-                    " | ".join(f.message for f in checked.findings),
-                ]
-            )
-        response = HttpResponse(
-            "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = (
-            f'attachment; filename="verdicts-promotion-{cohort.pk}-{today.isoformat()}.csv"'
-        )
-        return response
     chosen = request.GET.get("statut", "")
     counts = {status.value: 0 for status in VerdictStatus}
     for row in rows:

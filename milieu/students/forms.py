@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from milieu.establishments.forms import DateInput
 from milieu.establishments.models import CohortPeriod
 from milieu.hosts.models import Host, HostSite, Tutor
+from milieu.http import parse_id
 from milieu.students.enums import ContinuingSituation, Pathway, Relation, RepeaterReport
 from milieu.students.models import LegalRepresentative, Student
 
@@ -138,11 +139,11 @@ class ProposePlacementForm(forms.Form):
         super().__init__(*args, **kwargs)
         self._set_queryset("cohort_period", periods)
         self._set_queryset("host", hosts)
-        host_id = self.data.get("host") if self.is_bound else self.initial.get("host")
-        host_id = str(host_id or "")
-        if host_id.isdigit() and hosts.filter(pk=int(host_id)).exists():
-            self._set_queryset("site", HostSite.objects.filter(host_id=int(host_id)))
-            self._set_queryset("tutor", Tutor.objects.filter(host_id=int(host_id)))
+        raw = self.data.get("host") if self.is_bound else self.initial.get("host")
+        host_id = parse_id(getattr(raw, "pk", raw))
+        if host_id is not None and hosts.filter(pk=host_id).exists():
+            self._set_queryset("site", HostSite.objects.filter(host_id=host_id))
+            self._set_queryset("tutor", Tutor.objects.filter(host_id=host_id))
             self.host_chosen = True
         else:
             self.host_chosen = False

@@ -15,7 +15,18 @@ from milieu.students.models import LegalRepresentative, Student
 
 class StudentForm(forms.ModelForm[Student]):
     """A student's identity and pathway; the fields that only make sense together are checked
-    together (the situation with continuing education, the previous session with a repeater)."""
+    together (the situation with continuing education, the previous session with a repeater).
+    `version` is the record's version the page showed (optimistic locking)."""
+
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages={
+            "required": "La version de la fiche manque : rechargez la page.",
+            "invalid": "La version de la fiche est illisible : rechargez la page.",
+            "min_value": "La version de la fiche est illisible : rechargez la page.",
+        },
+    )
 
     class Meta:
         model = Student
@@ -46,6 +57,7 @@ class StudentForm(forms.ModelForm[Student]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
         situation = self.fields["continuing_situation"]
         assert isinstance(situation, forms.TypedChoiceField)
         situation.choices = [("", "Sans objet"), *ContinuingSituation.choices]

@@ -97,6 +97,6 @@ def test_the_siret_check_still_leaves_the_host_being_edited_out(school_a: School
     host = HostFactory.create(siret="73282932000074")
     client = client_for(school_a.ddfpt)
     url = reverse("hosts:check_siret")
-    alone = client.get(url, {"siret": host.siret, "organisme": host.pk}).content.decode()
+    alone = client.get(url, {"siret": host.siret, "organisme": str(host.pk)}).content.decode()
     other = client.get(url, {"siret": host.siret}).content.decode()
     assert host.name not in alone and host.name in other

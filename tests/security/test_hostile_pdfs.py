@@ -49,6 +49,14 @@ def _seals_in_tmp(settings: Any, tmp_path: Any) -> None:
     settings.SITE_URL = "http://testserver"
 
 
+@pytest.fixture(autouse=True)
+def _on_commit_runs_now(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As in tests/conventions: the signature links are e-mailed on commit, run at once here."""
+    from django.db import transaction
+
+    monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: func())
+
+
 def stored_files() -> list[Path]:
     return [p for p in Path(settings.PRIVATE_FILES_ROOT).rglob("*") if p.is_file()]
 
@@ -217,3 +225,29 @@ def test_a_web_link_and_a_large_legitimate_image_are_accepted() -> None:
         ]
     )
     assert filesafety.check_pdf(scan) == 1
+
+
+@pytest.mark.parametrize("case", ["javascript", "embedded-file", "content-bomb", "encrypted"])
+def test_the_avenant_paper_scan_refuses_hostile_pdfs(school_a: School, case: str) -> None:
+    from datetime import date
+
+    from django.contrib.messages import get_messages
+
+    from milieu.conventions.amendments import create_amendment, send_amendment_for_signature
+    from tests.conventions.signing import signed
+
+    make, words = HOSTILE_PDFS[case]
+    amendment = create_amendment(
+        signed(school_a), by=school_a.ddfpt, reason="Fin anticipée.", early_end=date(2027, 6, 18)
+    )
+    send_amendment_for_signature(amendment, by=school_a.ddfpt)
+    signatory = amendment.signatories.first()
+    assert signatory is not None
+    response = client_for(school_a.ddfpt).post(
+        reverse("conventions:amendment_paper", args=[amendment.pk, signatory.pk]),
+        {"scan": SimpleUploadedFile("scan.pdf", make(), "application/pdf")},
+    )
+    assert any(words in str(m) for m in get_messages(response.wsgi_request))
+    signatory.refresh_from_db()
+    assert signatory.state == SignatureState.PENDING
+    assert not amendment.documents.filter(kind=ConventionDocument.Kind.PAPER_SCAN).exists()

@@ -91,9 +91,13 @@ def changes_since(
 ) -> list[OtherChange]:
     """The changes of `obj` recorded in the audit journal (`action` rows carrying the versions
     they made) after `version`, oldest first."""
-    entries = AuditEntry.objects.filter(
-        action=action, object_type=obj._meta.label_lower, object_id=str(obj.pk)
-    ).order_by("at", "pk")
+    entries = (
+        AuditEntry.objects.filter(
+            action=action, object_type=obj._meta.label_lower, object_id=str(obj.pk)
+        )
+        .select_related("actor")
+        .order_by("at", "pk")
+    )
     found: list[OtherChange] = []
     for entry in entries:
         detail = entry.changes if isinstance(entry.changes, dict) else {}
@@ -110,8 +114,17 @@ def changes_since(
             for name, values in detail.items()
             if name != "version" and isinstance(values, list) and len(values) == 2
         ]
-        found.append(OtherChange(entry.actor_label or "un autre utilisateur", entry.at, fields))
+        found.append(OtherChange(_author(entry), entry.at, fields))
     return found
+
+
+def _author(entry: AuditEntry) -> str:
+    """« Prénom Nom (adresse) », or what the row recorded when the account is gone."""
+    actor = entry.actor
+    name = actor.get_full_name() if actor is not None else ""
+    if actor is not None and name:
+        return f"{name} ({actor.email})"
+    return entry.actor_label or "un autre utilisateur"
 
 
 def saved_differences(

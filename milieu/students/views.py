@@ -162,7 +162,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except EditConflict as refused:
             conflict = refused
-            current = Student.objects.get(pk=student.pk)
+            current = student = Student.objects.get(pk=student.pk)
             kept = data.copy()
             kept["version"] = str(current.version)  # saving again overwrites knowingly
             form = StudentForm(kept, instance=current)

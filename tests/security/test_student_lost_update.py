@@ -76,7 +76,8 @@ def test_the_second_save_is_refused_shows_the_first_change_and_keeps_its_input(
         page = unescape(response.content.decode())
         assert (
             "Cette fiche a été modifiée entre-temps par "
-            f"{school_a.ddfpt.email} le 01/03/2027 à 12:05." in page
+            f"{school_a.ddfpt.get_full_name()} ({school_a.ddfpt.email}) le 01/03/2027 à 12:05."
+            in page
         )
         assert "Téléphone : « vide » → « 0612345678 »" in page
         assert 'value="1 CIEL B"' in page  # the second user's input is kept
@@ -220,7 +221,7 @@ def test_the_cohort_edit_is_locked_the_same_way(school_a: School) -> None:
     page = unescape(response.content.decode())
     assert (
         "Cette promotion a été modifiée entre-temps par "
-        f"{school_a.ddfpt.email} le 01/03/2027 à 12:05." in page
+        f"{school_a.ddfpt.get_full_name()} ({school_a.ddfpt.email}) le 01/03/2027 à 12:05." in page
     )
     assert f"Nom : « {cohort.name} » → « Premier »" in page
     assert 'value="Second"' in page

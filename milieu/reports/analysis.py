@@ -26,9 +26,10 @@ A diploma without `report_sections` expects no report.
 Active content is refused, not analysed, by the rules every deposited PDF goes through
 (`milieu.filesafety.check_pdf`): a PDF holding JavaScript or an action that launches a program
 (`/JS`, `/JavaScript`, `/Launch`), embedded files (`/EmbeddedFiles`, `/EF`, file attachment
-annotations), encryption, bombs, too many pages or pages of absurd size. A report is read by people (teachers, the tutor, the jury) on their own
-computers; scripts and attachments have no place in it and are a usual way to carry malware, and
-an annex must be pages of the report to be counted. Links to web pages (`/URI`) are accepted.
+annotations), encryption, bombs, too many pages or pages of absurd size. A report is read by
+people (teachers, the tutor, the jury) on their own computers; scripts and attachments have no
+place in it and are a usual way to carry malware, and an annex must be pages of the report to
+be counted. Links to web pages (`/URI`) are accepted.
 
 A teacher keeps the last word: these figures pre-fill the dossier, they do not replace reading.
 """

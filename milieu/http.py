@@ -1,3 +1,6 @@
+from typing import Any
+
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 from django.utils.http import content_disposition_header
 from django_htmx.middleware import HtmxDetails
@@ -31,3 +34,32 @@ def stored_file_response(
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+_ID_DIGITS = frozenset("0123456789")
+MAX_ID = 2**63 - 1
+"""The largest primary key a database column holds (PostgreSQL bigint)."""
+
+
+def parse_id(value: object) -> int | None:
+    """A primary key written in ASCII digits (``"42"``), else None: never `int()` on what
+    `str.isdigit()` accepts, which lets through ``²`` (a 500), ``١`` or full-width digits. No
+    sign, no space, nothing beyond a database column's range."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if 0 < value <= MAX_ID else None
+    if not isinstance(value, str) or not 0 < len(value) <= 19 or not set(value) <= _ID_DIGITS:
+        return None
+    number = int(value)
+    return number if 0 < number <= MAX_ID else None
+
+
+def int_param(request: HttpRequest, name: str, *, data: Any = None) -> int | None:
+    """The identifier `name` of the query string (or of `data`, e.g. ``request.POST``): None
+    when absent or empty, `BadRequest` (a French 400 page) when it is not a number."""
+    raw = (request.GET if data is None else data).get(name)
+    if raw is None or raw == "":
+        return None
+    number = parse_id(raw)
+    if number is None:
+        raise BadRequest(f"Le paramètre « {name} » doit être un numéro écrit en chiffres (0 à 9).")
+    return number

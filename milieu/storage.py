@@ -18,6 +18,8 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
+from milieu import filesafety
+
 
 class UploadRefused(Exception):
     """A deposited file refused before anything is stored, with a French message."""
@@ -60,7 +62,8 @@ def read_upload(
     """The bytes and kind of an uploaded file, or `UploadRefused` with the reason in French.
 
     The size is checked before the file is read (and again while reading: a client may lie);
-    the kind is told by the bytes, not by the name or the declared content type.
+    the kind is told by the bytes, not by the name or the declared content type; the content
+    must pass `milieu.filesafety` (no script, attachment, encryption or bomb).
     """
     limit = max_bytes() if limit is None else limit
     if upload is None:
@@ -85,6 +88,11 @@ def read_upload(
         expected = " ou ".join(KIND_NAMES[k] for k in kinds)
         found = f"un fichier {KIND_NAMES[kind]}" if kind else "un fichier d'un type non reconnu"
         raise UploadRefused(f"Le fichier déposé est {found} : un fichier {expected} est attendu.")
+    # hostile content (scripts, attachments, bombs…): the rules shared by every deposit
+    try:
+        filesafety.check_file(content, kind)
+    except filesafety.FileRefused as refused:
+        raise UploadRefused(refused.message) from refused
     return content, kind
 
 

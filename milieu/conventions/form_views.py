@@ -21,7 +21,7 @@ from milieu.conventions.page_views import get_convention
 from milieu.establishments.forms import teachers_of
 from milieu.hosts.enums import PlacementStatus
 from milieu.hosts.models import Placement
-from milieu.http import HtmxHttpRequest, client_ip
+from milieu.http import HtmxHttpRequest, client_ip, parse_id
 from milieu.permissions import can, require, visible_hosts, visible_placements, visible_students
 from milieu.students.models import Student
 
@@ -31,9 +31,10 @@ WORKING_WEEK = ["mon", "tue", "wed", "thu", "fri"]
 
 def _number(value: str | None) -> int:
     """A primary key from the query string; anything else is a 404, never a 500."""
-    if value is None or not value.isdigit():
+    number = parse_id(value)
+    if number is None:
         raise Http404
-    return int(value)
+    return number
 
 
 def _form(

@@ -26,6 +26,7 @@ from milieu.conventions.page_forms import (  # also imported from here by the av
 )
 from milieu.establishments.forms import teachers_of
 from milieu.hosts.models import Host, HostSite, Tutor
+from milieu.http import parse_id
 from milieu.people.models import User
 from milieu.rules import get_catalogue
 from milieu.validators import guard_names
@@ -252,11 +253,10 @@ class ConventionForm(forms.ModelForm[Convention]):
             raw = self.data.get(self.add_prefix("host"))
         else:
             raw = self.initial.get("host") or getattr(self.instance, "host_id", None)
-        raw = getattr(raw, "pk", raw)
-        text = str(raw or "")
-        if not text.isdigit():
+        host_id = parse_id(getattr(raw, "pk", raw))
+        if host_id is None:
             return None
-        return hosts.filter(pk=int(text)).first()
+        return hosts.filter(pk=host_id).first()
 
     @property
     def abroad(self) -> bool:

@@ -11,6 +11,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from milieu.establishments.forms import DateInput
+from milieu.filesafety import FileRefused, check_pdf
 
 MAX_PERIODS = 6
 MAX_SCAN_BYTES = 10 * 1024 * 1024
@@ -105,4 +106,8 @@ class PaperScanForm(forms.Form):
         content = upload.read()
         if not content.startswith(b"%PDF-"):
             raise ValidationError("Le fichier n’est pas un PDF : déposez le scan au format PDF.")
+        try:  # scripts, attachments, encryption, bombs: the rules of every deposited PDF
+            check_pdf(content, max_bytes=MAX_SCAN_BYTES)
+        except FileRefused as refused:
+            raise ValidationError(refused.message) from refused
         return bytes(content)

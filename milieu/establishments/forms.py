@@ -29,9 +29,20 @@ class DateInput(forms.DateInput):
 
 
 class CohortForm(forms.ModelForm[Cohort]):
-    """A cohort of one establishment: created in one the user manages, never moved afterwards."""
+    """A cohort of one establishment: created in one the user manages, never moved afterwards.
+    `version` is the cohort's version the edit page showed (optimistic locking)."""
 
     diploma = forms.ChoiceField(label="Diplôme")
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        required=False,
+        min_value=1,
+        error_messages={
+            "required": "La version de la promotion manque : rechargez la page.",
+            "invalid": "La version de la promotion est illisible : rechargez la page.",
+            "min_value": "La version de la promotion est illisible : rechargez la page.",
+        },
+    )
 
     class Meta:
         model = Cohort
@@ -53,6 +64,9 @@ class CohortForm(forms.ModelForm[Cohort]):
         self, *args: Any, establishments: list[Establishment] | None = None, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].required = True
+            self.fields["version"].initial = self.instance.version
         diploma = self.fields["diploma"]
         assert isinstance(diploma, forms.ChoiceField)
         diploma.choices = [("", "Choisissez un diplôme"), *diploma_choices()]

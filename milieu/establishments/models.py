@@ -106,6 +106,8 @@ class Cohort(models.Model):
         related_name="taught_cohorts",
         verbose_name="enseignants responsables",
     )
+    # Optimistic locking (`milieu.editlock`): each full save is a new version.
+    version = models.PositiveIntegerField("version", default=1, editable=False)
 
     class Meta:
         verbose_name = "promotion"
@@ -125,6 +127,11 @@ class Cohort(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.school_year}-{self.school_year + 1})"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None and kwargs.get("update_fields") is None:
+            self.version += 1  # a change of the whole record: a new version
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     @property
     def diploma_title(self) -> str:

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 
 from django.contrib import messages
@@ -13,8 +11,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
+from milieu.editlock import EditConflict
 from milieu.establishments.forms import CohortForm, CohortPeriodForm
 from milieu.establishments.models import Cohort, CohortPeriod
+from milieu.establishments.operations import create_cohort, update_cohort
 from milieu.establishments.queries import (
     BOARD_FILTERS,
     FILTERS_BY_SLUG,
@@ -25,7 +25,8 @@ from milieu.establishments.queries import (
     school_finds_host,
     verdict_rows,
 )
-from milieu.http import HtmxHttpRequest
+from milieu.exports import csv_response
+from milieu.http import HtmxHttpRequest, client_ip
 from milieu.permissions import can, require, visible_cohorts, visible_establishments
 
 
@@ -99,10 +100,14 @@ def cohort_create(request: HttpRequest) -> HttpResponse:
         initial={"school_year": year, "session": year + 1, "training_start": date(year, 9, 1)},
     )
     if request.method == "POST" and form.is_valid():
-        cohort = form.save()
+        cohort = create_cohort(form, by=request.user, ip=client_ip(request))
         messages.success(request, f"La promotion « {cohort.name} » est créée.")
         return redirect("establishments:cohort_detail", cohort.pk)
-    return render(request, "establishments/cohort_form.html", {"form": form, "cohort": None})
+    return render(
+        request,
+        "establishments/cohort_form.html",
+        {"form": form, "cohort": None, "conflict": None},
+    )
 
 
 @login_required
@@ -110,11 +115,29 @@ def cohort_create(request: HttpRequest) -> HttpResponse:
 def cohort_edit(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = _cohort(request, pk, "cohort.change")
     form = CohortForm(request.POST or None, instance=cohort)
+    conflict: EditConflict | None = None
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "La promotion est enregistrée.")
-        return redirect("establishments:cohort_detail", cohort.pk)
-    return render(request, "establishments/cohort_form.html", {"form": form, "cohort": cohort})
+        try:
+            update_cohort(
+                form, version=form.cleaned_data["version"], by=request.user, ip=client_ip(request)
+            )
+        except EditConflict as refused:
+            conflict = refused
+            kept = request.POST.copy()
+            cohort = Cohort.objects.get(pk=cohort.pk)
+            kept["version"] = str(cohort.version)  # saving again overwrites knowingly
+            form = CohortForm(kept, instance=cohort)
+        else:
+            messages.success(request, "La promotion est enregistrée.")
+            return redirect("establishments:cohort_detail", cohort.pk)
+    if form.is_bound:  # the instance holds the typed values: the title keeps the saved name
+        cohort = Cohort.objects.get(pk=cohort.pk)
+    return render(
+        request,
+        "establishments/cohort_form.html",
+        {"form": form, "cohort": cohort, "conflict": conflict},
+        status=409 if conflict is not None else 200,
+    )
 
 
 @login_required
@@ -192,39 +215,30 @@ def cohort_verdicts(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     rows = verdict_rows(cohort, today)
     if request.GET.get("format") == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=";")
-        writer.writerow(
+        header = [
+            "INE",
+            "Nom",
+            "Prénom",
+            "Verdict",
+            "Semaines effectuées",
+            "Semaines requises",
+            "Motifs",
+        ]
+        lines = [
             [
-                "INE",
-                "Nom",
-                "Prénom",
-                "Verdict",
-                "Semaines effectuées",
-                "Semaines requises",
-                "Motifs",
+                row.student.ine,
+                row.student.last_name,
+                row.student.first_name,
+                row.checked.error_message if row.checked.is_error else row.checked.status_label,
+                str(row.checked.weeks_completed or "").replace(".", ","),
+                str(row.checked.weeks_min or "").replace(".", ","),
+                " | ".join(f.message for f in row.checked.findings),
             ]
+            for row in rows
+        ]
+        return csv_response(
+            f"verdicts-promotion-{cohort.pk}-{today.isoformat()}.csv", header, lines
         )
-        for row in rows:
-            checked = row.checked
-            writer.writerow(
-                [
-                    row.student.ine,
-                    row.student.last_name,
-                    row.student.first_name,
-                    checked.error_message if checked.is_error else checked.status_label,
-                    str(checked.weeks_completed or "").replace(".", ","),
-                    str(checked.weeks_min or "").replace(".", ","),
-                    " | ".join(f.message for f in checked.findings),
-                ]
-            )
-        response = HttpResponse(
-            "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = (
-            f'attachment; filename="verdicts-promotion-{cohort.pk}-{today.isoformat()}.csv"'
-        )
-        return response
     chosen = request.GET.get("statut", "")
     counts = {status.value: 0 for status in VerdictStatus}
     for row in rows:

@@ -28,7 +28,7 @@ from milieu.hosts.models import (
     TutorQuerySet,
 )
 from milieu.hosts.operations import DuplicateHost, add_site, create_host, save_tutor, update_host
-from milieu.http import HtmxHttpRequest, client_ip
+from milieu.http import HtmxHttpRequest, client_ip, int_param
 from milieu.identifiers import siret_error
 from milieu.permissions import (
     can,
@@ -208,9 +208,9 @@ def check_siret(request: HtmxHttpRequest) -> HttpResponse:
     siret = compact(request.GET.get("siret", ""))[:20]
     country = request.GET.get("country", FRANCE).upper()[:2]
     hosts = _hosts(request)
-    exclude = request.GET.get("organisme", "")
-    if exclude.isdigit():
-        hosts = hosts.exclude(pk=int(exclude))
+    exclude = int_param(request, "organisme")
+    if exclude is not None:
+        hosts = hosts.exclude(pk=exclude)
     context: dict[str, Any] = {"siret": siret, "error": None, "duplicate": None, "siblings": []}
     if country == FRANCE and siret:
         context["error"] = siret_error(siret)

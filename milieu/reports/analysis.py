@@ -23,11 +23,13 @@ report (its French `title` and heading `keywords`), `report_parts` (the sections
 counts are the contract's `parts`) and `report_english_documents`; `report_profile` reads them.
 A diploma without `report_sections` expects no report.
 
-Active content is refused, not analysed: a PDF holding JavaScript or an action that launches a
-program (`/JS`, `/JavaScript`, `/Launch`), or embedded files (`/EmbeddedFiles`, `/EF`, file
-attachment annotations). A report is read by people (teachers, the tutor, the jury) on their own
-computers; scripts and attachments have no place in it and are a usual way to carry malware, and
-an annex must be pages of the report to be counted. Links to web pages (`/URI`) are accepted.
+Active content is refused, not analysed, by the rules every deposited PDF goes through
+(`milieu.filesafety.check_pdf`): a PDF holding JavaScript or an action that launches a program
+(`/JS`, `/JavaScript`, `/Launch`), embedded files (`/EmbeddedFiles`, `/EF`, file attachment
+annotations), encryption, bombs, too many pages or pages of absurd size. A report is read by
+people (teachers, the tutor, the jury) on their own computers; scripts and attachments have no
+place in it and are a usual way to carry malware, and an annex must be pages of the report to
+be counted. Links to web pages (`/URI`) are accepted.
 
 A teacher keeps the last word: these figures pre-fill the dossier, they do not replace reading.
 """
@@ -45,8 +47,8 @@ from typing import Any, Literal, cast
 
 import pypdf
 from pypdf.errors import PyPdfError
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
+from milieu.filesafety import FileRefused, check_pdf
 from milieu.rules.catalogue import Catalogue, get_catalogue
 
 # Limits against hostile input (module constants so that tests can lower them).
@@ -285,7 +287,16 @@ def analyse_report(
     count_english = profile.english_documents if profile is not None else False
     keywords = {key: [_normalise(k) for k in words] for key, words in section_keywords.items()}
 
-    _check_envelope(data)
+    try:
+        check_pdf(
+            data,
+            max_bytes=MAX_BYTES,
+            max_pages=MAX_PAGES,
+            max_objects=MAX_OBJECTS,
+            max_stream_bytes=MAX_STREAM_BYTES,
+        )
+    except FileRefused as refused:
+        raise ReportRejected(refused.message) from refused
     with pypdf.apply_configuration(
         maximum_declared_stream_length=MAX_STREAM_BYTES,
         array_based_stream_maximum_output_length=MAX_STREAM_BYTES,
@@ -383,54 +394,12 @@ def as_contract_report(
 # --- reading -------------------------------------------------------------------------------
 
 
-def _check_envelope(data: bytes) -> None:
-    if not isinstance(data, bytes | bytearray | memoryview):
-        raise ReportRejected("Le fichier reçu n'est pas un fichier.")
-    if len(data) == 0:
-        raise ReportRejected("Le fichier est vide.")
-    if len(data) > MAX_BYTES:
-        raise ReportRejected(
-            f"Le fichier dépasse la taille maximale de {MAX_BYTES // (1024 * 1024)} Mo."
-        )
-    # The header may follow a little junk (the PDF specification tolerates it in 1 KiB).
-    if b"%PDF-" not in bytes(data[:1024]):
-        raise ReportRejected("Le fichier n'est pas un PDF : déposez le rapport au format PDF.")
-    # Checked before parsing: a truncated file would otherwise only read as "damaged".
-    if b"%%EOF" not in bytes(data[-2048:]):
-        raise ReportRejected(
-            "Le fichier PDF est incomplet (tronqué) : déposez-le de nouveau en entier."
-        )
-
-
 def _read(
     data: bytes,
 ) -> tuple[pypdf.PdfReader, list[str], list[tuple[float, float]], list[_Heading], Any]:
+    # encryption, page count, active content and bombs: refused before (`check_pdf`)
     reader = pypdf.PdfReader(io.BytesIO(bytes(data)), strict=False)
-    if reader.is_encrypted:
-        raise ReportRejected(
-            "Le PDF est protégé par un mot de passe ou chiffré : déposez une version sans "
-            "protection."
-        )
-    declared = cast(Any, reader.trailer["/Root"])["/Pages"].get("/Count", 0)
-    if not isinstance(declared, int) or declared < 0 or declared > MAX_PAGES:
-        raise ReportRejected(f"Le rapport compte trop de pages (plus de {MAX_PAGES}).")
     pages = list(reader.pages)
-    if not pages:
-        raise ReportRejected("Le PDF ne contient aucune page.")
-    if len(pages) > MAX_PAGES:
-        raise ReportRejected(f"Le rapport compte trop de pages (plus de {MAX_PAGES}).")
-    active = _active_content(reader)
-    if active == "script":
-        raise ReportRejected(
-            "Le PDF contient du JavaScript ou une action qui lance un programme : ce contenu "
-            "actif est refusé. Enregistrez de nouveau le rapport au format PDF depuis votre "
-            "traitement de texte (« Exporter au format PDF »)."
-        )
-    if active == "attachment":
-        raise ReportRejected(
-            "Le PDF contient des fichiers joints (pièces jointes incorporées) : ils sont refusés. "
-            "Mettez les annexes dans les pages du rapport et déposez un PDF sans pièce jointe."
-        )
 
     texts: list[str] = []
     sizes: list[tuple[float, float]] = []
@@ -459,50 +428,6 @@ def _read(
     if headings:
         return reader, texts, sizes, headings, "outline"
     return reader, texts, sizes, _text_headings(texts), "text"
-
-
-_SCRIPT_ACTIONS = frozenset({"/JavaScript", "/Launch"})
-
-
-def _resolved(value: Any) -> Any:
-    return value.get_object() if isinstance(value, IndirectObject) else value
-
-
-def _active_content(reader: pypdf.PdfReader) -> Literal["script", "attachment"] | None:
-    """Whether any object reachable from the trailer is a script (or a launch action) or an
-    embedded file. Streams are not decoded: only dictionaries and arrays are walked."""
-    stack: list[Any] = [reader.trailer]
-    seen: set[tuple[int, int]] = set()
-    walked = 0
-    while stack:
-        item = stack.pop()
-        if isinstance(item, IndirectObject):
-            key = (item.idnum, item.generation)
-            if key in seen:
-                continue
-            seen.add(key)
-            item = item.get_object()
-        walked += 1
-        if walked > MAX_OBJECTS:
-            raise ReportRejected(
-                "Le fichier PDF contient un nombre démesuré d'objets : il est refusé."
-            )
-        if isinstance(item, DictionaryObject):
-            if "/JS" in item or "/JavaScript" in item:
-                return "script"
-            if _resolved(dict.get(item, "/S")) in _SCRIPT_ACTIONS:
-                return "script"
-            if (
-                "/EmbeddedFiles" in item
-                or "/EF" in item
-                or _resolved(dict.get(item, "/Type")) == "/EmbeddedFile"
-                or _resolved(dict.get(item, "/Subtype")) == "/FileAttachment"
-            ):
-                return "attachment"
-            stack.extend(value for name, value in dict.items(item) if name != "/Parent")
-        elif isinstance(item, ArrayObject):
-            stack.extend(list.__iter__(item))
-    return None
 
 
 def _outline_headings(reader: pypdf.PdfReader) -> list[_Heading]:

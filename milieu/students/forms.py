@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from milieu.establishments.forms import DateInput
 from milieu.establishments.models import CohortPeriod
 from milieu.hosts.models import Host, HostSite, Tutor
+from milieu.http import parse_id
 from milieu.students.enums import ContinuingSituation, Pathway, Relation, RepeaterReport
 from milieu.students.models import LegalRepresentative, Student
 from milieu.validators import guard_names
@@ -15,7 +16,18 @@ from milieu.validators import guard_names
 
 class StudentForm(forms.ModelForm[Student]):
     """A student's identity and pathway; the fields that only make sense together are checked
-    together (the situation with continuing education, the previous session with a repeater)."""
+    together (the situation with continuing education, the previous session with a repeater).
+    `version` is the record's version the page showed (optimistic locking)."""
+
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages={
+            "required": "La version de la fiche manque : rechargez la page.",
+            "invalid": "La version de la fiche est illisible : rechargez la page.",
+            "min_value": "La version de la fiche est illisible : rechargez la page.",
+        },
+    )
 
     class Meta:
         model = Student
@@ -46,6 +58,7 @@ class StudentForm(forms.ModelForm[Student]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
         situation = self.fields["continuing_situation"]
         assert isinstance(situation, forms.TypedChoiceField)
         situation.choices = [("", "Sans objet"), *ContinuingSituation.choices]
@@ -141,11 +154,11 @@ class ProposePlacementForm(forms.Form):
         super().__init__(*args, **kwargs)
         self._set_queryset("cohort_period", periods)
         self._set_queryset("host", hosts)
-        host_id = self.data.get("host") if self.is_bound else self.initial.get("host")
-        host_id = str(host_id or "")
-        if host_id.isdigit() and hosts.filter(pk=int(host_id)).exists():
-            self._set_queryset("site", HostSite.objects.filter(host_id=int(host_id)))
-            self._set_queryset("tutor", Tutor.objects.filter(host_id=int(host_id)))
+        raw = self.data.get("host") if self.is_bound else self.initial.get("host")
+        host_id = parse_id(getattr(raw, "pk", raw))
+        if host_id is not None and hosts.filter(pk=host_id).exists():
+            self._set_queryset("site", HostSite.objects.filter(host_id=host_id))
+            self._set_queryset("tutor", Tutor.objects.filter(host_id=host_id))
             self.host_chosen = True
         else:
             self.host_chosen = False

@@ -64,6 +64,9 @@ class Student(models.Model):
     professional_experience_in_sector = models.BooleanField(
         "expérience professionnelle dans le secteur du diplôme", default=False
     )
+    # Optimistic locking: each full save is a new version; the edit page sends back the version
+    # it showed, and `milieu.students.operations.update_student` refuses a stale one.
+    version = models.PositiveIntegerField("version", default=1, editable=False)
 
     objects = StudentQuerySet.as_manager()
 
@@ -94,6 +97,8 @@ class Student(models.Model):
 
     def save(self, *args: object, **kwargs: object) -> None:
         self.ine = normalise(self.ine)
+        if self.pk is not None and kwargs.get("update_fields") is None:
+            self.version += 1  # a change of the whole record (edit page, import): a new version
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     @property

@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,6 +16,7 @@ from django.views.decorators.vary import vary_on_headers
 from milieu.conventions.enums import SIGNED_STATUSES, ConventionStatus
 from milieu.conventions.models import ConventionPeriod
 from milieu.dossiers.checking import CheckedDossier
+from milieu.editlock import EditConflict
 from milieu.establishments.queries import coming_period
 from milieu.evidence.pathways import evidence_pathway
 from milieu.hosts.models import Placement, PlacementTransition
@@ -30,7 +30,7 @@ from milieu.hosts.operations import (
     validate_placement,
     withdraw_placement,
 )
-from milieu.http import HtmxHttpRequest
+from milieu.http import HtmxHttpRequest, client_ip
 from milieu.permissions import can, require, visible_hosts, visible_placements, visible_students
 from milieu.rules import evaluate
 from milieu.students.dossier import build_dossier
@@ -41,6 +41,7 @@ from milieu.students.forms import (
     StudentForm,
 )
 from milieu.students.models import Student
+from milieu.students.operations import update_student
 
 # URL word -> (operation, French confirmation)
 DECISIONS: dict[str, tuple[Callable[..., Placement], str]] = {
@@ -143,20 +144,42 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The student's record; a save over someone else's newer change is refused (409), shows
+    that change and keeps what the user typed, to be saved again knowingly."""
     student = _student(request, pk, "student.change")
     data = request.POST if request.method == "POST" else None
     form = StudentForm(data, instance=student)
     representatives = RepresentativeFormSet(data, instance=student, prefix="representants")
+    conflict: EditConflict | None = None
     if data is not None and form.is_valid() and representatives.is_valid():
-        with transaction.atomic():
-            form.save()
-            representatives.save()
-        messages.success(request, "La fiche de l’élève est enregistrée.")
-        return redirect("students:detail", student.pk)
+        try:
+            update_student(
+                form,
+                representatives,
+                version=form.cleaned_data["version"],
+                by=request.user,
+                ip=client_ip(request),
+            )
+        except EditConflict as refused:
+            conflict = refused
+            current = student = Student.objects.get(pk=student.pk)
+            kept = data.copy()
+            kept["version"] = str(current.version)  # saving again overwrites knowingly
+            form = StudentForm(kept, instance=current)
+            representatives = RepresentativeFormSet(kept, instance=current, prefix="representants")
+        else:
+            messages.success(request, "La fiche de l’élève est enregistrée.")
+            return redirect("students:detail", student.pk)
     return render(
         request,
         "students/edit.html",
-        {"student": student, "form": form, "representatives": representatives},
+        {
+            "student": student,
+            "form": form,
+            "representatives": representatives,
+            "conflict": conflict,
+        },
+        status=409 if conflict is not None else 200,
     )
 
 

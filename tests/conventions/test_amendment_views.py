@@ -17,6 +17,7 @@ from milieu.conventions.models import Amendment, AmendmentStatus, Convention
 from tests.conventions.conftest import draft
 from tests.conventions.signing import signed
 from tests.core.conftest import School
+from tests.security.samples import one_page_pdf
 
 
 def _client(user: Any) -> Client:
@@ -149,7 +150,7 @@ def test_send_then_record_a_paper_signature_then_cancel(school_a: School) -> Non
 
     signatory = amendment.signatories.first()
     assert signatory is not None
-    scan = SimpleUploadedFile("scan.pdf", b"%PDF-1.4 scan", content_type="application/pdf")
+    scan = SimpleUploadedFile("scan.pdf", one_page_pdf("scan"), content_type="application/pdf")
     client.post(
         f"/conventions/avenants/{amendment.pk}/signataires/{signatory.pk}/papier/", {"scan": scan}
     )

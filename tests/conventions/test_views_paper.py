@@ -24,8 +24,9 @@ from milieu.conventions.operations import (
 from milieu.conventions.signatures import send_for_signature
 from tests.conventions.conftest import School, draft
 from tests.conventions.payloads import client_for
+from tests.security.samples import one_page_pdf
 
-SCAN = b"%PDF-1.4\n% scan d'une page signee\n%%EOF\n"
+SCAN = one_page_pdf("scan d'une page signée")
 
 
 def url(signatory: Any) -> str:

@@ -25,10 +25,12 @@ from tests.core.conftest import (  # noqa: F401  (fixtures re-exported)
     school_a,
     school_b,
 )
+from tests.security.samples import image, one_page_pdf
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 17
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 16 + b"\xff\xd9"
+# real files: every deposit goes through the rules of `milieu.filesafety`
+PDF = one_page_pdf("contrat")
+PNG = image("PNG")
+JPEG = image("JPEG")
 
 
 def pdf(name: str = "contrat.pdf", content: bytes = PDF) -> SimpleUploadedFile:

@@ -21,6 +21,7 @@ from milieu.rules import evaluate
 from milieu.students.dossier import build_dossier
 from milieu.students.models import Student
 from tests.evidence.conftest import School, pdf
+from tests.security.samples import one_page_pdf
 
 CERTIFICATE = EvidenceKind.WORK_CERTIFICATE
 
@@ -36,7 +37,7 @@ def certificate(
     name: str = "certificat.pdf",
 ) -> EvidenceDocument:
     """A work certificate deposited by `by`; each one is a different file."""
-    content = b"%PDF-1.7\n" + f"{start}-{end}-{full_time}-{in_sector}".encode() + b"\n%%EOF\n"
+    content = one_page_pdf(f"{start}-{end}-{full_time}-{in_sector}")
     return deposit_evidence(
         student,
         by=by,
@@ -86,7 +87,7 @@ def test_only_accepted_apprenticeship_documents_count(
         apprentice,
         by=school_a.student_user,
         kind=EvidenceKind.EMPLOYER_ATTESTATION,
-        upload=pdf("attestation.pdf", b"%PDF-1.5\nattestation\n%%EOF\n"),
+        upload=pdf("attestation.pdf", one_page_pdf("attestation")),
     )
     accept_evidence(attestation, by=school_a.secretary)
     assert evidence_fields(apprentice) == {

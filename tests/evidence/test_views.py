@@ -21,6 +21,7 @@ from milieu.evidence.operations import accept_evidence, deposit_evidence, refuse
 from milieu.factories import StudentFactory
 from milieu.students.models import Student
 from tests.evidence.conftest import PDF, School, candidate, cohort_2026, pdf
+from tests.security.samples import one_page_pdf
 
 CONTRACT = EvidenceKind.APPRENTICESHIP_CONTRACT.value
 CERTIFICATE = EvidenceKind.WORK_CERTIFICATE.value
@@ -381,7 +382,7 @@ def test_the_queue_lists_the_pending_documents_of_the_managers_school_only(
         apprentice,
         by=school_a.student_user,
         kind=EvidenceKind.EMPLOYER_ATTESTATION,
-        upload=pdf("a.pdf", b"%PDF-1.3\nautre\n%%EOF\n"),
+        upload=pdf("a.pdf", one_page_pdf("autre")),
     )
     accept_evidence(done, by=school_a.head)
     b_student = candidate(school_b, pathway="apprentissage")
@@ -418,7 +419,7 @@ def _grow(school: School, times: int) -> None:
                 apprentice,
                 by=apprentice.user,
                 kind=kind,
-                upload=pdf("c.pdf", f"%PDF-1.4\n{n}-{k}\n%%EOF\n".encode()),
+                upload=pdf("c.pdf", one_page_pdf(f"{n}-{k}")),
             )
             if k == 1:
                 refuse_evidence(document, by=school.head, reason="Illisible.")
@@ -429,7 +430,7 @@ def _grow(school: School, times: int) -> None:
             worker,
             by=school.teacher,
             kind=CERTIFICATE,
-            upload=pdf("w.pdf", f"%PDF-1.4\nw{n}\n%%EOF\n".encode()),
+            upload=pdf("w.pdf", one_page_pdf(f"w{n}")),
             employer=f"Employeur {n}",
             start=date(2025, 1, 1),
             end=date(2025, 6, 30),
@@ -463,7 +464,7 @@ def test_the_student_page_runs_a_constant_number_of_queries(
             perfectionnement,
             by=school_a.teacher if n % 2 else perfectionnement.user,
             kind=CERTIFICATE,
-            upload=pdf("c.pdf", f"%PDF-1.4\n{n}\n%%EOF\n".encode()),
+            upload=pdf("c.pdf", one_page_pdf(str(n))),
             employer="Mesures",
             start=date(2025, 1, 1),
             end=date(2025, 1, 1 + n % 28),

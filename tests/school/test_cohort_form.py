@@ -123,7 +123,8 @@ def test_a_name_is_unique_per_establishment_and_year(school_a: School) -> None:
 
 def test_a_manager_edits_a_cohort(school_a: School) -> None:
     response = client_for(school_a.ddfpt).post(
-        edit_url(school_a), valid(name="BTS CIEL 1re année", diploma="bts-ciel")
+        edit_url(school_a),
+        valid(name="BTS CIEL 1re année", diploma="bts-ciel", version=school_a.cohort.version),
     )
 
     assert response.status_code == 302
@@ -135,7 +136,11 @@ def test_a_manager_edits_a_cohort(school_a: School) -> None:
 def test_editing_keeps_its_own_name_without_complaint(school_a: School) -> None:
     response = client_for(school_a.ddfpt).post(
         edit_url(school_a),
-        valid(name=school_a.cohort.name, school_year=str(school_a.cohort.school_year)),
+        valid(
+            name=school_a.cohort.name,
+            school_year=str(school_a.cohort.school_year),
+            version=school_a.cohort.version,
+        ),
     )
 
     assert response.status_code == 302

@@ -34,6 +34,7 @@ def form_data(student: Any, **changes: Any) -> dict[str, Any]:
         "representants-INITIAL_FORMS": "0",
         "representants-MIN_NUM_FORMS": "0",
         "representants-MAX_NUM_FORMS": "4",
+        "version": str(student.version),
     }
     data.update(changes)
     return {k: v for k, v in data.items() if v is not None}

@@ -43,6 +43,7 @@ from milieu.conventions.models import (
     SignatureLink,
 )
 from milieu.conventions.operations import Context, ConventionRefused, _apply
+from milieu.filesafety import FileRefused, check_pdf
 from milieu.people.enums import Role
 from milieu.tokens import hash_token
 
@@ -472,6 +473,10 @@ def sign_on_paper(
     )
     if not scan.startswith(b"%PDF-"):
         raise ConventionRefused(["Le scan doit être un fichier PDF."])
+    try:
+        check_pdf(scan)  # the same refusal rules as every other deposited file
+    except FileRefused as refused:
+        raise ConventionRefused([refused.message]) from None
     with transaction.atomic():
         convention = Convention.objects.select_for_update().get(pk=signatory.convention_id)
         signatory = (

@@ -251,3 +251,22 @@ def test_the_avenant_paper_scan_refuses_hostile_pdfs(school_a: School, case: str
     signatory.refresh_from_db()
     assert signatory.state == SignatureState.PENDING
     assert not amendment.documents.filter(kind=ConventionDocument.Kind.PAPER_SCAN).exists()
+
+
+@pytest.mark.parametrize("case", HOSTILE)
+def test_the_paper_signature_operation_itself_refuses_hostile_pdfs(
+    school_a: School, signing: Any, case: str
+) -> None:
+    """Not only the page: `sign_on_paper`, which the demo and other callers use, checks too."""
+    from milieu.conventions.operations import ConventionRefused
+    from milieu.conventions.signatures import sign_on_paper
+
+    make, _ = HOSTILE_PDFS[case]
+    student = signing.signatories.get(role="student")
+    content = make()
+    if not content.startswith(b"%PDF-"):
+        pytest.skip("not a PDF at all: refused by the header check")
+    with pytest.raises(ConventionRefused):
+        sign_on_paper(student, content, by=school_a.ddfpt)
+    student.refresh_from_db()
+    assert student.state == SignatureState.PENDING

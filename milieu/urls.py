@@ -19,6 +19,7 @@ urlpatterns = [
     path("livret/", include("milieu.livret.urls")),
     path("dossiers/", include("milieu.dossiers.urls")),
     path("regles/", include("milieu.regulation.urls")),
+    path("examens/", include("milieu.exams.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -23,8 +23,8 @@ from milieu.establishments.queries import (
     coming_period,
     filter_counts,
     school_finds_host,
-    verdict_rows,
 )
+from milieu.exams.queries import verdict_rows
 from milieu.http import HtmxHttpRequest
 from milieu.permissions import can, require, visible_cohorts, visible_establishments
 

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from milieu import storage
 from milieu.dossiers.checking import CheckedDossier
+from milieu.exams.dossier import build_dossier
 from milieu.followup.models import TutorAccess
 from milieu.followup.operations import FollowupRefused, resolve_access
 from milieu.http import client_ip, stored_file_response
@@ -41,7 +42,6 @@ from milieu.reports.operations import (
 )
 from milieu.reports.queries import cohort_rows, deadline_state, today
 from milieu.rules import evaluate
-from milieu.students.dossier import build_dossier
 from milieu.students.models import Student
 
 UPLOAD_FIELD = "fichier"

@@ -33,7 +33,7 @@ from milieu.conventions.enums import SIGNED_STATUSES
 from milieu.conventions.models import ConventionPeriod
 from milieu.evidence.queries import evidence_fields
 from milieu.exams.models import ExamSession
-from milieu.exams.queries import granted_derogations
+from milieu.exams.queries import granted_derogations, session_of_cohort
 from milieu.followup.models import (
     Absence,
     Bilan,
@@ -166,12 +166,7 @@ def _evaluated(student: Student) -> bool:
 
 def exam_session_of(student: Student) -> ExamSession | None:
     """The rectorat's session for the student's cohort (one query)."""
-    cohort = student.cohort
-    return ExamSession.objects.filter(
-        academie__establishments=cohort.establishment_id,
-        diploma=cohort.diploma,
-        session=cohort.session,
-    ).first()
+    return session_of_cohort(student.cohort)
 
 
 def _report(student: Student, session: ExamSession | None) -> dict[str, Any] | None:

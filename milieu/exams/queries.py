@@ -54,6 +54,15 @@ def visible_sessions(user: Any) -> QuerySet[ExamSession]:
     ).select_related("academie", "updated_by")
 
 
+def session_of_cohort(cohort: Any) -> ExamSession | None:
+    """The rectorat's exam session the cohort sits (its académie, diploma and year; one query)."""
+    return ExamSession.objects.filter(
+        academie__establishments=cohort.establishment_id,
+        diploma=cohort.diploma,
+        session=cohort.session,
+    ).first()
+
+
 def granted_derogations(student: Any) -> list[dict[str, Any]]:
     """The contract's derogations of `student`: their granted requests, decided by the recteur,
     in the order they were decided (one query). Nothing else makes a `recteur` derogation."""

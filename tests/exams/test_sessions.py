@@ -103,3 +103,25 @@ def test_a_session_of_another_academie_or_diploma_does_not_apply(
     save_exam_session(other, CIEL_2028, by=other_rectorat)
     dossier = build_dossier(school_a.student, as_of=timezone.localdate())
     assert "exam_date" not in dossier
+
+
+def test_the_report_pages_show_the_rectorats_date_and_the_schools_reminder(
+    academie: Any, rectorat: Any, school_a: School
+) -> None:
+    from django.urls import reverse
+
+    from tests.exams.conftest import client_for
+
+    ReportDeadline.objects.create(
+        cohort=school_a.cohort, deadline=date(2028, 3, 31), set_by=school_a.ddfpt
+    )
+    save_exam_session(academie, CIEL_2028, by=rectorat)
+    cohort_page = client_for(school_a.ddfpt).get(
+        reverse("reports:cohort", args=[school_a.cohort.pk])
+    )
+    text = cohort_page.content.decode()
+    assert "05/05/2028" in text and "fixée par le rectorat" in text and "rappel interne" in text
+    deposit = client_for(school_a.ddfpt).get(reverse("reports:deposit", args=[school_a.student.pk]))
+    text = deposit.content.decode()
+    assert "<strong>05/05/2028</strong>" in text
+    assert "Rappel interne de l’établissement : 31/03/2028" in text

@@ -114,7 +114,7 @@ def use_dossier_builder(builder: DossierBuilder) -> None:
 def planned_dossier(convention: Convention, periods: list[ConventionPeriod]) -> dict[str, Any]:
     """The student's dossier with this convention's periods planned, judged at the training start."""
     if not _dossier_builder:
-        raise RuntimeError("milieu.exams is not installed: no dossier builder")
+        raise RuntimeError("no dossier builder: the exams app is not installed")
     cohort = convention.student.cohort
     dossier = _dossier_builder[0](convention.student, as_of=cohort.training_start)
     others = [

@@ -3,7 +3,7 @@
 Each is atomic, checks the permission through `milieu.permissions`, locks the row it changes,
 writes its log row (`ExamSessionChange`, `DerogationTransition`: actor, time, address, comment)
 and sends its e-mails once the transaction is committed. A transition the table does not allow
-is refused with a French message (`DerogationRefused`).
+is refused with a French message (`ExamsRefused`).
 """
 
 from __future__ import annotations
@@ -61,9 +61,6 @@ class ExamsInvalid(ExamsRefused):
     def __init__(self, errors: dict[str, str]) -> None:
         super().__init__(" ".join(errors.values()))
         self.errors = errors
-
-
-DerogationRefused = ExamsRefused
 
 
 # --- exam sessions ---------------------------------------------------------------------------
@@ -386,8 +383,6 @@ def refuse_request(
 
 def decision_context(request: DerogationRequest, by: Any) -> dict[str, Any]:
     """What the decision says, frozen at the moment it is granted."""
-    from milieu.exams.options import derogation_options
-
     student = request.student
     cohort = student.cohort
     school = cohort.establishment

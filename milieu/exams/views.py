@@ -255,8 +255,6 @@ def derogation_create(request: HttpRequest, student_pk: int) -> HttpResponse:
                 uploads=form.cleaned_data.get("attachments") or [],
                 ip=client_ip(request),
             )
-            if request.POST.get("transmettre"):
-                submit_request(created, by=request.user, ip=client_ip(request))
         except AttachmentRefused as refused:
             form.add_error("attachments", str(refused))
         except ExamsInvalid as invalid:
@@ -264,6 +262,12 @@ def derogation_create(request: HttpRequest, student_pk: int) -> HttpResponse:
         except ExamsRefused as refused:
             form.add_error(None, str(refused))
         else:
+            if request.POST.get("transmettre"):
+                try:
+                    submit_request(created, by=request.user, ip=client_ip(request))
+                except ExamsRefused as refused:  # the draft is kept: say so on its page
+                    messages.error(request, str(refused))
+                    return redirect("exams:derogation_detail", pk=created.pk)
             if created.status == DerogationStatus.DRAFT:
                 messages.success(request, "La demande est enregistrée en brouillon.")
             else:

@@ -190,12 +190,12 @@ class DerogationForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if "kind" not in data or "reason" not in data:
+        if "kind" not in data:
             return data
         errors = request_errors(
             self.options,
             kind=data["kind"],
-            reason=data["reason"],
+            reason=data.get("reason") or "",
             weeks=data.get("weeks") if data["kind"] == DerogationKind.REDUCTION else None,
             units=list(data.get("units") or []) if data["kind"] == DerogationKind.DISPENSE else [],
         )

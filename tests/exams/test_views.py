@@ -203,3 +203,14 @@ def test_the_rectorat_creates_and_edits_a_session_from_its_pages(
     listing = client.get(reverse("exams:session_list")).content.decode()
     assert "16/05/2028" in listing and "05/05/2028" in listing
     assert client_for(school_a.head).get(reverse("exams:session_create")).status_code == 403
+
+
+def test_every_missing_field_is_named_at_once(school_a: School) -> None:
+    response = client_for(school_a.ddfpt).post(
+        reverse("exams:derogation_create", args=[school_a.student.pk]), {"kind": "reduction"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Choisissez le motif de la demande." in page
+    assert "Indiquez la durée de stage demandée, en semaines." in page
+    assert "Exposez la situation du candidat" in page

@@ -27,8 +27,6 @@ from tests.core.conftest import (  # noqa: F401  (fixtures re-exported)
     school_b,
 )
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-
 
 def pdf_bytes(text: str = "Certificat médical") -> bytes:
     from milieu.conventions.documents import render_pdf

@@ -15,7 +15,9 @@ What it builds (seeded, so every run gives the same names):
   report, the tutor's link, an absence, a presence confirmed, the certificate, the evaluation
   grid co-signed, the report deposited and analysed — the student's verdict is "conforme"; and a
   classmate's stage with only its convention signed and the tutor's link printed, to walk the
-  same path in the pages.
+  same path in the pages;
+- the rectorat's exam sessions (one per diploma and year) and derogation requests at every state,
+  decided by the recteur's delegate (`milieu.exams.demo`).
 """
 
 from __future__ import annotations
@@ -422,6 +424,9 @@ def _build(rng: random.Random) -> tuple[list[DemoAccount], dict[str, int]]:
         _placements(school, cohorts, hosts, rng)
         _conventions(school)
     _stage_story()
+    from milieu.exams.demo import build_exam_side
+
+    build_exam_side(academie)
     counts = {"établissements": len(PLANS), "élèves": students_made, "organismes": len(hosts)}
     return accounts, counts
 

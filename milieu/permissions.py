@@ -439,6 +439,27 @@ def _cohort_staff(s: Scope, cohort: Any) -> bool:
     return s.manages(cohort.establishment_id) or _cohort_teacher(s, cohort)
 
 
+DEROGATION_REQUESTERS = frozenset({Role.HEAD, Role.DDFPT})
+
+
+def _derogation_requester(s: Scope, establishment_id: int) -> bool:
+    """The head and the DDFPT ask the recteur on behalf of their establishment."""
+    return bool(s.roles_in(establishment_id) & DEROGATION_REQUESTERS)
+
+
+def _derogation_requester_anywhere(s: Scope) -> bool:
+    return any(roles & DEROGATION_REQUESTERS for roles in s.establishments.values())
+
+
+def _derogation_view(s: Scope, r: Any) -> bool:
+    """The requesting school sees its requests; the rectorat of the académie sees them once
+    they are submitted (a draft stays the school's)."""
+    establishment = r.student.cohort.establishment
+    if _derogation_requester(s, establishment.pk):
+        return True
+    return r.status != "draft" and bool(s.rectorat_of(establishment.academie_id))
+
+
 RULES: dict[str, Check] = {
     "academie.view": lambda s, a: bool(s.rectorat_of(a.pk)),
     "establishment.view": _establishment_view,
@@ -508,6 +529,20 @@ RULES: dict[str, Check] = {
     # the establishment's audit journal (obj: the establishment): its head, who answers for
     # the processing of its data; not the DDFPT nor the rectorat, whose actions it records
     "audit.view": lambda s, e: s.is_head(e.pk),
+    # the exam side (milieu.exams): sessions are the rectorat's (obj: the académie); the school's
+    # head and DDFPT ask the recteur for derogations (obj: the student, then the request), only
+    # the recteur's delegate of the student's académie decides (seed 001 §3: « le recteur est
+    # seul autorisé »)
+    "exam_session.list": lambda s, _: s.is_rectorat,
+    "exam_session.manage": lambda s, a: bool(s.rectorat_of(a.pk) & RECTORAT_ROLES),
+    "derogation.list": lambda s, _: _derogation_requester_anywhere(s) or s.is_rectorat,
+    "derogation.queue": lambda s, _: s.is_rectorat,
+    "derogation.request": lambda s, st: _derogation_requester(s, st.cohort.establishment_id),
+    "derogation.view": _derogation_view,
+    "derogation.change": lambda s, r: _derogation_requester(s, r.student.cohort.establishment_id),
+    "derogation.decide": lambda s, r: (
+        Role.RECTEUR_DELEGATE in s.rectorat_of(r.student.cohort.establishment.academie_id)
+    ),
 }
 
 

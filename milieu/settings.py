@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "milieu.dossiers",
     "milieu.regulation",
     "milieu.audit",
+    "milieu.exams",
 ]
 
 AUTH_USER_MODEL = "people.User"

@@ -21,6 +21,7 @@ urlpatterns = [
     path("regles/", include("milieu.regulation.urls")),
     path("journal/", include("milieu.audit.urls")),
     path("", include("milieu.dataprotection.urls")),
+    path("examens/", include("milieu.exams.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

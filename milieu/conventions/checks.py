@@ -9,6 +9,7 @@ interns per tutor.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -99,12 +100,23 @@ def _overlaps(convention: Convention, periods: list[ConventionPeriod]) -> list[P
     return found
 
 
+DossierBuilder = Callable[..., dict[str, Any]]
+_dossier_builder: list[DossierBuilder] = []
+
+
+def use_dossier_builder(builder: DossierBuilder) -> None:
+    """Receive the function that builds a student's dossier (`milieu.exams.dossier.build_dossier`,
+    given by the exams app when it is ready): the exams app sits above this one, which therefore
+    does not import it."""
+    _dossier_builder[:] = [builder]
+
+
 def planned_dossier(convention: Convention, periods: list[ConventionPeriod]) -> dict[str, Any]:
     """The student's dossier with this convention's periods planned, judged at the training start."""
-    from milieu.students.dossier import build_dossier
-
+    if not _dossier_builder:
+        raise RuntimeError("no dossier builder: the exams app is not installed")
     cohort = convention.student.cohort
-    dossier = build_dossier(convention.student, as_of=cohort.training_start)
+    dossier = _dossier_builder[0](convention.student, as_of=cohort.training_start)
     others = [
         (p.start, p.end)
         for p in ConventionPeriod.objects.filter(

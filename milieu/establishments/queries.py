@@ -282,27 +282,3 @@ def school_finds_host(cohort: Cohort) -> SchoolFindsHost | None:
         return None
     paragraph: Any = diploma.extra.get("school_finds_host_ref", "")
     return SchoolFindsHost(ref=diploma.source(str(paragraph)) if paragraph else diploma.short)
-
-
-@dataclass(frozen=True)
-class VerdictRow:
-    student: Student
-    checked: Any  # milieu.dossiers.checking.CheckedDossier
-
-
-def verdict_rows(cohort: Cohort, as_of: date) -> list[VerdictRow]:
-    """Each student of the cohort with the engine's verdict on their dossier built from the
-    database, as the student page computes it (`build_dossier`, then `milieu.rules.evaluate`).
-
-    One dossier is a handful of queries per student: this page is the exception to this
-    module's fixed query counts, on purpose — it runs the very function the student page runs.
-    """
-    from milieu.dossiers.checking import CheckedDossier
-    from milieu.rules import evaluate
-    from milieu.students.dossier import build_dossier
-
-    students = cohort.students.select_related("cohort").order_by("last_name", "first_name", "pk")
-    return [
-        VerdictRow(student, CheckedDossier(evaluate(build_dossier(student, as_of=as_of))))
-        for student in students
-    ]

@@ -23,8 +23,8 @@ from milieu.establishments.queries import (
     coming_period,
     filter_counts,
     school_finds_host,
-    verdict_rows,
 )
+from milieu.exams.queries import verdict_rows
 from milieu.exports import csv_response
 from milieu.http import HtmxHttpRequest, client_ip
 from milieu.permissions import can, require, visible_cohorts, visible_establishments

@@ -34,10 +34,10 @@ from milieu.evidence.operations import (
     withdraw_evidence,
 )
 from milieu.evidence.pathways import EvidencePathway, evidence_pathway
+from milieu.exams.dossier import build_dossier
 from milieu.http import stored_file_response
 from milieu.permissions import can, require, scope_of, visible_students
 from milieu.rules import evaluate
-from milieu.students.dossier import build_dossier
 from milieu.students.models import Student
 
 # the engine's findings about what replaces the stage certificate

@@ -58,6 +58,7 @@ class OwnFile:
 class AcademieSection:
     academie: Academie
     establishments: list[EstablishmentCounts]
+    derogations_waiting: int = 0
 
 
 @dataclass
@@ -124,8 +125,15 @@ def build_dashboard(user: Any, *, today: date) -> Dashboard:
             cohorts,
             today,
         )
+        from milieu.exams.queries import waiting_by_academie
+
+        waiting = waiting_by_academie([a.pk for a in academies])
         board.academies = [
-            AcademieSection(a, [r for r in rows if r.establishment.academie_id == a.pk])
+            AcademieSection(
+                a,
+                [r for r in rows if r.establishment.academie_id == a.pk],
+                derogations_waiting=waiting.get(a.pk, 0),
+            )
             for a in academies
         ]
     return board

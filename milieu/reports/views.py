@@ -25,6 +25,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from milieu import storage
 from milieu.audit.downloads import audit_minor_download
 from milieu.dossiers.checking import CheckedDossier
+from milieu.exams.dossier import build_dossier
+from milieu.exams.queries import session_of_cohort
 from milieu.followup.models import TutorAccess
 from milieu.followup.operations import FollowupRefused, resolve_access
 from milieu.http import client_ip, stored_file_response
@@ -42,7 +44,6 @@ from milieu.reports.operations import (
 )
 from milieu.reports.queries import cohort_rows, deadline_state, today
 from milieu.rules import evaluate
-from milieu.students.dossier import build_dossier
 from milieu.students.models import Student
 
 UPLOAD_FIELD = "fichier"
@@ -89,6 +90,9 @@ def student_context(student: Student, *, day: date) -> dict[str, Any]:
     deadline_row = ReportDeadline.objects.filter(cohort_id=student.cohort_id).first()
     deadline = deadline_row.deadline if deadline_row is not None else None
     effective = deadline or exam_day(int(student.cohort.session))
+    session = session_of_cohort(student.cohort)  # the rectorat's date prevails (seed 001 §4)
+    if session is not None:
+        deadline = effective = session.report_deadline or session.exam_date
     latest = deposits[0] if deposits else None
     context: dict[str, Any] = {
         "student": student,
@@ -100,6 +104,7 @@ def student_context(student: Student, *, day: date) -> dict[str, Any]:
         "refusals": refusals,
         "deadline": deadline,
         "deadline_row": deadline_row,
+        "exam_session": session,
         "effective_deadline": effective,
         "deadline_state": deadline_state(
             effective, day, latest.submitted_on if latest is not None else None
@@ -227,6 +232,9 @@ def cohort(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, "La date limite de dépôt du rapport est enregistrée.")
                 return redirect("reports:cohort", pk=found.pk)
     deadline = current.deadline if current is not None else None
+    session = session_of_cohort(found)  # the rectorat's date prevails (seed 001 §4)
+    if session is not None:
+        deadline = session.report_deadline or session.exam_date
     day = today()
     rows = cohort_rows(found, deadline=deadline, today=day)
     failed = bool(error) or (request.method == "POST" and not form.is_valid())
@@ -236,6 +244,7 @@ def cohort(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "cohort": found,
             "deadline_row": current,
+            "exam_session": session,
             "deadline": deadline,
             "effective_deadline": deadline or exam_day(int(found.session)),
             "today": day,

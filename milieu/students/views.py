@@ -19,6 +19,7 @@ from milieu.dossiers.checking import CheckedDossier
 from milieu.editlock import EditConflict
 from milieu.establishments.queries import coming_period
 from milieu.evidence.pathways import evidence_pathway
+from milieu.exams.dossier import build_dossier
 from milieu.hosts.models import Placement, PlacementTransition
 from milieu.hosts.operations import (
     TRANSITIONS,
@@ -33,7 +34,6 @@ from milieu.hosts.operations import (
 from milieu.http import HtmxHttpRequest, client_ip
 from milieu.permissions import can, require, visible_hosts, visible_placements, visible_students
 from milieu.rules import evaluate
-from milieu.students.dossier import build_dossier
 from milieu.students.forms import (
     PlacementDecisionForm,
     ProposePlacementForm,

@@ -17,8 +17,8 @@ from milieu.evidence.operations import (
     withdraw_evidence,
 )
 from milieu.evidence.queries import evidence_fields
+from milieu.exams.dossier import build_dossier
 from milieu.rules import evaluate
-from milieu.students.dossier import build_dossier
 from milieu.students.models import Student
 from tests.evidence.conftest import School, pdf
 from tests.security.samples import one_page_pdf

@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from milieu.conventions.models import Convention
+from milieu.exams.dossier import build_dossier
 from milieu.followup.models import Absence, Certificate, TutorAccess
 from milieu.followup.operations import (
     FollowupRefused,
@@ -21,7 +22,6 @@ from milieu.followup.operations import (
     resolve_access,
 )
 from milieu.rules import evaluate
-from milieu.students.dossier import build_dossier
 from tests.core.conftest import School
 
 AFTER = date(2027, 9, 1)  # the period 31/05/2027 – 09/07/2027 is over: 30 working days

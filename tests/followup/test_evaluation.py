@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from milieu.conventions.models import Convention
+from milieu.exams.dossier import build_dossier
 from milieu.followup.models import (
     Evaluation,
     EvaluationStatus,
@@ -31,7 +32,6 @@ from milieu.followup.operations import (
 )
 from milieu.rules import evaluate
 from milieu.rules.catalogue import get_catalogue
-from milieu.students.dossier import build_dossier
 from tests.conventions.conftest import draft
 from tests.core.conftest import School
 from tests.followup.conftest import Bijou, codes, link, on, pdf_of, signed

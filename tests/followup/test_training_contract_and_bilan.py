@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 
+from milieu.exams.dossier import build_dossier
 from milieu.followup.models import Bilan, FollowupAction, FollowupEvent, TrainingContract
 from milieu.followup.operations import (
     BILAN,
@@ -26,7 +27,6 @@ from milieu.followup.operations import (
 )
 from milieu.rules import evaluate
 from milieu.rules.catalogue import get_catalogue
-from milieu.students.dossier import build_dossier
 from tests.core.conftest import School
 from tests.followup.conftest import Bijou, codes, link, make_bijou, on, pdf_of
 

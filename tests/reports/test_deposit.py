@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from milieu import storage
+from milieu.exams.dossier import build_dossier
 from milieu.reports.models import ReportDeadline, ReportDeposit, ReportEndorsement, ReportRefusal
 from milieu.rules import evaluate
-from milieu.students.dossier import build_dossier
 from tests.core.conftest import School
 from tests.reports.conftest import (
     AFTER,

@@ -10,9 +10,9 @@ from datetime import UTC, date, datetime
 import time_machine
 from django.urls import reverse
 
+from milieu.exams.dossier import build_dossier
 from milieu.factories import StudentFactory
 from milieu.rules import evaluate
-from milieu.students.dossier import build_dossier
 from milieu.students.enums import Pathway
 from tests.school.conftest import School, client_for
 

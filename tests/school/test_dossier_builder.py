@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from milieu.exams.dossier import build_dossier
 from milieu.factories import (
     CohortFactory,
     CohortPeriodFactory,
@@ -17,7 +18,6 @@ from milieu.factories import (
 )
 from milieu.hosts.enums import PlacementStatus
 from milieu.rules import evaluate
-from milieu.students.dossier import build_dossier
 from tests.school.conftest import School
 
 AS_OF = date(2027, 3, 1)

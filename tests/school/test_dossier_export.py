@@ -15,6 +15,7 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
+from milieu.exams.dossier import build_dossier
 from milieu.factories import (
     CohortFactory,
     CohortPeriodFactory,
@@ -23,7 +24,6 @@ from milieu.factories import (
 )
 from milieu.hosts.enums import PlacementStatus
 from milieu.rules import dumps_verdict, evaluate
-from milieu.students.dossier import build_dossier
 from tests.school.conftest import School, client_for
 
 REPO = Path(__file__).resolve().parents[2]

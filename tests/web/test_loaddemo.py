@@ -121,10 +121,10 @@ def test_the_demo_follows_one_stage_to_a_compliant_verdict(settings: Any, tmp_pa
     import time_machine
 
     from milieu.demo import STORY_EMAIL
+    from milieu.exams.dossier import build_dossier
     from milieu.followup.models import Absence, Certificate, Evaluation, FollowupEvent
     from milieu.reports.models import ReportDeposit
     from milieu.rules import evaluate
-    from milieu.students.dossier import build_dossier
     from milieu.students.models import Student
     from milieu.visits.models import Visit
 

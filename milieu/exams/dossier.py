@@ -9,10 +9,16 @@ says the convention is missing). A signed period carries the absences its tutor 
 contract and bilan are signed by their three parties (``milieu.followup``); ``evaluation`` says
 whether one of those conventions has its evaluation grid co-signed by the pedagogical team.
 The apprenticeship evidence and the work certificates are the documents a manager accepted
-(``milieu.evidence``); the report is the latest version deposited, with its analysis, the
-cohort's deadline and the host's visa (``milieu.reports``). The recteur's derogations are not
-recorded yet: they take the contract default (none), so the engine judges honestly what is
-missing.
+(``milieu.evidence``); the report is the latest version deposited, with its analysis and the
+host's visa (``milieu.reports``).
+
+The exam session of the cohort's académie, diploma and year (`milieu.exams.models.ExamSession`),
+when the rectorat has fixed one, gives the dossier its ``exam_date`` and the report's deadline
+(seed 001 §4: « à une date fixée dans la circulaire d'organisation de l'examen »); the school's own
+date for the cohort is then only an internal reminder. Without a session, the cohort's date is
+the deadline and the exam date is the contract's default. The derogations are the requests the
+recteur granted (`milieu.exams.queries.granted_derogations`), ``decided_by: "recteur"``: nothing
+else in the web application produces one.
 """
 
 from __future__ import annotations
@@ -26,6 +32,8 @@ from django.db.models.functions import Coalesce
 from milieu.conventions.enums import SIGNED_STATUSES
 from milieu.conventions.models import ConventionPeriod
 from milieu.evidence.queries import evidence_fields
+from milieu.exams.models import ExamSession
+from milieu.exams.queries import granted_derogations, session_of_cohort
 from milieu.followup.models import (
     Absence,
     Bilan,
@@ -156,6 +164,25 @@ def _evaluated(student: Student) -> bool:
     )
 
 
+def exam_session_of(student: Student) -> ExamSession | None:
+    """The rectorat's session for the student's cohort (one query)."""
+    return session_of_cohort(student.cohort)
+
+
+def _report(student: Student, session: ExamSession | None) -> dict[str, Any] | None:
+    """The contract's report; with a session, the rectorat's deadline replaces the cohort's
+    (none fixed: the engine takes the exam date)."""
+    report = contract_report(student)
+    if session is None:
+        return report
+    deadline = session.report_deadline.isoformat() if session.report_deadline else None
+    if report is not None and report.get("submitted_on") is not None:
+        return {**report, "deadline": deadline}
+    if deadline is not None:
+        return {"submitted_on": None, "deadline": deadline}
+    return None
+
+
 def build_dossier(student: Student, *, as_of: date) -> dict[str, Any]:
     """The dossier of `student` as judged on `as_of` (the id is the INE).
 
@@ -170,17 +197,19 @@ def build_dossier(student: Student, *, as_of: date) -> dict[str, Any]:
     }
     if student.pathway == Pathway.FORMATION_CONTINUE:
         dossier["continuing_situation"] = str(student.continuing_situation)
+    session = exam_session_of(student)
+    dossier.update({"distance": bool(student.distance), "session": int(cohort.session)})
+    if session is not None:
+        dossier["exam_date"] = session.exam_date.isoformat()
     dossier.update(
         {
-            "distance": bool(student.distance),
-            "session": int(cohort.session),
             "training_start": cohort.training_start.isoformat(),
             "as_of": as_of.isoformat(),
             "periods": _periods(student),
             **evidence_fields(student),
             "professional_experience_in_sector": bool(student.professional_experience_in_sector),
-            "derogations": [],
-            "report": contract_report(student),
+            "derogations": granted_derogations(student),
+            "report": _report(student, session),
             "evaluation": _evaluated(student),
         }
     )

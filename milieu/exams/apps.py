@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class ExamsConfig(AppConfig):
+    name = "milieu.exams"
+    label = "exams"
+    verbose_name = "Examens (rectorat)"
+
+    def ready(self) -> None:
+        # The convention checks judge a planned dossier; they sit below this app and receive
+        # the dossier builder here instead of importing it (no import cycle).
+        from milieu.conventions import checks
+        from milieu.exams.dossier import build_dossier
+
+        checks.use_dossier_builder(build_dossier)

@@ -1,0 +1,269 @@
+"""Exam sessions fixed by the rectorat, and the derogations the recteur decides.
+
+An `ExamSession` (académie × diploma × session year) holds the exam date and the report /
+dossier deadline the rectorat fixes (seed 001 §4, 004 §1 and §4) and the transmission procedure
+(seed 001 §4: « selon une procédure mise en place par l'académie pilote »); each change is an
+`ExamSessionChange` row (who, when, before and after).
+
+A `DerogationRequest` is asked by the school for one student: a reduction of the stage's
+duration, a dispense, or the authorisation to sit the exam after a partial stage (seed 001 §3 and
+§4, 002 §C, 003 §3, 000 §1). Draft → submitted → granted | refused, or withdrawn; each change is
+a `DerogationTransition` row (actor, time, address, comment). A granted request has one
+`DerogationDecision`: the recteur's decision as a PDF, rendered once, stored with its SHA-256.
+Only granted requests reach the dossier, as derogations ``decided_by: "recteur"``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from milieu.establishments.models import validate_diploma
+from milieu.exams.enums import DerogationKind, DerogationReason, DerogationStatus
+
+
+class ExamSession(models.Model):
+    academie = models.ForeignKey(
+        "establishments.Academie",
+        on_delete=models.PROTECT,
+        related_name="exam_sessions",
+        verbose_name="académie",
+    )
+    diploma = models.CharField("diplôme", max_length=64, validators=[validate_diploma])
+    session = models.PositiveSmallIntegerField("session d'examen")
+    exam_date = models.DateField("date de l'examen")
+    report_deadline = models.DateField(
+        "date limite de remise du rapport ou du dossier",
+        null=True,
+        blank=True,
+        help_text="Fixée par le rectorat ; à défaut, la date de l'examen.",
+    )
+    transmission = models.TextField("procédure de transmission", blank=True)
+    pilot_academie = models.CharField(
+        "académie pilote",
+        max_length=100,
+        blank=True,
+        help_text="À renseigner quand l'examen est piloté par une autre académie.",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField("modifiée le", auto_now=True)
+
+    class Meta:
+        verbose_name = "session d'examen"
+        verbose_name_plural = "sessions d'examen"
+        ordering = ["-session", "diploma"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["academie", "diploma", "session"],
+                name="exam_session_unique",
+                violation_error_message="Cette session existe déjà pour ce diplôme dans l'académie.",
+            ),
+            models.CheckConstraint(
+                name="exam_session_deadline_before_exam",
+                condition=Q(report_deadline__isnull=True) | Q(report_deadline__lte=F("exam_date")),
+                violation_error_message="La date limite de remise suit la date de l'examen.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Session {self.session} — {self.diploma_title}"
+
+    @property
+    def diploma_title(self) -> str:
+        from milieu.rules import get_catalogue
+
+        diploma = get_catalogue().get(self.diploma)
+        return diploma.title if diploma else self.diploma
+
+
+class ExamSessionChange(models.Model):
+    """One creation or change of an exam session: who, when, and each field before → after."""
+
+    exam_session = models.ForeignKey(
+        ExamSession, on_delete=models.CASCADE, related_name="changes", verbose_name="session"
+    )
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField("le", auto_now_add=True)
+    ip = models.GenericIPAddressField("adresse IP", null=True, blank=True)
+    changes = models.JSONField("modifications", default=dict)
+
+    class Meta:
+        verbose_name = "modification d'une session d'examen"
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.exam_session} modifiée le {self.at:%d/%m/%Y %H:%M}"
+
+
+class DerogationRequest(models.Model):
+    student = models.ForeignKey(
+        "students.Student",
+        on_delete=models.PROTECT,
+        related_name="derogation_requests",
+        verbose_name="candidat",
+    )
+    kind = models.CharField("nature", max_length=16, choices=DerogationKind.choices)
+    reason = models.CharField("motif", max_length=16, choices=DerogationReason.choices)
+    weeks = models.DecimalField(
+        "durée réduite (semaines)", max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    units = models.JSONField("unités dispensées", default=list, blank=True)
+    justification = models.TextField("justification")
+    status = models.CharField(
+        "état", max_length=16, choices=DerogationStatus.choices, default=DerogationStatus.DRAFT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+    submitted_at = models.DateTimeField("transmise le", null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    decided_at = models.DateTimeField("décidée le", null=True, blank=True)
+    decision_comment = models.TextField("motif de la décision", blank=True)
+
+    class Meta:
+        verbose_name = "demande de dérogation"
+        verbose_name_plural = "demandes de dérogation"
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "submitted_at"], name="derogation_queue")]
+        constraints = [
+            models.CheckConstraint(
+                name="derogation_known_kind",
+                condition=Q(kind__in=DerogationKind.values),
+                violation_error_message="Nature de dérogation inconnue.",
+            ),
+            models.CheckConstraint(
+                name="derogation_known_reason",
+                condition=Q(reason__in=DerogationReason.values),
+                violation_error_message="Motif de dérogation inconnu.",
+            ),
+            models.CheckConstraint(
+                name="derogation_known_status",
+                condition=Q(status__in=DerogationStatus.values),
+                violation_error_message="État de demande inconnu.",
+            ),
+            models.CheckConstraint(
+                name="derogation_weeks_only_for_reduction",
+                condition=(Q(kind=DerogationKind.REDUCTION.value) & Q(weeks__gt=0))
+                | (~Q(kind=DerogationKind.REDUCTION.value) & Q(weeks__isnull=True)),
+                violation_error_message="Seule une réduction indique une durée, positive.",
+            ),
+            models.CheckConstraint(
+                name="derogation_decided_fields",
+                condition=~Q(status__in=[DerogationStatus.GRANTED, DerogationStatus.REFUSED])
+                | (Q(decided_by__isnull=False) & Q(decided_at__isnull=False)),
+                violation_error_message="Une décision porte son auteur et sa date.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Demande n° {self.pk} — {self.get_kind_display()} — {self.student}"
+
+    @property
+    def establishment(self) -> Any:
+        return self.student.cohort.establishment
+
+    def contract_derogation(self) -> dict[str, Any]:
+        """The contract's derogation object for this granted request."""
+        derogation: dict[str, Any] = {
+            "kind": str(self.kind),
+            "reason": str(self.reason),
+            "decided_by": "recteur",
+        }
+        if self.weeks is not None:
+            weeks = self.weeks.normalize()
+            derogation["weeks"] = int(weeks) if weeks == weeks.to_integral() else float(weeks)
+        if self.units:
+            derogation["units"] = [str(unit) for unit in self.units]
+        return derogation
+
+
+class DerogationAttachment(models.Model):
+    """A supporting document (PDF) of a request, stored under ``PRIVATE_FILES_ROOT``."""
+
+    request = models.ForeignKey(
+        DerogationRequest,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+        verbose_name="demande",
+    )
+    path = models.CharField("fichier (chemin privé)", max_length=255)
+    size = models.PositiveIntegerField("taille (octets)")
+    sha256 = models.CharField("empreinte SHA-256", max_length=64)
+    original_name = models.CharField("nom du fichier déposé", max_length=200)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField("déposé le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "pièce à l'appui d'une demande"
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class DerogationTransition(models.Model):
+    """One change of a request's state: who, when, from where, and why."""
+
+    request = models.ForeignKey(
+        DerogationRequest,
+        on_delete=models.CASCADE,
+        related_name="transitions",
+        verbose_name="demande",
+    )
+    from_status = models.CharField(
+        "état de départ", max_length=16, choices=DerogationStatus.choices, blank=True
+    )
+    to_status = models.CharField("nouvel état", max_length=16, choices=DerogationStatus.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField("le", auto_now_add=True)
+    ip = models.GenericIPAddressField("adresse IP", null=True, blank=True)
+    comment = models.TextField("commentaire", blank=True)
+
+    class Meta:
+        verbose_name = "changement d'état d'une demande de dérogation"
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '—'} → {self.to_status}"
+
+
+class DerogationDecision(models.Model):
+    """The recteur's decision granting a request, as a PDF rendered once and never again."""
+
+    request = models.OneToOneField(
+        DerogationRequest,
+        on_delete=models.PROTECT,
+        related_name="decision",
+        verbose_name="demande",
+    )
+    content = models.BinaryField("contenu")
+    sha256 = models.CharField("empreinte SHA-256", max_length=64)
+    issued_at = models.DateTimeField("délivrée le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "décision du recteur"
+        verbose_name_plural = "décisions du recteur"
+
+    def __str__(self) -> str:
+        return f"Décision du recteur — demande n° {self.request_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError("Une décision du recteur ne se modifie pas : elle est figée.")
+        self.sha256 = hashlib.sha256(bytes(self.content)).hexdigest()
+        super().save(*args, **kwargs)

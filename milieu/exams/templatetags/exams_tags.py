@@ -1,0 +1,32 @@
+"""The student page's derogation block: ``{% load exams_tags %}{% student_derogations student %}``.
+
+It lists the requests of the student the user may see and offers a new request when
+`milieu.permissions` allows it; the students app's view stays unaware of this app."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from milieu.exams.enums import STATUS_BADGES
+from milieu.exams.queries import visible_derogations
+from milieu.permissions import can
+
+register = template.Library()
+
+
+@register.inclusion_tag("exams/_student_derogations.html", takes_context=True)
+def student_derogations(context: template.Context, student: Any) -> dict[str, Any]:
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    may_request = can(user, "derogation.request", student)
+    rows = []
+    if user is not None and (may_request or can(user, "derogation.list")):
+        rows = [
+            (item, STATUS_BADGES.get(item.status, ""))
+            for item in visible_derogations(user)
+            .filter(student=student)
+            .order_by("-created_at", "-pk")
+        ]
+    return {"student": student, "rows": rows, "may_request": may_request}

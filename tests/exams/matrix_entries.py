@@ -1,0 +1,108 @@
+"""The exam URLs in the URL matrix (`tests/test_url_matrix.py` loads `ENTRIES`).
+
+School A's candidate has three requests, made on first use: a draft, a submitted one with a
+supporting PDF, and a granted one with the recteur's decision; the académie has a session. The
+matrix's "rectorat" is the exam service (no delegation of the recteur: it reads, never decides).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from tests.test_url_matrix import Kwargs, World, row
+
+
+def _exams(w: World) -> dict[str, Any]:
+    if "exams" not in w.objects:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from milieu.conventions.documents import render_pdf
+        from milieu.exams.enums import DerogationKind, DerogationReason
+        from milieu.exams.operations import (
+            RequestData,
+            SessionData,
+            create_request,
+            grant_request,
+            save_exam_session,
+            submit_request,
+        )
+        from milieu.factories import member
+        from milieu.people.enums import Role
+
+        academie = w.a.establishment.academie
+        delegate = member(Role.RECTEUR_DELEGATE, academie=academie, email="delegue@matrice.fr")
+        data = RequestData(
+            DerogationKind.REDUCTION,
+            DerogationReason.FORCE_MAJEURE,
+            "Hospitalisation.",
+            weeks=Decimal(5),
+        )
+        pdf = render_pdf("conventions/pdf/paper_scan.html", {"title": "Certificat"})
+        draft = create_request(w.a.student, data, by=w.a.ddfpt)
+        sent = create_request(
+            w.a.student,
+            data,
+            by=w.a.ddfpt,
+            uploads=[SimpleUploadedFile("certificat.pdf", pdf, "application/pdf")],
+        )
+        submit_request(sent, by=w.a.ddfpt)
+        granted = create_request(w.a.student, data, by=w.a.head)
+        submit_request(granted, by=w.a.head)
+        grant_request(granted, by=delegate)
+        session = save_exam_session(
+            academie,
+            SessionData("bts-ciel", 2028, date(2028, 5, 16), date(2028, 5, 5)),
+            by=w.users["rectorat"],
+        )
+        w.objects["exams"] = {
+            "draft": draft,
+            "sent": sent,
+            "granted": granted,
+            "attachment": sent.attachments.get(),
+            "session": session,
+        }
+    return dict(w.objects["exams"])
+
+
+def _pk(key: str) -> Kwargs:
+    return lambda w: {"pk": _exams(w)[key].pk}
+
+
+def _made(w: World) -> dict[str, Any]:
+    _exams(w)
+    return {}
+
+
+#                an   head ddfpt sec teach oth  stud bhead bddf bteach bstud rect orect
+RECTORAT = row("302  403  403  403  403  403  403  403  403  403  403  200  200")
+SESSION = row("302  404  404  404  404  404  404  404  404  404  404  200  404")
+LIST = row("302  200  200  403  403  403  403  200  200  403  403  200  200")
+ASK = row("302  200  200  403  403  404  403  404  404  404  404  403  404")
+READ = row("302  200  200  404  404  404  404  404  404  404  404  200  404")
+DRAFT = row("302  200  200  404  404  404  404  404  404  404  404  404  404")
+# an empty POST to grant: only the recteur's delegate may; the school and the exam service not
+DECIDE = row("302  403  403  404  404  404  404  404  404  404  404  403  404")
+
+ENTRIES: dict[str, tuple[Kwargs, str, dict[str, int]]] = {
+    "exams:session_list": (_made, "get", RECTORAT),
+    "exams:session_create": (_made, "get", RECTORAT),
+    "exams:session_edit": (_pk("session"), "get", SESSION),
+    "exams:derogation_list": (_made, "get", LIST),
+    "exams:derogation_queue": (_made, "get", RECTORAT),
+    "exams:derogation_create": (lambda w: {"student_pk": w.a.student.pk}, "get", ASK),
+    "exams:derogation_detail": (_pk("sent"), "get", READ),
+    "exams:derogation_edit": (_pk("draft"), "get", DRAFT),
+    "exams:attachment_download": (
+        lambda w: {"pk": _exams(w)["sent"].pk, "attachment_pk": _exams(w)["attachment"].pk},
+        "get",
+        READ,
+    ),
+    "exams:decision_download": (_pk("granted"), "get", READ),
+    "exams:derogation_transition": (
+        lambda w: {"pk": _exams(w)["sent"].pk, "action": "accorder"},
+        "post",
+        DECIDE,
+    ),
+}

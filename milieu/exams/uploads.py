@@ -1,9 +1,8 @@
 """Supporting documents of a derogation request: read, checked, refused when hostile.
 
-`refuse_hostile_pdf` is the one place this app asks for a PDF's hostile-content check (scripts,
-launch actions, embedded files, encryption, decompression bombs, damaged files). Today it calls
-the report analyser (`milieu.reports.analysis.analyse_report`), whose refusals are the house
-rules for deposited PDFs; when those rules move to a shared module, only this function changes.
+`refuse_hostile_pdf` asks the shared hostile-file rules (`milieu.filesafety.check_pdf`: scripts,
+launch actions, embedded files, encryption, decompression bombs, damaged files), the same as every
+other deposit; `storage.read_upload` already applies them, this keeps the promise explicit.
 """
 
 from __future__ import annotations
@@ -11,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from milieu import storage
+from milieu.filesafety import FileRefused, check_pdf
 
 STORAGE_CATEGORY = "derogations"
 
@@ -21,11 +21,9 @@ class AttachmentRefused(Exception):
 
 def refuse_hostile_pdf(content: bytes) -> None:
     """Raise `AttachmentRefused` (French message) when the PDF must not be kept."""
-    from milieu.reports.analysis import ReportRejected, analyse_report
-
     try:
-        analyse_report(content, diploma_id="", section_keywords={})
-    except ReportRejected as refused:
+        check_pdf(content)
+    except FileRefused as refused:
         raise AttachmentRefused(refused.message) from refused
 
 

@@ -149,9 +149,26 @@ class Finding:
 
 @dataclass(frozen=True)
 class CheckedDossier:
-    """One engine result and its canonical text, with what the page needs to show it."""
+    """One engine result and its canonical text, with what the page needs to show it.
+
+    `outlook` (web pages only, `milieu.exams.outlook`): what the candidate still has ahead; the
+    pages show it in place of a blocking verdict while the stage is to come."""
 
     result: dict[str, Any]
+    outlook: Any = None
+
+    @property
+    def ahead(self) -> bool:
+        return bool(self.outlook is not None and self.outlook.ahead)
+
+    @property
+    def shown_label(self) -> str:
+        """The status as the pages show it: « Stage à venir » while the stage is to come."""
+        return str(self.outlook.label) if self.ahead else self.status_label
+
+    @property
+    def shown_badge(self) -> str:
+        return "fr-badge--info" if self.ahead else self.status_badge
 
     @cached_property
     def text(self) -> str:

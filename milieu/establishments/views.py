@@ -24,8 +24,9 @@ from milieu.establishments.queries import (
     filter_counts,
     school_finds_host,
 )
-from milieu.exams.queries import verdict_rows
+from milieu.exams.queries import VerdictRow, verdict_rows
 from milieu.exports import csv_response
+from milieu.formats import weeks
 from milieu.http import HtmxHttpRequest, client_ip
 from milieu.permissions import can, require, visible_cohorts, visible_establishments
 
@@ -206,6 +207,9 @@ def placement_board(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return render(request, template, context)
 
 
+AHEAD = "a-venir"
+
+
 @login_required
 def cohort_verdicts(request: HttpRequest, pk: int) -> HttpResponse:
     """Each student's verdict, computed from the database as on the student page; CSV export."""
@@ -220,19 +224,23 @@ def cohort_verdicts(request: HttpRequest, pk: int) -> HttpResponse:
             "Nom",
             "Prénom",
             "Verdict",
+            "Verdict du moteur à ce jour",
             "Semaines effectuées",
             "Semaines requises",
             "Motifs",
+            "À venir",
         ]
         lines = [
             [
                 row.student.ine,
                 row.student.last_name,
                 row.student.first_name,
-                row.checked.error_message if row.checked.is_error else row.checked.status_label,
-                str(row.checked.weeks_completed or "").replace(".", ","),
-                str(row.checked.weeks_min or "").replace(".", ","),
+                row.checked.error_message if row.checked.is_error else row.checked.shown_label,
+                "" if row.checked.is_error else row.checked.status_label,
+                weeks(row.checked.weeks_completed),
+                weeks(row.checked.weeks_min),
                 " | ".join(f.message for f in row.checked.findings),
+                " | ".join(row.checked.outlook.lines) if row.checked.outlook else "",
             ]
             for row in rows
         ]
@@ -240,11 +248,18 @@ def cohort_verdicts(request: HttpRequest, pk: int) -> HttpResponse:
             f"verdicts-promotion-{cohort.pk}-{today.isoformat()}.csv", header, lines
         )
     chosen = request.GET.get("statut", "")
-    counts = {status.value: 0 for status in VerdictStatus}
+    # one group per row: « stage à venir » while the cohort has a PFMP period to come (issue 13
+    # §11: no blocking verdict for a stage that has not started), otherwise the engine's status
+    groups = [(AHEAD, "Stage à venir"), *((s.value, s.label) for s in VerdictStatus)]
+    counts = {value: 0 for value, _ in groups}
+
+    def group_of(row: VerdictRow) -> str:
+        return AHEAD if row.checked.ahead else row.checked.status
+
     for row in rows:
-        if row.checked.status in counts:
-            counts[row.checked.status] += 1
-    shown = [row for row in rows if not chosen or row.checked.status == chosen]
+        if group_of(row) in counts:
+            counts[group_of(row)] += 1
+    shown = [row for row in rows if not chosen or group_of(row) == chosen]
     return render(
         request,
         "establishments/cohort_verdicts.html",
@@ -254,6 +269,6 @@ def cohort_verdicts(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": shown,
             "total": len(rows),
             "chosen": chosen,
-            "statuses": [(status, counts[status.value]) for status in VerdictStatus],
+            "statuses": [(value, label, counts[value]) for value, label in groups],
         },
     )

@@ -89,15 +89,20 @@ def verdict_rows(cohort: Any, as_of: date) -> list[VerdictRow]:
     """
     from milieu.dossiers.checking import CheckedDossier
     from milieu.exams.dossier import build_dossier
+    from milieu.exams.outlook import outlook_of
     from milieu.rules import evaluate
 
     students = cohort.students.select_related("cohort", "cohort__establishment").order_by(
         "last_name", "first_name", "pk"
     )
-    return [
-        VerdictRow(student, CheckedDossier(evaluate(build_dossier(student, as_of=as_of))))
-        for student in students
-    ]
+    planned = list(cohort.periods.all())
+    rows = []
+    for student in students:
+        dossier = build_dossier(student, as_of=as_of)
+        result = evaluate(dossier)
+        outlook = outlook_of(dossier, result, planned, as_of)
+        rows.append(VerdictRow(student, CheckedDossier(result, outlook)))
+    return rows
 
 
 def waiting_by_academie(academie_ids: list[int]) -> dict[int, int]:

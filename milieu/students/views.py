@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -20,6 +21,7 @@ from milieu.editlock import EditConflict
 from milieu.establishments.queries import coming_period
 from milieu.evidence.pathways import evidence_pathway
 from milieu.exams.dossier import build_dossier
+from milieu.exams.outlook import outlook_of
 from milieu.hosts.models import Placement, PlacementTransition
 from milieu.hosts.operations import (
     TRANSITIONS,
@@ -106,10 +108,17 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                 for c in reversed(conventions)
                 if c.placement_id and c.status != ConventionStatus.CANCELLED
             },
-            "checked": CheckedDossier(evaluate(dossier)),
+            "checked": _checked(dossier, student, today),
             "followup": _followup_links(student),
         },
     )
+
+
+def _checked(dossier: dict[str, Any], student: Student, today: date) -> CheckedDossier:
+    """The engine's verdict, with what the student still has ahead (`milieu.exams.outlook`)."""
+    result = evaluate(dossier)
+    planned = list(student.cohort.periods.all())
+    return CheckedDossier(result, outlook_of(dossier, result, planned, today))
 
 
 def _followup_links(student: Student) -> dict[str, Any]:

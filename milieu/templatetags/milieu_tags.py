@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from datetime import date
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import template
@@ -11,69 +9,14 @@ from django.utils.safestring import SafeString, mark_safe
 
 from milieu.dossiers.checking import label_of
 from milieu.dossiers.enums import SEVERITY_BADGES, Severity
+from milieu.formats import fr_date, fr_number, weeks
 from milieu.rules import references
 
 register = template.Library()
 
-
-@register.filter
-def weeks(value: Any) -> str:
-    """A number of weeks the French way: ``7``, ``7,5``, ``3,6``."""
-    if value is None or isinstance(value, bool):
-        return ""
-    try:
-        text = f"{float(value):.2f}".rstrip("0").rstrip(".")
-    except (TypeError, ValueError):
-        return str(value)
-    return text.replace(".", ",")
-
-
-_MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
-
-
-@register.filter
-def fr_date(value: Any) -> str:
-    """A date the French way, « 31 mai 2027 » (« 1er mai 2027 »), from a date or an ISO string
-    (the snapshots of signed documents keep their dates as ISO text)."""
-    if value in (None, ""):
-        return ""
-    if isinstance(value, str):
-        try:
-            value = date.fromisoformat(value[:10])
-        except ValueError:
-            return value
-    if not isinstance(value, date):
-        return str(value)
-    day = "1er" if value.day == 1 else str(value.day)
-    return f"{day} {_MONTHS[value.month - 1]} {value.year}"
-
-
-@register.filter
-def fr_number(value: Any) -> str:
-    """A quantity the French way, without useless decimals: ``35``, ``7,5``, ``4,25``."""
-    if value in (None, "") or isinstance(value, bool):
-        return ""
-    try:
-        number = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return str(value)
-    text = f"{number:f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text.replace(".", ",")
+register.filter("weeks", weeks)
+register.filter("fr_date", fr_date)
+register.filter("fr_number", fr_number)
 
 
 @register.filter

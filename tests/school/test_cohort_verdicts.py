@@ -69,7 +69,10 @@ def test_the_csv_export_lists_every_student_with_the_reasons(school_a: School) -
     assert rows[0][:4] == ["INE", "Nom", "Prénom", "Verdict"]
     assert [r[0] for r in rows[1:]] == [str(school_a.student.ine)]
     verdict = evaluate(build_dossier(school_a.student, as_of=date(2027, 9, 1)))
-    assert all(f["message"] in rows[1][6] for f in verdict["findings"])
+    reasons = rows[0].index("Motifs")
+    assert all(f["message"] in rows[1][reasons] for f in verdict["findings"])
+    # « 0 » weeks is a figure, not an empty cell (issue 13 §11)
+    assert rows[1][rows[0].index("Semaines effectuées")] == "0"
 
 
 def test_another_school_and_students_do_not_see_the_board(
@@ -77,3 +80,44 @@ def test_another_school_and_students_do_not_see_the_board(
 ) -> None:
     assert client_for(school_b.ddfpt).get(url(school_a)).status_code == 404
     assert client_for(school_a.student_user).get(url(school_a)).status_code in (403, 404)
+
+
+# --- a stage still to come is not a blocking verdict (issue 13 §11) -----------------------------
+
+
+def test_a_stage_still_to_come_is_shown_as_planned_with_what_is_due(school_a: School) -> None:
+    """December, before the cohort's PFMP: the engine says « non conforme, 0 semaine » to date,
+    the board says « Stage à venir » with the period and what is due, for every such student
+    alike."""
+    future = [p for p in school_a.cohort.periods.all() if p.start > date(2026, 12, 4)]
+    assert future, "the school's cohort has a PFMP period after December 2026"
+    StudentFactory.create(cohort=school_a.cohort)
+    with time_machine.travel(datetime(2026, 12, 4, 10, tzinfo=UTC), tick=False):
+        response = client_for(school_a.ddfpt).get(url(school_a))
+        ahead = client_for(school_a.ddfpt).get(url(school_a), {"statut": "a-venir"})
+        csv_text = (
+            client_for(school_a.ddfpt)
+            .get(url(school_a), {"format": "csv"})
+            .content.decode("utf-8-sig")
+        )
+    html = response.content.decode()
+    total = school_a.cohort.students.count()
+    assert html.count("data-ahead") == total
+    assert "Stage à venir (" in html
+    assert f"du {future[0].start.day}" in html and "(prévue)" in html
+    assert ahead.content.decode().count("data-student=") == total
+    rows = list(csv.reader(io.StringIO(csv_text), delimiter=";"))
+    assert {r[rows[0].index("Verdict")] for r in rows[1:]} == {"Stage à venir"}
+    assert all("(prévue)" in r[rows[0].index("À venir")] for r in rows[1:])
+
+
+def test_the_student_page_says_what_is_planned_instead_of_non_conforme(school_a: School) -> None:
+    with time_machine.travel(datetime(2026, 12, 4, 10, tzinfo=UTC), tick=False):
+        page = (
+            client_for(school_a.ddfpt)
+            .get(reverse("students:detail", args=[school_a.student.pk]))
+            .content.decode()
+        )
+    assert "data-verdict-ahead" in page and "Stage à venir" in page
+    assert "Ce qui est prévu, et ce qui est dû quand" in page
+    assert "À ce jour : non conforme" in page

@@ -1,0 +1,75 @@
+"""What a candidate still has ahead, in words: for a stage that has not started (or not ended),
+the pages say what is planned and what is due when, instead of a blocking verdict.
+
+The engine judges the dossier as of today (contract: a first-year student without a period yet
+is « non conforme », 0 weeks). That verdict stays what the exports, the API and the command line
+give; the pages add this outlook while the cohort still has a PFMP period to come, and explain a
+« pending » verdict that has no finding (a report not yet due).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from milieu.formats import fr_date, weeks
+
+
+@dataclass(frozen=True)
+class Outlook:
+    ahead: bool  # a PFMP period of the cohort is still to come or under way
+    lines: list[str] = field(default_factory=list)  # what is planned and due, in French
+
+    @property
+    def label(self) -> str:
+        return "Stage à venir" if self.ahead else ""
+
+
+def _weeks_required(result: dict[str, Any]) -> str:
+    required = result.get("weeks_required") or {}
+    low, high = required.get("min"), required.get("max")
+    if low is None:
+        return ""
+    if not low and high is None:
+        return ""
+    if high is None or high == low:
+        return (
+            f"{weeks(low)} semaine{'s' if low > 1 else ''} de stage requise{'s' if low > 1 else ''}"
+        )
+    return f"de {weeks(low)} à {weeks(high)} semaines de stage requises"
+
+
+def outlook_of(
+    dossier: dict[str, Any],
+    result: dict[str, Any],
+    planned: Iterable[Any],
+    today: date,
+) -> Outlook:
+    """`planned`: the cohort's PFMP windows (objects with `label`, `start`, `end`)."""
+    if "error" in result or result.get("status") == "compliant":
+        return Outlook(ahead=False)
+    to_come = sorted((p for p in planned if p.end >= today), key=lambda p: p.start)
+    lines: list[str] = []
+    exam = dossier.get("exam_date") or (
+        f"{dossier['session']}-06-01" if dossier.get("session") else None
+    )
+    report = dossier.get("report") or {}
+    deadline = report.get("deadline") or exam
+    if to_come:
+        for period in to_come:
+            state = "en cours" if period.start <= today else "prévue"
+            lines.append(
+                f"{period.label} : du {fr_date(period.start)} au {fr_date(period.end)} ({state})"
+            )
+        if required := _weeks_required(result):
+            lines.append(
+                f"{required[:1].upper()}{required[1:]} d’ici l’examen"
+                + (f" du {fr_date(exam)}" if exam else "")
+            )
+    if not report.get("submitted_on") and deadline and str(deadline) >= today.isoformat():
+        lines.append(f"Rapport à déposer au plus tard le {fr_date(deadline)}")
+    if not to_come and result.get("status") == "pending" and not result.get("findings"):
+        lines.append("Rien ne bloque à ce jour : le verdict sera définitif à l’échéance.")
+    return Outlook(ahead=bool(to_come), lines=lines)

@@ -78,7 +78,7 @@ def expectation(diploma_id: str, key: str) -> Expectation:
     if diploma is None or key not in diploma.plans:
         return Expectation(None, key, None, False)
     firsts = diploma.first_rules(key)
-    profile = report_profile(diploma_id) if "report-deposit" in firsts else None
+    profile = report_profile(diploma_id, pathway_key=key) if "report-deposit" in firsts else None
     return Expectation(
         diploma=diploma,
         pathway_key=key,

@@ -88,11 +88,11 @@ def _fictional(tmp_path: Path, old: str, new: str) -> Path:
 
 def test_new_keywords_in_the_data_change_what_the_analyser_finds(tmp_path: Path) -> None:
     catalogue = load_catalogue(
-        [_fictional(tmp_path, 'keywords = ["conclusion"]', 'keywords = ["bilan du stage"]')]
+        [_fictional(tmp_path, 'keywords = ["conclusion"]', 'keywords = ["ce que je retiens"]')]
     )
     profile = report_profile("bts-fictif", catalogue)
     assert profile is not None
-    pdf = make_pdf([Page("Présentation de l'entreprise"), Page("Bilan du stage")])
+    pdf = make_pdf([Page("Présentation de l'entreprise"), Page("Ce que je retiens")])
     analysis = analyse_report(pdf, diploma_id="bts-fictif", profile=profile)
     assert analysis.sections == ("presentation", "conclusion")
     assert analyse_report(pdf, diploma_id="bts-ciel").sections == ("presentation",)

@@ -273,11 +273,13 @@ def layout(pages: Sequence[Sequence[Line]], texts: Sequence[str]) -> Layout:
     return Layout(is_cover(pages, texts), _toc_lines(pages), _running_lines(pages), body)
 
 
-def _looks_like_heading(line: Line) -> bool:
+def looks_like_heading(line: Line, emphasised: bool) -> bool:
     text = line.text.strip()
     if not 2 <= len(text) <= MAX_HEADING_CHARS or len(text.split()) > MAX_HEADING_WORDS:
         return False
-    if text.endswith(_FINAL_PUNCTUATION) and not text.endswith("..."):
+    # « Conclusion : » in bold is still a heading; a sentence's end is not
+    colon = emphasised and text.endswith(":") and len(text.split()) <= 8
+    if text.endswith(_FINAL_PUNCTUATION) and not text.endswith("...") and not colon:
         return False
     rest, _ = strip_numbering(text)
     if not any(c.isalpha() for c in rest):
@@ -302,7 +304,7 @@ def text_headings(pages: Sequence[Sequence[Line]], shape: Layout) -> list[Headin
         line
         for lines in pages
         for line in lines
-        if not shape.ignored(line) and _looks_like_heading(line)
+        if not shape.ignored(line) and looks_like_heading(line, _emphasised(line, shape.body_size))
     ]
     emphasised = [line for line in candidates if _emphasised(line, shape.body_size)]
     if emphasised:

@@ -31,6 +31,7 @@ from milieu.reports.headings import (
     is_annex_title,
     layout,
     locate,
+    looks_like_heading,
     text_headings,
     words,
 )
@@ -39,6 +40,8 @@ MIN_LETTERS = 40
 """A page with fewer letters than this has no readable text."""
 READABLE_SHARE = 0.2
 """Below this share of pages with text, the file is taken for a scan (images of pages)."""
+TITLE_SHARE = 0.6
+"""A line shorter than this share of the page's longest line may be a title."""
 
 
 @dataclass(frozen=True)
@@ -122,12 +125,17 @@ def _order(heading: Heading) -> tuple[int, int]:
 
 
 def _span(start: Heading, headings: Sequence[Heading], annex: Heading | None, end: int) -> int:
+    """Pages from `start` to the next heading of its level or above, or to the annexes."""
     position = headings.index(start)
-    for later in headings[position + 1 :]:
-        if later.level <= start.level or later is annex:
-            if later.page == start.page:
-                return 1
-            return later.page - start.page + (0 if later.opens_page else 1)
+    in_body = annex is None or _order(start) < _order(annex)
+    for later in [*headings[position + 1 :], *([annex] if annex is not None else [])]:
+        if in_body and annex is not None and _order(later) >= _order(annex):
+            later = annex
+        elif later.level > start.level:
+            continue
+        if later.page == start.page:
+            return 1
+        return later.page - start.page + (0 if later.opens_page else 1)
     return max(1, end - start.page)
 
 
@@ -158,26 +166,38 @@ def read_structure(
         source = "text"
     headings.sort(key=_order)
 
-    annex = next((h for h in headings if is_annex_title(h.title)), None)
+    # Bookmarks may miss headings typed as bold lines (e.g. « Annexes »): the text is read too.
+    annexes = [h for h in [*headings, *from_text] if is_annex_title(h.title)]
+    annex = min(annexes, key=_order) if annexes else None
     body_end = annex.page if annex is not None else total
 
-    candidates: dict[str, list[Heading]] = {}
-    for heading in headings:
-        if heading is annex:
-            continue
-        key = _matching(heading.title, sections)
-        if key is not None:
-            candidates.setdefault(key, []).append(heading)
-    found: dict[str, Heading] = {}
-    for key, matches in candidates.items():
-        found[key] = min(
-            matches,
-            key=lambda h: (annex is not None and h.page >= annex.page, h.level, _order(h)),
-        )
+    def best(pool: Sequence[Heading]) -> dict[str, Heading]:
+        candidates: dict[str, list[Heading]] = {}
+        for heading in pool:
+            if heading is annex or is_annex_title(heading.title):
+                continue
+            key = _matching(heading.title, sections)
+            if key is not None:
+                candidates.setdefault(key, []).append(heading)
+        return {
+            key: min(
+                matches,
+                key=lambda h: (annex is not None and h.page >= annex.page, h.level, _order(h)),
+            )
+            for key, matches in candidates.items()
+        }
+
+    found = best(headings)
     spans = {
         key: _span(h, headings, annex, body_end if h.page < body_end else total)
         for key, h in found.items()
     }
+    if source == "outline":
+        for key, heading in best(from_text).items():
+            if key not in found:
+                found[key] = heading
+                end = body_end if heading.page < body_end else total
+                spans[key] = _span(heading, from_text, annex, end)
 
     pages = body_end
     part_start: Heading | None = None
@@ -204,9 +224,17 @@ def read_structure(
                 current = None
                 continue
             opening = titled.get(page)
-            if current is None or opening is not None:
-                first = next((li.text for li in lines[page] if not shape.ignored(li)), "")
-                current = EnglishFound(page, 1, opening.title if opening else first, texts[page])
+            content = [li for li in lines[page] if not shape.ignored(li)]
+            first = content[0] if content else None
+            # a title typed in the body's font: a short line that opens the page
+            plain_title = (
+                first is not None
+                and looks_like_heading(first, False)
+                and len(first.text) < TITLE_SHARE * max(len(li.text) for li in content)
+            )
+            if current is None or opening is not None or plain_title:
+                title = opening.title if opening else (first.text if first else "")
+                current = EnglishFound(page, 1, title, texts[page])
                 english.append(current)
             else:
                 current.pages += 1

@@ -121,13 +121,13 @@ def student_reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """The fixtures builder's reports (`tests/reports/fixtures/reports.py`) converted to PDF by
     LibreOffice once per test session: name → `Built` (the report, its PDF, its truth)."""
     from tests.reports.fixtures.builder import Built, build, soffice
-    from tests.reports.fixtures.reports import hundred_pages, reports
+    from tests.reports.fixtures.reports import extra_reports, hundred_pages, reports
 
     if soffice() is None:
         pytest.skip(
             "LibreOffice (soffice) est absent : les rapports de test sont des .docx convertis "
             "en PDF par LibreOffice (paquet Debian libreoffice-writer-nogui)."
         )
-    made = [*reports(), hundred_pages()]
+    made = [*reports(), *extra_reports(), hundred_pages()]
     pdfs = build(made, tmp_path_factory.mktemp("rapports-libreoffice"))
     return {report.name: Built(report, pdfs[report.name]) for report in made}

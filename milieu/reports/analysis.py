@@ -6,21 +6,29 @@ sections found by their headings with the pages each one spans, English document
 annexes (`bts-ciel`) and the language of each page. Hostile or unreadable input is refused with
 `ReportRejected`, whose message is French and can be shown to the candidate as it is.
 
-Everything here is a heuristic on the PDF's *structure*, not an understanding of its content:
+Everything here is a heuristic on the PDF's *structure*, read the way a careful teacher reads
+(`headings` and `reading`, issue 12):
 
-- headings come from the PDF outline (bookmarks) when there is one, otherwise from the short
-  lines of the extracted text (table-of-contents lines, with dot leaders, are ignored);
-- the annexes start at the first heading that reads "Annexe" or "Annexes";
-- a section spans from its heading to the next boundary: the heading of another section, the
-  annexes, or (with an outline) any heading of the same or a higher level; the page holding the
-  next boundary is counted too unless that boundary heading opens its page;
-- English pages are found by language detection (`lingua`, models in its wheel, offline);
-  an English document is one English annex page, "press" or "technical" by keywords.
+- a heading is a short line set apart — bigger or bold when the PDF tells the font, no final
+  punctuation, not a table-of-contents line (with or without dot leaders), not on the title
+  page — or an entry of the PDF outline (bookmarks) when there is one;
+- the annexes start at the heading « Annexes » / « Annexe 1 … », never at a sentence ending
+  with the word;
+- sections are found by their keywords and synonyms anywhere in a heading (numbering, capitals,
+  accents ignored); a section spans to the next heading of its level or above, or the annexes;
+- the jewellery school dossier's `pages` is its project part (`report_pages_part`);
+- English documents are documents, not pages (a new one starts at a new title in the annexes);
+  their language comes from `lingua` (models in its wheel, offline);
+- a file without readable text (a scan) is `readable = False`: a teacher checks it by hand.
+
+Each figure keeps where it comes from (the heading and its page), for the teacher to see.
 
 What to look for is the diploma's data, not code: each catalogue file
 (`milieu/rules/catalogue/<diploma>.toml`) has a `[report_sections.<key>]` table per part of the
-report (its French `title` and heading `keywords`), `report_parts` (the sections whose page
-counts are the contract's `parts`) and `report_english_documents`; `report_profile` reads them.
+report (its French `title`, heading `keywords`, the `synonyms` students use and the words
+`excluding` a heading), `report_parts` (the sections whose page counts are the contract's
+`parts`), `report_pages_part` (the part whose pages are `pages`, when not the whole body) and
+`report_english_documents`; `report_profile` reads them, for a pathway's layout if asked.
 A diploma without `report_sections` expects no report.
 
 Active content is refused, not analysed: a PDF holding JavaScript or an action that launches a
@@ -699,53 +707,6 @@ _NUMBERING = re.compile(
 
 def _strip_numbering(norm: str) -> str:
     return _NUMBERING.sub("", norm).strip()
-
-
-_ANNEX = re.compile(r"^annexes?\b")
-
-
-def _is_annex_heading(norm: str) -> bool:
-    return bool(_ANNEX.match(norm))
-
-
-def _matches(norm: str, keyword: str, source: str) -> bool:
-    # Outline titles are headings for sure: the keyword may appear anywhere in them. Lines of
-    # text are only candidates: the keyword must open the line.
-    return keyword in norm if source == "outline" else norm.startswith(keyword)
-
-
-def _opens_page(heading: _Heading, texts: Sequence[str]) -> bool:
-    """Whether the heading is among the first lines of its page (running headers allowed)."""
-    lines = [_strip_numbering(_normalise(li)) for li in texts[heading.page].splitlines()]
-    first = [li for li in lines if li][:3]
-    probe = heading.norm[:30]
-    return any(li.startswith(probe) or (li and heading.norm.startswith(li)) for li in first)
-
-
-def _span(
-    start: _Heading,
-    headings: Sequence[_Heading],
-    starts: Mapping[str, _Heading],
-    annex_start: int | None,
-    body_end: int,
-    total: int,
-    texts: Sequence[str],
-    source: str,
-) -> int:
-    section_starts = {id(h) for h in starts.values()}
-    position = next(i for i, h in enumerate(headings) if h is start)
-    for later in headings[position + 1 :]:
-        boundary = (
-            id(later) in section_starts
-            or _is_annex_heading(later.norm)
-            or (source == "outline" and later.level <= start.level)
-        )
-        if boundary and later.norm != start.norm:
-            if later.page == start.page:
-                return 1
-            return later.page - start.page + (0 if _opens_page(later, texts) else 1)
-    end = body_end if annex_start is not None and start.page < annex_start else total
-    return max(1, end - start.page)
 
 
 def _fits(size: tuple[float, float], reference: tuple[float, float]) -> bool:

@@ -250,12 +250,6 @@ class EnglishDocument:
     """How many pages it spans."""
 
 
-UNREADABLE_MESSAGE = (
-    "Le fichier ne contient pas de texte lisible (pages numérisées en images) : un enseignant "
-    "doit le vérifier."
-)
-
-
 @dataclass(frozen=True)
 class ReportAnalysis:
     diploma_id: str

@@ -11,10 +11,17 @@ from typing import Any
 
 import pytest
 
-from milieu.reports.analysis import ReportAnalysis, analyse_report, report_profile
+from milieu.reports.analysis import (
+    ReportAnalysis,
+    analyse_report,
+    as_contract_report,
+    report_profile,
+)
+from milieu.rules import evaluate
 from tests.reports.fixtures.builder import Built, Heading, Para, Report, sheet
 from tests.reports.fixtures.compare import differences
 from tests.reports.fixtures.reports import extra_reports, reports
+from tests.rules.builders import dossier
 
 NAMES = [report.name for report in reports()]
 """The twenty reports of issue 12's list."""
@@ -189,6 +196,20 @@ def test_6_jewellery_limits_and_layouts(student_reports: dict[str, Any]) -> None
     assert experience.parts == {"activity-report": 9, "case-study": 7}
     assert "costs" not in experience.sections
     assert experience.pages_start is None
+
+
+def test_6_the_jewellery_school_dossier_is_judged_on_its_project_part(
+    student_reports: dict[str, Any],
+) -> None:
+    analysis = read(student_reports["bijou-school-bold"])
+    report = as_contract_report(
+        analysis, submitted_on="2028-03-30", deadline="2028-04-07", endorsed_by_host=False
+    )
+    verdict = evaluate(dossier("bma-bijou", report=report))
+    codes = {f["code"] for f in verdict["findings"]}
+    # 24 pages before the annexes, but a project part of 14 pages: within the 15 pages of §1
+    assert "REPORT_TOO_LONG" not in codes
+    assert "REPORT_SECTION_MISSING" not in codes
 
 
 def test_7_annexes_start_at_their_heading_not_at_a_sentence(

@@ -32,6 +32,7 @@ from milieu.reports.headings import (
     layout,
     locate,
     looks_like_heading,
+    strip_numbering,
     text_headings,
     words,
 )
@@ -139,6 +140,39 @@ def _span(start: Heading, headings: Sequence[Heading], annex: Heading | None, en
     return max(1, end - start.page)
 
 
+STRUCTURAL = (
+    " introduction ",
+    " remerciements ",
+    " sommaire ",
+    " bibliographie ",
+    " sources ",
+    " webographie ",
+    " glossaire ",
+    " lexique ",
+    " table des figures ",
+    " table des illustrations ",
+)
+"""Headings of their own that are no section of the diploma but end the one before them."""
+
+
+def _subordinate_plain_headings(
+    headings: Sequence[Heading], sections: Sequence[SectionSpec], annex: Heading | None
+) -> None:
+    """When every heading looks the same (one size, one weight, no numbering), a heading that
+    names no section of the report (« Mise en place du réseau ») is read as a sub-heading of
+    the section it sits in, as a reader would; « Introduction », « Bibliographie »… still end
+    it."""
+    if len({h.level for h in headings}) != 1 or any(strip_numbering(h.title)[1] for h in headings):
+        return
+    for heading in headings:
+        text = words(heading.title)
+        if heading is annex or is_annex_title(heading.title) or _matching(heading.title, sections):
+            continue
+        if any(word in text for word in STRUCTURAL):
+            continue
+        heading.level += 0.5
+
+
 def read_structure(
     *,
     texts: Sequence[str],
@@ -187,6 +221,8 @@ def read_structure(
             for key, matches in candidates.items()
         }
 
+    if source == "text":
+        _subordinate_plain_headings(headings, sections, annex)
     found = best(headings)
     spans = {
         key: _span(h, headings, annex, body_end if h.page < body_end else total)

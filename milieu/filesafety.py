@@ -86,6 +86,9 @@ def _too_many_pages(limit: int) -> str:
 # --- PDF -----------------------------------------------------------------------------------
 
 
+PAGE_TREE_ENTRIES_PER_PAGE = 64
+
+
 @contextmanager
 def pypdf_limits(
     max_stream_bytes: int = MAX_STREAM_BYTES, max_pages: int = MAX_PAGES
@@ -101,7 +104,9 @@ def pypdf_limits(
         brotli_maximum_output_length=max_stream_bytes,
         image_maximum_buffer_size=max_stream_bytes,
         stream_decoding_work_maximum_length=4 * max_stream_bytes,
-        page_tree_maximum_page_entries=max_pages,
+        # pypdf counts the entries of the page dictionaries (about ten a page), not pages: a
+        # limit of `max_pages` refused every report over about 70 pages (issue 15)
+        page_tree_maximum_page_entries=max_pages * PAGE_TREE_ENTRIES_PER_PAGE,
     ):
         yield
 

@@ -518,6 +518,8 @@ RULES: dict[str, Check] = {
     "report.view": lambda s, st: _student_view(s, st),
     "report.list": _cohort_view,
     "report.set_deadline": _cohort_staff,
+    # a teacher of the cohort corrects a figure the analyser got wrong (issue 12)
+    "report.correct": lambda s, st: _cohort_teacher(s, st.cohort),
     # evidence replacing the certificate (apprentices, continuing education; obj: the student)
     "evidence.deposit": lambda s, st: _own_student(s, st) or _cohort_staff(s, st.cohort),
     "evidence.view": lambda s, st: _student_view(s, st),

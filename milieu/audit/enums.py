@@ -23,3 +23,4 @@ class AuditAction(models.TextChoices):
     RESTORE = "restore", "restauration"
     PURGE = "purge", "purge des données échues"
     OTHER = "other", "autre"
+    REPORT_CORRECTED = "report_corrected", "chiffres d'un rapport corrigés"

@@ -6,21 +6,29 @@ sections found by their headings with the pages each one spans, English document
 annexes (`bts-ciel`) and the language of each page. Hostile or unreadable input is refused with
 `ReportRejected`, whose message is French and can be shown to the candidate as it is.
 
-Everything here is a heuristic on the PDF's *structure*, not an understanding of its content:
+Everything here is a heuristic on the PDF's *structure*, read the way a careful teacher reads
+(`headings` and `reading`, issue 12):
 
-- headings come from the PDF outline (bookmarks) when there is one, otherwise from the short
-  lines of the extracted text (table-of-contents lines, with dot leaders, are ignored);
-- the annexes start at the first heading that reads "Annexe" or "Annexes";
-- a section spans from its heading to the next boundary: the heading of another section, the
-  annexes, or (with an outline) any heading of the same or a higher level; the page holding the
-  next boundary is counted too unless that boundary heading opens its page;
-- English pages are found by language detection (`lingua`, models in its wheel, offline);
-  an English document is one English annex page, "press" or "technical" by keywords.
+- a heading is a short line set apart — bigger or bold when the PDF tells the font, no final
+  punctuation, not a table-of-contents line (with or without dot leaders), not on the title
+  page — or an entry of the PDF outline (bookmarks) when there is one;
+- the annexes start at the heading « Annexes » / « Annexe 1 … », never at a sentence ending
+  with the word;
+- sections are found by their keywords and synonyms anywhere in a heading (numbering, capitals,
+  accents ignored); a section spans to the next heading of its level or above, or the annexes;
+- the jewellery school dossier's `pages` is its project part (`report_pages_part`);
+- English documents are documents, not pages (a new one starts at a new title in the annexes);
+  their language comes from `lingua` (models in its wheel, offline);
+- a file without readable text (a scan) is `readable = False`: a teacher checks it by hand.
+
+Each figure keeps where it comes from (the heading and its page), for the teacher to see.
 
 What to look for is the diploma's data, not code: each catalogue file
 (`milieu/rules/catalogue/<diploma>.toml`) has a `[report_sections.<key>]` table per part of the
-report (its French `title` and heading `keywords`), `report_parts` (the sections whose page
-counts are the contract's `parts`) and `report_english_documents`; `report_profile` reads them.
+report (its French `title`, heading `keywords`, the `synonyms` students use and the words
+`excluding` a heading), `report_parts` (the sections whose page counts are the contract's
+`parts`), `report_pages_part` (the part whose pages are `pages`, when not the whole body) and
+`report_english_documents`; `report_profile` reads them, for a pathway's layout if asked.
 A diploma without `report_sections` expects no report.
 
 Active content is refused, not analysed, by the rules every deposited PDF goes through
@@ -39,7 +47,7 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -49,6 +57,8 @@ import pypdf
 from pypdf.errors import PyPdfError
 
 from milieu.filesafety import FileRefused, check_pdf
+from milieu.reports.headings import Heading, Line, page_lines, words
+from milieu.reports.reading import PartSpec, outline_headings, read_structure, section_specs
 from milieu.rules.catalogue import Catalogue, get_catalogue
 
 # Limits against hostile input (module constants so that tests can lower them).
@@ -56,6 +66,8 @@ MAX_BYTES = 30 * 1024 * 1024
 """Largest accepted file, in bytes."""
 MAX_PAGES = 500
 """Most pages accepted (the declared page count is checked before anything is read)."""
+MAX_PAGE_ENTRIES = 64
+"""Most dictionary entries one page may have (with the ones it inherits), for pypdf."""
 MAX_STREAM_BYTES = 20 * 1024 * 1024
 """Most bytes one stream may decompress to (pypdf's own limit is lowered to this)."""
 MAX_PAGE_TEXT = 100_000
@@ -122,6 +134,19 @@ class ReportSection:
     """French title, for the screen."""
     keywords: tuple[str, ...]
     """Heading keywords (any case, accents optional)."""
+    synonyms: tuple[str, ...] = ()
+    """Other ways students title the section; matched like the keywords."""
+    excluding: tuple[str, ...] = ()
+    """Words that, in a heading, mean it is not this section (« Conclusion partielle »)."""
+
+
+@dataclass(frozen=True)
+class ReportPart:
+    """The part of the dossier whose pages are the contract's `pages` (`report_pages_part`)."""
+
+    title: str
+    keywords: tuple[str, ...]
+    from_sections: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -132,18 +157,42 @@ class ReportProfile:
     sections: tuple[ReportSection, ...]
     parts: tuple[str, ...] = ()
     english_documents: bool = False
+    pages_part: ReportPart | None = None
 
     def keywords(self) -> dict[str, list[str]]:
-        return {section.key: list(section.keywords) for section in self.sections}
+        """Section key → every word that names it (keywords, then synonyms)."""
+        return {section.key: [*section.keywords, *section.synonyms] for section in self.sections}
+
+    def excluding(self) -> dict[str, list[str]]:
+        """Section key → the words that disqualify a heading."""
+        return {s.key: list(s.excluding) for s in self.sections if s.excluding}
 
     def title(self, key: str) -> str:
         """The French title of a section key (the key itself when the catalogue has none)."""
         return next((s.title for s in self.sections if s.key == key), key)
 
 
-def report_profile(diploma_id: str, catalogue: Catalogue | None = None) -> ReportProfile | None:
+def _layout_keys(diploma: Any, pathway_key: str) -> set[str]:
+    """The section keys the pathway's rules name (its layout of the dossier)."""
+    if pathway_key not in diploma.plans:
+        return set()
+    plan = diploma.plan(pathway_key)
+    keys: set[str] = set()
+    for rule in plan.get("report-sections", ()):
+        keys.update(str(k) for k in rule.params.get("sections", ()))
+    for rule in plan.get("report-section-length", ()):
+        keys.add(str(rule.params["section"]))
+    for rule in plan.get("report-pages", ()):
+        keys.update(str(k) for k in rule.params.get("max_parts", {}))
+    return keys
+
+
+def report_profile(
+    diploma_id: str, catalogue: Catalogue | None = None, *, pathway_key: str | None = None
+) -> ReportProfile | None:
     """The report data of `diploma_id`'s catalogue file; None when it expects no report (or the
-    diploma is unknown)."""
+    diploma is unknown). With `pathway_key`, only the sections that the pathway's rules name
+    are looked for: a dossier of one layout is not cut by the other layout's headings."""
     diploma = (catalogue or get_catalogue()).get(diploma_id)
     if diploma is None:
         return None
@@ -151,14 +200,36 @@ def report_profile(diploma_id: str, catalogue: Catalogue | None = None) -> Repor
     if not raw:
         return None
     sections = tuple(
-        ReportSection(str(key), str(spec["title"]), tuple(str(k) for k in spec["keywords"]))
+        ReportSection(
+            str(key),
+            str(spec["title"]),
+            tuple(str(k) for k in spec["keywords"]),
+            tuple(str(k) for k in spec.get("synonyms", ())),
+            tuple(str(k) for k in spec.get("excluding", ())),
+        )
         for key, spec in raw.items()
     )
+    if pathway_key is not None:
+        keys = _layout_keys(diploma, pathway_key)
+        if keys:
+            sections = tuple(s for s in sections if s.key in keys)
+    present = {s.key for s in sections}
+    part = diploma.extra.get("report_pages_part")
+    pages_part = None
+    if part:
+        pages_part = ReportPart(
+            str(part["title"]),
+            tuple(str(k) for k in part.get("keywords", ())),
+            tuple(str(k) for k in part.get("from_sections", ())),
+        )
+        if not present & set(pages_part.from_sections):
+            pages_part = None
     return ReportProfile(
         diploma_id=diploma_id,
         sections=sections,
-        parts=tuple(str(k) for k in diploma.extra.get("report_parts", ())),
+        parts=tuple(str(k) for k in diploma.extra.get("report_parts", ()) if str(k) in present),
         english_documents=bool(diploma.extra.get("report_english_documents", False)),
+        pages_part=pages_part,
     )
 
 
@@ -173,8 +244,12 @@ class ReportRejected(Exception):
 @dataclass(frozen=True)
 class EnglishDocument:
     page: int
-    """1-based page number."""
+    """1-based page number where the document starts."""
     kind: DocumentKind
+    title: str = ""
+    """Its title (or first line), as read."""
+    pages: int = 1
+    """How many pages it spans."""
 
 
 @dataclass(frozen=True)
@@ -182,7 +257,8 @@ class ReportAnalysis:
     diploma_id: str
     total_pages: int
     pages: int
-    """Body pages: every page before the annexes (all pages when there is no annex)."""
+    """Body pages: every page before the annexes (all pages when there is no annex); for the
+    jewellery school dossier, the pages of its project part (004 §1)."""
     annex_pages: int
     annex_start: int | None
     """1-based page where the annexes start, or None."""
@@ -201,6 +277,19 @@ class ReportAnalysis:
     headings_source: Literal["outline", "text"]
     headings: tuple[tuple[int, str], ...] = field(default=())
     """(page, title) of every heading seen, for display and debugging."""
+    readable: bool = True
+    """False when the file has no readable text (a scan): nothing but pages and format could
+    be measured, and a teacher must check it by hand."""
+    section_titles: dict[str, str] = field(default_factory=dict)
+    """The heading each section was found at, as written in the report."""
+    annex_title: str = ""
+    """The heading the annexes start at."""
+    pages_start: int | None = None
+    """1-based page where the counted part starts (the jewellery project part), else None."""
+    pages_title: str = ""
+    """The heading the counted part starts at."""
+    text_pages: int | None = None
+    """How many pages have readable text."""
 
     def as_json(self) -> dict[str, Any]:
         """Plain JSON types, to be stored; `from_json` reads it back (headings are capped at
@@ -218,10 +307,19 @@ class ReportAnalysis:
             "section_starts": dict(self.section_starts),
             "section_pages": dict(self.section_pages),
             "parts": dict(self.parts),
-            "english_documents": [{"page": d.page, "kind": d.kind} for d in self.english_documents],
+            "english_documents": [
+                {"page": d.page, "kind": d.kind, "title": d.title, "pages": d.pages}
+                for d in self.english_documents
+            ],
             "language_by_page": {str(k): v for k, v in self.language_by_page.items()},
             "headings_source": self.headings_source,
             "headings": [list(h) for h in self.headings[:MAX_STORED_HEADINGS]],
+            "readable": self.readable,
+            "section_titles": dict(self.section_titles),
+            "annex_title": self.annex_title,
+            "pages_start": self.pages_start,
+            "pages_title": self.pages_title,
+            "text_pages": self.text_pages,
         }
 
     @classmethod
@@ -246,12 +344,23 @@ class ReportAnalysis:
             section_pages={str(k): int(v) for k, v in data["section_pages"].items()},
             parts={str(k): int(v) for k, v in data["parts"].items()},
             english_documents=tuple(
-                EnglishDocument(int(d["page"]), cast(DocumentKind, d["kind"]))
+                EnglishDocument(
+                    int(d["page"]),
+                    cast(DocumentKind, d["kind"]),
+                    str(d.get("title", "")),
+                    int(d.get("pages", 1)),
+                )
                 for d in data["english_documents"]
             ),
             language_by_page={int(k): v for k, v in data.get("language_by_page", {}).items()},
             headings_source=cast(Literal["outline", "text"], data["headings_source"]),
             headings=tuple((int(p), str(title)) for p, title in data.get("headings", ())),
+            readable=bool(data.get("readable", True)),
+            section_titles={str(k): str(v) for k, v in data.get("section_titles", {}).items()},
+            annex_title=str(data.get("annex_title", "")),
+            pages_start=None if data.get("pages_start") is None else int(data["pages_start"]),
+            pages_title=str(data.get("pages_title", "")),
+            text_pages=None if data.get("text_pages") is None else int(data["text_pages"]),
         )
 
 
@@ -261,6 +370,18 @@ class _Heading:
     title: str
     norm: str
     level: int  # 0 for the top level; 0 for every heading found in the text
+
+
+class _Lines:
+    """Collects each page's lines while `_read` extracts its text (one extraction a page)."""
+
+    def __init__(self) -> None:
+        self.pages: list[list[Line]] = []
+
+    def extract(self, page: Any, index: int) -> str:
+        text, lines = page_lines(page, index, MAX_PAGE_TEXT)
+        self.pages.append(lines)
+        return text
 
 
 def analyse_report(
@@ -285,7 +406,7 @@ def analyse_report(
         section_keywords = profile.keywords()
     part_keys = profile.parts if profile is not None else ()
     count_english = profile.english_documents if profile is not None else False
-    keywords = {key: [_normalise(k) for k in words] for key, words in section_keywords.items()}
+    pages_part = profile.pages_part if profile is not None else None
 
     try:
         check_pdf(
@@ -297,6 +418,7 @@ def analyse_report(
         )
     except FileRefused as refused:
         raise ReportRejected(refused.message) from refused
+    collected = _Lines()
     with pypdf.apply_configuration(
         maximum_declared_stream_length=MAX_STREAM_BYTES,
         array_based_stream_maximum_output_length=MAX_STREAM_BYTES,
@@ -307,10 +429,12 @@ def analyse_report(
         brotli_maximum_output_length=MAX_STREAM_BYTES,
         image_maximum_buffer_size=MAX_STREAM_BYTES,
         stream_decoding_work_maximum_length=4 * MAX_STREAM_BYTES,
-        page_tree_maximum_page_entries=MAX_PAGES,
+        # it counts the entries of the page dictionaries (about ten a page), not pages
+        page_tree_maximum_page_entries=MAX_PAGES * MAX_PAGE_ENTRIES,
     ):
         try:
-            reader, texts, sizes, headings, source = _read(data)
+            reader, texts, sizes, _, _ = _read(data, collected.extract)
+            outline = outline_headings(reader)
         except ReportRejected:
             raise
         except pypdf.errors.LimitReachedError as error:
@@ -325,44 +449,62 @@ def analyse_report(
     del reader
 
     total = len(texts)
-    annex_start = next((h.page for h in headings if _is_annex_heading(h.norm)), None)
-    body_end = annex_start if annex_start is not None else total
-
-    starts: dict[str, _Heading] = {}
-    for heading in headings:
-        for key, words in keywords.items():
-            if key not in starts and any(_matches(heading.norm, w, source) for w in words):
-                starts[key] = heading
-    section_pages = {
-        key: _span(start, headings, starts, annex_start, body_end, total, texts, source)
-        for key, start in starts.items()
-    }
-    sections = tuple(sorted(starts, key=lambda k: (starts[k].page, list(keywords).index(k))))
     languages = _languages(texts)
-    english: list[EnglishDocument] = []
-    if count_english and annex_start is not None:
-        for index in range(annex_start, total):
-            if languages[index] == "en":
-                english.append(EnglishDocument(index + 1, _document_kind(texts[index])))
+    structure = read_structure(
+        texts=texts,
+        lines=collected.pages,
+        outline=outline,
+        sections=section_specs(
+            section_keywords, profile.excluding() if profile is not None else {}
+        ),
+        part=None
+        if pages_part is None
+        else PartSpec(
+            pages_part.title,
+            tuple(words(k) for k in pages_part.keywords),
+            pages_part.from_sections,
+        ),
+        languages=languages,
+        count_english=count_english,
+    )
+    order = list(section_keywords)
+    starts = structure.sections
+    sections = tuple(sorted(starts, key=lambda k: (_place(starts[k]), order.index(k))))
+    annex = structure.annex
+    english = tuple(
+        EnglishDocument(doc.page + 1, _document_kind(doc.text), doc.title[:200], doc.pages)
+        for doc in structure.english
+    )
     largest = max(sizes, key=lambda s: s[0] * s[1])
+    start = structure.part_start
     return ReportAnalysis(
         diploma_id=diploma_id,
         total_pages=total,
-        pages=body_end,
-        annex_pages=total - body_end,
-        annex_start=None if annex_start is None else annex_start + 1,
+        pages=structure.pages,
+        annex_pages=total - structure.body_end,
+        annex_start=None if annex is None else annex.page + 1,
         page_format=_page_format(sizes),
         largest_page_mm=(round(largest[0] * _MM_PER_PT), round(largest[1] * _MM_PER_PT)),
         page_formats=_format_counts(sizes),
         sections=sections,
         section_starts={key: starts[key].page + 1 for key in sections},
-        section_pages={key: section_pages[key] for key in sections},
-        parts={k: section_pages[k] for k in part_keys if k in section_pages},
-        english_documents=tuple(english),
+        section_pages={key: structure.spans[key] for key in sections},
+        parts={k: structure.spans[k] for k in part_keys if k in structure.spans},
+        english_documents=english,
         language_by_page={i + 1: lang for i, lang in enumerate(languages)},
-        headings_source=source,
-        headings=tuple((h.page + 1, h.title) for h in headings),
+        headings_source=structure.source,
+        headings=tuple((h.page + 1, h.title) for h in structure.headings),
+        readable=structure.readable,
+        section_titles={key: starts[key].title[:200] for key in sections},
+        annex_title="" if annex is None else annex.title[:200],
+        pages_start=None if start is None else start.page + 1,
+        pages_title="" if start is None else start.title[:200],
+        text_pages=structure.text_pages,
     )
+
+
+def _place(heading: Heading) -> tuple[int, int]:
+    return (heading.page, heading.line if heading.line is not None else -1)
 
 
 def as_contract_report(
@@ -396,6 +538,7 @@ def as_contract_report(
 
 def _read(
     data: bytes,
+    extract: Callable[[Any, int], str] | None = None,
 ) -> tuple[pypdf.PdfReader, list[str], list[tuple[float, float]], list[_Heading], Any]:
     # encryption, page count, active content and bombs: refused before (`check_pdf`)
     reader = pypdf.PdfReader(io.BytesIO(bytes(data)), strict=False)
@@ -412,7 +555,7 @@ def _read(
         contents = page.get_contents()
         if contents is not None and len(contents.get_data()) > MAX_STREAM_BYTES:
             raise pypdf.errors.LimitReachedError("page content too large")
-        text = page.extract_text() or ""
+        text = (extract(page, len(texts)) if extract else page.extract_text()) or ""
         if len(text) > MAX_PAGE_TEXT:
             raise ReportRejected(
                 "Une page contient une quantité de texte démesurée : le fichier est refusé."
@@ -483,53 +626,6 @@ _NUMBERING = re.compile(
 
 def _strip_numbering(norm: str) -> str:
     return _NUMBERING.sub("", norm).strip()
-
-
-_ANNEX = re.compile(r"^annexes?\b")
-
-
-def _is_annex_heading(norm: str) -> bool:
-    return bool(_ANNEX.match(norm))
-
-
-def _matches(norm: str, keyword: str, source: str) -> bool:
-    # Outline titles are headings for sure: the keyword may appear anywhere in them. Lines of
-    # text are only candidates: the keyword must open the line.
-    return keyword in norm if source == "outline" else norm.startswith(keyword)
-
-
-def _opens_page(heading: _Heading, texts: Sequence[str]) -> bool:
-    """Whether the heading is among the first lines of its page (running headers allowed)."""
-    lines = [_strip_numbering(_normalise(li)) for li in texts[heading.page].splitlines()]
-    first = [li for li in lines if li][:3]
-    probe = heading.norm[:30]
-    return any(li.startswith(probe) or (li and heading.norm.startswith(li)) for li in first)
-
-
-def _span(
-    start: _Heading,
-    headings: Sequence[_Heading],
-    starts: Mapping[str, _Heading],
-    annex_start: int | None,
-    body_end: int,
-    total: int,
-    texts: Sequence[str],
-    source: str,
-) -> int:
-    section_starts = {id(h) for h in starts.values()}
-    position = next(i for i, h in enumerate(headings) if h is start)
-    for later in headings[position + 1 :]:
-        boundary = (
-            id(later) in section_starts
-            or _is_annex_heading(later.norm)
-            or (source == "outline" and later.level <= start.level)
-        )
-        if boundary and later.norm != start.norm:
-            if later.page == start.page:
-                return 1
-            return later.page - start.page + (0 if _opens_page(later, texts) else 1)
-    end = body_end if annex_start is not None and start.page < annex_start else total
-    return max(1, end - start.page)
 
 
 def _fits(size: tuple[float, float], reference: tuple[float, float]) -> bool:

@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from milieu.reports.analysis import ReportAnalysis, ReportProfile, report_profile
+from milieu.reports.corrections import corrected, needs_check
 from milieu.rules.catalogue import Diploma, Rule, get_catalogue
 
 REPORT_CODE_LABELS: dict[str, str] = {
@@ -78,7 +79,7 @@ def expectation(diploma_id: str, key: str) -> Expectation:
     if diploma is None or key not in diploma.plans:
         return Expectation(None, key, None, False)
     firsts = diploma.first_rules(key)
-    profile = report_profile(diploma_id) if "report-deposit" in firsts else None
+    profile = report_profile(diploma_id, pathway_key=key) if "report-deposit" in firsts else None
     return Expectation(
         diploma=diploma,
         pathway_key=key,
@@ -118,6 +119,10 @@ class Line:
     """"ok", "ko" (the engine found it wrong) or "" (nothing to compare, or not judged)."""
     severity: str = ""
     """The catalogue rule's severity when the line is "ko"."""
+    source: str = ""
+    """Where the figure comes from, in French (« titre “Annexes” page 16 »)."""
+    corrected: bool = False
+    """A teacher corrected the figure."""
 
 
 @dataclass(frozen=True)
@@ -130,6 +135,9 @@ class SectionLine:
     expected: str
     state: str
     severity: str
+    source: str = ""
+    """Where it was found, in French (« section trouvée page 7 : titre “…” »)."""
+    corrected: bool = False
 
 
 @dataclass(frozen=True)
@@ -138,6 +146,11 @@ class Conformity:
     sections: list[SectionLine] = field(default_factory=list)
     english: Line | None = None
     english_pages: list[tuple[int, str]] = field(default_factory=list)
+    english_sources: list[str] = field(default_factory=list)
+    """One French line per English document: where it starts, its pages, its title, its kind."""
+    readable: bool = True
+    needs_check: bool = False
+    """No readable text and no teacher's check yet: nothing unreadable is judged."""
 
 
 def _pages(count: int) -> str:
@@ -160,17 +173,27 @@ def _state(judged: bool, failing: bool) -> str:
     return "ko" if failing else "ok"
 
 
+def _quoted(title: str) -> str:
+    return f"“{title}”"
+
+
 def conformity(
-    analysis: ReportAnalysis,
+    read: ReportAnalysis,
     expect: Expectation,
     findings: Sequence[Mapping[str, Any]] | None,
+    figures: Mapping[str, Any] | None = None,
 ) -> Conformity:
-    """The measures of `analysis` beside the limits of the rules that apply to the pathway.
+    """The measures of the analysis `read` beside the limits of the rules that apply to the
+    pathway, each with where it comes from; `figures` are a teacher's corrections, which replace
+    the analyser's figures (the line then says so).
 
     `findings` are the engine's REPORT_* findings on a dossier holding this very version (None
     when it was not judged, e.g. an older version): a line is "ko" only when they say so.
     """
-    judged = findings is not None
+    figures = dict(figures or {})
+    analysis = corrected(read, figures)
+    check = needs_check(read, figures)
+    judged = findings is not None and not check
     found = list(findings or [])
     too_long = _detail_items(found, "REPORT_TOO_LONG") or set()
     lines: list[Line] = []
@@ -182,28 +205,68 @@ def conformity(
             if name in page_rule.params and name not in limits:
                 limits[name] = (int(page_rule.params[name]), page_rule)
 
-    def paged(label: str, value: int, name: str, item: str) -> Line:
+    def paged(label: str, value: int, name: str, item: str, source: str = "") -> Line:
+        fixed = name in figures
+        shown = _pages(value)
+        if fixed:
+            source = "corrigé par un enseignant (analyse : " + _pages(getattr(read, name)) + ")"
+        elif not read.readable:
+            shown = f"non mesurées ({_pages(read.total_pages)} en tout)"
         if name not in limits:
-            return Line(label, _pages(value))
+            return Line(label, shown, source=source, corrected=fixed)
         limit, rule = limits[name]
         failing = item in too_long
         return Line(
             label,
-            _pages(value),
+            shown,
             f"{limit} pages au plus",
             _state(judged, failing),
             rule.severity if failing else "",
+            source,
+            fixed,
         )
 
-    annexes = (
-        f"{_pages(analysis.annex_pages)} (à partir de la page {analysis.annex_start})"
-        if analysis.annex_start is not None
-        else "aucune annexe repérée (aucun titre « Annexe(s) »)"
+    if not read.readable:
+        annexes = _pages(analysis.annex_pages) if "annex_pages" in figures else "non mesurées"
+        body_source = annex_source = "le fichier ne contient pas de texte lisible"
+    else:
+        annexes = (
+            f"{_pages(analysis.annex_pages)} (à partir de la page {analysis.annex_start})"
+            if analysis.annex_start is not None
+            else "aucune annexe repérée (aucun titre « Annexe(s) »)"
+        )
+        annex_source = (
+            f"annexes trouvées page {read.annex_start} : titre {_quoted(read.annex_title)}"
+            if read.annex_start is not None and read.annex_title
+            else ""
+        )
+        if read.pages_start is not None:
+            body_source = (
+                f"partie comptée à partir de la page {read.pages_start} : titre "
+                f"{_quoted(read.pages_title)}, jusqu'aux annexes"
+            )
+        elif read.annex_start is not None:
+            body_source = f"pages 1 à {read.annex_start - 1}, avant le titre des annexes"
+        else:
+            body_source = "toutes les pages : aucun titre d'annexes"
+    body_label = "Pages du rapport (hors annexes)"
+    if read.pages_start is not None and expect.profile is not None:
+        part = expect.profile.pages_part
+        body_label = f"Pages de la partie « {part.title} »" if part else body_label
+    lines.append(paged(body_label, analysis.pages, "max_pages", "pages", body_source))
+    annex_line = paged(
+        "Annexes", analysis.annex_pages, "max_annex_pages", "annex_pages", annex_source
     )
-    lines.append(paged("Pages du rapport (hors annexes)", analysis.pages, "max_pages", "pages"))
-    annex_line = paged("Annexes", analysis.annex_pages, "max_annex_pages", "annex_pages")
     lines.append(
-        Line(annex_line.label, annexes, annex_line.expected, annex_line.state, annex_line.severity)
+        Line(
+            annex_line.label,
+            annexes,
+            annex_line.expected,
+            annex_line.state,
+            annex_line.severity,
+            annex_line.source,
+            annex_line.corrected,
+        )
     )
     if "max_total_pages" in limits:
         lines.append(
@@ -265,6 +328,26 @@ def conformity(
         else:
             failing = key in too_short_or_long or key in too_long
             severity = rule.severity if failing and rule is not None else ""
+        fixed_found = key in dict(figures.get("sections", {}))
+        fixed_pages = key in dict(figures.get("section_pages", {}))
+        if not read.readable and not fixed_found:
+            source = "le fichier ne contient pas de texte lisible : à vérifier"
+        elif fixed_found or fixed_pages:
+            was = (
+                f"section trouvée page {read.section_starts[key]}"
+                if key in read.sections
+                else "section non trouvée"
+            )
+            source = f"corrigé par un enseignant (analyse : {was})"
+        elif is_found and key in read.section_titles:
+            source = (
+                f"section trouvée page {read.section_starts[key]} : titre "
+                f"{_quoted(read.section_titles[key])}"
+            )
+        elif is_found:
+            source = f"section trouvée page {read.section_starts.get(key)}"
+        else:
+            source = "aucun titre de la section n'a été reconnu"
         sections.append(
             SectionLine(
                 key=key,
@@ -275,11 +358,14 @@ def conformity(
                 expected=expected,
                 state=_state(judged, failing),
                 severity=severity,
+                source=source,
+                corrected=fixed_found or fixed_pages,
             )
         )
 
     english: Line | None = None
     english_pages: list[tuple[int, str]] = []
+    english_sources: list[str] = []
     english_rule = expect.first("report-english-documents")
     if english_rule is not None:
         technical = sum(1 for d in analysis.english_documents if d.kind == "technical")
@@ -296,8 +382,27 @@ def conformity(
         english_pages = [
             (d.page, "technique" if d.kind == "technical" else "presse")
             for d in analysis.english_documents
+            if d.page
         ]
-    return Conformity(lines=lines, sections=sections, english=english, english_pages=english_pages)
+        if "english" in figures:
+            english_sources = ["nombres corrigés par un enseignant"]
+        else:
+            english_sources = [
+                f"document trouvé page {d.page}"
+                + (f" ({d.pages} pages)" if d.pages > 1 else "")
+                + (f" : titre {_quoted(d.title)}" if d.title else "")
+                + f", {'technique' if d.kind == 'technical' else 'presse'}"
+                for d in read.english_documents
+            ]
+    return Conformity(
+        lines=lines,
+        sections=sections,
+        english=english,
+        english_pages=english_pages,
+        english_sources=english_sources,
+        readable=read.readable,
+        needs_check=check,
+    )
 
 
 def report_only_dossier(

@@ -159,3 +159,81 @@ class ReportEndorsement(models.Model):
             f"Visé par {self.tutor_name} le {timezone.localtime(self.endorsed_at):%d/%m/%Y}"
             f" (version {self.deposit.version})"
         )
+
+
+class CorrectedFigure(models.TextChoices):
+    """A figure of the analysis a teacher may correct."""
+
+    PAGES = "pages", "pages du rapport (hors annexes)"
+    ANNEX_PAGES = "annex_pages", "pages d'annexes"
+    SECTION_FOUND = "section_found", "partie présente"
+    SECTION_PAGES = "section_pages", "pages d'une partie"
+    ENGLISH_TECHNICAL = "english_technical", "documents techniques en anglais"
+    ENGLISH_PRESS = "english_press", "documents de presse en anglais"
+    CHECKED = "checked", "rapport vérifié à la main"
+
+
+class ReportReading(models.Model):
+    """The figures of one version as a teacher corrected them (the analysis stays as it was):
+    what the dossier judges in place of the analyser's figures."""
+
+    deposit = models.OneToOneField(
+        ReportDeposit,
+        on_delete=models.PROTECT,
+        related_name="reading",
+        verbose_name="rapport",
+    )
+    figures = models.JSONField(
+        "chiffres corrigés",
+        default=dict,
+        help_text="pages, annex_pages, sections {clé: présente}, section_pages {clé: pages}, "
+        "english {technical, press}, checked",
+    )
+    updated_at = models.DateTimeField("corrigés le", default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="corrigés par",
+    )
+
+    class Meta:
+        verbose_name = "lecture corrigée d'un rapport"
+        verbose_name_plural = "lectures corrigées des rapports"
+
+    def __str__(self) -> str:
+        return f"Chiffres corrigés de la version {self.deposit.version}"
+
+
+class ReportCorrection(models.Model):
+    """One figure corrected by a teacher, with the reason: who, when, before, after."""
+
+    deposit = models.ForeignKey(
+        ReportDeposit,
+        on_delete=models.PROTECT,
+        related_name="corrections",
+        verbose_name="rapport",
+    )
+    figure = models.CharField("chiffre", max_length=20, choices=CorrectedFigure.choices)
+    section = models.CharField("partie", max_length=40, blank=True)
+    before = models.JSONField("avant", null=True, blank=True)
+    after = models.JSONField("après", null=True, blank=True)
+    reason = models.TextField("motif")
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="corrigé par",
+    )
+    corrected_at = models.DateTimeField("corrigé le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "correction d'un chiffre du rapport"
+        verbose_name_plural = "corrections des chiffres des rapports"
+        ordering = ["-corrected_at", "-pk"]
+
+    def __str__(self) -> str:
+        what = self.get_figure_display()
+        if self.section:
+            what += f" « {self.section} »"
+        return f"{what} : {self.before} → {self.after}"

@@ -1,4 +1,5 @@
-"""Report operations: deposit a version, set the cohort's deadline, endorse a version (visa).
+"""Report operations: deposit a version, set the cohort's deadline, endorse a version (visa),
+correct the analyser's figures (a teacher, with a reason).
 
 Every refusal is a `ReportRefused` with a French message for the page. A file refused at deposit
 (not a PDF, too large, encrypted, damaged, holding scripts…) is never stored: only the attempt
@@ -17,11 +18,21 @@ from django.db.models import Max
 from django.utils import timezone
 
 from milieu import storage
+from milieu.audit.enums import AuditAction
+from milieu.audit.journal import record
 from milieu.followup.models import TutorAccess
 from milieu.permissions import require
-from milieu.reports.analysis import ReportRejected, analyse_report
+from milieu.reports.analysis import ReportAnalysis, ReportRejected, analyse_report
 from milieu.reports.conformity import Expectation, expectation
-from milieu.reports.models import ReportDeadline, ReportDeposit, ReportEndorsement, ReportRefusal
+from milieu.reports.models import (
+    CorrectedFigure,
+    ReportCorrection,
+    ReportDeadline,
+    ReportDeposit,
+    ReportEndorsement,
+    ReportReading,
+    ReportRefusal,
+)
 from milieu.students.models import Student
 
 STORAGE_CATEGORY = "reports"
@@ -126,7 +137,7 @@ def set_deadline(cohort: Any, deadline: date, *, by: Any) -> ReportDeadline:
 def latest_deposit(student_id: int) -> ReportDeposit | None:
     return (
         ReportDeposit.objects.filter(student_id=student_id)
-        .select_related("endorsement")
+        .select_related("endorsement", "reading")
         .order_by("-version")
         .first()
     )
@@ -157,3 +168,147 @@ def endorse_report(
         return ReportEndorsement.objects.create(
             deposit=deposit, access=access, tutor_name=name[:200], ip=ip or None
         )
+
+
+CORRECTABLE = ("pages", "annex_pages", "sections", "section_pages", "english")
+
+
+def current_figures(deposit: ReportDeposit, expect: Expectation) -> dict[str, Any]:
+    """The figures of the version as they stand (analysis and earlier corrections), in the
+    form a correction gives them: pages, annex_pages, sections {key: found},
+    section_pages {key: pages}, english {technical, press} (when the rules count them)."""
+    from milieu.reports.corrections import corrected
+    from milieu.reports.queries import reading_figures
+
+    analysis = corrected(ReportAnalysis.from_json(deposit.analysis), reading_figures(deposit))
+    figures: dict[str, Any] = {
+        "pages": analysis.pages,
+        "annex_pages": analysis.annex_pages,
+        "sections": {key: key in analysis.sections for key in expect.required_sections()},
+        "section_pages": {
+            key: analysis.section_pages.get(key) for key in expect.required_sections()
+        },
+    }
+    if expect.first("report-english-documents") is not None:
+        figures["english"] = {
+            "technical": sum(1 for d in analysis.english_documents if d.kind == "technical"),
+            "press": sum(1 for d in analysis.english_documents if d.kind == "press"),
+        }
+    return figures
+
+
+def correct_report(
+    deposit: ReportDeposit,
+    figures: dict[str, Any],
+    *,
+    reason: str,
+    by: Any,
+    ip: str | None = None,
+) -> list[ReportCorrection]:
+    """A teacher corrects figures of the latest version that the analyser got wrong (or checks
+    by hand a file without readable text). Each changed figure is recorded with its reason,
+    before and after; the dossier judges the corrected figures from then on."""
+    student = deposit.student
+    require(by, "report.correct", student)
+    reason = " ".join(str(reason or "").split())
+    if not reason:
+        raise ReportRefused("Indiquez le motif de la correction.")
+    expect = expectation_of(student)
+    with transaction.atomic():
+        Student.objects.select_for_update().filter(pk=student.pk).first()
+        latest = latest_deposit(student.pk)
+        if latest is None or latest.pk != deposit.pk:
+            raise ReportRefused(
+                "Une version plus récente du rapport a été déposée : corrigez la dernière version."
+            )
+        deposit = ReportDeposit.objects.select_related("reading").get(pk=deposit.pk)
+        before = current_figures(deposit, expect)
+        stored = dict(getattr(getattr(deposit, "reading", None), "figures", None) or {})
+        rows: list[ReportCorrection] = []
+
+        def change(figure: str, section: str, old: Any, new: Any) -> None:
+            if old != new:
+                rows.append(
+                    ReportCorrection(
+                        deposit=deposit,
+                        figure=figure,
+                        section=section,
+                        before=old,
+                        after=new,
+                        reason=reason,
+                        corrected_by=by,
+                    )
+                )
+
+        for name in ("pages", "annex_pages"):
+            if name in figures:
+                value = _count(figures[name], name)
+                change(name, "", before[name], value)
+                if before[name] != value:
+                    stored[name] = value
+        for key, found in dict(figures.get("sections", {})).items():
+            if key not in before["sections"]:
+                raise ReportRefused(f"La partie « {key} » n'est pas attendue dans ce rapport.")
+            change(CorrectedFigure.SECTION_FOUND, key, before["sections"][key], bool(found))
+            if before["sections"][key] != bool(found):
+                stored.setdefault("sections", {})[key] = bool(found)
+        for key, pages in dict(figures.get("section_pages", {})).items():
+            if key not in before["section_pages"] or pages is None:
+                continue
+            value = _count(pages, "section_pages")
+            present = dict(figures.get("sections", {})).get(key, before["sections"][key])
+            if present:
+                change(CorrectedFigure.SECTION_PAGES, key, before["section_pages"][key], value)
+                if before["section_pages"][key] != value:
+                    stored.setdefault("section_pages", {})[key] = value
+        if "english" in before and isinstance(figures.get("english"), dict):
+            english = dict(before["english"])
+            for kind, figure in (
+                ("technical", CorrectedFigure.ENGLISH_TECHNICAL),
+                ("press", CorrectedFigure.ENGLISH_PRESS),
+            ):
+                if kind in figures["english"]:
+                    value = _count(figures["english"][kind], "english")
+                    change(figure, "", before["english"][kind], value)
+                    english[kind] = value
+            if english != before["english"]:
+                stored["english"] = english
+        analysis = ReportAnalysis.from_json(deposit.analysis)
+        if not analysis.readable and not stored.get("checked"):
+            change(CorrectedFigure.CHECKED, "", False, True)
+            stored["checked"] = True
+        if not rows:
+            raise ReportRefused("Aucun chiffre n'a changé : rien n'est enregistré.")
+        ReportCorrection.objects.bulk_create(rows)
+        ReportReading.objects.update_or_create(
+            deposit=deposit,
+            defaults={"figures": stored, "updated_by": by, "updated_at": timezone.now()},
+        )
+        record(
+            AuditAction.REPORT_CORRECTED,
+            actor=by,
+            obj=deposit,
+            establishment=student.cohort.establishment,
+            ip=ip,
+            changes={
+                "motif": reason,
+                **{
+                    f"{row.figure}{':' + row.section if row.section else ''}": [
+                        row.before,
+                        row.after,
+                    ]
+                    for row in rows
+                },
+            },
+        )
+    return rows
+
+
+def _count(value: Any, name: str) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError) as error:
+        raise ReportRefused("Indiquez un nombre de pages ou de documents entier.") from error
+    if not 0 <= number <= 10_000:
+        raise ReportRefused("Indiquez un nombre de pages ou de documents entre 0 et 10 000.")
+    return number

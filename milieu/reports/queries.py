@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
 
@@ -18,15 +19,45 @@ from milieu.reports.conformity import (
     report_findings,
     report_only_dossier,
 )
+from milieu.reports.corrections import corrected, needs_check, unjudged_figures
 from milieu.reports.models import ReportDeadline, ReportDeposit
 from milieu.rules import evaluate
 
 
-def deposit_report_object(deposit: ReportDeposit, deadline: date | None) -> dict[str, Any]:
-    """The contract's `report` object for one deposited version."""
+def reading_figures(deposit: ReportDeposit) -> dict[str, Any] | None:
+    """A teacher's corrected figures of the version (`ReportReading`), if any (no query when
+    the deposit was fetched with `select_related("reading")`)."""
+    try:
+        return dict(deposit.reading.figures)
+    except ObjectDoesNotExist:
+        return None
+
+
+def effective_analysis(deposit: ReportDeposit, expect: Expectation | None = None) -> ReportAnalysis:
+    """The figures the dossier judges: the analysis with a teacher's corrections; for a file
+    without readable text that no teacher has checked, nothing unreadable is judged."""
+    figures = reading_figures(deposit)
+    analysis = corrected(ReportAnalysis.from_json(deposit.analysis), figures)
+    if needs_check(analysis, figures) and expect is not None:
+        english = expect.first("report-english-documents")
+        analysis = unjudged_figures(
+            analysis,
+            expect.required_sections(),
+            None
+            if english is None
+            else {"technical": english.params["technical"], "press": english.params["press"]},
+        )
+    return analysis
+
+
+def deposit_report_object(
+    deposit: ReportDeposit, deadline: date | None, expect: Expectation | None = None
+) -> dict[str, Any]:
+    """The contract's `report` object for one deposited version (a teacher's corrected
+    figures in place of the analyser's)."""
     endorsed = getattr(deposit, "endorsement", None) is not None
     return as_contract_report(
-        ReportAnalysis.from_json(deposit.analysis),
+        effective_analysis(deposit, expect),
         submitted_on=deposit.submitted_on,
         deadline=deadline,
         endorsed_by_host=endorsed,
@@ -39,7 +70,7 @@ def contract_report(student: Any) -> dict[str, Any] | None:
     deposited yet; None when there is neither a deposit nor a deadline."""
     deposit = (
         ReportDeposit.objects.filter(student_id=student.pk)
-        .select_related("endorsement")
+        .select_related("endorsement", "reading")
         .order_by("-version")
         .first()
     )
@@ -49,7 +80,8 @@ def contract_report(student: Any) -> dict[str, Any] | None:
         .first()
     )
     if deposit is not None:
-        return deposit_report_object(deposit, deadline)
+        expect = expectation(str(student.cohort.diploma), student.pathway_key)
+        return deposit_report_object(deposit, deadline, expect)
     if deadline is not None:
         return {"submitted_on": None, "deadline": deadline.isoformat()}
     return None
@@ -84,6 +116,14 @@ class CohortRow:
         ]
 
     @property
+    def to_check(self) -> bool:
+        """The latest version has no readable text and no teacher has checked it yet."""
+        if self.deposit is None:
+            return False
+        figures = reading_figures(self.deposit)
+        return needs_check(ReportAnalysis.from_json(self.deposit.analysis), figures)
+
+    @property
     def endorsed(self) -> bool:
         return self.deposit is not None and hasattr(self.deposit, "endorsement")
 
@@ -106,7 +146,7 @@ def report_summary(
         return [], ""
     report: dict[str, Any] | None = None
     if deposit is not None:
-        report = deposit_report_object(deposit, deadline)
+        report = deposit_report_object(deposit, deadline, expect)
     elif deadline is not None:
         report = {"submitted_on": None, "deadline": deadline.isoformat()}
     verdict = evaluate(
@@ -140,7 +180,8 @@ def cohort_rows(cohort: Any, *, deadline: date | None, today: date) -> list[Coho
     )
     ids = [s.latest_deposit_id for s in students if s.latest_deposit_id is not None]
     deposits = {
-        d.pk: d for d in ReportDeposit.objects.filter(pk__in=ids).select_related("endorsement")
+        d.pk: d
+        for d in ReportDeposit.objects.filter(pk__in=ids).select_related("endorsement", "reading")
     }
     effective = deadline or exam_day(int(cohort.session))
     rows = []

@@ -7,6 +7,7 @@ app_name = "reports"
 urlpatterns = [
     path("eleves/<int:pk>/", views.deposit, name="deposit"),
     path("eleves/<int:pk>/versions/<int:deposit_pk>/fichier/", views.download, name="download"),
+    path("eleves/<int:pk>/versions/<int:deposit_pk>/corriger/", views.correct, name="correct"),
     path("promotions/<int:pk>/", views.cohort, name="cohort"),
     path("tuteur/<str:token>/viser/<int:deposit_pk>/", views.tutor_endorse, name="tutor_endorse"),
     path(

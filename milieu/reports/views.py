@@ -36,13 +36,15 @@ from milieu.reports.conformity import conformity, exam_day, report_findings
 from milieu.reports.models import ReportDeadline, ReportDeposit
 from milieu.reports.operations import (
     ReportRefused,
+    correct_report,
+    current_figures,
     deposit_report,
     endorse_report,
     expectation_of,
     record_refusal,
     set_deadline,
 )
-from milieu.reports.queries import cohort_rows, deadline_state, today
+from milieu.reports.queries import cohort_rows, deadline_state, reading_figures, today
 from milieu.rules import evaluate
 from milieu.students.models import Student
 
@@ -83,7 +85,7 @@ def student_context(student: Student, *, day: date) -> dict[str, Any]:
     expect = expectation_of(student)
     deposits = list(
         ReportDeposit.objects.filter(student=student)
-        .select_related("endorsement", "uploaded_by")
+        .select_related("endorsement", "uploaded_by", "reading")
         .order_by("-version")
     )
     refusals = list(student.report_refusals.select_related("attempted_by")[:10])
@@ -120,9 +122,85 @@ def student_context(student: Student, *, day: date) -> dict[str, Any]:
     context["findings"] = [f for f in checked.findings if f.code.startswith("REPORT_")]
     if latest is not None:
         analysis = ReportAnalysis.from_json(latest.analysis)
+        figures = reading_figures(latest)
         context["analysis"] = analysis
-        context["conformity"] = conformity(analysis, expect, findings)
+        context["conformity"] = conformity(analysis, expect, findings, figures)
+        context["figures"] = current_figures(latest, expect)
+        context["correction_sections"] = _form_rows(context["figures"], expect)
+        context["corrections"] = list(
+            latest.corrections.select_related("corrected_by").order_by("-corrected_at", "-pk")
+        )
     return context
+
+
+def _form_rows(figures: dict[str, Any], expect: Any) -> list[dict[str, Any]]:
+    """One row of the correction form per expected section: key, title, found, pages."""
+    profile = expect.profile
+    return [
+        {
+            "key": key,
+            "title": profile.title(key) if profile is not None else key,
+            "found": bool(figures["sections"].get(key)),
+            "pages": figures["section_pages"].get(key),
+        }
+        for key in expect.required_sections()
+    ]
+
+
+def _posted_figures(data: Any, expect: Any, current: dict[str, Any]) -> dict[str, Any]:
+    """The figures of the correction form, in `correct_report`'s form (text kept as typed: the
+    operation refuses what is not a number)."""
+    figures: dict[str, Any] = {
+        "pages": data.get("pages", current["pages"]),
+        "annex_pages": data.get("annex_pages", current["annex_pages"]),
+        "sections": {key: f"section-{key}" in data for key in expect.required_sections()},
+        "section_pages": {
+            key: data.get(f"section_pages-{key}") or None for key in expect.required_sections()
+        },
+    }
+    if "english" in current:
+        figures["english"] = {
+            "technical": data.get("english_technical", current["english"]["technical"]),
+            "press": data.get("english_press", current["english"]["press"]),
+        }
+    return figures
+
+
+@login_required
+@require_POST
+def correct(request: HttpRequest, pk: int, deposit_pk: int) -> HttpResponse:
+    """A teacher corrects figures of the latest version, with a reason."""
+    student = _student(request, pk, "report.correct")
+    found = get_object_or_404(
+        ReportDeposit.objects.select_related("student", "reading"), pk=deposit_pk
+    )
+    if found.student_id != student.pk:
+        raise Http404("Ce rapport n'est pas celui de cet élève.")
+    expect = expectation_of(student)
+    posted = _posted_figures(request.POST, expect, current_figures(found, expect))
+    reason = str(request.POST.get("reason", ""))
+    try:
+        rows = correct_report(found, posted, reason=reason, by=request.user, ip=client_ip(request))
+    except ReportRefused as refused:
+        context = student_context(student, day=today())
+        context.update(
+            {
+                "may_deposit": can(request.user, "report.deposit", student),
+                "may_correct": True,
+                "upload_field": UPLOAD_FIELD,
+                "correction_error": refused.message,
+                "figures": posted,
+                "correction_sections": _form_rows(posted, expect),
+                "correction_reason": reason,
+            }
+        )
+        return render(request, "reports/deposit.html", context, status=400)
+    messages.success(
+        request,
+        f"Correction enregistrée ({len(rows)} chiffre{'s' if len(rows) > 1 else ''}) : "
+        "le dossier est jugé sur les chiffres corrigés.",
+    )
+    return redirect(reverse("reports:deposit", kwargs={"pk": student.pk}) + "#conformite")
 
 
 class LimitedUploadHandler(FileUploadHandler):
@@ -193,6 +271,7 @@ def _deposit(request: HttpRequest, pk: int, handler: LimitedUploadHandler) -> Ht
         {
             "error": error,
             "may_deposit": can(request.user, "report.deposit", student),
+            "may_correct": can(request.user, "report.correct", student),
             "upload_field": UPLOAD_FIELD,
         }
     )

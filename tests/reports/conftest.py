@@ -114,3 +114,20 @@ def mm_bad_pdf() -> bytes:
     its conclusion."""
     pages = [p for p in mm_pages(legal=1, qsse=5) if p.heading != "5. Conclusion"]
     return make_pdf(pages)
+
+
+@pytest.fixture(scope="session")
+def student_reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The fixtures builder's reports (`tests/reports/fixtures/reports.py`) converted to PDF by
+    LibreOffice once per test session: name → `Built` (the report, its PDF, its truth)."""
+    from tests.reports.fixtures.builder import Built, build, soffice
+    from tests.reports.fixtures.reports import extra_reports, hundred_pages, reports
+
+    if soffice() is None:
+        pytest.skip(
+            "LibreOffice (soffice) est absent : les rapports de test sont des .docx convertis "
+            "en PDF par LibreOffice (paquet Debian libreoffice-writer-nogui)."
+        )
+    made = [*reports(), *extra_reports(), hundred_pages()]
+    pdfs = build(made, tmp_path_factory.mktemp("rapports-libreoffice"))
+    return {report.name: Built(report, pdfs[report.name]) for report in made}

@@ -51,6 +51,8 @@ STUDENT: Kwargs = lambda w: {"pk": w.a.student.pk}  # noqa: E731
 #                 an   head ddfpt sec teach oth  stud bhead bddf bteach bstud rect orect
 STUDENT_READ = row("302  200  200  200  200  404  200  404  404  404  404  200  404")
 COHORT_READ = row("302  200  200  200  200  404  404  404  404  404  404  200  404")
+# a teacher of the cohort corrects figures; an empty form (no reason) is a 400 with its message
+CORRECT = row("302  403  403  403  400  404  403  404  404  404  404  403  404")
 GONE = row("410  410  410  410  410  410  410  410  410  410  410  410  410")
 
 ENTRIES: dict[str, tuple[Kwargs, str, dict[str, int]]] = {
@@ -59,6 +61,11 @@ ENTRIES: dict[str, tuple[Kwargs, str, dict[str, int]]] = {
         lambda w: {"pk": w.a.student.pk, "deposit_pk": _deposit(w).pk},
         "get",
         STUDENT_READ,
+    ),
+    "reports:correct": (
+        lambda w: {"pk": w.a.student.pk, "deposit_pk": _deposit(w).pk},
+        "post",
+        CORRECT,
     ),
     "reports:cohort": (lambda w: {"pk": w.a.cohort.pk}, "get", COHORT_READ),
     "reports:tutor_endorse": (

@@ -88,11 +88,11 @@ def _fictional(tmp_path: Path, old: str, new: str) -> Path:
 
 def test_new_keywords_in_the_data_change_what_the_analyser_finds(tmp_path: Path) -> None:
     catalogue = load_catalogue(
-        [_fictional(tmp_path, 'keywords = ["conclusion"]', 'keywords = ["bilan du stage"]')]
+        [_fictional(tmp_path, 'keywords = ["conclusion"]', 'keywords = ["ce que je retiens"]')]
     )
     profile = report_profile("bts-fictif", catalogue)
     assert profile is not None
-    pdf = make_pdf([Page("Présentation de l'entreprise"), Page("Bilan du stage")])
+    pdf = make_pdf([Page("Présentation de l'entreprise"), Page("Ce que je retiens")])
     analysis = analyse_report(pdf, diploma_id="bts-fictif", profile=profile)
     assert analysis.sections == ("presentation", "conclusion")
     assert analyse_report(pdf, diploma_id="bts-ciel").sections == ("presentation",)
@@ -144,3 +144,47 @@ def test_the_analysis_survives_its_json_form() -> None:
     again = ReportAnalysis.from_json(json.loads(json.dumps(stored)))
     assert again == analysis
     assert stored["page_formats"] == {"A4": analysis.total_pages}
+
+
+def test_synonyms_and_excluding_words_are_data(tmp_path: Path) -> None:
+    catalogue = load_catalogue(
+        [
+            _fictional(
+                tmp_path,
+                'synonyms = ["bilan du stage", "bilan de stage", "bilan personnel", '
+                '"conclusion générale"]\nexcluding = ["partielle", "intermédiaire", '
+                '"de la partie", "du chapitre"]',
+                'synonyms = ["ce que je retiens"]\nexcluding = ["provisoire"]',
+            )
+        ]
+    )
+    profile = report_profile("bts-fictif", catalogue)
+    assert profile is not None
+    found = make_pdf([Page("Présentation de l'entreprise"), Page("3. Ce que je retiens")])
+    analysis = analyse_report(found, diploma_id="bts-fictif", profile=profile)
+    assert analysis.sections == ("presentation", "conclusion")
+    assert analysis.section_titles["conclusion"] == "3. Ce que je retiens"
+    excluded = make_pdf([Page("Présentation de l'entreprise"), Page("Conclusion provisoire")])
+    assert analyse_report(excluded, diploma_id="bts-fictif", profile=profile).sections == (
+        "presentation",
+    )
+
+
+def test_each_pathway_reads_its_own_layout_of_the_jewellery_dossier() -> None:
+    school = report_profile("bma-bijou", pathway_key="scolaire")
+    experience = report_profile("bma-bijou", pathway_key="formation-continue/perfectionnement")
+    assert school is not None and experience is not None
+    assert [s.key for s in school.sections] == [
+        "stage-reports",
+        "bilans",
+        "objectives",
+        "contents",
+        "steps",
+        "costs",
+    ]
+    assert [s.key for s in experience.sections] == ["activity-report", "case-study"]
+    # the 15-page limit is on the school dossier's project part (004 §1)
+    assert school.pages_part is not None
+    assert school.pages_part.from_sections == ("objectives", "contents", "steps", "costs")
+    assert experience.pages_part is None
+    assert school.parts == () and experience.parts == ("activity-report", "case-study")

@@ -159,7 +159,9 @@ class CheckedDossier:
 
     @property
     def ahead(self) -> bool:
-        return bool(self.outlook is not None and self.outlook.ahead)
+        """The pages show the outlook's label instead of the engine's status (a stage to come,
+        or a report no teacher has read yet)."""
+        return bool(self.outlook is not None and self.outlook.replaces_verdict)
 
     @property
     def shown_label(self) -> str:

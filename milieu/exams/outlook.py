@@ -21,10 +21,19 @@ from milieu.formats import fr_date, weeks
 class Outlook:
     ahead: bool  # a PFMP period of the cohort is still to come or under way
     lines: list[str] = field(default_factory=list)  # what is planned and due, in French
+    report_to_check: bool = False  # a report without readable text no teacher has checked
 
     @property
     def label(self) -> str:
-        return "Stage à venir" if self.ahead else ""
+        if self.ahead:
+            return "Stage à venir"
+        return "Rapport à vérifier" if self.report_to_check else ""
+
+    @property
+    def replaces_verdict(self) -> bool:
+        """The pages show `label` instead of the engine's status: a stage to come, or a
+        report nobody could read yet (never « conforme » nor « non conforme » on that basis)."""
+        return self.ahead or self.report_to_check
 
 
 def _weeks_required(result: dict[str, Any]) -> str:
@@ -46,9 +55,23 @@ def outlook_of(
     result: dict[str, Any],
     planned: Iterable[Any],
     today: date,
+    *,
+    report_to_check: bool = False,
 ) -> Outlook:
-    """`planned`: the cohort's PFMP windows (objects with `label`, `start`, `end`)."""
-    if "error" in result or result.get("status") == "compliant":
+    """`planned`: the cohort's PFMP windows (objects with `label`, `start`, `end`);
+    `report_to_check`: the latest report is a file without readable text not yet checked."""
+    if "error" in result:
+        return Outlook(ahead=False)
+    if report_to_check:
+        return Outlook(
+            ahead=False,
+            lines=[
+                "Le rapport déposé ne contient pas de texte lisible (un scan) : un enseignant "
+                "doit le vérifier et saisir ses figures ; d’ici là, elles ne sont pas jugées."
+            ],
+            report_to_check=True,
+        )
+    if result.get("status") == "compliant":
         return Outlook(ahead=False)
     to_come = sorted((p for p in planned if p.end >= today), key=lambda p: p.start)
     lines: list[str] = []

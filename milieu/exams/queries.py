@@ -90,6 +90,7 @@ def verdict_rows(cohort: Any, as_of: date) -> list[VerdictRow]:
     from milieu.dossiers.checking import CheckedDossier
     from milieu.exams.dossier import build_dossier
     from milieu.exams.outlook import outlook_of
+    from milieu.reports.queries import report_to_check
     from milieu.rules import evaluate
 
     students = cohort.students.select_related("cohort", "cohort__establishment").order_by(
@@ -100,7 +101,9 @@ def verdict_rows(cohort: Any, as_of: date) -> list[VerdictRow]:
     for student in students:
         dossier = build_dossier(student, as_of=as_of)
         result = evaluate(dossier)
-        outlook = outlook_of(dossier, result, planned, as_of)
+        outlook = outlook_of(
+            dossier, result, planned, as_of, report_to_check=report_to_check(student)
+        )
         rows.append(VerdictRow(student, CheckedDossier(result, outlook)))
     return rows
 

@@ -87,6 +87,20 @@ def contract_report(student: Any) -> dict[str, Any] | None:
     return None
 
 
+def report_to_check(student: Any) -> bool:
+    """The student's latest report has no readable text (a scan) and no teacher has checked it
+    yet (one query): its figures are not judged until then."""
+    deposit = (
+        ReportDeposit.objects.filter(student_id=student.pk)
+        .select_related("reading")
+        .order_by("-version")
+        .first()
+    )
+    if deposit is None:
+        return False
+    return needs_check(ReportAnalysis.from_json(deposit.analysis), reading_figures(deposit))
+
+
 def deadline_state(deadline: date, today: date, submitted_on: date | None) -> dict[str, Any]:
     """Days left before the deadline, or how late a deposit or the missing report is."""
     if submitted_on is not None:

@@ -35,6 +35,7 @@ from milieu.hosts.operations import (
 )
 from milieu.http import HtmxHttpRequest, client_ip
 from milieu.permissions import can, require, visible_hosts, visible_placements, visible_students
+from milieu.reports.queries import report_to_check
 from milieu.rules import evaluate
 from milieu.students.forms import (
     PlacementDecisionForm,
@@ -118,7 +119,8 @@ def _checked(dossier: dict[str, Any], student: Student, today: date) -> CheckedD
     """The engine's verdict, with what the student still has ahead (`milieu.exams.outlook`)."""
     result = evaluate(dossier)
     planned = list(student.cohort.periods.all())
-    return CheckedDossier(result, outlook_of(dossier, result, planned, today))
+    outlook = outlook_of(dossier, result, planned, today, report_to_check=report_to_check(student))
+    return CheckedDossier(result, outlook)
 
 
 def _followup_links(student: Student) -> dict[str, Any]:

@@ -1,4 +1,3 @@
-from django.contrib import admin
 from django.urls import include, path
 
 from milieu import views
@@ -20,5 +19,4 @@ urlpatterns = [
     path("dossiers/", include("milieu.dossiers.urls")),
     path("regles/", include("milieu.regulation.urls")),
     path("api/v1/", api.urls),
-    path("admin/", admin.site.urls),
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -160,7 +161,11 @@ def env_cache(
             "LOCATION": rest or "milieu",
         }
     if scheme in {"redis", "rediss"}:
-        if not rest or rest.startswith("/"):
+        try:
+            host = urlsplit(value).hostname
+        except ValueError:
+            host = None
+        if not host:
             raise ImproperlyConfigured(
                 f"La variable d’environnement {name} doit nommer le serveur Redis "
                 "(par exemple redis://127.0.0.1:6379/0)."

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -42,7 +43,9 @@ class SecurityHeadersMiddleware:
             "application/pdf"
         ):
             response["Content-Security-Policy"] = settings.CONTENT_SECURITY_POLICY
-        add_never_cache_headers(response)
+        if "no-store" not in str(response.get("Cache-Control", "")):
+            # (a view that already forbids storing, e.g. a stored document, keeps its header)
+            add_never_cache_headers(response)
         return response
 
 
@@ -59,6 +62,13 @@ def idle_timeout_text(seconds: int) -> str:
     if hours:
         return f"{hours} h"
     return f"{minutes} min"
+
+
+def start_idle_clock(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+    """`user_logged_in` receiver (connected in `PeopleConfig.ready`): the idle clock starts at
+    the login, so that the first request after it need not write the session."""
+    if hasattr(request, "session"):
+        request.session[LAST_SEEN] = time.time()
 
 
 class IdleSessionMiddleware:

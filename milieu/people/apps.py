@@ -23,4 +23,9 @@ class PeopleConfig(AppConfig):
     verbose_name = "Personnes et rôles"
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from milieu.middleware import start_idle_clock
+
         post_migrate.connect(_create_cache_table, sender=self)
+        user_logged_in.connect(start_idle_clock, dispatch_uid="milieu-idle-clock")

@@ -47,7 +47,7 @@ class Limit:
     label: str
 
 
-ACCOUNT_FROM_ADDRESS = Limit("account+ip", 5, "ce compte depuis cette adresse")
+ACCOUNT_FROM_ADDRESS = Limit("account+ip", 5, "ce compte depuis cette adresse réseau")
 ACCOUNT = Limit("account", 20, "ce compte")
 ADDRESS = Limit("ip", 100, "cette adresse réseau")
 LIMITS = (ACCOUNT_FROM_ADDRESS, ACCOUNT, ADDRESS)

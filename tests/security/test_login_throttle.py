@@ -88,7 +88,7 @@ def test_five_failures_lock_even_the_right_password(client: Client, head: Any) -
     html = response.content.decode()
     assert response.status_code == 200
     assert (
-        "Trop de tentatives de connexion ont échoué pour ce compte depuis cette adresse. "
+        "Trop de tentatives de connexion ont échoué pour ce compte depuis cette adresse réseau. "
         "Réessayez dans 15 minute(s)." in html
     )
 

@@ -22,8 +22,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import resolve_url
 from django.utils.cache import add_never_cache_headers
 from django.views.defaults import page_not_found
+from django_htmx.http import HttpResponseClientRedirect
 
 from milieu.audit.enums import AuditAction
 from milieu.audit.journal import record
@@ -94,6 +96,10 @@ class IdleSessionMiddleware:
                     f"Votre session a pris fin après {idle_timeout_text(timeout)} sans activité. "
                     "Reconnectez-vous pour continuer.",
                 )
+                if getattr(request, "htmx", False):
+                    # a fragment asked by htmx: the whole page goes to the login form, rather
+                    # than the login form being swapped into a piece of the page
+                    return HttpResponseClientRedirect(resolve_url(settings.LOGIN_URL))
             elif not isinstance(last_seen, int | float) or now - last_seen >= _REFRESH_SECONDS:
                 request.session[LAST_SEEN] = now
         return self.get_response(request)

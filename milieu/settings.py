@@ -236,10 +236,11 @@ CONTENT_SECURITY_POLICY = "; ".join(
 SECURE_HSTS_SECONDS = 31_536_000 if SECURE_COOKIES else 0
 if env_bool("TRUST_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# A session ends after this many seconds without a request (milieu.middleware.IdleSessionMiddleware);
-# the cookie and the stored session live as long (refreshed at most once a minute).
+# A session ends after this many seconds without a request (milieu.middleware.IdleSessionMiddleware,
+# which then says so on the login page); the cookie and the stored session outlive it by a day
+# so that the person coming back is told why, then expire by themselves.
 SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 2 * 60 * 60, minimum=120)
-SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT + 60
+SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT + 24 * 60 * 60
 # With DEBUG on, a missing page is still the French one; developers who want Django's technical
 # page (the URL patterns tried) set DEBUG_TECHNICAL_404=true.
 DEBUG_TECHNICAL_404 = env_bool("DEBUG_TECHNICAL_404", False)

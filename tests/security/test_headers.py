@@ -278,7 +278,7 @@ def test_a_session_idle_for_more_than_two_hours_ends(client: Client, school_a: S
     with time_machine.travel(START, tick=False) as clock:
         log_in(client, school_a.ddfpt.email)
         assert client.get(reverse("dashboard")).status_code == 200
-        clock.shift(timedelta(hours=2, seconds=1))
+        clock.shift(timedelta(hours=9))  # the next morning
         response = client.get(reverse("dashboard"), follow=True)
 
     assert response.redirect_chain[0][0].startswith(reverse("login"))
@@ -286,6 +286,30 @@ def test_a_session_idle_for_more_than_two_hours_ends(client: Client, school_a: S
     logout = AuditEntry.objects.get(action=AuditAction.LOGOUT)
     assert logout.actor == school_a.ddfpt
     assert logout.changes == {"motif": "inactivité"}
+
+
+def test_an_htmx_request_after_the_timeout_sends_the_whole_page_to_the_login(
+    client: Client, school_a: School
+) -> None:
+    with time_machine.travel(START, tick=False) as clock:
+        log_in(client, school_a.ddfpt.email)
+        clock.shift(timedelta(hours=3))
+        response = client.get(
+            f"/promotions/{school_a.cohort.pk}/placements/", headers={"HX-Request": "true"}
+        )
+
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == reverse("login")
+    assert "_auth_user_id" not in client.session
+
+
+def test_two_hours_and_a_second_are_enough(client: Client, school_a: School) -> None:
+    with time_machine.travel(START, tick=False) as clock:
+        log_in(client, school_a.ddfpt.email)
+        clock.shift(timedelta(hours=2))
+        assert client.get(reverse("dashboard")).status_code == 200
+        clock.shift(timedelta(hours=2, seconds=1))
+        assert client.get(reverse("dashboard")).status_code == 302
 
 
 def test_activity_keeps_the_session_alive(client: Client, school_a: School) -> None:
@@ -320,7 +344,7 @@ def test_the_idle_timeout_setting_defaults_to_two_hours_and_is_checked() -> None
     default = read_settings("SESSION_IDLE_TIMEOUT", "SESSION_COOKIE_AGE")
     bad = read_settings("SESSION_IDLE_TIMEOUT", SESSION_IDLE_TIMEOUT="deux heures")
 
-    assert json.loads(default.stdout) == {"SESSION_IDLE_TIMEOUT": 7200, "SESSION_COOKIE_AGE": 7260}
+    assert json.loads(default.stdout) == {"SESSION_IDLE_TIMEOUT": 7200, "SESSION_COOKIE_AGE": 93600}
     assert bad.returncode != 0
     assert "SESSION_IDLE_TIMEOUT doit être un nombre entier" in bad.stderr
 

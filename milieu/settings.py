@@ -11,15 +11,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from milieu.env import (
-    env_bool,
-    env_cache,
-    env_choice,
-    env_database,
-    env_int,
-    env_list,
-    env_str,
-)
+from milieu.env import env_bool, env_cache, env_choice, env_database, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -129,3 +130,66 @@ def env_database(
             "complète (attendu : sqlite:///chemin ou postgres://utilisateur@hôte:port/base)."
         )
     return dict(config)
+
+
+_CACHE_EXAMPLES = "locmem://, redis://hôte:6379/0, db:// ou file:///chemin/absolu"
+
+
+def env_cache(
+    name: str, default: str, *, environ: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """A cache address turned into Django's ``CACHES["default"]``.
+
+    ``locmem://`` (one process's memory), ``redis://…`` or ``rediss://…`` (shared by every
+    process), ``db://`` or ``database`` (the ``milieu_cache`` table, made by ``migrate``),
+    ``file:///absolute/path`` (files). The message never repeats the value: a Redis address may
+    hold a password.
+    """
+    value = env_str(name, default, environ=environ)
+    scheme, separator, rest = value.partition("://")
+    scheme = scheme.lower()
+    if scheme == "database" and not separator:
+        scheme, separator, rest = "db", "://", ""
+    if not separator:
+        raise ImproperlyConfigured(
+            f"La variable d’environnement {name} n’est pas une adresse de cache reconnue "
+            f"(attendu : {_CACHE_EXAMPLES})."
+        )
+    if scheme == "locmem":
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": rest or "milieu",
+        }
+    if scheme in {"redis", "rediss"}:
+        try:
+            host = urlsplit(value).hostname
+        except ValueError:
+            host = None
+        if not host:
+            raise ImproperlyConfigured(
+                f"La variable d’environnement {name} doit nommer le serveur Redis "
+                "(par exemple redis://127.0.0.1:6379/0)."
+            )
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": value}
+    if scheme == "db":
+        table = rest or "milieu_cache"
+        if not table.isidentifier():
+            raise ImproperlyConfigured(
+                f"La variable d’environnement {name} doit nommer une table en lettres, chiffres "
+                "et soulignés (par exemple db://milieu_cache)."
+            )
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": table}
+    if scheme == "file":
+        if not rest.startswith("/") or rest.rstrip("/") == "":
+            raise ImproperlyConfigured(
+                f"La variable d’environnement {name} doit donner un chemin absolu de dossier "
+                "(par exemple file:///var/lib/milieu/cache)."
+            )
+        return {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": rest,
+        }
+    raise ImproperlyConfigured(
+        f"La variable d’environnement {name} n’est pas une adresse de cache reconnue "
+        f"(attendu : {_CACHE_EXAMPLES})."
+    )

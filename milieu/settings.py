@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from milieu.env import env_bool, env_choice, env_database, env_int, env_list, env_str
+from milieu.env import env_bool, env_cache, env_choice, env_database, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -23,12 +23,19 @@ if not SECRET_KEY:
     raise ImproperlyConfigured(
         "La variable d’environnement SECRET_KEY doit être définie quand DEBUG est faux."
     )
+# Signed links and the HMACs of every token depend on it: a short key is guessable. The message
+# never repeats the key.
+if len(SECRET_KEY) < 50:
+    raise ImproperlyConfigured(
+        "La variable d’environnement SECRET_KEY doit compter au moins 50 caractères "
+        f"(elle en compte {len(SECRET_KEY)}) ; pour en tirer une : "
+        'python -c "import secrets; print(secrets.token_urlsafe(50))".'
+    )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -60,14 +67,18 @@ INSTALLED_APPS = [
 
 AUTH_USER_MODEL = "people.User"
 
-# The cache holds the login throttling counters: it must be shared by every process of the site.
-# Files under var/ by default (works for several processes on one machine); CACHE_LOCATION moves it.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": env_str("CACHE_LOCATION", str(BASE_DIR / "var" / "cache")),
-    }
-}
+# The cache (rate limits of the public doors): CACHE_URL = locmem:// (the default: one process,
+# as `make demo` serves; add and incr are atomic under its lock), redis://host:6379/0 (several
+# processes: atomic and shared), db:// (the table milieu_cache, made by migrate) or
+# file:///path. Django's database and file caches implement incr as a read then a write: not
+# atomic, so not for counters shared by several processes. The login throttle does not depend
+# on it (its counters are in the database, see milieu/people/throttle.py).
+if env_str("CACHE_LOCATION", ""):
+    raise ImproperlyConfigured(
+        "La variable d’environnement CACHE_LOCATION n’est plus lue : donnez CACHE_URL "
+        "(par exemple file:///chemin/du/cache ou redis://127.0.0.1:6379/0)."
+    )
+CACHES = {"default": env_cache("CACHE_URL", "locmem://")}
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "home"
@@ -86,6 +97,7 @@ TASKS = {
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "milieu.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -93,6 +105,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "milieu.middleware.IdleSessionMiddleware",
+    "milieu.middleware.FrenchNotFoundMiddleware",
 ]
 
 ROOT_URLCONF = "milieu.urls"
@@ -170,7 +184,9 @@ DSFR_USE_INTEGRITY_CHECKSUMS = True
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # a refused access (403) is one warning line, not a traceback
+    "filters": {"permission_denied": {"()": "milieu.log_filters.PermissionDeniedOnOneLine"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["permission_denied"]}},
     "root": {
         "handlers": ["console"],
         "level": env_choice("LOG_LEVEL", "INFO", ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]),
@@ -221,3 +237,32 @@ PUBLIC_CHECK_MAX_BYTES = env_int("PUBLIC_CHECK_MAX_BYTES", 262_144, minimum=1024
 PUBLIC_CHECK_RATE = env_int("PUBLIC_CHECK_RATE", 60, minimum=0)
 PUBLIC_CHECK_RATE_SIGNED_IN = env_int("PUBLIC_CHECK_RATE_SIGNED_IN", 600, minimum=0)
 PUBLIC_CHECK_WINDOW = env_int("PUBLIC_CHECK_WINDOW", 60, minimum=1, maximum=86_400)
+# Security headers (milieu.middleware.SecurityHeadersMiddleware): no inline script nor style,
+# every asset from the site itself (htmx's indicator styles are in milieu.css, see base.html).
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+# HTTPS only for a year once the cookies are (requests must be seen as secure: behind a proxy
+# that terminates TLS, TRUST_X_FORWARDED_PROTO=true and the proxy sets X-Forwarded-Proto).
+SECURE_HSTS_SECONDS = 31_536_000 if SECURE_COOKIES else 0
+if env_bool("TRUST_X_FORWARDED_PROTO", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# A session ends after this many seconds without a request (milieu.middleware.IdleSessionMiddleware,
+# which then says so on the login page); the cookie and the stored session outlive it by a day
+# so that the person coming back is told why, then expire by themselves.
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 2 * 60 * 60, minimum=120)
+SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT + 24 * 60 * 60
+# With DEBUG on, a missing page is still the French one; developers who want Django's technical
+# page (the URL patterns tried) set DEBUG_TECHNICAL_404=true.
+DEBUG_TECHNICAL_404 = env_bool("DEBUG_TECHNICAL_404", False)

@@ -1,4 +1,3 @@
-from django.contrib import admin
 from django.urls import include, path
 
 from milieu import views
@@ -23,5 +22,4 @@ urlpatterns = [
     path("", include("milieu.dataprotection.urls")),
     path("examens/", include("milieu.exams.urls")),
     path("api/v1/", api.urls),
-    path("admin/", admin.site.urls),
 ]

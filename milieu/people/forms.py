@@ -7,6 +7,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
+from milieu.audit.enums import AuditAction
+from milieu.audit.journal import record
 from milieu.people import throttle
 from milieu.people.models import User
 
@@ -19,13 +21,15 @@ def client_ip(request: HttpRequest | None) -> str:
 
 
 class LoginForm(AuthenticationForm):
-    """Log in with an e-mail address; throttled per address and IP (see `milieu.people.throttle`)."""
+    """Log in with an e-mail address; throttled per account, per network address and per both
+    (see `milieu.people.throttle`): the attempt is counted before its password is checked.
+    Failures go to the audit journal with the address typed."""
 
     error_messages = {
         "invalid_login": "Adresse électronique ou mot de passe incorrect.",
         "inactive": "Ce compte est désactivé. Adressez-vous à votre établissement.",
         "throttled": (
-            "Trop de tentatives de connexion ont échoué pour cette adresse. "
+            "Trop de tentatives de connexion ont échoué pour %(scope)s. "
             "Réessayez dans %(minutes)s minute(s)."
         ),
     }
@@ -51,16 +55,28 @@ class LoginForm(AuthenticationForm):
         if not email or not self.cleaned_data.get("password"):
             return self.cleaned_data
         ip = client_ip(self.request)
-        if throttle.is_locked(email, ip):
+        decision = throttle.begin(email, ip)
+        if not decision.allowed:
+            if decision.first_refusal:
+                self._journal_failure(email, "trop de tentatives : connexion bloquée")
             raise ValidationError(
                 self.error_messages["throttled"],
                 code="throttled",
-                params={"minutes": throttle.minutes_left(email, ip)},
+                params={"minutes": decision.minutes_left, "scope": decision.refused_by[0].label},
             )
         try:
             cleaned = super().clean()
         except ValidationError:
-            throttle.record_failure(email, ip)
+            self._journal_failure(email, "adresse ou mot de passe incorrect")
             raise
-        throttle.clear(email, ip)
+        throttle.succeeded(email, ip)
         return cleaned
+
+    def _journal_failure(self, email: str, reason: str) -> None:
+        record(
+            AuditAction.LOGIN_FAILED,
+            actor_label=email,
+            ip=client_ip(self.request) or None,
+            establishment=None,
+            changes={"motif": reason},
+        )

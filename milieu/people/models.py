@@ -114,3 +114,23 @@ class Membership(models.Model):
     def __str__(self) -> str:
         where = self.establishment or self.academie
         return f"{self.user} — {self.get_role_display()} ({where})"
+
+
+class LoginAttemptWindow(models.Model):
+    """One counter of the login throttle (`milieu.people.throttle`): the attempts made for one
+    key — an account, a network address, or the pair, hashed — inside a fixed window.
+
+    It lives in the database rather than the cache because the database is shared by every
+    process and increments there are atomic (one UPDATE … SET hits = hits + 1), whatever cache
+    the deployment configures."""
+
+    key = models.CharField("clé", max_length=64, unique=True)
+    hits = models.PositiveIntegerField("tentatives", default=0)
+    window_end = models.DateTimeField("fin de la fenêtre", db_index=True)
+
+    class Meta:
+        verbose_name = "fenêtre de tentatives de connexion"
+        verbose_name_plural = "fenêtres de tentatives de connexion"
+
+    def __str__(self) -> str:
+        return f"{self.hits} tentative(s) jusqu’au {self.window_end:%d/%m/%Y %H:%M}"

@@ -9,6 +9,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from milieu.audit.enums import AuditAction
+from milieu.audit.journal import record
+from milieu.http import client_ip
 from milieu.people.dashboard import build_dashboard
 from milieu.people.forms import LoginForm
 
@@ -20,6 +23,7 @@ class _LoginView(LoginView):
 
     def form_valid(self, form: LoginForm) -> HttpResponse:  # type: ignore[override]
         response = super().form_valid(form)
+        record(AuditAction.LOGIN, actor=form.get_user(), ip=client_ip(self.request))
         messages.success(self.request, "Vous êtes connecté.")
         return response
 
@@ -29,6 +33,8 @@ login = _LoginView.as_view()
 
 @require_POST
 def logout(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        record(AuditAction.LOGOUT, actor=request.user, ip=client_ip(request))
     auth_logout(request)
     messages.info(request, "Vous êtes déconnecté.")
     return redirect("home")

@@ -109,6 +109,6 @@ def test_production_without_secret_key_refuses_to_start() -> None:
 
 
 def test_production_with_secret_key_starts() -> None:
-    result = _import_settings(DEBUG="false", SECRET_KEY="une-clé-longue-et-secrète")
+    result = _import_settings(DEBUG="false", SECRET_KEY="une-clé-longue-et-secrète-" * 3)
 
     assert result.returncode == 0, result.stderr

@@ -1,5 +1,7 @@
 """BTS CIEL — seed 003_f06874f93b6cc55f.txt, rule by rule."""
 
+from typing import Any
+
 from tests.rules.builders import (
     GOOD_REPORTS,
     cites,
@@ -366,7 +368,8 @@ def test_perfectionnement_counts_only_conventioned_certified_periods_paragraph_2
     assert "WORK_EXPERIENCE_INSUFFICIENT" in codes(alone)
     assert not codes(alone) & {"CONVENTION_MISSING", "CERTIFICATE_MISSING"}
 
-    for lacking in ({"convention_signed": False}, {"certificate": False}):
+    lacks: list[dict[str, Any]] = [{"convention_signed": False}, {"certificate": False}]
+    for lacking in lacks:
         half = judge(
             dossier(
                 CIEL,
@@ -379,9 +382,7 @@ def test_perfectionnement_counts_only_conventioned_certified_periods_paragraph_2
         assert codes(half) == set()
 
     full = judge(
-        dossier(
-            CIEL, **continuing("perfectionnement"), periods=[period("2027-05-31", weeks=7)]
-        )
+        dossier(CIEL, **continuing("perfectionnement"), periods=[period("2027-05-31", weeks=7)])
     )
     assert full["status"] == "compliant" and full["weeks_completed"] == 7.0
 

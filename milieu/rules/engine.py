@@ -238,9 +238,9 @@ class _Judgement:
             self.add(
                 "SPECIAL_CONTRACT_NOT_CONFIRMED",
                 special,
-                "Période sous contrat de travail de type particulier non comptée : l'équipe "
-                "pédagogique n'a pas attesté que les activités sont en cohérence avec le référentiel "
-                f"du diplôme ({_labels(unconfirmed)})",
+                "Période sous contrat de travail de type particulier non comptée, faute de "
+                "l'attestation de l'équipe pédagogique que ses activités sont en cohérence avec "
+                f"le référentiel du diplôme : {_labels(unconfirmed)}",
                 detail=[p.index for p in unconfirmed],
             )
         return kept

@@ -251,7 +251,11 @@ class _Judgement:
         """Valid derogations: whether the stage is dispensed, and the duration factor."""
         d = self.d
         authority = self.firsts.get("derogation-authority")
-        reason_rules = {r.params["derogation"]: r for r in self.plan.get("derogation-reason", ())}
+        reason_rules = (
+            {r.params["derogation"]: r for r in self.plan.get("derogation-reason", ())}
+            if d.derogations
+            else {}
+        )
         valid = []
         ignored = []
         unfit: list[tuple[Derogation, Rule]] = []

@@ -2,7 +2,7 @@
 
 Public interface (everything else in Milieu calls these; nothing re-implements a rule):
 
-- ``evaluate(dossier, *, today=None) -> dict``: the verdict of one dossier (contract v1,
+- ``evaluate(dossier, *, today=None) -> dict``: the verdict of one dossier (contract v1.1,
   ``shared/spec/dossier.md``), or ``{"id": ..., "error": {"field": ..., "message": ...}}`` when it
   cannot be judged. Never raises for a bad dossier.
 - ``dumps_verdict(result) -> str``: the one canonical JSON text of a verdict (CLI, API and web

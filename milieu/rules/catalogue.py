@@ -54,6 +54,13 @@ SINGLE_KINDS = frozenset(
         "derogation-authority",
         "partial",
         "repeater",
+        # contract v1.1
+        "special-contract",
+        "evidenced-periods",
+        "spread",
+        "convention-timing",
+        "repeater-evaluation",
+        "repeater-contract",
     }
 )
 

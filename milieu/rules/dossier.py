@@ -1,4 +1,4 @@
-"""Read one dossier (contract v1) into plain, checked values, or say in French what is wrong.
+"""Read one dossier (contract v1.1) into plain, checked values, or say in French what is wrong.
 
 Dates become proleptic ordinals (ints) so that the engine counts days with integer arithmetic.
 Unknown fields are ignored; a wrong type or value raises `DossierError` with a JSON pointer.
@@ -24,6 +24,10 @@ DECIDERS = ("recteur", "chef-etablissement", "equipe-pedagogique", "other")
 PAGE_FORMATS = ("A4", "A3", "larger")
 DOCUMENT_KINDS = ("technical", "press")
 REPEATER_REPORTS = ("reuse", "modified", "new")
+# Contract v1.1: a period worked under a *contrat de travail de type particulier*, and the
+# contract an apprentice repeater presents (the initial one extended by a year, or a new one).
+PERIOD_KINDS = ("stage", "special-contract")
+REPEATER_CONTRACTS = ("extended", "new-employer")
 
 # What one dossier may hold. A real file holds a few periods; these bounds keep the judgement of
 # any dossier, from any door (command line, API, web page), in a few milliseconds, and its
@@ -56,13 +60,16 @@ class DossierError(ValueError):
 class Period:
     __slots__ = (
         "absence_days",
+        "activities_fit",
         "bilan",
         "certificate",
         "convention_signed",
+        "convention_signed_on",
         "country",
         "end",
         "host_name",
         "index",
+        "kind",
         "scheduled_days",
         "start",
         "training_contract",
@@ -83,6 +90,9 @@ class Period:
         host_name: str | None,
         country: str,
         index: int,
+        kind: str = "stage",
+        activities_fit: bool = False,
+        convention_signed_on: int | None = None,
     ) -> None:
         self.start = start
         self.end = end
@@ -96,6 +106,9 @@ class Period:
         self.host_name = host_name
         self.country = country
         self.index = index
+        self.kind = kind
+        self.activities_fit = activities_fit
+        self.convention_signed_on = convention_signed_on
 
     start: int
     end: int
@@ -109,6 +122,9 @@ class Period:
     host_name: str | None
     country: str
     index: int
+    kind: str  # "stage" or "special-contract" (v1.1)
+    activities_fit: bool
+    convention_signed_on: int | None
 
 
 class WorkCertificate:
@@ -181,6 +197,8 @@ class Dossier:
         "pathway_key",
         "periods",
         "professional_experience_in_sector",
+        "repeater_contract",
+        "repeater_previous_evaluation",
         "repeater_previous_session",
         "repeater_report",
         "report",
@@ -209,6 +227,8 @@ class Dossier:
     evaluation: bool
     repeater_previous_session: int | None
     repeater_report: str | None
+    repeater_previous_evaluation: bool
+    repeater_contract: str | None
 
 
 # --- typed readers -------------------------------------------------------------------------
@@ -427,11 +447,20 @@ def _period(raw: Any, index: int) -> Period:
             absence = raw.get("absence_days", 0)
             flags = [raw.get(name, False) for name in _PERIOD_FLAGS]
             host = raw.get("host")
+            kind = raw.get("kind")
+            if kind is None:
+                kind = "stage"
+            fit = raw.get("activities_fit", False)
+            raw_signed_on = raw.get("convention_signed_on")
+            signed_on = _DATE_CACHE.get(raw_signed_on) if type(raw_signed_on) is str else None
             if (
                 type(absence) is int
                 and absence >= 0
                 and all(type(flag) is bool for flag in flags)
                 and (host is None or (type(host) is dict and _plain_host(host)))
+                and (kind == "stage" or kind == "special-contract")
+                and type(fit) is bool
+                and (raw_signed_on is None or signed_on is not None)
             ):
                 scheduled = scheduled_days(start, end, DEFAULT_WORK_DAYS)
                 if absence <= scheduled:
@@ -448,6 +477,9 @@ def _period(raw: Any, index: int) -> Period:
                         host.get("name") if host else None,
                         (host.get("country") or "FR") if host else "FR",
                         index,
+                        kind,
+                        fit,
+                        signed_on,
                     )
     return _checked_period(raw, index)
 
@@ -544,6 +576,14 @@ def _checked_period(raw: Any, index: int) -> Period:
         host_name,
         country,
         index,
+        _choice(obj, "kind", f"{field}/kind", PERIOD_KINDS, default="stage"),
+        _bool(obj, "activities_fit", f"{field}/activities_fit"),
+        _optional_date(
+            obj,
+            "convention_signed_on",
+            f"{field}/convention_signed_on",
+            f"période {index + 1}, date de signature de la convention",
+        ),
     )
 
 
@@ -749,12 +789,22 @@ def parse_dossier(raw: Any, catalogue: Catalogue, today: int) -> Dossier:
     if raw_repeater is _MISSING:
         d.repeater_previous_session = None
         d.repeater_report = None
+        d.repeater_previous_evaluation = False
+        d.repeater_contract = None
     else:
         repeater = _object(raw_repeater, "/repeater", "repeater")
         d.repeater_previous_session = _int(
             repeater, "previous_session", "/repeater/previous_session", minimum=1900
         )
         d.repeater_report = _choice(repeater, "report", "/repeater/report", REPEATER_REPORTS)
+        d.repeater_previous_evaluation = _bool(
+            repeater, "previous_evaluation", "/repeater/previous_evaluation"
+        )
+        d.repeater_contract = (
+            None
+            if _get(repeater, "contract") is _MISSING
+            else _choice(repeater, "contract", "/repeater/contract", REPEATER_CONTRACTS)
+        )
     return d
 
 

@@ -1,9 +1,14 @@
-"""Judge a candidate's dossier against their diploma's catalogue (contract v1).
+"""Judge a candidate's dossier against their diploma's catalogue (contract v1.1).
 
 `evaluate` is the only entry point. The steps follow the regulation's logic: which pathway the
 candidate is on (its *mode*), which derogations the recteur validly decided, what duration applies,
 what was done, then the per-period documents, the pathway evidence and the report. Every finding
 carries the `ref` of the catalogue rule that produced it; the rule's severity is the catalogue's.
+
+Contract v1.1 adds periods worked under a *contrat de travail de type particulier*, the periods a
+*perfectionnement* candidate may show, the fit between a derogation's reason and its kind, the
+jewellery stage's spread over two years, late conventions and repeaters' evidence: each is a
+catalogue rule of its own kind, so a diploma without it keeps its v1 verdicts.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from milieu.rules.counting import (
     work_experience_days,
 )
 from milieu.rules.dossier import (
+    Derogation,
     Dossier,
     DossierError,
     Period,
@@ -133,7 +139,7 @@ class _Judgement:
     def verdict(self) -> dict[str, Any]:
         d = self.d
         as_of = d.as_of
-        periods = d.periods
+        periods = self.judged_periods()
         unfinished = [p for p in periods if p.end > as_of]
 
         certificate_rule = self.firsts.get("certificate")
@@ -167,6 +173,7 @@ class _Judgement:
                 self.judge_evaluation(periods, unfinished)
         if not dispensed:
             self.judge_overlap(periods)
+            self.judge_spread(periods)
             self.judge_report()
 
         if unfinished:
@@ -203,19 +210,76 @@ class _Judgement:
         rule = self.firsts.get("duration") or self.diploma.rules[0]
         return rule.ref
 
+    # --- the periods judged (v1.1) -------------------------------------------------------
+
+    def judged_periods(self) -> list[Period]:
+        """The periods the judgement sees: a special-contract period counts as a conventioned,
+        certified stage period where a `special-contract` rule applies and the team states its
+        activities fit, else it is left out entirely; where an `evidenced-periods` rule applies
+        (perfectionnement), a stage period without both convention and certificate is left out."""
+        periods = self.d.periods
+        special = self.firsts.get("special-contract")
+        evidenced = self.firsts.get("evidenced-periods")
+        if evidenced is None and all(p.kind == "stage" for p in periods):
+            return periods
+        kept: list[Period] = []
+        unconfirmed: list[Period] = []
+        for p in periods:
+            if p.kind == "special-contract":
+                if special is None:
+                    continue
+                if p.activities_fit:
+                    kept.append(_as_conventioned(p))
+                else:
+                    unconfirmed.append(p)
+            elif evidenced is None or (p.convention_signed and p.certificate):
+                kept.append(p)
+        if unconfirmed and special is not None:
+            self.add(
+                "SPECIAL_CONTRACT_NOT_CONFIRMED",
+                special,
+                "Période sous contrat de travail de type particulier non comptée, faute de "
+                "l'attestation de l'équipe pédagogique que ses activités sont en cohérence avec "
+                f"le référentiel du diplôme : {_labels(unconfirmed)}",
+                detail=[p.index for p in unconfirmed],
+            )
+        return kept
+
     # --- derogations ---------------------------------------------------------------------
 
     def derogations(self) -> tuple[bool, float]:
         """Valid derogations: whether the stage is dispensed, and the duration factor."""
         d = self.d
         authority = self.firsts.get("derogation-authority")
+        reason_rules = (
+            {r.params["derogation"]: r for r in self.plan.get("derogation-reason", ())}
+            if d.derogations
+            else {}
+        )
         valid = []
         ignored = []
+        unfit: list[tuple[Derogation, Rule]] = []
         for g in d.derogations:
+            usable = True
             if authority is not None and g.decided_by != authority.params["authority"]:
                 ignored.append(g)
-            else:
+                usable = False
+            reason_rule = reason_rules.get(g.kind)
+            if reason_rule is not None and g.reason not in reason_rule.params["reasons"]:
+                unfit.append((g, reason_rule))
+                usable = False
+            if usable:
                 valid.append(g)
+        for g, reason_rule in unfit:
+            admitted = ", ".join(_REASON_LABEL[r] for r in reason_rule.params["reasons"])
+            self.add(
+                "DEROGATION_REASON_NOT_APPLICABLE",
+                reason_rule,
+                f"Dérogation ignorée, son motif ne permet pas cette décision : "
+                f"{_DEROGATION_LABEL[g.kind]} pour motif « {_REASON_LABEL[g.reason]} » "
+                f"(motifs admis : {admitted})",
+                detail=[g.index],
+            )
         if ignored and authority is not None:
             names = {
                 "chef-etablissement": "le chef d'établissement",
@@ -403,6 +467,31 @@ class _Judgement:
         if phases is not None and periods:
             self.judge_phases(phases, periods)
 
+    def judge_spread(self, periods: list[Period]) -> None:
+        """v1.1: a stage the text spreads over the two years whose periods all start in year 1,
+        or all after it."""
+        rule = self.firsts.get("spread")
+        if rule is None or not periods:
+            return
+        d = self.d
+        year_one_end = anniversary(d.training_start)
+        if all(d.training_start <= p.start < year_one_end for p in periods):
+            where = (
+                f"toutes les périodes commencent en première année "
+                f"({fr_date(d.training_start)} – {fr_date(year_one_end - 1)})"
+            )
+            if d.as_of < year_one_end:
+                where += " ; une période de seconde année reste à prévoir"
+        elif all(p.start >= year_one_end for p in periods):
+            where = f"toutes les périodes commencent après la première année (à partir du {fr_date(year_one_end)})"
+        else:
+            return
+        self.add(
+            "PERIODS_NOT_SPREAD",
+            rule,
+            f"Formation en milieu professionnel non répartie sur les deux années : {where}",
+        )
+
     def judge_phases(self, rule: Rule, periods: list[Period]) -> None:
         d = self.d
         expected = rule.params["phases"]
@@ -477,6 +566,27 @@ class _Judgement:
             [p for p in periods if not p.convention_signed],
             "Convention non signée",
         )
+        timing = self.firsts.get("convention-timing")
+        if timing is not None and "convention" in self.firsts:
+            late = [
+                p
+                for p in periods
+                if p.kind == "stage"
+                and p.convention_signed_on is not None
+                and p.convention_signed_on > p.start
+            ]
+            if late:
+                self.add(
+                    "CONVENTION_SIGNED_LATE",
+                    timing,
+                    "Convention signée après le premier jour de la période : "
+                    + ", ".join(
+                        f"{_period_label(p)}, signée le {fr_date(p.convention_signed_on)}"
+                        for p in late
+                        if p.convention_signed_on is not None
+                    ),
+                    detail=[p.index for p in late],
+                )
         self._missing_for_periods(
             "TRAINING_CONTRACT_MISSING",
             "training-contract",
@@ -514,6 +624,13 @@ class _Judgement:
         rule = self.firsts.get("evaluation")
         if rule is None or self.d.evaluation:
             return
+        kept = self.firsts.get("repeater-evaluation")
+        if (
+            kept is not None
+            and self.d.repeater_previous_evaluation
+            and self.d.repeater_report in kept.params["reports"]
+        ):
+            return  # the previous session's grid goes with the previous report
         due = (bool(periods) and not unfinished) or self.d.as_of > self.report_deadline()
         if due:
             self.add(
@@ -529,7 +646,19 @@ class _Judgement:
     ) -> None:
         d = self.d
         rule = self.firsts.get("apprenticeship-evidence")
-        if rule is not None and not d.apprenticeship_evidence:
+        repeater = self.firsts.get("repeater-contract")
+        if (
+            repeater is not None
+            and d.repeater_previous_session is not None
+            and d.repeater_contract is None
+        ):
+            self.add(
+                "APPRENTICESHIP_EVIDENCE_MISSING",
+                repeater,
+                "Apprenti redoublant : ni le contrat d'apprentissage initial prorogé d'un an ni un "
+                "nouveau contrat conclu avec un autre employeur n'est au dossier",
+            )
+        elif rule is not None and not d.apprenticeship_evidence:
             self.add(
                 "APPRENTICESHIP_EVIDENCE_MISSING",
                 rule,
@@ -694,3 +823,32 @@ _DEROGATION_LABEL = {
     "dispense": "dispense",
     "partial": "autorisation de stage partiel",
 }
+_REASON_LABEL = {
+    "force-majeure": "force majeure",
+    "amenagement": "formation aménagée",
+    "positionnement": "positionnement",
+    "vae": "VAE",
+    "other": "autre",
+}
+
+
+def _as_conventioned(p: Period) -> Period:
+    """A special-contract period whose activities fit, as the duration counts it: like a
+    conventioned, certified stage period (its own contract stands for both)."""
+    return Period(
+        p.start,
+        p.end,
+        p.absence_days,
+        p.work_days,
+        p.scheduled_days,
+        True,
+        True,
+        p.training_contract,
+        p.bilan,
+        p.host_name,
+        p.country,
+        p.index,
+        p.kind,
+        True,
+        None,
+    )

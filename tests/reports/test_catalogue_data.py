@@ -61,7 +61,10 @@ def test_profiles_read_from_the_catalogue() -> None:
     ("diploma", "pathway", "expected", "visa", "sections"),
     [
         ("bts-metiers-de-la-mesure", "scolaire", True, True, 6),
-        ("bts-metiers-de-la-mesure", "experience-professionnelle", True, True, 6),
+        ("bts-metiers-de-la-mesure", "apprentissage", True, True, 6),
+        # issue 11: no host structure, no visa
+        ("bts-metiers-de-la-mesure", "experience-professionnelle", True, False, 6),
+        ("bts-metiers-de-la-mesure", "formation-continue/perfectionnement", True, False, 6),
         ("bts-ciel", "apprentissage", True, False, 3),
         ("bma-bijou", "scolaire", True, False, 6),
         ("bma-bijou", "formation-continue/perfectionnement", True, False, 2),

@@ -1,4 +1,4 @@
-"""Small builders for contract-v1 dossiers (plain dicts), with business defaults.
+"""Small builders for contract-v1.1 dossiers (plain dicts), with business defaults.
 
 Defaults describe a scolaire candidate who did everything right: training from 2026-09-07
 (a Monday), session 2028, judged on 2028-06-20, evaluation on file.
@@ -63,6 +63,27 @@ def period(
     }
     value.update(fields)
     return value
+
+
+def special_contract(
+    start: str,
+    end: str | None = None,
+    *,
+    weeks: int | None = None,
+    activities_fit: bool = True,
+    **fields: Any,
+) -> dict[str, Any]:
+    """A period worked under a *contrat de travail de type particulier* (contract v1.1): no
+    convention, no stage certificate; the team's statement that its activities fit."""
+    value = period(start, end, weeks=weeks, kind="special-contract", activities_fit=activities_fit)
+    del value["convention_signed"], value["certificate"]
+    value.update(fields)
+    return value
+
+
+def continuing(situation: str) -> dict[str, str]:
+    """The fields of a continuing-education candidate in `situation`."""
+    return {"pathway": "formation-continue", "continuing_situation": situation}
 
 
 def report(**fields: Any) -> dict[str, Any]:

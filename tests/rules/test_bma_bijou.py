@@ -5,10 +5,12 @@ from tests.rules.builders import (
     GOOD_REPORTS,
     cites,
     codes,
+    continuing,
     dossier,
     finding,
     judge,
     period,
+    special_contract,
 )
 
 BIJOU = "bma-bijou"
@@ -297,3 +299,134 @@ def test_partial_paragraph_1() -> None:
         )
     )
     assert "PARTIAL_STAGE_AUTHORISED" in codes(result) and result["status"] == "compliant"
+
+
+# --- contract v1.1 -----------------------------------------------------------------------------
+
+
+@cites(BIJOU, "spread", "§préambule")
+def test_the_stage_is_spread_over_the_two_years_paragraph_preambule() -> None:
+    year_one = [period("2027-01-04", weeks=6), period("2027-05-03", weeks=6)]
+    result = judge(dossier(BIJOU, periods=year_one))
+    spread = finding(result, "PERIODS_NOT_SPREAD")
+    assert (
+        spread["severity"] == "warning" and spread["ref"] == "004_5ec5dbab818e0c18.txt §préambule"
+    )
+    assert "première année" in spread["message"]
+    assert result["status"] == "compliant" and result["weeks_completed"] == 12.0
+
+    year_two = [period("2027-09-13", weeks=6), period("2028-01-03", weeks=6)]
+    assert "PERIODS_NOT_SPREAD" in codes(judge(dossier(BIJOU, periods=year_two)))
+    # one period a year, or none at all: nothing to say
+    assert "PERIODS_NOT_SPREAD" not in codes(judge(dossier(BIJOU)))
+    assert "PERIODS_NOT_SPREAD" not in codes(
+        judge(dossier(BIJOU, pathway="apprentissage", periods=[], apprenticeship_evidence=True))
+    )
+    # year 1 is the twelve months from training start: 6 September 2027 is still year 1
+    edge = [period("2027-01-04", weeks=6), period("2027-09-06", weeks=6)]
+    assert "PERIODS_NOT_SPREAD" in codes(judge(dossier(BIJOU, periods=edge)))
+    edge = [period("2027-01-04", weeks=6), period("2027-09-07", "2027-10-15")]
+    assert "PERIODS_NOT_SPREAD" not in codes(judge(dossier(BIJOU, periods=edge)))
+
+
+def test_while_year_one_runs_the_warning_says_a_second_year_period_is_to_plan() -> None:
+    result = judge(
+        dossier(BIJOU, as_of="2027-03-01", report=None, periods=[period("2027-01-04", weeks=6)])
+    )
+    assert "seconde année reste à prévoir" in finding(result, "PERIODS_NOT_SPREAD")["message"]
+
+
+@cites(BIJOU, "convention-timing", "§1")
+def test_a_convention_signed_after_the_first_day_paragraph_1() -> None:
+    periods = [
+        period("2027-01-04", weeks=6, convention_signed_on="2027-01-05"),
+        period("2028-01-03", weeks=6),
+    ]
+    result = judge(dossier(BIJOU, periods=periods))
+    assert finding(result, "CONVENTION_SIGNED_LATE")["ref"] == "004_5ec5dbab818e0c18.txt §1"
+    assert result["status"] == "compliant"
+
+
+@cites(BIJOU, "special-contract", "§3.a")
+def test_a_special_contract_includes_the_stage_when_activities_fit_paragraph_3a() -> None:
+    contracts = [special_contract("2027-01-04", weeks=6), special_contract("2028-01-03", weeks=6)]
+    counted = judge(dossier(BIJOU, **continuing("premiere-formation"), periods=contracts))
+    assert counted["status"] == "compliant" and counted["weeks_completed"] == 12.0
+    # the school candidates' dossier: each period keeps its training contract and bilan
+    without_bilan = [contracts[0], {**contracts[1], "bilan": False}]
+    result = judge(dossier(BIJOU, **continuing("premiere-formation"), periods=without_bilan))
+    assert finding(result, "BILAN_MISSING")["detail"] == [1]
+    unconfirmed = judge(
+        dossier(
+            BIJOU,
+            **continuing("premiere-formation"),
+            periods=[contracts[0], {**contracts[1], "activities_fit": False}],
+        )
+    )
+    assert finding(unconfirmed, "SPECIAL_CONTRACT_NOT_CONFIRMED")["detail"] == [1]
+    assert unconfirmed["weeks_completed"] == 6.0
+    # the period left out does not spread the stage either
+    assert "PERIODS_NOT_SPREAD" in codes(unconfirmed)
+
+
+@cites(BIJOU, "evidenced-periods", "§3.b")
+def test_perfectionnement_periods_count_only_with_convention_and_attestation_paragraph_3b() -> None:
+    periods = [
+        period("2027-01-04", weeks=6),
+        period("2028-01-03", weeks=6, certificate=False, convention_signed=False),
+    ]
+    result = judge(
+        dossier(
+            BIJOU,
+            **PERFECTIONNEMENT,
+            work_certificates=RECENT_WORK,
+            report=BIJOU_EXPERIENCE_REPORT,
+        )
+        | {"periods": periods}
+    )
+    assert result["weeks_completed"] == 6.0
+    # the unevidenced period raises nothing; the one left is in year 1 only
+    assert codes(result) == {"PERIODS_NOT_SPREAD"} and result["status"] == "compliant"
+
+
+@cites(BIJOU, "partial-reason", "§1")
+def test_partial_training_only_for_force_majeure_paragraph_1() -> None:
+    result = judge(
+        dossier(
+            BIJOU,
+            periods=[period("2027-01-04", weeks=6), period("2028-01-03", weeks=2)],
+            derogations=[{"kind": "partial", "reason": "other", "decided_by": "recteur"}],
+        )
+    )
+    assert finding(result, "DEROGATION_REASON_NOT_APPLICABLE")["ref"].endswith("§1")
+    assert result["status"] == "non-compliant"
+
+
+@cites(BIJOU, "reduction-reason", "§1")
+def test_reduction_only_for_force_majeure_amenagement_or_positionnement_paragraph_1() -> None:
+    result = judge(
+        dossier(
+            BIJOU,
+            periods=[period("2027-01-04", weeks=4), period("2028-01-03", weeks=4)],
+            derogations=[
+                {"kind": "reduction", "reason": "vae", "decided_by": "recteur", "weeks": 8}
+            ],
+        )
+    )
+    assert "DEROGATION_REASON_NOT_APPLICABLE" in codes(result)
+    assert result["weeks_required"]["min"] == 12 and result["status"] == "non-compliant"
+
+
+@cites(BIJOU, "repeater-contract", "§2")
+def test_apprentice_repeater_contract_paragraph_2() -> None:
+    base = {"pathway": "apprentissage", "periods": [], "apprenticeship_evidence": True}
+    missing = judge(dossier(BIJOU, **base, repeater={"previous_session": 2027, "report": "new"}))
+    assert finding(missing, "APPRENTICESHIP_EVIDENCE_MISSING")["ref"].endswith("§2")
+    extended = judge(
+        dossier(
+            BIJOU,
+            **base,
+            repeater={"previous_session": 2027, "report": "new", "contract": "extended"},
+        )
+    )
+    assert extended["status"] == "compliant"

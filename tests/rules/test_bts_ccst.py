@@ -1,6 +1,15 @@
 """BTS CCST — seed 002_2503cf1c29000fec.txt, rule by rule."""
 
-from tests.rules.builders import cites, codes, dossier, finding, judge, period
+from tests.rules.builders import (
+    cites,
+    codes,
+    continuing,
+    dossier,
+    finding,
+    judge,
+    period,
+    special_contract,
+)
 
 CCST = "bts-ccst"
 
@@ -223,3 +232,111 @@ def test_partial_stage_paragraph_c() -> None:
 def test_repeater_new_stage_is_optional_paragraph_d() -> None:
     result = judge(dossier(CCST, periods=[], repeater={"previous_session": 2027, "report": "new"}))
     assert result["status"] == "compliant"
+
+
+# --- contract v1.1 -----------------------------------------------------------------------------
+
+
+@cites(CCST, "special-contract", "§B.3.a")
+def test_a_special_contract_whose_activities_fit_includes_the_stage_paragraph_b3a() -> None:
+    contract = special_contract("2027-01-04", weeks=15)
+    counted = judge(dossier(CCST, **continuing("reconversion"), periods=[contract]))
+    assert counted["status"] == "compliant" and counted["weeks_completed"] == 15.0
+    unconfirmed = judge(
+        dossier(CCST, **continuing("reconversion"), periods=[{**contract, "activities_fit": False}])
+    )
+    assert finding(unconfirmed, "SPECIAL_CONTRACT_NOT_CONFIRMED")["ref"].endswith("§B.3.a")
+    assert finding(unconfirmed, "DURATION_BELOW_MINIMUM")["severity"] == "blocking"
+    # for a school candidate the period is simply left out
+    school = judge(dossier(CCST, periods=[*dossier(CCST)["periods"], contract]))
+    assert school["weeks_completed"] == 14.0 and school["status"] == "compliant"
+    assert "PERIODS_OVERLAP" not in codes(school)
+
+
+@cites(CCST, "evidenced-periods", "§B.3.b")
+def test_perfectionnement_stage_counts_only_with_convention_and_attestation_paragraph_b3b() -> None:
+    periods = [
+        period("2027-01-04", weeks=6, certificate=False),
+        period("2027-05-03", weeks=8, convention_signed=False),
+    ]
+    bare = judge(dossier(CCST, **continuing("perfectionnement"), periods=periods))
+    assert bare["weeks_completed"] == 0.0
+    assert codes(bare) == {"WORK_EXPERIENCE_INSUFFICIENT"}
+    evidenced = judge(
+        dossier(
+            CCST,
+            **continuing("perfectionnement"),
+            periods=[period("2027-01-04", weeks=6), period("2027-05-03", weeks=8)],
+        )
+    )
+    assert evidenced["weeks_completed"] == 14.0 and evidenced["status"] == "compliant"
+
+
+@cites(CCST, "convention-timing", "§B.1")
+def test_a_convention_signed_after_the_first_day_paragraph_b1() -> None:
+    periods = [
+        period("2027-01-04", weeks=6, convention_signed_on="2027-01-11"),
+        period("2027-05-03", weeks=8, convention_signed_on="2027-04-01"),
+    ]
+    result = judge(dossier(CCST, periods=periods))
+    assert finding(result, "CONVENTION_SIGNED_LATE")["detail"] == [0]
+    assert finding(result, "CONVENTION_SIGNED_LATE")["ref"].endswith("§B.1")
+    assert result["status"] == "compliant"
+
+
+@cites(CCST, "partial-reason", "§C")
+def test_partial_stage_only_for_force_majeure_paragraph_c() -> None:
+    result = judge(
+        dossier(
+            CCST,
+            periods=[period("2027-01-04", weeks=6)],
+            derogations=[{"kind": "partial", "reason": "positionnement", "decided_by": "recteur"}],
+        )
+    )
+    assert finding(result, "DEROGATION_REASON_NOT_APPLICABLE")["ref"].endswith("§C")
+    assert "PARTIAL_STAGE_AUTHORISED" not in codes(result)
+
+
+@cites(CCST, "reduction-reason", "§C")
+def test_reduction_only_for_force_majeure_amenagement_or_positionnement_paragraph_c() -> None:
+    def reduced(reason: str) -> dict:
+        return judge(
+            dossier(
+                CCST,
+                periods=[period("2027-01-04", weeks=6), period("2027-05-03", weeks=6)],
+                derogations=[
+                    {"kind": "reduction", "reason": reason, "decided_by": "recteur", "weeks": 12}
+                ],
+            )
+        )
+
+    assert reduced("force-majeure")["status"] == "compliant"
+    other = reduced("other")
+    assert "DEROGATION_REASON_NOT_APPLICABLE" in codes(other)
+    assert other["weeks_required"]["min"] == 14 and other["status"] == "non-compliant"
+    # "notamment au titre de la VAE": a dispense of units stands whatever its reason
+    halved = judge(
+        dossier(
+            CCST,
+            periods=[period("2027-01-04", weeks=7)],
+            derogations=[
+                {"kind": "dispense", "reason": "other", "decided_by": "recteur", "units": ["U4"]}
+            ],
+        )
+    )
+    assert halved["weeks_required"]["min"] == 7 and halved["status"] == "compliant"
+
+
+@cites(CCST, "repeater-contract", "§D")
+def test_apprentice_repeaters_extended_or_new_contract_paragraph_d() -> None:
+    base = {"pathway": "apprentissage", "periods": [], "apprenticeship_evidence": True}
+    missing = judge(dossier(CCST, **base, repeater={"previous_session": 2027, "report": "reuse"}))
+    assert finding(missing, "APPRENTICESHIP_EVIDENCE_MISSING")["ref"].endswith("§D")
+    extended = judge(
+        dossier(
+            CCST,
+            **base,
+            repeater={"previous_session": 2027, "report": "reuse", "contract": "extended"},
+        )
+    )
+    assert extended["status"] == "compliant"

@@ -1,6 +1,18 @@
 """BTS Métiers de la Mesure — seed 001_28b7b0ff3390b6a1.txt, rule by rule."""
 
-from tests.rules.builders import GOOD_REPORTS, cites, codes, dossier, finding, judge, period
+from typing import Any
+
+from tests.rules.builders import (
+    GOOD_REPORTS,
+    cites,
+    codes,
+    continuing,
+    dossier,
+    finding,
+    judge,
+    period,
+    special_contract,
+)
 
 MM = "bts-metiers-de-la-mesure"
 GOOD = GOOD_REPORTS[MM]
@@ -191,6 +203,25 @@ def test_report_endorsed_by_the_host_paragraph_2_1_3() -> None:
         )["severity"]
         == "blocking"
     )
+    unendorsed = {**GOOD, "endorsed_by_host": False}
+    # where there is a host: the apprentice's employer, the continuing-education stage's host
+    hosted: list[dict[str, Any]] = [
+        {"pathway": "apprentissage", "periods": [], "apprenticeship_evidence": True},
+        {**continuing("premiere-formation")},
+        {**continuing("reconversion")},
+    ]
+    for fields in hosted:
+        result = judge(dossier(MM, **fields, report=unendorsed))
+        assert "REPORT_NOT_ENDORSED" in codes(result), fields
+    # issue 11: no host structure, no visa (perfectionnement, professional experience)
+    work = [{"start": "2026-01-01", "end": "2027-12-31", "full_time": True, "in_sector": True}]
+    hostless: list[dict[str, Any]] = [
+        {**continuing("perfectionnement"), "periods": [], "work_certificates": work},
+        {"pathway": "experience-professionnelle", "periods": [], "work_certificates": work},
+    ]
+    for fields in hostless:
+        result = judge(dossier(MM, **fields, report=unendorsed))
+        assert result["status"] == "compliant" and codes(result) == set(), fields
 
 
 @cites(MM, "reduction", "§3")
@@ -270,3 +301,125 @@ def test_repeater_may_present_the_previous_report_paragraph_5() -> None:
     assert reuse["status"] == "compliant"
     new = judge(dossier(MM, periods=[], repeater={"previous_session": 2027, "report": "new"}))
     assert "DURATION_BELOW_MINIMUM" in codes(new)
+
+
+# --- contract v1.1 -----------------------------------------------------------------------------
+
+
+@cites(MM, "special-contract", "§2.3.1")
+def test_the_stage_is_included_in_a_special_contract_whose_activities_fit_paragraph_2_3_1() -> None:
+    counted = judge(
+        dossier(
+            MM,
+            **continuing("premiere-formation"),
+            periods=[special_contract("2027-03-01", weeks=12)],
+        )
+    )
+    assert counted["status"] == "compliant" and counted["weeks_completed"] == 12.0
+    unconfirmed = judge(
+        dossier(
+            MM,
+            **continuing("premiere-formation"),
+            periods=[special_contract("2027-03-01", weeks=12, activities_fit=False)],
+        )
+    )
+    assert finding(unconfirmed, "SPECIAL_CONTRACT_NOT_CONFIRMED")["ref"].endswith("§2.3.1")
+    assert unconfirmed["weeks_completed"] == 0.0 and unconfirmed["status"] == "non-compliant"
+
+
+@cites(MM, "evidenced-periods", "§2.3.2")
+def test_perfectionnement_periods_count_only_with_convention_and_certificate_paragraph_2_3_2() -> (
+    None
+):
+    old = [{"start": "2020-01-01", "end": "2025-12-31", "full_time": True, "in_sector": True}]
+    bare = period("2027-05-03", weeks=12, convention_signed=False, certificate=False)
+    result = judge(
+        dossier(MM, **continuing("perfectionnement"), periods=[bare], work_certificates=old)
+    )
+    assert result["weeks_completed"] == 0.0 and result["status"] == "non-compliant"
+    assert codes(result) == {"WORK_EXPERIENCE_INSUFFICIENT"}
+    stage = judge(
+        dossier(
+            MM,
+            **continuing("perfectionnement"),
+            periods=[period("2027-05-03", weeks=12)],
+            work_certificates=old,
+        )
+    )
+    assert stage["weeks_completed"] == 12.0 and stage["status"] == "compliant"
+
+
+@cites(MM, "convention-timing", "§2.1.1")
+def test_a_convention_signed_after_the_period_began_paragraph_2_1_1() -> None:
+    result = judge(
+        dossier(MM, periods=[period("2027-05-03", weeks=12, convention_signed_on="2027-05-04")])
+    )
+    late = finding(result, "CONVENTION_SIGNED_LATE")
+    assert late["severity"] == "warning" and late["ref"] == "001_28b7b0ff3390b6a1.txt §2.1.1"
+    assert result["status"] == "compliant"
+
+
+@cites(MM, "partial-reason", "§2.1.2")
+def test_partial_stage_only_for_force_majeure_paragraph_2_1_2() -> None:
+    result = judge(
+        dossier(
+            MM,
+            periods=[period("2027-05-03", weeks=6)],
+            derogations=[{"kind": "partial", "reason": "amenagement", "decided_by": "recteur"}],
+        )
+    )
+    assert finding(result, "DEROGATION_REASON_NOT_APPLICABLE")["ref"].endswith("§2.1.2")
+    assert "PARTIAL_STAGE_AUTHORISED" not in codes(result)
+    assert result["status"] == "non-compliant"
+
+
+@cites(MM, "reduction-reason", "§3")
+def test_reduction_only_for_the_three_reasons_of_paragraph_3() -> None:
+    result = judge(
+        dossier(
+            MM,
+            periods=[period("2027-05-03", weeks=9)],
+            derogations=[
+                {"kind": "reduction", "reason": "vae", "decided_by": "recteur", "weeks": 9}
+            ],
+        )
+    )
+    unfit = finding(result, "DEROGATION_REASON_NOT_APPLICABLE")
+    assert unfit["ref"] == "001_28b7b0ff3390b6a1.txt §3" and "« VAE »" in unfit["message"]
+    assert result["weeks_required"]["min"] == 12 and result["status"] == "non-compliant"
+
+
+@cites(MM, "repeater-evaluation", "§5")
+def test_the_previous_grid_goes_with_the_previous_report_paragraph_5() -> None:
+    for pathway in ("scolaire", "apprentissage"):
+        result = judge(
+            dossier(
+                MM,
+                pathway=pathway,
+                apprenticeship_evidence=True,
+                evaluation=False,
+                repeater={
+                    "previous_session": 2027,
+                    "report": "modified",
+                    "previous_evaluation": True,
+                    "contract": "extended",
+                },
+            )
+        )
+        assert "EVALUATION_MISSING" not in codes(result), pathway
+        assert result["status"] == "compliant"
+
+
+@cites(MM, "repeater-contract", "§5")
+def test_apprentice_repeaters_present_an_extended_or_new_contract_paragraph_5() -> None:
+    base = {"pathway": "apprentissage", "periods": [], "apprenticeship_evidence": True}
+    result = judge(dossier(MM, **base, repeater={"previous_session": 2027, "report": "new"}))
+    assert finding(result, "APPRENTICESHIP_EVIDENCE_MISSING")["ref"].endswith("§5")
+    new_employer = judge(
+        dossier(
+            MM,
+            **base,
+            repeater={"previous_session": 2027, "report": "new", "contract": "new-employer"},
+        )
+    )
+    assert new_employer["status"] == "compliant"

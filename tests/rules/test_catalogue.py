@@ -219,3 +219,46 @@ def test_validated_files_are_remembered_by_content(
     broken = _broken(tmp_path / "x", 'severity = "blocking"', 'severity = "fatal"')
     with pytest.raises(CatalogueError, match="fatal"):  # new content: validated again
         load_catalogue([broken])
+
+
+def test_a_derogation_reason_rule_must_name_its_derogation_and_reasons(tmp_path: Path) -> None:
+    text = (DATA / "bts-fictif.toml").read_text(encoding="utf-8")
+    rule = (
+        '\n[[rules]]\nid = "partial-reason"\nkind = "derogation-reason"\ntitle = "x"\n'
+        'text = "x"\nref = "§1"\nseverity = "warning"\npathways = ["*"]\n'
+    )
+    (tmp_path / "bts-fictif.toml").write_text(text + rule, encoding="utf-8")
+    with pytest.raises(CatalogueError, match="champ obligatoire manquant : derogation, reasons"):
+        load_catalogue([tmp_path])
+    complete = rule + 'derogation = "partial"\nreasons = ["force-majeure"]\n'
+    (tmp_path / "bts-fictif.toml").write_text(text + complete, encoding="utf-8")
+    fictif = load_catalogue([tmp_path]).diplomas["bts-fictif"]
+    assert fictif.plan("scolaire")["derogation-reason"][0].params == {
+        "derogation": "partial",
+        "reasons": ["force-majeure"],
+    }
+    wrong = complete.replace('["force-majeure"]', '["pity"]')
+    (tmp_path / "bts-fictif.toml").write_text(text + wrong, encoding="utf-8")
+    with pytest.raises(CatalogueError, match='valeur "pity" non admise'):
+        load_catalogue([tmp_path])
+
+
+def test_a_diploma_without_v11_rules_leaves_special_contracts_out() -> None:
+    catalogue = load_catalogue([CATALOGUE_DIR, DATA])
+    dossier = {
+        "diploma": "bts-fictif",
+        "pathway": "formation-continue",
+        "continuing_situation": "reconversion",
+        "session": 2028,
+        "training_start": "2026-09-07",
+        "as_of": "2028-06-20",
+        "periods": [
+            {"start": "2027-03-01", "end": "2027-05-07", "kind": "special-contract"},
+            {"start": "2027-05-03", "end": "2027-07-09", "convention_signed_on": "2027-06-01"},
+        ],
+    }
+    result = evaluate(dossier, catalogue=catalogue)
+    assert result["weeks_completed"] == 10.0  # 19 if the special contract counted
+    assert not {"SPECIAL_CONTRACT_NOT_CONFIRMED", "CONVENTION_SIGNED_LATE"} & {
+        f["code"] for f in result["findings"]
+    }

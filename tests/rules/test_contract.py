@@ -1,4 +1,4 @@
-"""The dossier contract v1 (shared/spec/dossier.md): worked examples, errors, counting, status."""
+"""The dossier contract v1.1 (shared/spec/dossier.md): worked examples, errors, counting, status."""
 
 import json
 from datetime import date
@@ -11,13 +11,15 @@ import time_machine
 from milieu.rules import dumps_verdict, evaluate
 from tests.rules.builders import codes, dossier, error_field, finding, judge, period
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "spec" / "examples" / "examples.json"
+EXAMPLES_DIR = Path(__file__).resolve().parents[3] / "shared" / "spec" / "examples"
+EXAMPLES = EXAMPLES_DIR / "examples.json"
+EXAMPLES_V11 = EXAMPLES_DIR / "examples_v11.json"
 
 
-def _examples() -> list[dict[str, Any]]:
-    if not EXAMPLES.is_file():
+def _examples(path: Path = EXAMPLES) -> list[dict[str, Any]]:
+    if not path.is_file():
         return []
-    return json.loads(EXAMPLES.read_text(encoding="utf-8"))
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 @pytest.mark.skipif(
@@ -25,6 +27,19 @@ def _examples() -> list[dict[str, Any]]:
 )
 @pytest.mark.parametrize("example", _examples(), ids=lambda e: e["name"])
 def test_worked_example(example: dict[str, Any]) -> None:
+    _check_example(example)
+
+
+@pytest.mark.skipif(
+    not EXAMPLES_V11.is_file(),
+    reason="shared/spec/examples/examples_v11.json absent beside the repository",
+)
+@pytest.mark.parametrize("example", _examples(EXAMPLES_V11), ids=lambda e: e["name"])
+def test_worked_example_of_v11(example: dict[str, Any]) -> None:
+    _check_example(example)
+
+
+def _check_example(example: dict[str, Any]) -> None:
     result = evaluate(example["dossier"])
     expect = example["expect"]
     assert result["id"] == example["dossier"].get("id")
@@ -200,6 +215,37 @@ def test_verdict_text_is_compact_utf8_json() -> None:
         ({"report": {"sections": "presentation"}}, "/report/sections"),
         ({"repeater": {"previous_session": 2027, "report": "copy"}}, "/repeater/report"),
         ({"repeater": {"report": "reuse"}}, "/repeater/previous_session"),
+        (
+            {"repeater": {"previous_session": 2027, "report": "reuse", "previous_evaluation": 1}},
+            "/repeater/previous_evaluation",
+        ),
+        (
+            {"repeater": {"previous_session": 2027, "report": "reuse", "contract": "renewed"}},
+            "/repeater/contract",
+        ),
+        ({"periods": [period("2027-05-31", weeks=7, kind="contrat")]}, "/periods/0/kind"),
+        ({"periods": [period("2027-05-31", weeks=7, kind="")]}, "/periods/0/kind"),
+        ({"periods": [period("2027-05-31", weeks=7, kind=1)]}, "/periods/0/kind"),
+        (
+            {"periods": [period("2027-05-31", weeks=7, activities_fit="oui")]},
+            "/periods/0/activities_fit",
+        ),
+        (
+            {"periods": [period("2027-05-31", weeks=7, convention_signed_on="28/05/2027")]},
+            "/periods/0/convention_signed_on",
+        ),
+        (
+            {"periods": [period("2027-05-31", weeks=7, convention_signed_on="2027-02-30")]},
+            "/periods/0/convention_signed_on",
+        ),
+        (
+            {
+                "periods": [
+                    period("2027-05-31", weeks=7, work_days=["mon"], convention_signed_on=True)
+                ]
+            },
+            "/periods/0/convention_signed_on",
+        ),
         ({"id": 12}, "/id"),
     ],
 )
@@ -228,6 +274,61 @@ def test_a_dossier_that_is_not_an_object_is_an_error_at_the_root(value: Any) -> 
         "id": None,
         "error": {"field": "", "message": "dossier : un objet JSON est attendu"},
     }
+
+
+def test_v11_errors_are_in_french_and_name_what_is_admitted() -> None:
+    kind = evaluate(dossier("bts-ciel", periods=[period("2027-05-31", weeks=7, kind="cdd")]))
+    assert kind["error"] == {
+        "field": "/periods/0/kind",
+        "message": "kind : « cdd » n'est pas admis (valeurs admises : stage, special-contract)",
+    }
+    contract = evaluate(
+        dossier(
+            "bts-ciel",
+            pathway="apprentissage",
+            repeater={"previous_session": 2027, "report": "new", "contract": "prolonge"},
+        )
+    )
+    assert "extended, new-employer" in contract["error"]["message"]
+
+
+def test_v11_fields_are_optional_and_null_means_absent() -> None:
+    plain = judge(dossier("bts-ciel"))
+    explicit = dossier(
+        "bts-ciel",
+        periods=[
+            period("2027-05-31", weeks=7, kind=None, activities_fit=None, convention_signed_on=None)
+        ],
+        repeater=None,
+    )
+    assert judge(explicit) == plain
+    stage = dossier("bts-ciel", periods=[period("2027-05-31", weeks=7, kind="stage")])
+    assert judge(stage) == plain
+    repeater = {"previous_session": 2027, "report": "reuse", "previous_evaluation": None}
+    assert judge(dossier("bts-ciel", repeater={**repeater, "contract": None}))["status"] == (
+        "compliant"
+    )
+
+
+def test_a_period_reads_the_same_by_the_fast_and_the_checked_path() -> None:
+    # work_days sends a period through the checked reader; without it, the fast one
+    fast = period(
+        "2027-03-01",
+        weeks=7,
+        convention_signed_on="2027-03-03",
+        kind="special-contract",
+        activities_fit=True,
+    )
+    checked = {**fast, "work_days": ["mon", "tue", "wed", "thu", "fri"]}
+    for situation in ("reconversion", "perfectionnement"):
+        base = {"pathway": "formation-continue", "continuing_situation": situation}
+        assert judge(dossier("bts-ciel", **base, periods=[fast])) == judge(
+            dossier("bts-ciel", **base, periods=[checked])
+        )
+    late = period("2027-05-31", weeks=7, convention_signed_on="2027-06-02")
+    slow = {**late, "work_days": ["mon", "tue", "wed", "thu", "fri"]}
+    assert judge(dossier("bts-ciel", periods=[late])) == judge(dossier("bts-ciel", periods=[slow]))
+    assert "CONVENTION_SIGNED_LATE" in codes(judge(dossier("bts-ciel", periods=[late])))
 
 
 def test_null_optional_fields_take_their_defaults() -> None:

@@ -35,7 +35,21 @@ def periods(draw: Any, finished: bool | None = None) -> dict[str, Any]:
     value["absence_days"] = draw(st.integers(0, scheduled))
     if days is not None:
         value["work_days"] = days
+    # contract v1.1
+    kind = draw(st.sampled_from([None, None, "stage", "special-contract"]))
+    if kind is not None:
+        value["kind"] = kind
+    if draw(st.booleans()):
+        value["activities_fit"] = draw(st.booleans())
+    if draw(st.booleans()):
+        signed_on = start + draw(st.integers(-20, 10))
+        value["convention_signed_on"] = date.fromordinal(signed_on).isoformat()
     return value
+
+
+@st.composite
+def special_contracts(draw: Any) -> dict[str, Any]:
+    return {**draw(periods()), "kind": "special-contract"}
 
 
 @st.composite
@@ -64,7 +78,11 @@ def dossiers(draw: Any) -> dict[str, Any]:
         value["derogations"] = [
             {
                 "kind": draw(st.sampled_from(["reduction", "dispense", "partial"])),
-                "reason": "force-majeure",
+                "reason": draw(
+                    st.sampled_from(
+                        ["force-majeure", "force-majeure", "amenagement", "vae", "other"]
+                    )
+                ),
                 "decided_by": draw(st.sampled_from(["recteur", "chef-etablissement"])),
                 "weeks": draw(st.integers(0, 16)),
                 "units": draw(
@@ -72,6 +90,15 @@ def dossiers(draw: Any) -> dict[str, Any]:
                 ),
             }
         ]
+    if draw(st.integers(0, 3)) == 0:
+        value["repeater"] = {
+            "previous_session": 2027,
+            "report": draw(st.sampled_from(["reuse", "modified", "new"])),
+            "previous_evaluation": draw(st.booleans()),
+        }
+        contract = draw(st.sampled_from([None, "extended", "new-employer"]))
+        if contract is not None:
+            value["repeater"]["contract"] = contract
     if draw(st.booleans()):
         value["report"] = {
             "submitted_on": draw(
@@ -129,6 +156,84 @@ def test_adding_a_finished_certified_period_never_lowers_weeks_completed(
     assert after["weeks_completed"] >= before["weeks_completed"]
 
 
+def _without(result: dict[str, Any], code: str) -> tuple[Any, ...]:
+    return _essence({**result, "findings": [f for f in result["findings"] if f["code"] != code]})
+
+
+def _counts(value: dict[str, Any]) -> bool:
+    """Whether a special-contract period counts for this candidate (contract v1.1)."""
+    return value["pathway"] == "formation-continue" and value.get("continuing_situation") in (
+        "premiere-formation",
+        "reconversion",
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(dossiers(), special_contracts())
+def test_a_special_contract_that_does_not_count_changes_nothing_but_its_warning(
+    value: dict[str, Any], contract: dict[str, Any]
+) -> None:
+    if _counts(value):
+        contract = {**contract, "activities_fit": False}
+    before = evaluate(value)
+    after = evaluate({**value, "periods": [*value["periods"], contract]})
+    if "error" in before or "error" in after:
+        return
+    assert after["weeks_completed"] == before["weeks_completed"]
+    assert _without(after, "SPECIAL_CONTRACT_NOT_CONFIRMED") == _without(
+        before, "SPECIAL_CONTRACT_NOT_CONFIRMED"
+    )
+    warned = "SPECIAL_CONTRACT_NOT_CONFIRMED" in {f["code"] for f in after["findings"]}
+    assert warned == (_counts(value) and value["diploma"] in DIPLOMAS)
+
+
+@settings(max_examples=300, deadline=None)
+@given(dossiers(), special_contracts())
+def test_a_special_contract_that_counts_never_lowers_weeks_completed(
+    value: dict[str, Any], contract: dict[str, Any]
+) -> None:
+    value = {**value, "pathway": "formation-continue", "continuing_situation": "reconversion"}
+    contract = {**contract, "activities_fit": True}
+    before = evaluate(value)
+    after = evaluate({**value, "periods": [*value["periods"], contract]})
+    if "error" in before or "error" in after:
+        return
+    assert after["weeks_completed"] >= before["weeks_completed"]
+    assert not {"CONVENTION_MISSING", "CERTIFICATE_MISSING"} & {
+        f["code"] for f in after["findings"]
+    } - {f["code"] for f in before["findings"]}
+
+
+@settings(max_examples=300, deadline=None)
+@given(dossiers())
+def test_a_derogation_whose_reason_does_not_fit_is_as_if_absent(value: dict[str, Any]) -> None:
+    derogations = value.get("derogations") or []
+    unfit = [
+        g
+        for g in derogations
+        if (g["kind"] == "partial" and g["reason"] != "force-majeure")
+        or (
+            g["kind"] == "reduction"
+            and g["reason"] not in ("force-majeure", "amenagement", "positionnement")
+        )
+    ]
+    if not unfit:
+        return
+    kept = [g for g in derogations if g not in unfit]
+    with_unfit = evaluate(value)
+    without = evaluate({**value, "derogations": kept})
+    if "error" in with_unfit:
+        return
+    codes = {f["code"] for f in with_unfit["findings"]}
+    assert "DEROGATION_REASON_NOT_APPLICABLE" in codes
+    ignored = {"DEROGATION_REASON_NOT_APPLICABLE", "DEROGATION_NOT_BY_RECTEUR"}
+    assert with_unfit["weeks_required"] == without["weeks_required"]
+    assert with_unfit["status"] == without["status"]
+    assert {c for c in codes if c not in ignored} == {
+        f["code"] for f in without["findings"] if f["code"] not in ignored
+    }
+
+
 @settings(max_examples=300, deadline=None)
 @given(periods())
 def test_weeks_times_work_days_equals_presence_days(p: dict[str, Any]) -> None:
@@ -138,7 +243,7 @@ def test_weeks_times_work_days_equals_presence_days(p: dict[str, Any]) -> None:
         "session": 2030,
         "training_start": "2026-09-07",
         "as_of": "2029-01-01",
-        "periods": [{**p, "certificate": True}],
+        "periods": [{**p, "certificate": True, "kind": "stage"}],
     }
     result = evaluate(value)
     n = len(p.get("work_days", WEEKDAYS[:5]))

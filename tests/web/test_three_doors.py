@@ -1,7 +1,7 @@
 """The contract's promise: the CLI, the API and the web page give the same verdict, byte for byte.
 
-Every example of ``shared/spec/examples/examples.json`` and every sample dossier goes through the
-three doors; the texts must be identical.
+Every example of ``shared/spec/examples/examples.json`` and ``examples_v11.json`` (contract v1.1)
+and every sample dossier goes through the three doors; the texts must be identical.
 """
 
 from __future__ import annotations
@@ -20,24 +20,27 @@ from milieu.dossiers.samples import all_samples
 REPO = Path(__file__).resolve().parents[2]
 # The installed ``milieu`` command, whatever its entry point script looks like.
 CLI = [sys.executable, "-c", "import sys; from milieu.cli import main; sys.exit(main())"]
-EXAMPLES = (REPO / ".." / "shared" / "spec" / "examples" / "examples.json").resolve()
+EXAMPLES_DIR = (REPO / ".." / "shared" / "spec" / "examples").resolve()
+EXAMPLES = EXAMPLES_DIR / "examples.json"
+EXAMPLES_V11 = EXAMPLES_DIR / "examples_v11.json"
 
 
 def _cases() -> list[Any]:
     cases: list[Any] = []
-    if EXAMPLES.is_file():
-        for example in json.loads(EXAMPLES.read_text("utf-8")):
-            cases.append(pytest.param(example["dossier"], id=f"example:{example['name']}"))
-    else:
-        cases.append(
-            pytest.param(
-                None,
-                id="examples-absent",
-                marks=pytest.mark.skip(
-                    reason=f"{EXAMPLES} est absent : le dossier shared/ doit être à côté du dépôt."
-                ),
+    for path in (EXAMPLES, EXAMPLES_V11):
+        if path.is_file():
+            for example in json.loads(path.read_text("utf-8")):
+                cases.append(pytest.param(example["dossier"], id=f"example:{example['name']}"))
+        else:
+            cases.append(
+                pytest.param(
+                    None,
+                    id=f"{path.stem}-absent",
+                    marks=pytest.mark.skip(
+                        reason=f"{path} est absent : le dossier shared/ doit être à côté du dépôt."
+                    ),
+                )
             )
-        )
     for sample in all_samples():
         cases.append(pytest.param(sample.dossier, id=f"sample:{sample.slug}"))
     return cases

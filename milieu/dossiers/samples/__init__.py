@@ -1,6 +1,6 @@
 """Sample dossiers offered on the checker page, one JSON file each beside this module.
 
-The files are plain dossiers (contract v1, each with an explicit ``as_of``), so that
+The files are plain dossiers (contract v1.1, each with an explicit ``as_of``), so that
 ``milieu check milieu/dossiers/samples/*.json`` judges them too. Their French titles live here.
 """
 
@@ -27,6 +27,15 @@ TITLES: dict[str, str] = {
     "bma-bijou-scolaire-complete": "BMA bijou — 12 semaines sur deux ans et dossier déposé",
     "bts-ccst-stage-in-progress": "BTS CCST — seconde période en cours",
     "bts-ciel-reduction-by-head": "BTS CIEL — réduction décidée par le chef d’établissement",
+    "bts-ciel-special-contract": (
+        "BTS CIEL — reconversion sous contrat de type particulier, une période non attestée"
+    ),
+    "bma-bijou-first-year-only": (
+        "BMA bijou — 12 semaines toutes en première année, une convention signée en retard"
+    ),
+    "bts-metiers-de-la-mesure-apprentice-repeater": (
+        "BTS Métiers de la mesure — apprenti redoublant, contrat prorogé et grille conservée"
+    ),
 }
 
 

@@ -53,7 +53,7 @@ from milieu.hosts.models import Host
 from milieu.hosts.operations import arrete_placement, propose_placement, validate_placement
 from milieu.people.enums import Role
 from milieu.people.models import User
-from milieu.students.enums import Pathway, RepeaterReport
+from milieu.students.enums import Pathway, RepeaterContract, RepeaterReport
 from milieu.students.models import Student
 
 ACADEMIE_NAME = "Strasbourg (démonstration)"
@@ -410,6 +410,9 @@ def _build(rng: random.Random) -> tuple[list[DemoAccount], dict[str, int]]:
                         [RepeaterReport.REUSE, RepeaterReport.MODIFIED, RepeaterReport.NEW]
                     )
                     if repeater
+                    else "",
+                    repeater_contract=RepeaterContract.EXTENDED
+                    if repeater and fields["pathway"] == Pathway.APPRENTISSAGE
                     else "",
                     professional_experience_in_sector=fields["pathway"]
                     == Pathway.FORMATION_CONTINUE

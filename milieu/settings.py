@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "milieu.regulation",
     "milieu.audit",
     "milieu.exams",
+    "milieu.contracts",
 ]
 
 AUTH_USER_MODEL = "people.User"

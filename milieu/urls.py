@@ -21,5 +21,6 @@ urlpatterns = [
     path("journal/", include("milieu.audit.urls")),
     path("", include("milieu.dataprotection.urls")),
     path("examens/", include("milieu.exams.urls")),
+    path("contrats/", include("milieu.contracts.urls")),
     path("api/v1/", api.urls),
 ]

@@ -24,3 +24,6 @@ class AuditAction(models.TextChoices):
     PURGE = "purge", "purge des données échues"
     OTHER = "other", "autre"
     REPORT_CORRECTED = "report_corrected", "chiffres d'un rapport corrigés"
+    SPECIAL_CONTRACT_RECORDED = "special_contract", "contrat de type particulier enregistré"
+    SPECIAL_CONTRACT_FIT = "special_contract_fit", "conformité des activités d'un contrat constatée"
+    PAPER_CERTIFICATE = "paper_certificate", "attestation de stage papier enregistrée"

@@ -23,14 +23,16 @@ else in the web application produces one.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
-from milieu.conventions.enums import SIGNED_STATUSES
-from milieu.conventions.models import ConventionPeriod
+from milieu.contracts.models import SpecialContract
+from milieu.conventions.enums import SIGNED_STATUSES, ConventionStatus, SignatureState
+from milieu.conventions.models import ConventionPeriod, ConventionTransition, Signatory
 from milieu.evidence.queries import evidence_fields
 from milieu.exams.models import ExamSession
 from milieu.exams.queries import granted_derogations, session_of_cohort
@@ -56,6 +58,7 @@ def _period(
     host: Host,
     *,
     signed: bool,
+    signed_on: date | None = None,
     work_days: list[str] | None = None,
     absence_days: int = 0,
     certificate: bool = False,
@@ -72,6 +75,7 @@ def _period(
     period.update(
         {
             "convention_signed": signed,
+            **({"convention_signed_on": signed_on.isoformat()} if signed_on else {}),
             "certificate": bool(certificate),
             "training_contract": bool(training_contract),
             "bilan": bool(bilan),
@@ -81,9 +85,18 @@ def _period(
     return period
 
 
+def _signed_on(moment: datetime | None) -> date | None:
+    return timezone.localtime(moment).date() if moment is not None else None
+
+
 def _periods(student: Student) -> list[dict[str, Any]]:
-    """Signed conventions' active periods, then the arrêté choices none of them covers (two
-    queries)."""
+    """Signed conventions' active periods, the arrêté choices none of them covers, and the
+    *contrats de travail de type particulier* (three queries).
+
+    Each signed period carries ``convention_signed_on`` (contract v1.1): the day its convention
+    was fully signed — its first transition to « Signée », or, for a convention without that
+    step in its log, its last party's signature — so that the engine warns of a convention signed
+    after its period started (``CONVENTION_SIGNED_LATE``)."""
     signed = list(
         ConventionPeriod.objects.filter(
             student=student,
@@ -107,6 +120,25 @@ def _periods(student: Student) -> list[dict[str, Any]]:
             has_bilan=Exists(
                 Bilan.objects.filter(period=OuterRef("pk"), completed_at__isnull=False)
             ),
+            fully_signed_at=Coalesce(
+                Subquery(
+                    ConventionTransition.objects.filter(
+                        convention=OuterRef("convention"), to_status=ConventionStatus.SIGNED
+                    )
+                    .order_by("at", "pk")
+                    .values("at")[:1]
+                ),
+                Subquery(
+                    Signatory.objects.filter(
+                        convention=OuterRef("convention"),
+                        amendment__isnull=True,
+                        state=SignatureState.SIGNED,
+                        signed_at__isnull=False,
+                    )
+                    .order_by("-signed_at", "-pk")
+                    .values("signed_at")[:1]
+                ),
+            ),
         )
         .select_related("convention", "convention__host")
         .order_by("start", "pk")
@@ -124,6 +156,7 @@ def _periods(student: Student) -> list[dict[str, Any]]:
                 p.end,
                 p.convention.host,
                 signed=True,
+                signed_on=_signed_on(p.fully_signed_at),
                 work_days=list(p.convention.work_days or []),
                 absence_days=min(p.declared_absences, scheduled_days_of(p)),
                 certificate=p.has_certificate,
@@ -142,7 +175,22 @@ def _periods(student: Student) -> list[dict[str, Any]]:
         spans.append(
             (window.start, _period(window.start, window.end, placement.host, signed=False))
         )
+    for contract in SpecialContract.objects.filter(student=student).order_by("start", "pk"):
+        spans.append((contract.start, _special_contract(contract)))
     return [period for _, period in sorted(spans, key=lambda item: item[0])]
+
+
+def _special_contract(contract: SpecialContract) -> dict[str, Any]:
+    """A *contrat de travail de type particulier* as a period (contract v1.1): the engine counts
+    it as a certified, conventioned stage when the candidate may take one and the team stated
+    that its activities fit the diploma (001 §2.3.1, 002 §B.3.a, 003 §2.3.1, 004 §3.a)."""
+    return {
+        "start": contract.start.isoformat(),
+        "end": contract.end.isoformat(),
+        "kind": "special-contract",
+        "activities_fit": bool(contract.activities_fit),
+        "host": {"name": str(contract.employer), "country": "FR"},
+    }
 
 
 def _evaluated(student: Student) -> bool:
@@ -217,5 +265,8 @@ def build_dossier(student: Student, *, as_of: date) -> dict[str, Any]:
         repeater: dict[str, Any] = {"previous_session": student.previous_session}
         if student.repeater_report:
             repeater["report"] = str(student.repeater_report)
+        repeater["previous_evaluation"] = bool(student.repeater_previous_evaluation)
+        if student.repeater_contract:
+            repeater["contract"] = str(student.repeater_contract)
         dossier["repeater"] = repeater
     return dossier

@@ -20,6 +20,13 @@ class RepeaterReport(models.TextChoices):
     NEW = "new", "Nouveau stage et nouveau rapport"
 
 
+class RepeaterContract(models.TextChoices):
+    """An apprentice repeater's contract (seed 001 §5, 002 §D, 003 §4; contract v1.1)."""
+
+    EXTENDED = "extended", "Contrat initial prolongé d'un an"
+    NEW_EMPLOYER = "new-employer", "Nouveau contrat avec un autre employeur"
+
+
 class Relation(models.TextChoices):
     MOTHER = "mere", "Mère"
     FATHER = "pere", "Père"

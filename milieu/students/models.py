@@ -10,7 +10,13 @@ from django.db import models
 from django.db.models import Q
 
 from milieu.identifiers import ine_error, normalise
-from milieu.students.enums import ContinuingSituation, Pathway, Relation, RepeaterReport
+from milieu.students.enums import (
+    ContinuingSituation,
+    Pathway,
+    Relation,
+    RepeaterContract,
+    RepeaterReport,
+)
 
 
 def validate_ine(value: str) -> None:
@@ -60,6 +66,18 @@ class Student(models.Model):
     previous_session = models.PositiveSmallIntegerField("session précédente", null=True, blank=True)
     repeater_report = models.CharField(
         "rapport du redoublant", max_length=16, choices=RepeaterReport.choices, blank=True
+    )
+    # contract v1.1: the previous session's evaluation grid is on file (a repeater presenting
+    # their previous report keeps it); an apprentice repeater's contract (001 §5, 002 §D, 003 §4).
+    # Who ticked or chose them, and when, is in the audit journal (`update_student`).
+    repeater_previous_evaluation = models.BooleanField(
+        "grille d'évaluation de la session précédente au dossier", default=False
+    )
+    repeater_contract = models.CharField(
+        "contrat de l'apprenti redoublant",
+        max_length=16,
+        choices=RepeaterContract.choices,
+        blank=True,
     )
     professional_experience_in_sector = models.BooleanField(
         "expérience professionnelle dans le secteur du diplôme", default=False

@@ -33,6 +33,8 @@ EDITED_FIELDS = (
     "repeater",
     "previous_session",
     "repeater_report",
+    "repeater_previous_evaluation",
+    "repeater_contract",
 )
 REPRESENTATIVES = "representatives"
 NOUN = "Cette fiche"

@@ -166,7 +166,11 @@ def test_a_repeater_carries_the_previous_session_and_report(school_a: School) ->
 
     dossier = build_dossier(repeater, as_of=AS_OF)
 
-    assert dossier["repeater"] == {"previous_session": 2027, "report": "modified"}
+    assert dossier["repeater"] == {
+        "previous_session": 2027,
+        "report": "modified",
+        "previous_evaluation": False,
+    }
     assert plain_json(dossier)
     assert "error" not in evaluate(dossier)
 

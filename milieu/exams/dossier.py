@@ -5,7 +5,8 @@ progress or finished), with ``convention_signed`` true and the convention's work
 choice *arrêté* by the chef d'établissement (seed 001 §2.1.2) that no such convention covers yet
 is a period too, with the dates of its PFMP window and ``convention_signed`` false (so the engine
 says the convention is missing). A signed period carries the absences its tutor declared
-(capped at its scheduled days), whether its certificate is issued and whether its training
+(capped at its scheduled days) — or, once its certificate is issued (by the tutor's link or
+recorded on paper), the absences the certificate attests —, whether its certificate is issued and whether its training
 contract and bilan are signed by their three parties (``milieu.followup``); ``evaluation`` says
 whether one of those conventions has its evaluation grid co-signed by the pedagogical team.
 The apprenticeship evidence and the work certificates are the documents a manager accepted
@@ -114,6 +115,10 @@ def _periods(student: Student) -> list[dict[str, Any]]:
                 0,
             ),
             has_certificate=Exists(Certificate.objects.filter(period=OuterRef("pk"))),
+            # a certificate freezes the absences it attests (a paper one states them itself)
+            certified_absences=Subquery(
+                Certificate.objects.filter(period=OuterRef("pk")).values("absence_days")[:1]
+            ),
             has_training_contract=Exists(
                 TrainingContract.objects.filter(period=OuterRef("pk"), completed_at__isnull=False)
             ),
@@ -158,7 +163,9 @@ def _periods(student: Student) -> list[dict[str, Any]]:
                 signed=True,
                 signed_on=_signed_on(p.fully_signed_at),
                 work_days=list(p.convention.work_days or []),
-                absence_days=min(p.declared_absences, scheduled_days_of(p)),
+                absence_days=p.certified_absences
+                if p.certified_absences is not None
+                else min(p.declared_absences, scheduled_days_of(p)),
                 certificate=p.has_certificate,
                 training_contract=p.has_training_contract,
                 bilan=p.has_bilan,

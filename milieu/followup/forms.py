@@ -29,6 +29,40 @@ class CertificateForm(forms.Form):
     )
 
 
+class PaperCertificateForm(forms.Form):
+    """The scan of a certificate the host signed on paper (staff, once the period has ended)."""
+
+    scan = forms.FileField(
+        label="Scan de l'attestation (PDF)",
+        error_messages={
+            "required": "Choisissez le scan de l'attestation.",
+            "empty": "Le fichier est vide.",
+            "invalid": "Aucun fichier n'a été reçu : choisissez-le de nouveau.",
+        },
+    )
+    signed_by = forms.CharField(
+        label="Signée par (organisme d'accueil)",
+        max_length=200,
+        validators=[validate_name],
+        error_messages={"required": "Indiquez qui a signé l'attestation."},
+    )
+    signed_on = forms.DateField(
+        label="Date de l'attestation",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": "Indiquez la date.", "invalid": "Saisissez une date valide."},
+    )
+    absence_days = forms.IntegerField(
+        label="Jours d'absence indiqués sur l'attestation",
+        min_value=0,
+        initial=0,
+        error_messages={
+            "required": "Indiquez les jours d'absence (0 s'il n'y en a pas).",
+            "min_value": "Les jours d'absence ne peuvent pas être négatifs.",
+            "invalid": "Saisissez un nombre entier de jours.",
+        },
+    )
+
+
 class PresenceForm(forms.Form):
     period = forms.IntegerField(widget=forms.HiddenInput)
     day = forms.DateField(

@@ -112,6 +112,18 @@ class Certificate(models.Model):
         "gratification versée (€)", max_digits=9, decimal_places=2, null=True, blank=True
     )
     tutor_name = models.CharField("tuteur", max_length=200)
+    # a paper certificate (issue 11): the host would not use the link; the school records the
+    # scan it received, the date the host signed it, and who recorded it
+    paper = models.BooleanField("attestation papier (scan)", default=False)
+    signed_on = models.DateField("signée par l'organisme le", null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="enregistrée par",
+    )
     content = models.BinaryField("PDF")
     sha256 = models.CharField("empreinte SHA-256", max_length=64)
     created_at = models.DateTimeField("délivrée le", auto_now_add=True)
@@ -147,6 +159,7 @@ class FollowupAction(models.TextChoices):
     BILAN_EDITED = "bilan-edited", "Bilan individuel modifié"
     BILAN_SIGNED = "bilan-signed", "Bilan individuel signé"
     LINK_RENEWED = "link-renewed", "Lien de suivi prolongé"
+    PAPER_CERTIFICATE = "paper-certificate", "Attestation de stage papier enregistrée"
 
 
 class FollowupEvent(models.Model):

@@ -27,6 +27,9 @@ from django.db.models import Max, Sum
 from django.urls import reverse
 from django.utils import timezone
 
+from milieu import storage
+from milieu.audit.enums import AuditAction
+from milieu.audit.journal import record
 from milieu.conventions.documents import render_pdf
 from milieu.conventions.enums import SIGNED_STATUSES
 from milieu.conventions.models import Convention, ConventionPeriod
@@ -384,6 +387,16 @@ def confirm_presence(
         return confirmation
 
 
+def refuse_unfinished(period: ConventionPeriod) -> None:
+    """A certificate attests a period done: none before its last day (issue 11; seed 001 §4:
+    « En fin de stage […] un certificat attestant de la présence »)."""
+    if period.end > timezone.localdate():
+        raise FollowupRefused(
+            "L'attestation de stage se délivre à la fin de la période : celle-ci s'achève le "
+            f"{period.end:%d/%m/%Y}."
+        )
+
+
 def issue_certificate(
     access: TutorAccess,
     period: ConventionPeriod,
@@ -399,6 +412,7 @@ def issue_certificate(
         raise FollowupRefused("Indiquez votre nom.")
     if gratification_paid is not None and gratification_paid < 0:
         raise FollowupRefused("La gratification versée ne peut pas être négative.")
+    refuse_unfinished(period)
     with transaction.atomic():
         ConventionPeriod.objects.select_for_update().filter(pk=period.pk).first()
         if Certificate.objects.filter(period=period).exists():
@@ -442,6 +456,82 @@ def issue_certificate(
                 f"{numbers.presence_days} jours de présence sur {numbers.scheduled_days} prévus "
                 f"({numbers.weeks} semaines) ; SHA-256 {certificate.sha256}."
             ),
+        )
+        return certificate
+
+
+def record_paper_certificate(
+    period: ConventionPeriod,
+    *,
+    by: Any,
+    upload: Any,
+    signed_by: str,
+    signed_on: date,
+    absence_days: int,
+    ip: str | None = None,
+) -> Certificate:
+    """The certificate of `period` as the host signed it on paper (a host that will not use the
+    link; issue 11): the scan is stored as the certificate's PDF, the figures counted from the
+    absences the paper states; once, and only once the period has ended."""
+    convention = period.convention
+    require(by, "followup.manage", convention)
+    if not period.active or convention.status not in SIGNED_STATUSES:
+        raise FollowupRefused("Seule une période en vigueur d'une convention signée s'atteste.")
+    refuse_unfinished(period)
+    today = timezone.localdate()
+    if signed_on < period.end or signed_on > today:
+        raise FollowupRefused(
+            "La date de l'attestation se situe entre la fin de la période "
+            f"({period.end:%d/%m/%Y}) et aujourd'hui."
+        )
+    if not signed_by.strip():
+        raise FollowupRefused("Indiquez qui a signé l'attestation pour l'organisme d'accueil.")
+    scheduled = scheduled_days_of(period)
+    if absence_days < 0 or absence_days > scheduled:
+        raise FollowupRefused(
+            f"Les jours d'absence vont de 0 aux {scheduled} jours prévus de la période."
+        )
+    content, _ = storage.read_upload(upload, kinds=("pdf",))
+    with transaction.atomic():
+        ConventionPeriod.objects.select_for_update().filter(pk=period.pk).first()
+        if Certificate.objects.filter(period=period).exists():
+            raise FollowupRefused("L'attestation de cette période est déjà délivrée.")
+        presence = scheduled - absence_days
+        per_week = len(work_days_of(convention))
+        weeks = (Decimal(presence) / Decimal(per_week)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        certificate = Certificate.objects.create(
+            period=period,
+            start=period.start,
+            end=period.end,
+            scheduled_days=scheduled,
+            absence_days=absence_days,
+            presence_days=presence,
+            weeks=weeks,
+            tutor_name=signed_by.strip(),
+            paper=True,
+            signed_on=signed_on,
+            recorded_by=by,
+            content=content,
+        )
+        _event(
+            convention,
+            FollowupAction.PAPER_CERTIFICATE,
+            period=period,
+            by=by,
+            ip=ip,
+            detail=(
+                f"Attestation papier signée le {signed_on:%d/%m/%Y} par {signed_by.strip()} : "
+                f"{presence} jours de présence sur {scheduled} prévus ({weeks} semaines) ; "
+                f"SHA-256 {certificate.sha256}."
+            ),
+        )
+        record(
+            AuditAction.PAPER_CERTIFICATE,
+            actor=by,
+            obj=certificate,
+            establishment=convention.student.cohort.establishment,
+            ip=ip,
+            changes={"period": period.pk, "signed_on": signed_on.isoformat()},
         )
         return certificate
 

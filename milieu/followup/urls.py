@@ -41,6 +41,11 @@ urlpatterns = [
         views.certificate,
         name="certificate",
     ),
+    path(
+        "conventions/<int:pk>/attestation/<int:period_pk>/papier/",
+        views.paper_certificate,
+        name="paper_certificate",
+    ),
     path("conventions/<int:pk>/grille/", views.evaluation, name="evaluation"),
     path(
         "conventions/<int:pk>/grille/arreter/",

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from milieu import storage
 from milieu.audit.downloads import audit_minor_download
 from milieu.conventions.enums import SIGNED_STATUSES
 from milieu.conventions.models import Convention, ConventionPeriod
@@ -23,6 +24,7 @@ from milieu.followup.forms import (
     AbsenceForm,
     CertificateForm,
     EvaluationForm,
+    PaperCertificateForm,
     PeriodDocumentForm,
     PresenceForm,
     TutorNameForm,
@@ -53,6 +55,7 @@ from milieu.followup.operations import (
     items_of,
     last_day_of,
     period_of,
+    record_paper_certificate,
     renew_tutor_link,
     resolve_access,
     revoke_tutor_link,
@@ -417,7 +420,13 @@ def _convention(request: HttpRequest, pk: int, action: str) -> Convention:
 
 
 @login_required
-def convention(request: HttpRequest, pk: int) -> HttpResponse:
+def convention(
+    request: HttpRequest,
+    pk: int,
+    paper_form: PaperCertificateForm | None = None,
+    paper_period: int | None = None,
+    status: int = 200,
+) -> HttpResponse:
     """The follow-up of one convention for the school: links, absences, presence, certificates,
     the evaluation grid, the contracts and bilans, and the history of every operation."""
     conv = _convention(request, pk, "followup.view")
@@ -426,6 +435,10 @@ def convention(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "followup/convention.html",
         {
+            "paper_form": paper_form,
+            "blank_paper_form": PaperCertificateForm(prefix="papier"),
+            "paper_period": paper_period,
+            "today": timezone.localdate(),
             "convention": conv,
             "rows": _periods(conv),
             "accesses": list(conv.tutor_accesses.select_related("created_by")),
@@ -436,7 +449,35 @@ def convention(request: HttpRequest, pk: int) -> HttpResponse:
                 conv.followup_events.select_related("actor", "period").order_by("-at", "-pk")
             ),
         },
+        status=status,
     )
+
+
+@login_required
+@require_POST
+def paper_certificate(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
+    """Staff record the certificate a host signed on paper (scan, date, absences stated)."""
+    conv = _convention(request, pk, "followup.manage")
+    period = get_object_or_404(ConventionPeriod, convention=conv, pk=period_pk)
+    form = PaperCertificateForm(request.POST, request.FILES, prefix="papier")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            record_paper_certificate(
+                period,
+                by=request.user,
+                upload=data["scan"],
+                signed_by=data["signed_by"],
+                signed_on=data["signed_on"],
+                absence_days=data["absence_days"],
+                ip=client_ip(request),
+            )
+        except (FollowupRefused, storage.UploadRefused) as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, "Attestation papier enregistrée.")
+            return redirect("followup:convention", pk=conv.pk)
+    return convention(request, conv.pk, paper_form=form, paper_period=period.pk, status=400)
 
 
 @login_required

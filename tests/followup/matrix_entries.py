@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
+
+import time_machine
 
 from tests.test_url_matrix import Kwargs, World, row
 
@@ -31,7 +33,8 @@ def _signed(w: World) -> Any:
         tutor.save()
         access = resolve_access(issue_tutor_link(convention, by=w.a.ddfpt))
         period = convention.active_periods().get()
-        issue_certificate(access, period, tutor_name="Jean Tuteur")
+        with time_machine.travel(datetime(2027, 2, 12, 18, tzinfo=UTC)):  # its last day
+            issue_certificate(access, period, tutor_name="Jean Tuteur")
         w.objects["followup_convention"] = convention
         w.objects["followup_access"] = access
         w.objects["followup_period"] = period
@@ -107,6 +110,8 @@ COSIGN = row("302  302  302  403  302  404  403  404  404  404  404  403  404")
 # a contract or bilan of a student who is not `a_student`: the school's staff and the rectorat
 # read it (followup.view), the team signs it; the candidate is tested in test_training_contract…
 DOCUMENT = row("302  200  200  200  200  404  404  404  404  404  404  200  404")
+# an empty paper certificate: the cohort's staff get the page back with the errors (400)
+PAPER = row("302  400  400  400  400  404  403  404  404  404  404  403  404")
 
 ENTRIES: dict[str, tuple[Kwargs, str, dict[str, int]]] = {
     "followup:tutor": (TOKEN, "get", GONE),
@@ -118,6 +123,11 @@ ENTRIES: dict[str, tuple[Kwargs, str, dict[str, int]]] = {
         READ,
     ),
     "followup:issue_link": (CONVENTION, "post", MANAGE),
+    "followup:paper_certificate": (
+        lambda w: {"pk": _signed(w).pk, "period_pk": w.objects["followup_period"].pk},
+        "post",
+        PAPER,
+    ),
     "followup:tutor_evaluation": (TOKEN, "get", GONE),
     "followup:tutor_training_contract": (
         lambda w: {"token": "inconnu", "period_pk": 1},

@@ -23,8 +23,15 @@ from milieu.followup.operations import (
 )
 from milieu.rules import evaluate
 from tests.core.conftest import School
+from tests.followup.conftest import on
 
 AFTER = date(2027, 9, 1)  # the period 31/05/2027 – 09/07/2027 is over: 30 working days
+
+
+def issued(access: TutorAccess, period: Any, **fields: Any) -> Certificate:
+    """The certificate issued on the period's last day (none before it: issue 11)."""
+    with on(period.end, 18):
+        return issue_certificate(access, period, **fields)
 
 
 @pytest.fixture
@@ -90,7 +97,7 @@ def test_the_certificate_counts_presence_and_stores_its_hash(access: TutorAccess
     absence(access, 2)
     period = access.convention.active_periods().get()
 
-    certificate = issue_certificate(
+    certificate = issued(
         access, period, tutor_name="Jean Tuteur", gratification_paid=Decimal("650.40")
     )
 
@@ -105,10 +112,10 @@ def test_the_certificate_counts_presence_and_stores_its_hash(access: TutorAccess
 
 def test_the_certificate_is_issued_once_and_never_changes(access: TutorAccess) -> None:
     period = access.convention.active_periods().get()
-    certificate = issue_certificate(access, period, tutor_name="Jean Tuteur")
+    certificate = issued(access, period, tutor_name="Jean Tuteur")
 
     with pytest.raises(FollowupRefused, match="déjà délivrée"):
-        issue_certificate(access, period, tutor_name="Jean Tuteur")
+        issued(access, period, tutor_name="Jean Tuteur")
     with pytest.raises(ValueError, match="figée"):
         certificate.save()
     with pytest.raises(FollowupRefused, match="absences sont closes"):
@@ -122,7 +129,7 @@ def test_the_verdict_moves_as_the_pieces_arrive(school_a: School, access: TutorA
     assert "CERTIFICATE_MISSING" in codes(evaluate(before, today=AFTER))
 
     absence(access, 2)
-    issue_certificate(access, access.convention.active_periods().get(), tutor_name="Jean Tuteur")
+    issued(access, access.convention.active_periods().get(), tutor_name="Jean Tuteur")
 
     after = build_dossier(school_a.student, as_of=AFTER)
     (period_after,) = after["periods"]
@@ -135,7 +142,7 @@ def test_the_verdict_moves_as_the_pieces_arrive(school_a: School, access: TutorA
 def test_the_tutor_downloads_the_certificate(client: Client, access: TutorAccess) -> None:
     token = issue_tutor_link(access.convention, by=access.created_by)
     period = access.convention.active_periods().get()
-    certificate = issue_certificate(access, period, tutor_name="Jean Tuteur")
+    certificate = issued(access, period, tutor_name="Jean Tuteur")
 
     response = client.get(
         reverse("followup:tutor_certificate", kwargs={"token": token, "period_pk": period.pk})

@@ -128,6 +128,7 @@ def test_every_operation_writes_its_history_row(
             ip="10.5.5.5",
         )
         confirm_presence(access, period, day=date(2027, 6, 9), tutor_name="Jean Tuteur")
+    with on(period.end, 18):  # a certificate is issued once the period has ended
         issue_certificate(access, period, tutor_name="Jean Tuteur")
         revoke_tutor_link(access, by=school_a.head, ip="10.6.6.6")
         with pytest.raises(FollowupRefused, match="déjà révoqué"):

@@ -6,10 +6,11 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
+import time_machine
 from pypdf import PdfReader
 
 from milieu.conventions.enums import ConventionStatus
@@ -106,7 +107,9 @@ def certify(bep: Bep, convention: Convention, *, absence_days: int = 0) -> Certi
                 reason="Maladie",
                 declared_by="Tuteur",
             )
-        certificate = issue_certificate(access, period, tutor_name="Jean Tuteur")
+        end = period.end
+        with time_machine.travel(datetime(end.year, end.month, end.day, 18, tzinfo=UTC)):
+            certificate = issue_certificate(access, period, tutor_name="Jean Tuteur")
     assert certificate is not None
     return certificate
 

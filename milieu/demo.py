@@ -620,6 +620,13 @@ def _signed_convention(student: Student, host: Host, tutor: Any, teacher: User) 
     send_for_signature(convention, by=ddfpt)
     for signatory in convention.signatories.all():
         sign_on_paper(signatory, _demo_pdf_scan(f"Convention n° {convention.pk}"), by=ddfpt)
+    # the story's history: the paper convention was signed the week before its period, not on
+    # the day the demo is built (else the verdict warns CONVENTION_SIGNED_LATE, contract v1.1)
+    from milieu.conventions.models import ConventionTransition
+
+    ConventionTransition.objects.filter(convention=convention, to_status="signed").update(
+        at=datetime.combine(STORY_PERIOD[0] - timedelta(days=7), datetime.min.time(), tzinfo=UTC)
+    )
     return Convention.objects.get(pk=convention.pk)
 
 

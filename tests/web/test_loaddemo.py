@@ -141,6 +141,7 @@ def test_the_demo_follows_one_stage_to_a_compliant_verdict(settings: Any, tmp_pa
     assert FollowupEvent.objects.filter(convention__student=student).count() >= 5
     verdict = evaluate(build_dossier(student, as_of=day))
     assert verdict["status"] == "compliant", verdict["findings"]
+    assert "CONVENTION_SIGNED_LATE" not in {f["code"] for f in verdict["findings"]}
     assert verdict["weeks_completed"] == 6.0
     assert f"Stage suivi jusqu'au bout ({student.full_name}" in out
     # the classmate's stage waits for its tutor: the console gives the tutor's link

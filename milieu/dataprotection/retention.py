@@ -126,6 +126,7 @@ def _anonymise_actor(queryset: QuerySet[Any]) -> None:
 
 def student_steps(student_ids: list[int]) -> list[Step]:
     """What goes with these students, in an order the PROTECT foreign keys accept."""
+    from milieu.contracts.models import SpecialContract
     from milieu.conventions.models import Convention, ConventionDocument, ConventionPeriod
     from milieu.evidence.models import EvidenceDocument
     from milieu.followup.models import (
@@ -176,6 +177,10 @@ def student_steps(student_ids: list[int]) -> list[Step]:
         Step("conventions", conventions),
         Step("rapports déposés", ReportDeposit.objects.filter(student_id__in=student_ids)),
         Step("pièces justificatives", EvidenceDocument.objects.filter(student_id__in=student_ids)),
+        Step(
+            "contrats de travail de type particulier",
+            SpecialContract.objects.filter(student_id__in=student_ids),
+        ),
         Step(
             "choix d'organisme",
             Placement.objects.filter(student_id__in=student_ids),

@@ -170,3 +170,24 @@ def test_the_evidence_page_links_to_the_contracts(school_a: School) -> None:
     student = ciel_candidate(school_a)
     page = client_for(school_a.ddfpt).get(reverse("evidence:student", args=[student.pk]))
     assert reverse("contracts:student", args=[student.pk]) in page.content.decode()
+
+
+def test_the_purge_removes_the_contracts_of_an_expired_candidate(school_a: School) -> None:
+    """The contract names an employer and its dates: it goes with the candidate's data."""
+    from milieu.dataprotection.retention import purge
+
+    student = ciel_candidate(school_a)
+    record_special_contract(
+        student,
+        ContractData(
+            kind="professionnalisation",
+            employer="Réseaux de l'Est",
+            siret=valid_siret(3),
+            start=SEVEN_WEEKS[0],
+            end=SEVEN_WEEKS[1],
+        ),
+        by=school_a.ddfpt,
+    )
+    purge(today=date(2040, 1, 1), apply=True)
+    assert not SpecialContract.objects.exists()
+    assert not Student.objects.filter(pk=student.pk).exists()

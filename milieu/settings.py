@@ -205,3 +205,9 @@ FILE_UPLOAD_HANDLERS = [
     "milieu.uploads.MemoryFileUploadHandler",
     "milieu.uploads.TemporaryFileUploadHandler",
 ]
+
+# Issue 13 §14: the DDFPT's dashboard lists the conventions whose signatures have been awaited
+# for more than this many days (since the last link or reminder), with « Relancer ».
+SIGNATURE_REMINDER_AFTER_DAYS = env_int("SIGNATURE_REMINDER_AFTER_DAYS", 3, minimum=0)
+# …and the teacher's lists the reports deposited by their cohorts' students in the last days.
+REPORTS_TO_READ_DAYS = env_int("REPORTS_TO_READ_DAYS", 30, minimum=1)

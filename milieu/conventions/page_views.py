@@ -46,6 +46,7 @@ from milieu.conventions.signatures import (
     sign_on_paper,
     signing_parties,
 )
+from milieu.establishments.models import Cohort
 from milieu.http import client_ip, stored_file_response
 from milieu.permissions import can, require, visible_conventions
 from milieu.rules import get_catalogue
@@ -158,6 +159,23 @@ def convention_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("etat", "")
     if status not in S.values:
         status = ""
+    # issue 13 §16: the cohort filter offers the cohorts of the conventions the user sees
+    cohorts = list(
+        Cohort.objects.filter(pk__in=conventions.values("student__cohort_id"))
+        .select_related("establishment")
+        .order_by("establishment__name", "-school_year", "name")
+    )
+    cohort = request.GET.get("promotion", "")
+    if cohort not in {str(c.pk) for c in cohorts}:
+        cohort = ""
+    if cohort:
+        conventions = conventions.filter(student__cohort_id=int(cohort))
+        counts = dict(
+            conventions.order_by()
+            .values_list("status")
+            .annotate(n=Count("pk"))
+            .values_list("status", "n")
+        )
     shown = conventions.filter(status=status) if status else conventions
     shown = shown.order_by("-updated_at", "-pk").prefetch_related(
         Prefetch(
@@ -173,6 +191,9 @@ def convention_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "status": status,
+            "cohort": cohort,
+            "cohorts": cohorts,
+            "several_establishments": len({c.establishment_id for c in cohorts}) > 1,
             "filters": [("", "Toutes", sum(counts.values()))]
             + [(value, label, counts.get(value, 0)) for value, label in S.choices],
         },

@@ -132,7 +132,9 @@ def build_dashboard(user: Any, *, today: date, now: Any = None) -> Dashboard:
     board.queues = Queues(
         head=head_queues(user),
         manager=manager_queues(user, now),
-        teacher=teacher_queues(user, [c.cohort.pk for c in board.taught], today, now),
+        teacher=teacher_queues(
+            user, [c.cohort.pk for c in board.taught], today, now, board.to_validate
+        ),
     )
 
     academies = list(visible_academies(user))

@@ -183,9 +183,12 @@ def manager_queues(user: Any, now: Any) -> list[Queue]:
     ]
 
 
-def teacher_queues(user: Any, cohort_ids: list[int], today: date, now: Any) -> list[Queue]:
-    """A teacher of these cohorts: conventions to validate (not those they submitted), visits to
-    plan, reports deposited lately."""
+def teacher_queues(
+    user: Any, cohort_ids: list[int], today: date, now: Any, choices: list[Placement]
+) -> list[Queue]:
+    """A teacher of these cohorts: host choices (`choices`, read by the dashboard) and
+    conventions to validate (not those they submitted), visits to plan, reports deposited
+    lately."""
     if not cohort_ids:
         return []
     submitter = (
@@ -219,6 +222,12 @@ def teacher_queues(user: Any, cohort_ids: list[int], today: date, now: Any) -> l
         .order_by("-uploaded_at", "-pk")
     )
     return [
+        _queue(
+            "choices-to-validate",
+            "Choix d’organisme à valider",
+            choices,
+            "Aucun choix n’attend votre validation.",
+        ),
         _queue(
             "conventions-to-validate",
             "Conventions à valider",

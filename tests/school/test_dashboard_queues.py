@@ -345,3 +345,13 @@ def test_the_queues_cost_a_fixed_number_of_queries(
             response = client.get(URL)
     if role == "ddfpt":
         assert queue(response, "to-remind").count == 5
+
+
+def test_the_teacher_validates_host_choices_from_the_queue(school_a: School) -> None:
+    choice = PlacementFactory.create(student=school_a.student, cohort_period=school_a.period)
+
+    response = client_for(school_a.teacher).get(URL)
+
+    assert queue(response, "choices-to-validate").rows == [choice]
+    link = f"{reverse('students:detail', args=[school_a.student.pk])}#choix-{choice.pk}"
+    assert f'href="{link}">Valider' in response.content.decode()

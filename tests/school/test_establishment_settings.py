@@ -49,3 +49,12 @@ def test_teachers_and_the_secretariat_may_not_change_them(school_a: School) -> N
 
 def test_another_schools_head_gets_a_404(school_a: School, school_b: School) -> None:
     assert client_for(school_b.head).get(url(school_a)).status_code == 404
+
+
+def test_the_dashboard_links_to_the_settings_for_the_head_and_the_ddfpt_only(
+    school_a: School,
+) -> None:
+    dashboard = reverse("dashboard")
+    for role, shown in (("head", True), ("ddfpt", True), ("secretary", False)):
+        html = client_for(getattr(school_a, role)).get(dashboard).content.decode()
+        assert (f'href="{url(school_a)}" data-establishment-settings' in html) is shown, role

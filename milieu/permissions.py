@@ -376,6 +376,14 @@ def _placement_propose(s: Scope, st: Any) -> bool:
     return own or s.manages(st.cohort.establishment_id) or _cohort_teacher(s, st.cohort)
 
 
+def _convention_create(s: Scope, st: Any) -> bool:
+    """The cohort's staff draft a convention; the student only where the establishment allows
+    it (`Establishment.students_draft_conventions`, issue 13 §17)."""
+    if s.manages(st.cohort.establishment_id) or _cohort_teacher(s, st.cohort):
+        return True
+    return _own_student(s, st) and bool(st.cohort.establishment.students_draft_conventions)
+
+
 def _placement_validate(s: Scope, p: Any) -> bool:
     """The pedagogical team validates (seed 001 §2.1.2): teachers of the cohort and the DDFPT."""
     cohort = p.student.cohort
@@ -487,7 +495,7 @@ RULES: dict[str, Check] = {
     "tutor.change": _tutor_change,
     "convention.list": lambda s, _: s.is_school_staff or s.is_rectorat or s.is_student,
     "convention.view": _convention_view,
-    "convention.create": _placement_propose,
+    "convention.create": _convention_create,
     "convention.change": _convention_edit,
     "convention.submit": _convention_edit,
     "convention.validate": _convention_validate,
@@ -545,6 +553,11 @@ RULES: dict[str, Check] = {
     "derogation.decide": lambda s, r: (
         Role.RECTEUR_DELEGATE in s.rectorat_of(r.student.cohort.establishment.academie_id)
     ),
+    # issue 13: the establishment's team settings (head, DDFPT); a signature reminder from the
+    # convention's page (the managers, as sending); the header's student search (school staff)
+    "establishment.settings": lambda s, e: bool(s.roles_in(e.pk) & {Role.HEAD, Role.DDFPT}),
+    "convention.remind": lambda s, c: s.manages(c.student.cohort.establishment_id),
+    "student.search": lambda s, _: s.is_school_staff or s.is_rectorat,
 }
 
 

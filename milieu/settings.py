@@ -266,3 +266,9 @@ SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT + 24 * 60 * 60
 # With DEBUG on, a missing page is still the French one; developers who want Django's technical
 # page (the URL patterns tried) set DEBUG_TECHNICAL_404=true.
 DEBUG_TECHNICAL_404 = env_bool("DEBUG_TECHNICAL_404", False)
+
+# Issue 13 §14: the DDFPT's dashboard lists the conventions whose signatures have been awaited
+# for more than this many days (since the last link or reminder), with « Relancer ».
+SIGNATURE_REMINDER_AFTER_DAYS = env_int("SIGNATURE_REMINDER_AFTER_DAYS", 3, minimum=0)
+# …and the teacher's lists the reports deposited by their cohorts' students in the last days.
+REPORTS_TO_READ_DAYS = env_int("REPORTS_TO_READ_DAYS", 30, minimum=1)

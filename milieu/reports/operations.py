@@ -33,6 +33,7 @@ from milieu.reports.models import (
     ReportReading,
     ReportRefusal,
 )
+from milieu.reports.notify import mail_teachers
 from milieu.students.models import Student
 
 STORAGE_CATEGORY = "reports"
@@ -103,7 +104,7 @@ def deposit_report(student: Student, upload: Any, *, by: Any) -> ReportDeposit:
         with transaction.atomic():
             Student.objects.select_for_update().filter(pk=student.pk).first()
             last = ReportDeposit.objects.filter(student=student).aggregate(v=Max("version"))["v"]
-            return ReportDeposit.objects.create(
+            deposit = ReportDeposit.objects.create(
                 student=student,
                 version=(last or 0) + 1,
                 original_name=name,
@@ -113,6 +114,8 @@ def deposit_report(student: Student, upload: Any, *, by: Any) -> ReportDeposit:
                 uploaded_by=by,
                 analysis=analysis.as_json(),
             )
+            transaction.on_commit(lambda: mail_teachers(deposit))  # issue 13 §18
+            return deposit
     except BaseException:
         storage.path_of(stored.path).unlink(missing_ok=True)
         raise

@@ -268,7 +268,7 @@ def test_a_student_reads_the_verdict_in_words_not_codes(school_a: School) -> Non
 
     stage = response.context["board"].own[0].stage
     html = response.content.decode()
-    assert stage.checked.status_label in html
+    assert stage.checked.shown_label in html
     for label, message in stage.verdict_findings:
         assert label in html and message.split("«")[0].strip()[:20] in html
     for finding in stage.checked.findings:

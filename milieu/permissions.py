@@ -545,6 +545,14 @@ RULES: dict[str, Check] = {
     "derogation.decide": lambda s, r: (
         Role.RECTEUR_DELEGATE in s.rectorat_of(r.student.cohort.establishment.academie_id)
     ),
+    # the jury's information (obj: the exam session): issued and read by the académie's rectorat;
+    # the transmission to the exam service (obj: the establishment): its head and DDFPT, or the
+    # rectorat of its académie
+    "jury.view": lambda s, es: bool(s.rectorat_of(es.academie_id)),
+    "jury.issue": lambda s, es: bool(s.rectorat_of(es.academie_id)),
+    "transmission.download": lambda s, e: (
+        _derogation_requester(s, e.pk) or bool(s.rectorat_of(e.academie_id))
+    ),
 }
 
 

@@ -5,7 +5,9 @@ For each candidate of the establishment's cohorts of the session (same diploma a
 stage certificates (`followup.Certificate`, one per period of a signed convention) and the
 documents a manager accepted in their place (apprenticeship evidence, work certificates); for
 `bts-metiers-de-la-mesure` also the latest version of the report and the co-signed evaluation
-grid, the two documents of the E6.1 commission. A manifest (``manifeste.csv``, formula-safe)
+grid, the two documents of the E6.1 commission; for the diplomas whose regulation joins an
+attestation to the livret scolaire (BEP, seed 000), the cohort's latest edition of those
+attestations, once in ``livret-scolaire/``. A manifest (``manifeste.csv``, formula-safe)
 says what each candidate has and lacks.
 
 The archive is written while it is sent: `zip_stream` yields the bytes of each entry as soon as
@@ -23,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.text import slugify
 
 from milieu import storage
@@ -33,6 +36,9 @@ from milieu.evidence.models import EvidenceDocument
 from milieu.exams.models import ExamSession
 from milieu.exports import BOM, DELIMITER, safe_cell
 from milieu.followup.models import Certificate, Evaluation, EvaluationStatus
+from milieu.livret.attestation import livret_reference
+from milieu.livret.enums import LivretStatus
+from milieu.livret.models import LivretJob
 from milieu.reports.models import ReportDeposit
 from milieu.students.models import Student
 
@@ -155,6 +161,17 @@ def candidate_files(exam_session: ExamSession, establishment: Any) -> list[Candi
         ):
             grids[cosigned.convention.student_id] = cosigned  # the latest co-signed grid wins
 
+    livret: dict[int, LivretJob] = {}
+    if livret_reference(exam_session.diploma) is not None:
+        cohorts = {student.cohort_id for student in students}
+        for job in (
+            LivretJob.objects.filter(cohort_id__in=cohorts, status=LivretStatus.DONE)
+            .defer("content")
+            .select_related("cohort")
+            .order_by("finished_at", "pk")
+        ):
+            livret[job.cohort_id] = job  # the latest edition wins
+
     found = []
     for student in students:
         names = slugify(f"{student.last_name} {student.first_name}") or str(student.pk)
@@ -192,6 +209,22 @@ def candidate_files(exam_session: ExamSession, establishment: Any) -> list[Candi
             files.lacks.append(
                 "Attestation de stage (aucune période de stage sous convention signée)"
             )
+        if livret_reference(exam_session.diploma) is not None:
+            job = livret.get(student.cohort_id)
+            if job is None:
+                files.lacks.append(
+                    "Attestation jointe au livret scolaire (aucune édition pour la promotion)"
+                )
+            else:
+                when = timezone.localtime(job.finished_at or job.created_at)
+                files.entries.append(
+                    Entry(
+                        f"livret-scolaire/attestations-{slugify(job.cohort.name)}-{job.pk}.pdf",
+                        f"Attestation jointe au livret scolaire (édition du {when:%d/%m/%Y},"
+                        f" promotion {job.cohort.name})",
+                        _stored_pdf(LivretJob, job.pk),
+                    )
+                )
         if with_report:
             deposit = reports.get(student.pk)
             if deposit is None:
@@ -277,8 +310,12 @@ def zip_stream(manifest: str, files: list[CandidateFiles]) -> Iterator[bytes]:
     with zipfile.ZipFile(sink, mode="w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(MANIFEST, manifest.encode("utf-8"))
         yield sink.take()
+        written: set[str] = set()
         for candidate in files:
             for entry in candidate.entries:
+                if entry.name in written:  # a cohort's livret edition, shared by its candidates
+                    continue
+                written.add(entry.name)
                 with archive.open(entry.name, mode="w", force_zip64=True) as target:
                     for chunk in entry.chunks():
                         target.write(chunk)

@@ -196,3 +196,76 @@ def test_each_download_is_recorded_for_the_minor_candidates(
     assert rows.count() == 2
     assert {row.actor_id for row in rows} == {rectorat.pk}
     assert {row.object_id for row in rows} == {str(minor.pk)}
+
+
+def bep_cohort(school: School, name: str) -> Any:
+    from milieu.factories import CohortFactory
+
+    return CohortFactory.create(
+        establishment=school.establishment, name=name, diploma="bep-mpmi", session=2028
+    )
+
+
+def test_for_bep_the_cohorts_livret_edition_is_joined_once(
+    academie: Any, rectorat: Any, school_a: School
+) -> None:
+    from milieu.livret.enums import LivretStatus
+    from milieu.livret.models import LivretJob
+
+    exam_session = session_of(academie, rectorat, "bep-mpmi")
+    edited = bep_cohort(school_a, "BEP MPMI 1")
+    not_edited = bep_cohort(school_a, "BEP MPMI 2")
+    first, second = (StudentFactory.create(cohort=edited) for _ in range(2))
+    alone = StudentFactory.create(cohort=not_edited)
+    for label in ("ancienne", "derniere"):
+        LivretJob.objects.create(
+            cohort=edited,
+            status=LivretStatus.DONE,
+            total=2,
+            done=2,
+            content=pdf(f"livret-{label}"),
+            sha256=LivretJob.digest(pdf(f"livret-{label}")),
+            finished_at=timezone.now(),
+        )
+    latest = LivretJob.objects.filter(cohort=edited).order_by("-pk").first()
+    assert latest is not None
+
+    entries, rows = unzip(download(school_a.head, exam_session, school_a.establishment))
+
+    livret = [name for name in entries if name.startswith("livret-scolaire/")]
+    assert livret == [f"livret-scolaire/attestations-bep-mpmi-1-{latest.pk}.pdf"]
+    assert entries[livret[0]] == pdf("livret-derniere")
+    by_ine = {row["INE"]: row for row in rows}
+    for student in (first, second):
+        assert (
+            "Attestation jointe au livret scolaire (édition du"
+            in by_ine[student.ine]["Pièces jointes"]
+        )
+    assert (
+        "Attestation jointe au livret scolaire (aucune édition"
+        in by_ine[alone.ine]["Pièces manquantes"]
+    )
+
+
+def test_the_archive_is_written_while_sent_and_its_listing_reads_no_content(
+    academie: Any,
+    rectorat: Any,
+    school_a: School,
+    django_assert_max_num_queries: Any,
+) -> None:
+    from milieu.exams.transmission import candidate_files, manifest_text, zip_stream
+
+    exam_session = session_of(academie, rectorat, "bts-ciel")
+    for number in range(6):
+        student = StudentFactory.create(cohort=school_a.cohort)
+        certify(signed_convention(school_a, student), f"attestation-{number}")
+
+    with django_assert_max_num_queries(6):  # a fixed number, whatever the candidates
+        files = candidate_files(exam_session, school_a.establishment)
+    chunks = zip_stream(manifest_text(exam_session, school_a.establishment, files), files)
+    first = next(chunks)
+    assert first.startswith(b"PK")  # the manifest is sent before any certificate is read
+    rest = list(chunks)
+    assert len(rest) > 6  # one piece at least per certificate
+    archive = zipfile.ZipFile(io.BytesIO(first + b"".join(rest)))
+    assert len(archive.namelist()) == 1 + 6

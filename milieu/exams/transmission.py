@@ -164,13 +164,13 @@ def candidate_files(exam_session: ExamSession, establishment: Any) -> list[Candi
     livret: dict[int, LivretJob] = {}
     if livret_reference(exam_session.diploma) is not None:
         cohorts = {student.cohort_id for student in students}
-        for job in (
+        for edition in (
             LivretJob.objects.filter(cohort_id__in=cohorts, status=LivretStatus.DONE)
             .defer("content")
             .select_related("cohort")
             .order_by("finished_at", "pk")
         ):
-            livret[job.cohort_id] = job  # the latest edition wins
+            livret[edition.cohort_id] = edition  # the latest edition wins
 
     found = []
     for student in students:
@@ -216,11 +216,11 @@ def candidate_files(exam_session: ExamSession, establishment: Any) -> list[Candi
                     "Attestation jointe au livret scolaire (aucune édition pour la promotion)"
                 )
             else:
-                when = timezone.localtime(job.finished_at or job.created_at)
+                edited_on = timezone.localtime(job.finished_at or job.created_at)
                 files.entries.append(
                     Entry(
                         f"livret-scolaire/attestations-{slugify(job.cohort.name)}-{job.pk}.pdf",
-                        f"Attestation jointe au livret scolaire (édition du {when:%d/%m/%Y},"
+                        f"Attestation jointe au livret scolaire (édition du {edited_on:%d/%m/%Y},"
                         f" promotion {job.cohort.name})",
                         _stored_pdf(LivretJob, job.pk),
                     )

@@ -550,6 +550,7 @@ RULES: dict[str, Check] = {
     # rectorat of its académie
     "jury.view": lambda s, es: bool(s.rectorat_of(es.academie_id)),
     "jury.issue": lambda s, es: bool(s.rectorat_of(es.academie_id)),
+    "transmission.list": lambda s, _: _derogation_requester_anywhere(s) or s.is_rectorat,
     "transmission.download": lambda s, e: (
         _derogation_requester(s, e.pk) or bool(s.rectorat_of(e.academie_id))
     ),

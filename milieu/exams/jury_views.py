@@ -19,12 +19,19 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods
 
 from milieu.audit.downloads import audit_minor_download
+from milieu.establishments.models import Cohort
 from milieu.exams.jury import issue_jury_notice, jury_lines
 from milieu.exams.models import ExamSession, JuryNotice
 from milieu.exams.operations import ExamsRefused
 from milieu.exams.transmission import archive_name, candidate_files, manifest_text, zip_stream
 from milieu.http import stored_file_response
-from milieu.permissions import can, require, scope_of, visible_establishments
+from milieu.permissions import (
+    DEROGATION_REQUESTERS,
+    can,
+    require,
+    scope_of,
+    visible_establishments,
+)
 
 
 def _rectorat_session(request: HttpRequest, pk: int, action: str = "jury.view") -> ExamSession:
@@ -170,3 +177,25 @@ def transmission_zip(request: HttpRequest, pk: int, establishment_pk: int) -> Ht
         students=[f.student for f in files],
         document=exam_session,
     )
+
+
+@login_required
+def transmission_sessions(request: HttpRequest) -> HttpResponse:
+    """The sessions the user transmits for: every session of the rectorat's académies; for a
+    school's head or DDFPT, the sessions its cohorts sit (académie, diploma and year)."""
+    require(request.user, "transmission.list")
+    s = scope_of(request.user)
+    query = Q(academie_id__in=list(s.academies))
+    schools = [e for e, roles in s.establishments.items() if roles & DEROGATION_REQUESTERS]
+    for academie_id, diploma, year in (
+        Cohort.objects.filter(establishment_id__in=schools)
+        .values_list("establishment__academie_id", "diploma", "session")
+        .distinct()
+    ):
+        query |= Q(academie_id=academie_id, diploma=diploma, session=year)
+    sessions = (
+        ExamSession.objects.filter(query)
+        .select_related("academie")
+        .order_by("academie__name", "-session", "diploma")
+    )
+    return render(request, "exams/transmission_sessions.html", {"sessions": sessions})

@@ -41,6 +41,7 @@ urlpatterns += [
         jury_views.jury_notice_download,
         name="jury_notice_download",
     ),
+    path("transmission/", jury_views.transmission_sessions, name="transmission_sessions"),
     path("sessions/<int:pk>/transmission/", jury_views.transmission, name="transmission"),
     path(
         "sessions/<int:pk>/transmission/<int:establishment_pk>/",

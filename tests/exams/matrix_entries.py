@@ -132,6 +132,7 @@ ENTRIES.update(
             "get",
             SESSION,
         ),
+        "exams:transmission_sessions": (_made, "get", LIST),
         "exams:transmission": (_pk("session"), "get", TRANSMISSION),
         "exams:transmission_zip": (
             lambda w: {"pk": _exams(w)["session"].pk, "establishment_pk": w.a.establishment.pk},

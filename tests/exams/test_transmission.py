@@ -269,3 +269,28 @@ def test_the_archive_is_written_while_sent_and_its_listing_reads_no_content(
     assert len(rest) > 6  # one piece at least per certificate
     archive = zipfile.ZipFile(io.BytesIO(first + b"".join(rest)))
     assert len(archive.namelist()) == 1 + 6
+
+
+def test_the_school_finds_the_sessions_its_cohorts_sit_from_its_requests_page(
+    academie: Any, rectorat: Any, other_rectorat: Any, school_a: School
+) -> None:
+    ciel = session_of(academie, rectorat, "bts-ciel")
+    ccst = session_of(academie, rectorat, "bts-ccst")  # no cohort of school A sits it
+    elsewhere = save_exam_session(
+        other_rectorat.memberships.get().academie,
+        SessionData("bts-ciel", 2028, date(2028, 5, 16), None),
+        by=other_rectorat,
+    )
+    listing = reverse("exams:transmission_sessions")
+
+    requests_page = client_for(school_a.ddfpt).get(reverse("exams:derogation_list"))
+    assert listing in requests_page.content.decode()
+    seen_by_school = client_for(school_a.ddfpt).get(listing).content.decode()
+    seen_by_rectorat = client_for(rectorat).get(listing).content.decode()
+
+    assert reverse("exams:transmission", args=[ciel.pk]) in seen_by_school
+    assert reverse("exams:transmission", args=[ccst.pk]) not in seen_by_school
+    assert reverse("exams:transmission", args=[elsewhere.pk]) not in seen_by_school
+    assert reverse("exams:transmission", args=[ccst.pk]) in seen_by_rectorat
+    assert reverse("exams:transmission", args=[elsewhere.pk]) not in seen_by_rectorat
+    assert client_for(school_a.teacher).get(listing).status_code == 403

@@ -140,3 +140,14 @@ def issue_jury_notice(exam_session: ExamSession, *, by: Any) -> JuryNotice:
         )
         pdf = render_pdf("exams/pdf/jury_notice.html", jury_context(locked, by))
         return JuryNotice.objects.create(exam_session=locked, issued_by=by, content=pdf)
+
+
+def notice_students(notice: JuryNotice) -> list[Any]:
+    """The candidates a notice names: those whose derogation was granted before it was issued
+    (a granted decision is final, so this is the notice's list)."""
+    seen: dict[int, Any] = {}
+    for request in granted_derogations(notice.exam_session).filter(
+        decided_at__lte=notice.issued_at
+    ):
+        seen.setdefault(request.student_id, request.student)
+    return list(seen.values())

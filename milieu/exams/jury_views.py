@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from milieu.audit.downloads import audit_minor_download
 from milieu.establishments.models import Cohort
-from milieu.exams.jury import issue_jury_notice, jury_lines
+from milieu.exams.jury import issue_jury_notice, jury_lines, notice_students
 from milieu.exams.models import ExamSession, JuryNotice
 from milieu.exams.operations import ExamsRefused
 from milieu.exams.transmission import archive_name, candidate_files, manifest_text, zip_stream
@@ -92,12 +92,15 @@ def jury_notice_download(request: HttpRequest, pk: int, notice_pk: int) -> HttpR
     """A notice as it was issued (never rebuilt), with its SHA-256."""
     exam_session = _rectorat_session(request, pk)
     notice = get_object_or_404(JuryNotice, pk=notice_pk, exam_session=exam_session)
-    return stored_file_response(
+    response = stored_file_response(
         notice.content,
         sha256=notice.sha256,
         filename=(
             f"information-jury-{exam_session.diploma}-{exam_session.session}-n{notice.pk}.pdf"
         ),
+    )
+    return audit_minor_download(
+        request, response, students=notice_students(notice), document=notice
     )
 
 

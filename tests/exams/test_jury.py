@@ -192,3 +192,26 @@ def test_another_academie_and_the_schools_never_reach_the_notices(
     )
     wrong = reverse("exams:jury_notice_download", args=[other_session.pk, notice.pk])
     assert client_for(rectorat).get(wrong).status_code == 404
+
+
+def test_downloading_a_notice_is_recorded_for_the_minors_it_names(
+    academie: Any, rectorat: Any, school_a: School, delegate: Any
+) -> None:
+    from milieu.audit.enums import AuditAction
+    from milieu.audit.models import AuditEntry
+
+    exam_session = ciel_session(academie, rectorat)
+    minor = StudentFactory.create(cohort=school_a.cohort, minor=True)
+    adult = StudentFactory.create(cohort=school_a.cohort, birth_date=date(2000, 1, 15))
+    decided(school_a, minor, PARTIAL, delegate, grant=True)
+    decided(school_a, adult, reduction("5"), delegate, grant=True)
+    notice = issue_jury_notice(exam_session, by=rectorat)
+    later = StudentFactory.create(cohort=school_a.cohort, minor=True)
+    decided(school_a, later, reduction("5"), delegate, grant=True)  # not in this notice
+    url = reverse("exams:jury_notice_download", args=[exam_session.pk, notice.pk])
+
+    assert client_for(rectorat).get(url).status_code == 200
+
+    entries = AuditEntry.objects.filter(action=AuditAction.MINOR_DOCUMENT_DOWNLOADED)
+    assert [entry.object_id for entry in entries] == [str(minor.pk)]
+    assert entries.get().actor == rectorat

@@ -558,6 +558,15 @@ RULES: dict[str, Check] = {
     "establishment.settings": lambda s, e: bool(s.roles_in(e.pk) & {Role.HEAD, Role.DDFPT}),
     "convention.remind": lambda s, c: s.manages(c.student.cohort.establishment_id),
     "student.search": lambda s, _: s.is_school_staff or s.is_rectorat,
+    # the jury's information (obj: the exam session): issued and read by the académie's rectorat;
+    # the transmission to the exam service (obj: the establishment): its head and DDFPT, or the
+    # rectorat of its académie
+    "jury.view": lambda s, es: bool(s.rectorat_of(es.academie_id)),
+    "jury.issue": lambda s, es: bool(s.rectorat_of(es.academie_id)),
+    "transmission.list": lambda s, _: _derogation_requester_anywhere(s) or s.is_rectorat,
+    "transmission.download": lambda s, e: (
+        _derogation_requester(s, e.pk) or bool(s.rectorat_of(e.academie_id))
+    ),
 }
 
 

@@ -217,3 +217,16 @@ def build_exam_side(academie: Any) -> None:
         "(003 §3).",
     )
     withdraw_request(withdrawn, by=withdrawn.created_by, comment="Positionnement non prononcé.")
+    # the jury's information of the BTS Métiers de la Mesure session, which lists the partial
+    # stage granted above (milieu.exams.jury)
+    from milieu.exams.jury import issue_jury_notice
+    from milieu.exams.models import ExamSession
+
+    issue_jury_notice(
+        ExamSession.objects.get(
+            academie=academie,
+            diploma=partial.student.cohort.diploma,
+            session=partial.student.cohort.session,
+        ),
+        by=service,
+    )

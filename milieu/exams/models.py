@@ -267,3 +267,42 @@ class DerogationDecision(models.Model):
             raise ValueError("Une décision du recteur ne se modifie pas : elle est figée.")
         self.sha256 = hashlib.sha256(bytes(self.content)).hexdigest()
         super().save(*args, **kwargs)
+
+
+class JuryNotice(models.Model):
+    """The jury's information for a session (seed 000 §1, 001 §4: « le président du jury sera
+    informé »): the candidates authorised after a partial stage and every granted derogation,
+    rendered once as a PDF when a rectorat user issues it, stored with its SHA-256. A new issue
+    is a new row; an issued notice is never regenerated nor changed."""
+
+    exam_session = models.ForeignKey(
+        ExamSession,
+        on_delete=models.PROTECT,
+        related_name="jury_notices",
+        verbose_name="session",
+    )
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="émise par",
+    )
+    issued_at = models.DateTimeField("émise le", auto_now_add=True)
+    content = models.BinaryField("PDF")
+    sha256 = models.CharField("empreinte SHA-256", max_length=64)
+
+    class Meta:
+        verbose_name = "information du jury"
+        verbose_name_plural = "informations du jury"
+        ordering = ["-issued_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Information du jury n° {self.pk} — {self.exam_session}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError(
+                "Une information du jury émise ne se modifie pas : émettez-en une autre."
+            )
+        self.sha256 = hashlib.sha256(bytes(self.content)).hexdigest()
+        super().save(*args, **kwargs)

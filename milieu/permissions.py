@@ -472,6 +472,9 @@ RULES: dict[str, Check] = {
     "student.view": _student_view,
     "student.change": _student_change,
     "student.export": _student_view,
+    # the managers invite students without an account to join (obj: the student, the cohort)
+    "student.invite": lambda s, st: s.manages(st.cohort.establishment_id),
+    "cohort.invite": lambda s, c: s.manages(c.establishment_id),
     "placement.propose": _placement_propose,
     "placement.validate": _placement_validate,
     "placement.reject": _placement_validate,

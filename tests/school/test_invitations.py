@@ -217,3 +217,18 @@ def test_the_import_done_page_offers_to_invite_the_cohort(school_a: School) -> N
     html = client_for(school_a.ddfpt).get(reverse("imports:job", kwargs={"pk": job.pk})).content
     assert b"data-invite-imported" in html
     assert reverse("invite_cohort", kwargs={"pk": school_a.cohort.pk}).encode() in html
+
+
+def test_the_student_page_offers_to_invite_then_to_resend(
+    school_a: School, newcomer: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    url = reverse("students:detail", kwargs={"pk": newcomer.pk})
+    ddfpt = client_for(school_a.ddfpt)
+    assert "Inviter à rejoindre Milieu" in ddfpt.get(url).content.decode()
+    assert (
+        "Inviter à rejoindre Milieu" not in client_for(school_a.teacher).get(url).content.decode()
+    )
+
+    _invite(ddfpt, newcomer.pk, django_capture_on_commit_callbacks)
+
+    assert "Renvoyer l’invitation" in ddfpt.get(url).content.decode()

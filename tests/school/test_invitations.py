@@ -231,4 +231,7 @@ def test_the_student_page_offers_to_invite_then_to_resend(
 
     _invite(ddfpt, newcomer.pk, django_capture_on_commit_callbacks)
 
-    assert "Renvoyer l’invitation" in ddfpt.get(url).content.decode()
+    page = ddfpt.get(url).content.decode()
+    assert "Renvoyer l’invitation" in page
+    assert "Dernière invitation envoyée le" in page
+    assert "à lea.martin@exemple.fr, valable jusqu’au" in page

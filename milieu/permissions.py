@@ -480,6 +480,9 @@ RULES: dict[str, Check] = {
     "student.view": _student_view,
     "student.change": _student_change,
     "student.export": _student_view,
+    # the managers invite students without an account to join (obj: the student, the cohort)
+    "student.invite": lambda s, st: s.manages(st.cohort.establishment_id),
+    "cohort.invite": lambda s, c: s.manages(c.establishment_id),
     "placement.propose": _placement_propose,
     "placement.validate": _placement_validate,
     "placement.reject": _placement_validate,
@@ -522,7 +525,9 @@ RULES: dict[str, Check] = {
     "followup.team_sign": _convention_validate,
     "followup.candidate_sign": lambda s, c: _own_student(s, c.student),
     # reports (obj: the student, or the cohort for the deadline and the list)
-    "report.deposit": _own_student,
+    # the student, or the cohort's staff on behalf of a student who handed it on paper or by
+    # e-mail (the deposit records who did it: `ReportDeposit.uploaded_by`)
+    "report.deposit": lambda s, st: _own_student(s, st) or _cohort_staff(s, st.cohort),
     "report.view": lambda s, st: _student_view(s, st),
     "report.list": _cohort_view,
     "report.set_deadline": _cohort_staff,

@@ -229,6 +229,9 @@ RETENTION_YEARS = env_int("RETENTION_YEARS", 5, minimum=1, maximum=30)
 # A tutor's link lives until the end of the convention's last period plus this many days (the
 # certificate and the grid come after the stage); the follow-up page renews it.
 TUTOR_LINK_GRACE_DAYS = env_int("TUTOR_LINK_GRACE_DAYS", 60, minimum=1, maximum=365)
+# A student's invitation link (to set their password and join Milieu) expires after this many
+# days; sending a new one revokes the old one.
+INVITATION_LIFETIME_DAYS = env_int("INVITATION_LIFETIME_DAYS", 14, minimum=1, maximum=90)
 # The public checker (`POST /api/v1/dossiers/check` and the page /dossiers/verifier/): the
 # largest request body, and how many checks one address (anonymous) or one account (signed in)
 # may ask per fixed window of PUBLIC_CHECK_WINDOW seconds; 0 = no limit. The counters live in the

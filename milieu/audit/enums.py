@@ -24,3 +24,6 @@ class AuditAction(models.TextChoices):
     PURGE = "purge", "purge des données échues"
     OTHER = "other", "autre"
     REPORT_CORRECTED = "report_corrected", "chiffres d'un rapport corrigés"
+    STUDENT_INVITED = "student_invited", "élève invité à rejoindre Milieu"
+    INVITATION_ACCEPTED = "invitation_accepted", "invitation acceptée : compte créé"
+    PASSWORD_CHANGED = "password_changed", "mot de passe changé"

@@ -31,6 +31,7 @@ from milieu.exams.queries import VerdictRow, verdict_rows
 from milieu.exports import csv_response
 from milieu.formats import weeks
 from milieu.http import HtmxHttpRequest, client_ip
+from milieu.people.invitations import joined_count
 from milieu.permissions import can, require, visible_cohorts, visible_establishments
 
 
@@ -84,6 +85,7 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and can(request.user, "livret.export", cohort),
             "report_expected": bool(cohort.catalogue_extra.get("report_sections"))
             and can(request.user, "report.list", cohort),
+            "joined": joined_count(cohort),
         },
     )
 

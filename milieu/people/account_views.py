@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
@@ -112,6 +113,12 @@ class PasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "people/password_reset_subject.txt"
     form_class = ThrottledPasswordResetForm
     success_url = reverse_lazy("password_reset_done")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        # the link is built on SITE_URL, the public address, never on the request's Host
+        # header (which a client chooses)
+        self.extra_email_context = {"site_url": settings.SITE_URL}
+        return super().form_valid(form)
 
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()

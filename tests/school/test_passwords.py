@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import re
 
 from django.core import mail
@@ -24,8 +26,9 @@ def _ask(client: Client, email: str) -> str:
     return response.content.decode()
 
 
-def test_a_reset_link_sets_a_new_password(school_a: School) -> None:
-    html = _ask(Client(), "Chef-A@exemple.fr")
+def test_a_reset_link_sets_a_new_password(school_a: School, settings: Any) -> None:
+    settings.SITE_URL = "https://milieu.exemple.fr"
+    html = _ask(Client(HTTP_HOST="localhost"), "Chef-A@exemple.fr")
 
     assert "Demande enregistrée" in html
     assert len(mail.outbox) == 1
@@ -33,6 +36,8 @@ def test_a_reset_link_sets_a_new_password(school_a: School) -> None:
     assert mail.outbox[0].subject == "Milieu : choisir un nouveau mot de passe"
     link = re.search(r"https?://[^/\s]+(/mot-de-passe/nouveau/\S+/)", body)
     assert link, body
+    # the link is on the public address, whatever Host the request claimed
+    assert "https://milieu.exemple.fr/mot-de-passe/nouveau/" in body and "localhost" not in body
     client = Client()
     form_page = client.get(link.group(1), follow=True)
     assert "Nouveau mot de passe" in form_page.content.decode()

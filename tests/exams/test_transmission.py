@@ -8,8 +8,9 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from collections.abc import Iterator
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django.http import StreamingHttpResponse
 from django.urls import reverse
@@ -56,7 +57,8 @@ def download(user: Any, exam_session: ExamSession, establishment: Any) -> Any:
 
 def unzip(response: Any) -> tuple[dict[str, bytes], list[dict[str, str]]]:
     assert isinstance(response, StreamingHttpResponse)
-    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    chunks = cast(Iterator[bytes], response.streaming_content)
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(chunks)))
     assert archive.testzip() is None
     entries = {name: archive.read(name) for name in archive.namelist()}
     text = entries["manifeste.csv"].decode("utf-8")

@@ -141,12 +141,19 @@ def csv_chunks(rows: Iterable[Sequence[Any]], chunk_rows: int = 1000) -> Iterato
     buffer.write(BOM)
     writer.writerow([safe_cell(cell) for cell in HEADER])
     for count, row in enumerate(rows, start=1):
-        writer.writerow([safe_cell(cell) for cell in row])
+        writer.writerow([_csv_cell(cell) for cell in row])
         if count % chunk_rows == 0:
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()
     yield buffer.getvalue()
+
+
+def _csv_cell(value: Any) -> Any:
+    """Weeks as a French spreadsheet reads a number (« 7,5 », « 11 »); the rest made safe."""
+    if isinstance(value, float):
+        return fr_number(value)
+    return safe_cell(value)
 
 
 def write_xlsx(rows: Iterable[Sequence[Any]], target: IO[bytes] | str) -> None:

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any
 
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -154,7 +155,8 @@ def refresh_soon(student_id: int) -> None:
     (`milieu.changes`): the stored verdict follows at once. A failure is logged, never raised:
     the operation itself has committed, and the daily refresh repairs the row."""
     try:
-        refresh_student(student_id)
+        with transaction.atomic():  # a savepoint: a failure leaves any outer transaction usable
+            refresh_student(student_id)
     except Exception:  # a derived row must never break a committed operation
         logger.exception(
             "Le verdict enregistré de l'élève %s n'a pas pu être recalculé.", student_id

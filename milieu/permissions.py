@@ -545,6 +545,8 @@ RULES: dict[str, Check] = {
     "derogation.decide": lambda s, r: (
         Role.RECTEUR_DELEGATE in s.rectorat_of(r.student.cohort.establishment.academie_id)
     ),
+    # the académie board of stored verdicts and its exports (milieu.exams.board): the rectorat
+    "eligibility.board": lambda s, _: s.is_rectorat,
 }
 
 

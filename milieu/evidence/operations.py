@@ -244,7 +244,8 @@ def _transition(
         locked.status = target
         locked.save(update_fields=["status"])
         _log(locked, previous, target, by, comment)
-        verdict_inputs_changed(locked.student_id)
+        if EvidenceStatus.ACCEPTED in (previous, target):  # only accepted pieces count
+            verdict_inputs_changed(locked.student_id)
         if name == "refuse":
             _mail_refusal(locked, comment)
     document.status = target

@@ -59,12 +59,25 @@ def candidates(school_a: School, school_b: School, delegate: Any) -> dict[str, S
     }
 
 
-def run(*args: str) -> None:
-    assert main(["eligibility", "export", *args]) == 0
+@pytest.fixture
+def run(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """`milieu eligibility export …` through `milieu.cli`; Django's command runner closes the
+    connections when it ends, which would close the test's own transaction on PostgreSQL."""
+    from django.db import connections
+
+    monkeypatch.setattr(connections, "close_all", lambda: None)
+
+    def export(*args: str) -> None:
+        assert main(["eligibility", "export", *args]) == 0
+
+    return export
 
 
 def test_milieu_check_on_the_exported_dossiers_prints_the_exported_verdicts_byte_for_byte(
-    candidates: dict[str, Student], tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes]
+    candidates: dict[str, Student],
+    tmp_path: Path,
+    capsysbinary: pytest.CaptureFixture[bytes],
+    run: Any,
 ) -> None:
     dossiers, verdicts = tmp_path / "dossiers.jsonl", tmp_path / "verdicts.jsonl"
     run("--format", "dossiers-jsonl", "--as-of", AFTER.isoformat(), "-o", str(dossiers))
@@ -107,7 +120,7 @@ def read_csv(path: Path) -> list[list[str]]:
 
 
 def test_the_csv_export_is_french_formula_safe_and_carries_the_granted_derogations(
-    candidates: dict[str, Student], school_a: School, tmp_path: Path
+    candidates: dict[str, Student], school_a: School, tmp_path: Path, run: Any
 ) -> None:
     target = tmp_path / "candidats.csv"
     run("--format", "csv", "-o", str(target))
@@ -135,7 +148,7 @@ def test_a_candidate_without_a_stored_verdict_is_shown_not_computed(school_a: Sc
 
 
 def test_the_csv_export_keeps_to_an_establishment(
-    candidates: dict[str, Student], school_b: School, tmp_path: Path
+    candidates: dict[str, Student], school_b: School, tmp_path: Path, run: Any
 ) -> None:
     target = tmp_path / "b.csv"
     run("--format", "csv", "--establishment", school_b.establishment.uai, "-o", str(target))
@@ -144,7 +157,7 @@ def test_the_csv_export_keeps_to_an_establishment(
 
 
 def test_the_xlsx_export_has_a_frozen_header_and_no_formula(
-    candidates: dict[str, Student], tmp_path: Path
+    candidates: dict[str, Student], tmp_path: Path, run: Any
 ) -> None:
     from openpyxl import load_workbook
 

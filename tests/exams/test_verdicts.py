@@ -190,8 +190,8 @@ def test_a_granted_derogation_refreshes_the_stored_verdict_on_commit(
 ) -> None:
     student = ccst_student(school_a)
     with time_machine.travel(NOON_AFTER, tick=False):
-        certified_stage(student, school_a.ddfpt, date(2027, 1, 4), date(2027, 3, 19))
-        refresh_verdicts(Student.objects.filter(pk=student.pk), AFTER)
+        with django_capture_on_commit_callbacks(execute=True):  # committed before
+            certified_stage(student, school_a.ddfpt, date(2027, 1, 4), date(2027, 3, 19))
         assert StoredVerdict.objects.get(student=student).status == "non-compliant"
         request = create_request(student, reduction("11"), by=school_a.ddfpt)
         submit_request(request, by=school_a.ddfpt)
@@ -218,7 +218,8 @@ def test_a_declared_absence_refreshes_the_stored_verdict_on_commit(
     convention = signed_stage(student, school_a.ddfpt, date(2027, 1, 4), date(2027, 3, 19))
     during = datetime(2027, 2, 10, 12, tzinfo=UTC)
     with time_machine.travel(during, tick=False):
-        access = resolve_access(issue_tutor_link(convention, by=school_a.ddfpt))
+        with django_capture_on_commit_callbacks(execute=True):  # committed before
+            access = resolve_access(issue_tutor_link(convention, by=school_a.ddfpt))
         refresh_verdicts(Student.objects.filter(pk=student.pk), during.date())
         before = StoredVerdict.objects.get(student=student).dossier_sha256
         with django_capture_on_commit_callbacks(execute=True):
@@ -240,7 +241,8 @@ def test_a_cancelled_convention_refreshes_the_stored_verdict_on_commit(
     school_a: School, django_capture_on_commit_callbacks: Any
 ) -> None:
     student = ccst_student(school_a)
-    convention = certified_stage(student, school_a.ddfpt, date(2027, 1, 4), date(2027, 3, 19))
+    with django_capture_on_commit_callbacks(execute=True):  # committed before
+        convention = certified_stage(student, school_a.ddfpt, date(2027, 1, 4), date(2027, 3, 19))
     with time_machine.travel(NOON_AFTER, tick=False):
         refresh_verdicts(Student.objects.filter(pk=student.pk), AFTER)
         assert StoredVerdict.objects.get(student=student).weeks_completed == 11.0
@@ -282,3 +284,47 @@ def test_a_failing_refresh_is_logged_and_never_breaks_the_committed_operation(
     with django_capture_on_commit_callbacks(execute=True):
         verdict_inputs_changed(school_a.student.pk)
     assert "n'a pas pu être recalculé" in caplog.text
+
+
+def test_the_students_a_transaction_changes_are_refreshed_once_each(
+    school_a: School,
+    school_b: School,
+    django_capture_on_commit_callbacks: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from django.db import transaction
+
+    from milieu.exams import verdicts
+
+    refreshed: list[int] = []
+    monkeypatch.setattr(verdicts, "refresh_student", lambda sid, as_of=None: refreshed.append(sid))
+    a, b = school_a.student.pk, school_b.student.pk
+    with django_capture_on_commit_callbacks(execute=True) as hooks, transaction.atomic():
+        for student_id in (a, b, a, a, b):
+            verdict_inputs_changed(student_id)
+    assert len(hooks) == 1
+    assert refreshed == sorted([a, b])
+
+
+def test_a_rolled_back_savepoint_does_not_lose_the_next_change(
+    school_a: School,
+    school_b: School,
+    django_capture_on_commit_callbacks: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from django.db import transaction
+
+    from milieu.exams import verdicts
+
+    refreshed: list[int] = []
+    monkeypatch.setattr(verdicts, "refresh_student", lambda sid, as_of=None: refreshed.append(sid))
+    a, b = school_a.student.pk, school_b.student.pk
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        try:
+            with transaction.atomic():
+                verdict_inputs_changed(a)
+                raise RuntimeError("annulé")
+        except RuntimeError:
+            pass
+        verdict_inputs_changed(b)
+    assert refreshed == [b]

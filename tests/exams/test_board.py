@@ -175,3 +175,8 @@ def test_the_board_exports_its_selection_as_csv_and_xlsx(
     sheet = load_workbook(io.BytesIO(b"".join(getattr(xlsx, "streaming_content", [])))).active
     assert sheet is not None and sheet.freeze_panes == "A2"
     assert client.get(reverse("exams:board_export", args=["pdf"])).status_code == 404
+
+
+def test_the_rectorat_dashboard_links_to_the_board(rectorat: Any) -> None:
+    page = client_for(rectorat).get(reverse("dashboard")).content.decode()
+    assert f'href="{BOARD}" data-academie-board' in page

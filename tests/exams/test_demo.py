@@ -62,3 +62,11 @@ def test_the_demo_has_sessions_and_derogations_at_every_state(settings: Any, tmp
     assert build_dossier(refused.student, as_of=DAY)["derogations"] == []
     waiting = next(r for r in requests if r.status == DerogationStatus.SUBMITTED)
     assert waiting.attachments.exists()
+
+    # every candidate has a stored verdict, as of the day the demo was built
+    from milieu.exams.models import StoredVerdict
+    from milieu.students.models import Student
+
+    assert StoredVerdict.objects.count() == Student.objects.count()
+    assert set(StoredVerdict.objects.values_list("as_of", flat=True)) == {DAY}
+    assert StoredVerdict.objects.get(student=dispense.student).weeks_min == 7

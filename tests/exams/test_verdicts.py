@@ -328,3 +328,45 @@ def test_a_rolled_back_savepoint_does_not_lose_the_next_change(
             pass
         verdict_inputs_changed(b)
     assert refreshed == [b]
+
+
+def test_an_accepted_evidence_document_refreshes_the_stored_verdict_on_commit(
+    school_a: School, django_capture_on_commit_callbacks: Any
+) -> None:
+    from milieu.evidence.enums import EvidenceKind
+    from milieu.evidence.operations import accept_evidence, deposit_evidence
+    from tests.evidence.conftest import pdf
+
+    student = school_a.student
+    student.pathway = "apprentissage"
+    student.save()
+    with time_machine.travel(NOON_AFTER, tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            document = deposit_evidence(
+                student,
+                by=school_a.teacher,
+                kind=EvidenceKind.APPRENTICESHIP_CONTRACT,
+                upload=pdf(),
+            )
+        assert not StoredVerdict.objects.filter(student=student).exists()  # not counted yet
+        with django_capture_on_commit_callbacks(execute=True):
+            accept_evidence(document, by=school_a.head)
+        assert_stored_equals_engine(student, AFTER)
+    assert build_dossier(student, as_of=AFTER)["apprenticeship_evidence"] is True
+
+
+def test_a_deposited_report_refreshes_the_stored_verdict_on_commit(
+    school_a: School, django_capture_on_commit_callbacks: Any
+) -> None:
+    from milieu.reports.operations import deposit_report
+    from tests.reports.conftest import BEFORE, candidate, upload
+    from tests.reports.pdfs import make_pdf, mm_pages
+
+    who = candidate(school_a, "verdict")
+    with time_machine.travel(BEFORE, tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            deposit_report(who.student, upload(make_pdf(mm_pages())), by=who.user)
+        today = BEFORE.date()
+        stored = assert_stored_equals_engine(who.student, today)
+    assert build_dossier(who.student, as_of=today)["report"]["submitted_on"] is not None
+    assert stored.dossier_sha256 == dossier_sha256(build_dossier(who.student, as_of=today))

@@ -15,7 +15,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from milieu.dossiers.enums import VerdictStatus
-from milieu.establishments.models import Establishment
+from milieu.establishments.models import Cohort, Establishment
 from milieu.exams.models import StoredVerdict
 from milieu.permissions import scope_of
 from milieu.rules import get_catalogue
@@ -93,8 +93,9 @@ def board_sessions(academies: list[int]) -> list[int]:
     """The sessions of the académies' cohorts, latest first (one query)."""
     return sorted(
         set(
-            Student.objects.filter(cohort__establishment__academie_id__in=academies)
-            .values_list("cohort__session", flat=True)
+            Cohort.objects.filter(establishment__academie_id__in=academies)
+            .order_by()
+            .values_list("session", flat=True)
             .distinct()
         ),
         reverse=True,

@@ -370,3 +370,22 @@ def test_a_deposited_report_refreshes_the_stored_verdict_on_commit(
         stored = assert_stored_equals_engine(who.student, today)
     assert build_dossier(who.student, as_of=today)["report"]["submitted_on"] is not None
     assert stored.dossier_sha256 == dossier_sha256(build_dossier(who.student, as_of=today))
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_refresh_progress_bar_shows_only_on_a_terminal() -> None:
+    from milieu.exams.management.commands.eligibility import Progress
+
+    terminal, pipe = _Terminal(), io.StringIO()
+    for stream in (terminal, pipe):
+        progress = Progress(4, stream)
+        progress(2)
+        progress(4)
+    assert terminal.getvalue() == (
+        "\r[###############...............] 2/4 élèves\r[##############################] 4/4 élèves\n"
+    )
+    assert pipe.getvalue() == ""

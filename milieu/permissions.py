@@ -572,6 +572,8 @@ RULES: dict[str, Check] = {
     "transmission.download": lambda s, e: (
         _derogation_requester(s, e.pk) or bool(s.rectorat_of(e.academie_id))
     ),
+    # the académie board of stored verdicts and its exports (milieu.exams.board): the rectorat
+    "eligibility.board": lambda s, _: s.is_rectorat,
 }
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from milieu.changes import verdict_inputs_changed
 from milieu.conventions.checks import Problem, check_convention
 from milieu.conventions.enums import OPEN_STATUSES, ConventionStatus
 from milieu.conventions.models import (
@@ -128,6 +129,7 @@ def _apply(
         )
         for callback in ctx.after_commit:
             transaction.on_commit(callback)
+        verdict_inputs_changed(locked.student_id)
     convention.refresh_from_db()
     return convention
 

@@ -108,7 +108,8 @@ def _ddfpt(student: Any) -> Any:
 def build_exam_side(academie: Any) -> None:
     """Sessions for every diploma and year of the académie's cohorts, and seven requests: a
     granted reduction, a granted CCST U4 dispense, a granted partial stage, a refused request,
-    one waiting for the delegate, one draft and one withdrawn."""
+    one waiting for the delegate, one draft and one withdrawn; then every candidate's stored
+    verdict."""
     from milieu.people.models import User
 
     service = User.objects.get(email=EXAM_SERVICE_EMAIL)
@@ -229,4 +230,14 @@ def build_exam_side(academie: Any) -> None:
             session=partial.student.cohort.session,
         ),
         by=service,
+    )
+
+    # every candidate of the académie has a stored verdict: the académie board shows them all
+    from django.utils import timezone
+
+    from milieu.exams.verdicts import refresh_verdicts
+    from milieu.students.models import Student
+
+    refresh_verdicts(
+        Student.objects.filter(cohort__establishment__academie=academie), timezone.localdate()
     )

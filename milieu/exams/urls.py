@@ -49,3 +49,11 @@ urlpatterns += [
         name="transmission_zip",
     ),
 ]
+
+# the académie board (milieu.exams.board_views)
+from milieu.exams import board_views  # noqa: E402
+
+urlpatterns += [
+    path("tableau/", board_views.board, name="board"),
+    path("tableau/export.<slug:fmt>", board_views.board_export, name="board_export"),
+]

@@ -105,6 +105,9 @@ ENTRIES: dict[str, tuple[Kwargs, str, dict[str, int]]] = {
         "post",
         DECIDE,
     ),
+    # the académie board of stored verdicts and its exports: the rectorat (its own académie)
+    "exams:board": (_made, "get", RECTORAT),
+    "exams:board_export": (lambda w: {"fmt": "csv"}, "get", RECTORAT),
 }
 
 

@@ -71,3 +71,11 @@ def test_the_demo_has_sessions_and_derogations_at_every_state(settings: Any, tmp
     text = " ".join(" ".join(page.extract_text() for page in pdf.pages).split())
     assert granted["partial"].student.ine in text
     assert "Candidats autorisés à se présenter après un stage partiel" in text
+
+    # every candidate has a stored verdict, as of the day the demo was built
+    from milieu.exams.models import StoredVerdict
+    from milieu.students.models import Student
+
+    assert StoredVerdict.objects.count() == Student.objects.count()
+    assert set(StoredVerdict.objects.values_list("as_of", flat=True)) == {DAY}
+    assert StoredVerdict.objects.get(student=dispense.student).weeks_min == 7

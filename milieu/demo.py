@@ -557,7 +557,7 @@ def _conventions(school: Establishment) -> int:
         if step >= 1:
             submit_convention(convention, by=teacher)
         if step >= 2:
-            validate_convention(convention, by=teacher)
+            validate_convention(convention, by=ddfpt)
         if step >= 3 and not [p for p in convention_problems(convention) if p.blocking]:
             approve_convention(convention, by=head)
         else:
@@ -615,7 +615,7 @@ def _signed_convention(student: Student, host: Host, tutor: Any, teacher: User) 
         liability_insurance="Assurance responsabilité civile de l'organisme d'accueil.",
     )
     submit_convention(convention, by=teacher)
-    validate_convention(convention, by=teacher)
+    validate_convention(convention, by=ddfpt)
     approve_convention(convention, by=head)
     send_for_signature(convention, by=ddfpt)
     for signatory in convention.signatories.all():

@@ -376,6 +376,14 @@ def _placement_propose(s: Scope, st: Any) -> bool:
     return own or s.manages(st.cohort.establishment_id) or _cohort_teacher(s, st.cohort)
 
 
+def _convention_create(s: Scope, st: Any) -> bool:
+    """The cohort's staff draft a convention; the student only where the establishment allows
+    it (`Establishment.students_draft_conventions`, issue 13 §17)."""
+    if s.manages(st.cohort.establishment_id) or _cohort_teacher(s, st.cohort):
+        return True
+    return _own_student(s, st) and bool(st.cohort.establishment.students_draft_conventions)
+
+
 def _placement_validate(s: Scope, p: Any) -> bool:
     """The pedagogical team validates (seed 001 §2.1.2): teachers of the cohort and the DDFPT."""
     cohort = p.student.cohort
@@ -472,6 +480,9 @@ RULES: dict[str, Check] = {
     "student.view": _student_view,
     "student.change": _student_change,
     "student.export": _student_view,
+    # the managers invite students without an account to join (obj: the student, the cohort)
+    "student.invite": lambda s, st: s.manages(st.cohort.establishment_id),
+    "cohort.invite": lambda s, c: s.manages(c.establishment_id),
     "placement.propose": _placement_propose,
     "placement.validate": _placement_validate,
     "placement.reject": _placement_validate,
@@ -487,7 +498,7 @@ RULES: dict[str, Check] = {
     "tutor.change": _tutor_change,
     "convention.list": lambda s, _: s.is_school_staff or s.is_rectorat or s.is_student,
     "convention.view": _convention_view,
-    "convention.create": _placement_propose,
+    "convention.create": _convention_create,
     "convention.change": _convention_edit,
     "convention.submit": _convention_edit,
     "convention.validate": _convention_validate,
@@ -514,7 +525,9 @@ RULES: dict[str, Check] = {
     "followup.team_sign": _convention_validate,
     "followup.candidate_sign": lambda s, c: _own_student(s, c.student),
     # reports (obj: the student, or the cohort for the deadline and the list)
-    "report.deposit": _own_student,
+    # the student, or the cohort's staff on behalf of a student who handed it on paper or by
+    # e-mail (the deposit records who did it: `ReportDeposit.uploaded_by`)
+    "report.deposit": lambda s, st: _own_student(s, st) or _cohort_staff(s, st.cohort),
     "report.view": lambda s, st: _student_view(s, st),
     "report.list": _cohort_view,
     "report.set_deadline": _cohort_staff,
@@ -545,6 +558,22 @@ RULES: dict[str, Check] = {
     "derogation.decide": lambda s, r: (
         Role.RECTEUR_DELEGATE in s.rectorat_of(r.student.cohort.establishment.academie_id)
     ),
+    # issue 13: the establishment's team settings (head, DDFPT); a signature reminder from the
+    # convention's page (the managers, as sending); the header's student search (school staff)
+    "establishment.settings": lambda s, e: bool(s.roles_in(e.pk) & {Role.HEAD, Role.DDFPT}),
+    "convention.remind": lambda s, c: s.manages(c.student.cohort.establishment_id),
+    "student.search": lambda s, _: s.is_school_staff or s.is_rectorat,
+    # the jury's information (obj: the exam session): issued and read by the académie's rectorat;
+    # the transmission to the exam service (obj: the establishment): its head and DDFPT, or the
+    # rectorat of its académie
+    "jury.view": lambda s, es: bool(s.rectorat_of(es.academie_id)),
+    "jury.issue": lambda s, es: bool(s.rectorat_of(es.academie_id)),
+    "transmission.list": lambda s, _: _derogation_requester_anywhere(s) or s.is_rectorat,
+    "transmission.download": lambda s, e: (
+        _derogation_requester(s, e.pk) or bool(s.rectorat_of(e.academie_id))
+    ),
+    # the académie board of stored verdicts and its exports (milieu.exams.board): the rectorat
+    "eligibility.board": lambda s, _: s.is_rectorat,
 }
 
 

@@ -230,6 +230,9 @@ RETENTION_YEARS = env_int("RETENTION_YEARS", 5, minimum=1, maximum=30)
 # A tutor's link lives until the end of the convention's last period plus this many days (the
 # certificate and the grid come after the stage); the follow-up page renews it.
 TUTOR_LINK_GRACE_DAYS = env_int("TUTOR_LINK_GRACE_DAYS", 60, minimum=1, maximum=365)
+# A student's invitation link (to set their password and join Milieu) expires after this many
+# days; sending a new one revokes the old one.
+INVITATION_LIFETIME_DAYS = env_int("INVITATION_LIFETIME_DAYS", 14, minimum=1, maximum=90)
 # The public checker (`POST /api/v1/dossiers/check` and the page /dossiers/verifier/): the
 # largest request body, and how many checks one address (anonymous) or one account (signed in)
 # may ask per fixed window of PUBLIC_CHECK_WINDOW seconds; 0 = no limit. The counters live in the
@@ -267,3 +270,9 @@ SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT + 24 * 60 * 60
 # With DEBUG on, a missing page is still the French one; developers who want Django's technical
 # page (the URL patterns tried) set DEBUG_TECHNICAL_404=true.
 DEBUG_TECHNICAL_404 = env_bool("DEBUG_TECHNICAL_404", False)
+
+# Issue 13 §14: the DDFPT's dashboard lists the conventions whose signatures have been awaited
+# for more than this many days (since the last link or reminder), with « Relancer ».
+SIGNATURE_REMINDER_AFTER_DAYS = env_int("SIGNATURE_REMINDER_AFTER_DAYS", 3, minimum=0)
+# …and the teacher's lists the reports deposited by their cohorts' students in the last days.
+REPORTS_TO_READ_DAYS = env_int("REPORTS_TO_READ_DAYS", 30, minimum=1)

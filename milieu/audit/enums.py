@@ -27,3 +27,6 @@ class AuditAction(models.TextChoices):
     SPECIAL_CONTRACT_RECORDED = "special_contract", "contrat de type particulier enregistré"
     SPECIAL_CONTRACT_FIT = "special_contract_fit", "conformité des activités d'un contrat constatée"
     PAPER_CERTIFICATE = "paper_certificate", "attestation de stage papier enregistrée"
+    STUDENT_INVITED = "student_invited", "élève invité à rejoindre Milieu"
+    INVITATION_ACCEPTED = "invitation_accepted", "invitation acceptée : compte créé"
+    PASSWORD_CHANGED = "password_changed", "mot de passe changé"

@@ -25,6 +25,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
+from milieu.changes import verdict_inputs_changed
 from milieu.conventions.amendment_documents import (
     DAY_LABELS,
     amendment_periods,
@@ -286,6 +287,7 @@ def _apply_changes(convention: Convention, amendment: Amendment) -> None:
         fields.append("weekly_hours")
     if fields:
         convention.save(update_fields=[*fields, "updated_at"])
+    verdict_inputs_changed(convention.student_id)
 
 
 class _Rollback(Exception):

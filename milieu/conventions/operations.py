@@ -16,6 +16,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from milieu.changes import verdict_inputs_changed
 from milieu.conventions.checks import Problem, check_convention
 from milieu.conventions.enums import OPEN_STATUSES, ConventionStatus
 from milieu.conventions.models import (
@@ -128,6 +129,7 @@ def _apply(
         )
         for callback in ctx.after_commit:
             transaction.on_commit(callback)
+        verdict_inputs_changed(locked.student_id)
     convention.refresh_from_db()
     return convention
 
@@ -205,10 +207,38 @@ def return_convention(
     return _apply(convention, "return", Context(by=by, ip=ip, comment=comment))
 
 
+FOUR_EYES_REFUSAL = (
+    "Vous avez soumis cette convention : un autre membre de l'équipe pédagogique doit la "
+    "valider (principe des quatre yeux). Votre établissement peut autoriser la validation par "
+    "une seule personne dans ses réglages."
+)
+
+
+def submitter_of(convention: Convention) -> int | None:
+    """Who submitted the convention's current version to the team (the latest submission)."""
+    return (
+        ConventionTransition.objects.filter(convention=convention, to_status=S.SUBMITTED)
+        .order_by("-at", "-pk")
+        .values_list("actor_id", flat=True)
+        .first()
+    )
+
+
 def validate_convention(
     convention: Convention, *, by: Any, ip: str | None = None, comment: str = ""
 ) -> Convention:
-    return _apply(convention, "validate", Context(by=by, ip=ip, comment=comment))
+    """The pedagogical team validates; not the person who submitted it (four eyes), unless the
+    establishment allows single-person validation (issue 13 §17)."""
+
+    def guard(c: Convention) -> list[str]:
+        establishment = c.student.cohort.establishment
+        if establishment.single_person_validation:
+            return []
+        if getattr(by, "pk", None) is not None and submitter_of(c) == by.pk:
+            return [FOUR_EYES_REFUSAL]
+        return []
+
+    return _apply(convention, "validate", Context(by=by, ip=ip, comment=comment), guard)
 
 
 def blocking_reasons(convention: Convention) -> list[str]:

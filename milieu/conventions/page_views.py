@@ -17,6 +17,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from milieu.audit.downloads import audit_minor_download
@@ -40,7 +41,13 @@ from milieu.conventions.operations import (
 )
 from milieu.conventions.page_forms import CommentForm, PaperScanForm
 from milieu.conventions.sealing import SealUnavailable
-from milieu.conventions.signatures import send_for_signature, sign_on_paper, signing_parties
+from milieu.conventions.signatures import (
+    remind_convention,
+    send_for_signature,
+    sign_on_paper,
+    signing_parties,
+)
+from milieu.establishments.models import Cohort
 from milieu.http import client_ip, stored_file_response
 from milieu.permissions import can, require, visible_conventions
 from milieu.rules import get_catalogue
@@ -153,6 +160,23 @@ def convention_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("etat", "")
     if status not in S.values:
         status = ""
+    # issue 13 §16: the cohort filter offers the cohorts of the conventions the user sees
+    cohorts = list(
+        Cohort.objects.filter(pk__in=conventions.values("student__cohort_id"))
+        .select_related("establishment")
+        .order_by("establishment__name", "-school_year", "name")
+    )
+    cohort = request.GET.get("promotion", "")
+    if cohort not in {str(c.pk) for c in cohorts}:
+        cohort = ""
+    if cohort:
+        conventions = conventions.filter(student__cohort_id=int(cohort))
+        counts = dict(
+            conventions.order_by()
+            .values_list("status")
+            .annotate(n=Count("pk"))
+            .values_list("status", "n")
+        )
     shown = conventions.filter(status=status) if status else conventions
     shown = shown.order_by("-updated_at", "-pk").prefetch_related(
         Prefetch(
@@ -168,6 +192,9 @@ def convention_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "status": status,
+            "cohort": cohort,
+            "cohorts": cohorts,
+            "several_establishments": len({c.establishment_id for c in cohorts}) > 1,
             "filters": [("", "Toutes", sum(counts.values()))]
             + [(value, label, counts.get(value, 0)) for value, label in S.choices],
         },
@@ -221,6 +248,7 @@ def _page(
     earlier = [s for s in signatories if s.version != convention.version]
     documents = list(convention.documents.defer("content").select_related("amendment"))
     may_paper = convention.status == S.SIGNING and can(user, "convention.send", convention)
+    may_remind = convention.status == S.SIGNING and can(user, "convention.remind", convention)
     actions = actions_for(user, convention)
     forms = comment_forms or {}
     problems = check_convention(convention) if convention.status in BEFORE_APPROVAL else []
@@ -250,6 +278,8 @@ def _page(
             "actions": [(a, forms.get(a.name) or CommentForm(prefix=a.word)) for a in actions],
             "may_edit": convention.status == S.DRAFT and can(user, "convention.change", convention),
             "may_paper": may_paper,
+            "may_remind": may_remind
+            and any(s.state == SignatureState.PENDING and s.email for s in current),
             "may_amend": convention.status in AMENDABLE
             and can(user, "convention.amend", convention),
             "paper_forms": {
@@ -293,6 +323,39 @@ def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             comment_forms={step.name: form},
         )
     messages.success(request, step.done)
+    return redirect("conventions:detail", convention.pk)
+
+
+@login_required
+@require_POST
+def remind(request: HttpRequest, pk: int) -> HttpResponse:
+    """« Relancer » (issue 13 §14): a new link to each party whose signature is awaited, from the
+    convention's page or the dashboard's queue; back to where the click came from."""
+    convention = get_convention(request, pk, "convention.remind")
+    try:
+        count = remind_convention(convention, by=request.user)
+    except ConventionRefused as refused:
+        for reason in refused.reasons:
+            messages.error(request, reason)
+    else:
+        if count:
+            messages.success(
+                request,
+                f"Convention n° {convention.pk} : {count} signataire{'s' if count > 1 else ''} "
+                f"relancé{'s' if count > 1 else ''}, un nouveau lien {'leur' if count > 1 else 'lui'} "
+                "a été envoyé par courriel.",
+            )
+        else:
+            messages.info(
+                request,
+                f"Convention n° {convention.pk} : les signataires en attente ont déjà été relancés "
+                "il y a moins d’un jour.",
+            )
+    back = request.POST.get("suivant", "")
+    if back and url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(back)
     return redirect("conventions:detail", convention.pk)
 
 

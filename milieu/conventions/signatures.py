@@ -45,6 +45,7 @@ from milieu.conventions.models import (
 from milieu.conventions.operations import Context, ConventionRefused, _apply
 from milieu.filesafety import FileRefused, check_pdf
 from milieu.people.enums import Role
+from milieu.permissions import require
 from milieu.tokens import hash_token
 
 LINK_LIFETIME = timedelta(days=30)
@@ -532,13 +533,20 @@ def _journal_paper_signature(
     )
 
 
-def remind_pending(now: Any = None, *, dry_run: bool = False) -> int:
+def remind_pending(
+    now: Any = None,
+    *,
+    dry_run: bool = False,
+    convention: Convention | None = None,
+    interval: timedelta = REMINDER_INTERVAL,
+) -> int:
     """One reminder per pending signatory at a time: a new link, at most every 3 days.
 
     Pending signatories of a convention in signature and of an avenant in signature are due
     3 days after their last link or reminder. A row another worker holds is skipped; the state
     is read again under the lock, so a party who has just signed is never reminded. With
-    `dry_run`, count who would be reminded and change nothing.
+    `dry_run`, count who would be reminded and change nothing. `convention` and `interval`
+    narrow it to one convention's parties, as « Relancer » on its page does.
     """
     now = now or timezone.now()
     awaited = Q(amendment__isnull=True, convention__status=ConventionStatus.SIGNING) | Q(
@@ -547,6 +555,8 @@ def remind_pending(now: Any = None, *, dry_run: bool = False) -> int:
     due = Signatory.objects.filter(
         awaited, state=SignatureState.PENDING, method=SignatureMethod.ONLINE
     ).exclude(email="")
+    if convention is not None:
+        due = due.filter(convention=convention)
     count = 0
     for signatory in due.select_related("convention", "amendment").order_by("pk"):
         if signatory.version != signatory.convention.version:
@@ -555,7 +565,7 @@ def remind_pending(now: Any = None, *, dry_run: bool = False) -> int:
             signatory.links.order_by("-created_at").values_list("created_at", flat=True).first()
         )
         last = signatory.last_reminder_at or latest_link
-        if last is not None and now - last < REMINDER_INTERVAL:
+        if last is not None and now - last < interval:
             continue
         if dry_run:
             count += 1
@@ -568,7 +578,7 @@ def remind_pending(now: Any = None, *, dry_run: bool = False) -> int:
                 .first()
             )
             if locked is None or (
-                locked.last_reminder_at and now - locked.last_reminder_at < REMINDER_INTERVAL
+                locked.last_reminder_at and now - locked.last_reminder_at < interval
             ):
                 continue
             issued = _issue_link(locked)
@@ -577,3 +587,18 @@ def remind_pending(now: Any = None, *, dry_run: bool = False) -> int:
             transaction.on_commit(lambda issued=issued: _mail_link(issued, reminder=True))  # type: ignore[misc]
         count += 1
     return count
+
+
+MANUAL_REMINDER_INTERVAL = timedelta(hours=20)
+
+
+def remind_convention(convention: Convention, *, by: Any, now: Any = None) -> int:
+    """« Relancer » from the convention's page: a new link to each party whose signature is
+    still awaited, unless reminded less than a day ago; returns how many were reminded."""
+    require(by, "convention.remind", convention)
+    if (
+        convention.status != ConventionStatus.SIGNING
+        and not convention.amendments.filter(status=AmendmentStatus.SIGNING).exists()
+    ):
+        raise ConventionRefused(["Aucune signature n'est attendue pour cette convention."])
+    return remind_pending(now, convention=convention, interval=MANUAL_REMINDER_INTERVAL)

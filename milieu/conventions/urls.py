@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/modifier/", form_views.edit, name="edit"),
     path("<int:pk>/etape/<slug:action>/", page_views.transition, name="transition"),
     path("<int:pk>/signataires/<int:signatory_pk>/papier/", page_views.paper, name="paper"),
+    path("<int:pk>/relancer/", page_views.remind, name="remind"),
     path("<int:pk>/documents/<int:doc_pk>.pdf", page_views.document, name="document"),
     # avenants (issue "Conventions")
     path(

@@ -144,3 +144,11 @@ class CohortPeriodForm(forms.ModelForm[CohortPeriod]):
         if clash is not None:
             self.add_error("start", f"Cette période chevauche « {clash} ».")
         return cleaned
+
+
+class EstablishmentSettingsForm(forms.ModelForm[Establishment]):
+    """The team's settings of one establishment (issue 13 §17), edited by the head or DDFPT."""
+
+    class Meta:
+        model = Establishment
+        fields = ["single_person_validation", "students_draft_conventions"]

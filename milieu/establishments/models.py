@@ -61,6 +61,20 @@ class Establishment(models.Model):
     address = models.CharField("adresse", max_length=250, blank=True)
     postal_code = models.CharField("code postal", max_length=5, blank=True)
     city = models.CharField("commune", max_length=100, blank=True)
+    # issue 13 §17: the four eyes and the students' drafts, per establishment
+    single_person_validation = models.BooleanField(
+        "validation par une seule personne",
+        default=False,
+        help_text=(
+            "Pour les très petites équipes : l'enseignant qui soumet une convention peut aussi "
+            "la valider pour l'équipe pédagogique."
+        ),
+    )
+    students_draft_conventions = models.BooleanField(
+        "les élèves rédigent leur convention",
+        default=False,
+        help_text=("Les élèves peuvent créer eux-mêmes le brouillon de leur convention de stage."),
+    )
 
     class Meta:
         verbose_name = "établissement"

@@ -17,4 +17,9 @@ urlpatterns = [
         views.period_edit,
         name="period_edit",
     ),
+    path(
+        "etablissements/<int:pk>/reglages/",
+        views.establishment_settings,
+        name="settings",
+    ),
 ]

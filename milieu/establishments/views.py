@@ -5,15 +5,18 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
+from milieu.audit.enums import AuditAction
+from milieu.audit.journal import diff, record, snapshot
 from milieu.editlock import EditConflict
-from milieu.establishments.forms import CohortForm, CohortPeriodForm
-from milieu.establishments.models import Cohort, CohortPeriod
+from milieu.establishments.forms import CohortForm, CohortPeriodForm, EstablishmentSettingsForm
+from milieu.establishments.models import Cohort, CohortPeriod, Establishment
 from milieu.establishments.operations import create_cohort, update_cohort
 from milieu.establishments.queries import (
     BOARD_FILTERS,
@@ -28,6 +31,7 @@ from milieu.exams.queries import VerdictRow, verdict_rows
 from milieu.exports import csv_response
 from milieu.formats import weeks
 from milieu.http import HtmxHttpRequest, client_ip
+from milieu.people.invitations import joined_count
 from milieu.permissions import can, require, visible_cohorts, visible_establishments
 
 
@@ -81,6 +85,7 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and can(request.user, "livret.export", cohort),
             "report_expected": bool(cohort.catalogue_extra.get("report_sections"))
             and can(request.user, "report.list", cohort),
+            "joined": joined_count(cohort),
         },
     )
 
@@ -271,4 +276,34 @@ def cohort_verdicts(request: HttpRequest, pk: int) -> HttpResponse:
             "chosen": chosen,
             "statuses": [(value, label, counts[value]) for value, label in groups],
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def establishment_settings(request: HttpRequest, pk: int) -> HttpResponse:
+    """The establishment's team settings: single-person validation of conventions, students'
+    own drafts (issue 13 §17). The head and the DDFPT edit them."""
+    establishment: Establishment = get_object_or_404(visible_establishments(request.user), pk=pk)
+    require(request.user, "establishment.settings", establishment)
+    fields = EstablishmentSettingsForm.Meta.fields
+    before = snapshot(establishment, fields)
+    form = EstablishmentSettingsForm(request.POST or None, instance=establishment)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.save()
+            record(
+                AuditAction.OTHER,
+                actor=request.user,
+                obj=establishment,
+                establishment=establishment,
+                ip=client_ip(request),
+                changes=diff(before, snapshot(establishment, fields)),
+            )
+        messages.success(request, "Les réglages de l’établissement sont enregistrés.")
+        return redirect("establishments:settings", establishment.pk)
+    return render(
+        request,
+        "establishments/settings.html",
+        {"form": form, "establishment": establishment},
     )

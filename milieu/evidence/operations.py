@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from milieu import storage
+from milieu.changes import verdict_inputs_changed
 from milieu.evidence.enums import EvidenceKind, EvidenceStatus
 from milieu.evidence.models import EvidenceDocument, EvidenceTransition
 from milieu.evidence.pathways import evidence_pathway
@@ -243,6 +244,8 @@ def _transition(
         locked.status = target
         locked.save(update_fields=["status"])
         _log(locked, previous, target, by, comment)
+        if EvidenceStatus.ACCEPTED in (previous, target):  # only accepted pieces count
+            verdict_inputs_changed(locked.student_id)
         if name == "refuse":
             _mail_refusal(locked, comment)
     document.status = target

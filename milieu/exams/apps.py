@@ -13,3 +13,10 @@ class ExamsConfig(AppConfig):
         from milieu.exams.dossier import build_dossier
 
         checks.use_dossier_builder(build_dossier)
+
+        # Every operation below this app that changes a dossier's input announces it
+        # (`milieu.changes`); the stored verdict is refreshed once it commits.
+        from milieu.changes import on_verdict_inputs_changed
+        from milieu.exams.verdicts import refresh_soon
+
+        on_verdict_inputs_changed(refresh_soon)

@@ -108,7 +108,8 @@ def _ddfpt(student: Any) -> Any:
 def build_exam_side(academie: Any) -> None:
     """Sessions for every diploma and year of the académie's cohorts, and seven requests: a
     granted reduction, a granted CCST U4 dispense, a granted partial stage, a refused request,
-    one waiting for the delegate, one draft and one withdrawn."""
+    one waiting for the delegate, one draft and one withdrawn; then every candidate's stored
+    verdict."""
     from milieu.people.models import User
 
     service = User.objects.get(email=EXAM_SERVICE_EMAIL)
@@ -217,3 +218,26 @@ def build_exam_side(academie: Any) -> None:
         "(003 §3).",
     )
     withdraw_request(withdrawn, by=withdrawn.created_by, comment="Positionnement non prononcé.")
+    # the jury's information of the BTS Métiers de la Mesure session, which lists the partial
+    # stage granted above (milieu.exams.jury)
+    from milieu.exams.jury import issue_jury_notice
+    from milieu.exams.models import ExamSession
+
+    issue_jury_notice(
+        ExamSession.objects.get(
+            academie=academie,
+            diploma=partial.student.cohort.diploma,
+            session=partial.student.cohort.session,
+        ),
+        by=service,
+    )
+
+    # every candidate of the académie has a stored verdict: the académie board shows them all
+    from django.utils import timezone
+
+    from milieu.exams.verdicts import refresh_verdicts
+    from milieu.students.models import Student
+
+    refresh_verdicts(
+        Student.objects.filter(cohort__establishment__academie=academie), timezone.localdate()
+    )

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from milieu.dossiers.enums import VerdictStatus
 from milieu.establishments.models import validate_diploma
 from milieu.exams.enums import DerogationKind, DerogationReason, DerogationStatus
 
@@ -267,3 +268,78 @@ class DerogationDecision(models.Model):
             raise ValueError("Une décision du recteur ne se modifie pas : elle est figée.")
         self.sha256 = hashlib.sha256(bytes(self.content)).hexdigest()
         super().save(*args, **kwargs)
+
+
+class JuryNotice(models.Model):
+    """The jury's information for a session (seed 000 §1, 001 §4: « le président du jury sera
+    informé »): the candidates authorised after a partial stage and every granted derogation,
+    rendered once as a PDF when a rectorat user issues it, stored with its SHA-256. A new issue
+    is a new row; an issued notice is never regenerated nor changed."""
+
+    exam_session = models.ForeignKey(
+        ExamSession,
+        on_delete=models.PROTECT,
+        related_name="jury_notices",
+        verbose_name="session",
+    )
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="émise par",
+    )
+    issued_at = models.DateTimeField("émise le", auto_now_add=True)
+    content = models.BinaryField("PDF")
+    sha256 = models.CharField("empreinte SHA-256", max_length=64)
+
+    class Meta:
+        verbose_name = "information du jury"
+        verbose_name_plural = "informations du jury"
+        ordering = ["-issued_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Information du jury n° {self.pk} — {self.exam_session}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError(
+                "Une information du jury émise ne se modifie pas : émettez-en une autre."
+            )
+        self.sha256 = hashlib.sha256(bytes(self.content)).hexdigest()
+        super().save(*args, **kwargs)
+
+
+class StoredVerdict(models.Model):
+    """The engine's verdict on one candidate's dossier, as last computed (`milieu.exams.verdicts`).
+
+    The boards and exports read these rows instead of building every dossier; a row is refreshed
+    on commit of each operation that changes one of the dossier's inputs and, for everyone, by
+    ``milieu eligibility refresh`` (daily, as ``as_of`` moves). ``dossier_sha256`` is the SHA-256
+    of the dossier's canonical JSON; ``finding_codes`` the codes between spaces (`` A B ``), for
+    filtering on any database.
+    """
+
+    student = models.OneToOneField(
+        "students.Student",
+        on_delete=models.CASCADE,
+        related_name="stored_verdict",
+        verbose_name="candidat",
+    )
+    status = models.CharField("statut", max_length=16, choices=VerdictStatus.choices, blank=True)
+    weeks_completed = models.FloatField("semaines effectuées", null=True, blank=True)
+    weeks_min = models.FloatField("semaines requises (minimum)", null=True, blank=True)
+    weeks_max = models.FloatField("semaines requises (maximum)", null=True, blank=True)
+    findings = models.JSONField("constats", default=list, blank=True)
+    finding_codes = models.CharField("codes des constats", max_length=1000, blank=True)
+    error = models.JSONField("erreur", null=True, blank=True)
+    dossier_sha256 = models.CharField("empreinte SHA-256 du dossier", max_length=64)
+    as_of = models.DateField("jugé à la date du")
+    computed_at = models.DateTimeField("calculé le")
+
+    class Meta:
+        verbose_name = "verdict enregistré"
+        verbose_name_plural = "verdicts enregistrés"
+        indexes = [models.Index(fields=["status"], name="stored_verdict_status")]
+
+    def __str__(self) -> str:
+        return f"Verdict de {self.student_id} : {self.status or 'erreur'}"

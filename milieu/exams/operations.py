@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from milieu import storage
 from milieu.audit.journal import diff, snapshot
+from milieu.changes import verdict_inputs_changed
 from milieu.exams.enums import DerogationKind, DerogationReason, DerogationStatus
 from milieu.exams.models import (
     DerogationAttachment,
@@ -339,6 +340,7 @@ def _transition(
         _log(locked, previous, target, by, ip, comment)
         if name == "grant":
             _issue_decision(locked, by)
+            verdict_inputs_changed(locked.student_id)
         if name == "submit":
             _mail_submitted(locked)
         if name in ("grant", "refuse"):

@@ -73,7 +73,14 @@ def outlook_of(
         )
     if result.get("status") == "compliant":
         return Outlook(ahead=False)
-    to_come = sorted((p for p in planned if p.end >= today), key=lambda p: p.start)
+    required = (result.get("weeks_required") or {}).get("min") or 0
+    # the cohort's PFMP windows concern a candidate who owes a stage (not an apprentice, whose
+    # time in the company is their contract, nor a dispensed candidate)
+    to_come = (
+        sorted((p for p in planned if p.end >= today), key=lambda p: p.start)
+        if required > 0
+        else []
+    )
     lines: list[str] = []
     exam = dossier.get("exam_date") or (
         f"{dossier['session']}-06-01" if dossier.get("session") else None

@@ -29,3 +29,31 @@ urlpatterns = [
         name="derogation_transition",
     ),
 ]
+
+# the jury's information and the transmission to the exam service (milieu.exams.jury_views)
+from milieu.exams import jury_views  # noqa: E402
+
+urlpatterns += [
+    path("sessions/<int:pk>/jury/", jury_views.jury_notices, name="jury_notices"),
+    path("sessions/<int:pk>/jury/emettre/", jury_views.jury_issue, name="jury_issue"),
+    path(
+        "sessions/<int:pk>/jury/<int:notice_pk>/",
+        jury_views.jury_notice_download,
+        name="jury_notice_download",
+    ),
+    path("transmission/", jury_views.transmission_sessions, name="transmission_sessions"),
+    path("sessions/<int:pk>/transmission/", jury_views.transmission, name="transmission"),
+    path(
+        "sessions/<int:pk>/transmission/<int:establishment_pk>/",
+        jury_views.transmission_zip,
+        name="transmission_zip",
+    ),
+]
+
+# the académie board (milieu.exams.board_views)
+from milieu.exams import board_views  # noqa: E402
+
+urlpatterns += [
+    path("tableau/", board_views.board, name="board"),
+    path("tableau/export.<slug:fmt>", board_views.board_export, name="board_export"),
+]

@@ -30,6 +30,7 @@ from django.utils import timezone
 from milieu import storage
 from milieu.audit.enums import AuditAction
 from milieu.audit.journal import record
+from milieu.changes import verdict_inputs_changed
 from milieu.conventions.documents import render_pdf
 from milieu.conventions.enums import SIGNED_STATUSES
 from milieu.conventions.models import Convention, ConventionPeriod
@@ -87,7 +88,9 @@ def _event(
     ip: str | None = None,
     detail: str = "",
 ) -> FollowupEvent:
-    """One row of the follow-up history; called inside the operation's transaction."""
+    """One row of the follow-up history; called inside the operation's transaction (the
+    convention's student's stored verdict is refreshed once it commits)."""
+    verdict_inputs_changed(convention.student_id)
     return FollowupEvent.objects.create(
         convention=convention,
         period=period,

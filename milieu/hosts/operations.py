@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
 from milieu.audit.enums import AuditAction
 from milieu.audit.journal import diff, record, snapshot
@@ -239,8 +242,49 @@ def _transition(placement: Placement, name: str, *, by: Any, comment: str = "") 
         PlacementTransition.objects.create(
             placement=locked, from_status=previous, to_status=target, actor=by, comment=comment
         )
+        if name in DECISION_MAILS:
+            transaction.on_commit(lambda: _mail_decision(locked, name, comment))
     placement.status = target
     return placement
+
+
+# the student is told when the team decides on their host choice (issue 13 §18)
+DECISION_MAILS = {
+    "validate": (
+        "validé",
+        "a été validé par l'équipe pédagogique. Il doit encore être arrêté par le chef "
+        "d'établissement.",
+    ),
+    "arrete": (
+        "arrêté",
+        "a été arrêté par le chef d'établissement : la convention de stage peut être préparée.",
+    ),
+    "reject": ("refusé", "a été refusé par l'établissement."),
+}
+
+
+def _mail_decision(placement: Placement, name: str, comment: str) -> None:
+    """One e-mail to the student (their account's address and the one on file), in French."""
+    placement = Placement.objects.select_related("student__user", "host", "cohort_period").get(
+        pk=placement.pk
+    )
+    student = placement.student
+    recipients: list[str] = []
+    for address in (student.user.email if student.user is not None else "", student.email):
+        if address and address not in recipients:
+            recipients.append(str(address))
+    if not recipients:
+        return
+    word, sentence = DECISION_MAILS[name]
+    url = settings.SITE_URL + reverse("students:detail", args=[student.pk])
+    reason = f"\nMotif : {comment.strip()}\n" if comment.strip() else ""
+    body = (
+        f"Bonjour {student.first_name},\n\n"
+        f"Votre choix d'organisme d'accueil « {placement.host} » pour la période "
+        f"« {placement.cohort_period} » {sentence}\n{reason}\n"
+        f"Retrouvez votre dossier de stage sur cette page :\n{url}\n"
+    )
+    send_mail(f"Votre choix d'organisme d'accueil est {word}", body, None, recipients)
 
 
 def validate_placement(placement: Placement, *, by: Any, comment: str = "") -> Placement:

@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from milieu.establishments.models import Academie, Establishment
 from milieu.establishments.queries import (
@@ -21,6 +22,14 @@ from milieu.establishments.queries import (
 )
 from milieu.hosts.enums import PlacementStatus
 from milieu.hosts.models import Placement
+from milieu.people.queues import (
+    OwnStage,
+    Queues,
+    head_queues,
+    manager_queues,
+    own_stage,
+    teacher_queues,
+)
 from milieu.permissions import (
     can,
     visible_academies,
@@ -52,6 +61,7 @@ class OwnFile:
     student: Student
     placements: list[Placement]
     may_propose: bool
+    stage: OwnStage | None = None  # issue 13 §15: conventions, signatures, report, verdict
 
 
 @dataclass
@@ -68,14 +78,16 @@ class Dashboard:
     to_validate: list[Placement] = field(default_factory=list)
     own: list[OwnFile] = field(default_factory=list)
     academies: list[AcademieSection] = field(default_factory=list)
+    queues: Queues = field(default_factory=Queues)  # issue 13 §14
 
     @property
     def is_empty(self) -> bool:
         return not (self.managed or self.taught or self.own or self.academies)
 
 
-def build_dashboard(user: Any, *, today: date) -> Dashboard:
+def build_dashboard(user: Any, *, today: date, now: Any = None) -> Dashboard:
     board = Dashboard()
+    now = now or timezone.now()
     establishments = list(visible_establishments(user))
 
     managed = [e for e in establishments if can(user, "establishment.manage", e)]
@@ -114,8 +126,17 @@ def build_dashboard(user: Any, *, today: date) -> Dashboard:
                 student=student,
                 placements=student.own_placements,
                 may_propose=can(user, "placement.propose", student),
+                stage=own_stage(user, student, student.own_placements, today),
             )
         )
+
+    board.queues = Queues(
+        head=head_queues(user),
+        manager=manager_queues(user, now),
+        teacher=teacher_queues(
+            user, [c.cohort.pk for c in board.taught], today, now, board.to_validate
+        ),
+    )
 
     academies = list(visible_academies(user))
     if academies:

@@ -134,3 +134,37 @@ class LoginAttemptWindow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hits} tentative(s) jusqu’au {self.window_end:%d/%m/%Y %H:%M}"
+
+
+class Invitation(models.Model):
+    """A single-use link sent to a student without an account to set their password.
+
+    Only the keyed hash of the link's secret is stored (`milieu.tokens.hash_token`). A new
+    invitation of the same student revokes the live ones; accepting one creates the account."""
+
+    student = models.ForeignKey(
+        "students.Student",
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        verbose_name="élève",
+    )
+    email = models.EmailField("adresse électronique")
+    token_hash = models.CharField("empreinte du lien", max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name="invité par",
+    )
+    created_at = models.DateTimeField("envoyée le")
+    expires_at = models.DateTimeField("expire le")
+    used_at = models.DateTimeField("acceptée le", null=True, blank=True)
+    revoked_at = models.DateTimeField("révoquée le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "invitation"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Invitation de {self.student} ({self.email})"

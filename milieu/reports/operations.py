@@ -20,6 +20,7 @@ from django.utils import timezone
 from milieu import storage
 from milieu.audit.enums import AuditAction
 from milieu.audit.journal import record
+from milieu.changes import verdict_inputs_changed
 from milieu.followup.models import TutorAccess
 from milieu.permissions import require
 from milieu.reports.analysis import ReportAnalysis, ReportRejected, analyse_report
@@ -33,6 +34,7 @@ from milieu.reports.models import (
     ReportReading,
     ReportRefusal,
 )
+from milieu.reports.notify import mail_teachers
 from milieu.students.models import Student
 
 STORAGE_CATEGORY = "reports"
@@ -103,7 +105,7 @@ def deposit_report(student: Student, upload: Any, *, by: Any) -> ReportDeposit:
         with transaction.atomic():
             Student.objects.select_for_update().filter(pk=student.pk).first()
             last = ReportDeposit.objects.filter(student=student).aggregate(v=Max("version"))["v"]
-            return ReportDeposit.objects.create(
+            deposit = ReportDeposit.objects.create(
                 student=student,
                 version=(last or 0) + 1,
                 original_name=name,
@@ -113,6 +115,9 @@ def deposit_report(student: Student, upload: Any, *, by: Any) -> ReportDeposit:
                 uploaded_by=by,
                 analysis=analysis.as_json(),
             )
+            transaction.on_commit(lambda: mail_teachers(deposit))  # issue 13 §18
+            verdict_inputs_changed(student.pk)
+            return deposit
     except BaseException:
         storage.path_of(stored.path).unlink(missing_ok=True)
         raise
@@ -165,9 +170,11 @@ def endorse_report(
             )
         if ReportEndorsement.objects.filter(deposit=deposit).exists():
             raise ReportRefused("Cette version du rapport est déjà visée.")
-        return ReportEndorsement.objects.create(
+        endorsement = ReportEndorsement.objects.create(
             deposit=deposit, access=access, tutor_name=name[:200], ip=ip or None
         )
+        verdict_inputs_changed(student.pk)
+        return endorsement
 
 
 CORRECTABLE = ("pages", "annex_pages", "sections", "section_pages", "english")
@@ -284,6 +291,7 @@ def correct_report(
             deposit=deposit,
             defaults={"figures": stored, "updated_by": by, "updated_at": timezone.now()},
         )
+        verdict_inputs_changed(student.pk)
         record(
             AuditAction.REPORT_CORRECTED,
             actor=by,

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from milieu.students import views
+from milieu.students import search, views
 
 app_name = "students"
 
 urlpatterns = [
+    path("recherche/", search.search, name="search"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/modifier/", views.edit, name="edit"),
     path("<int:pk>/proposer/", views.propose, name="propose"),

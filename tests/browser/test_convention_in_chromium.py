@@ -120,11 +120,12 @@ def test_from_draft_to_a_sealed_pdf(
     expect(teacher.locator("[data-no-problem]")).to_be_visible()
 
     # the team validates, the head approves, the DDFPT sends it for signature
+    # (four eyes, issue 13 §17: the DDFPT validates what the teacher submitted)
     take_step(teacher, page_url, "Soumettre à l'équipe pédagogique", "submitted")
-    take_step(teacher, page_url, "Valider (équipe pédagogique)", "validated")
+    ddfpt = log_in(browser, live_server, school.ddfpt.email)
+    take_step(ddfpt, page_url, "Valider (équipe pédagogique)", "validated")
     head = log_in(browser, live_server, school.head.email)
     take_step(head, page_url, "Approuver (chef d'établissement)", "approved")
-    ddfpt = log_in(browser, live_server, school.ddfpt.email)
     take_step(ddfpt, page_url, "Envoyer en signature", "signing")
 
     # each party signs through its own link and the code sent by e-mail

@@ -1,5 +1,6 @@
 """The tutor's page on a phone (375 px): visible DSFR fields, one criterion of the grid per row,
-nothing wider than the screen, and the grid filled and transmitted from there (issue 13 §3).
+nothing wider than the screen, the intern's presence confirmed and the grid filled and
+transmitted from there (issue 13 §3 and "Done means").
 
 A screenshot of the page is kept under ``var/screenshots/`` as a test artefact."""
 
@@ -68,6 +69,17 @@ def test_the_tutor_fills_the_grid_on_a_375_px_phone(
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "tuteur-375.png"), full_page=True)
+
+    # the tutor's day (issue 13, "Done means"): confirm the intern's presence, then the grid
+    presence = page.locator("[data-presence-form]")
+    presence.get_by_label("Jour de présence").fill("2026-05-05")
+    presence.get_by_label("Votre nom").fill("Paul Keller")
+    presence.get_by_role("button", name="Je confirme la présence du stagiaire").click()
+    expect(page.locator("[data-presence]").first).to_contain_text(
+        "Présence confirmée le 05/05/2026 par Paul Keller"
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    grid = page.locator("[data-evaluation] form")
 
     for select in grid.locator("select").all():
         select.select_option(label="Satisfaisant")

@@ -56,7 +56,7 @@ def sign_pending(*, but: int = 0) -> list[Signatory]:
 def sent(school: School, **fields: Any) -> Convention:
     convention = draft(school, **fields)
     submit_convention(convention, by=school.teacher)
-    validate_convention(convention, by=school.teacher)
+    validate_convention(convention, by=school.ddfpt)
     approve_convention(convention, by=school.head)
     send_for_signature(convention, by=school.ddfpt)
     return convention

@@ -64,7 +64,7 @@ def test_two_approvals_at_once_one_wins(academie: Any) -> None:
     school = make_school(academie, "C")
     convention = draft(school)
     submit_convention(convention, by=school.teacher)
-    validate_convention(convention, by=school.teacher)
+    validate_convention(convention, by=school.ddfpt)
 
     outcomes = _at_once(
         lambda: approve_convention(convention, by=school.head, ip="10.0.0.1"),

@@ -39,7 +39,7 @@ def _sign_all(client: Client) -> None:
 def test_draft_to_sealed_pdf(school_a: School, tmp_path: Any) -> None:
     convention = draft(school_a)
     submit_convention(convention, by=school_a.student_user)
-    validate_convention(convention, by=school_a.teacher)
+    validate_convention(convention, by=school_a.ddfpt)
     approve_convention(convention, by=school_a.head, ip="10.0.0.1")
     send_for_signature(convention, by=school_a.ddfpt)
     assert convention.status == ConventionStatus.SIGNING
@@ -96,7 +96,7 @@ def test_a_minor_needs_a_legal_representative_who_signs(school_a: School) -> Non
     school_a.student.save()
     convention = draft(school_a)
     submit_convention(convention, by=school_a.teacher)
-    validate_convention(convention, by=school_a.teacher)
+    validate_convention(convention, by=school_a.ddfpt)
     approve_convention(convention, by=school_a.head)
     with pytest.raises(ConventionRefused, match="représentant légal doit signer"):
         send_for_signature(convention, by=school_a.ddfpt)
@@ -108,7 +108,7 @@ def test_a_minor_needs_a_legal_representative_who_signs(school_a: School) -> Non
 def test_a_refusal_returns_the_convention_to_draft_with_its_reason(school_a: School) -> None:
     convention = draft(school_a)
     submit_convention(convention, by=school_a.teacher)
-    validate_convention(convention, by=school_a.teacher)
+    validate_convention(convention, by=school_a.ddfpt)
     approve_convention(convention, by=school_a.head)
     send_for_signature(convention, by=school_a.ddfpt)
     client = Client()
@@ -124,7 +124,7 @@ def test_a_refusal_returns_the_convention_to_draft_with_its_reason(school_a: Sch
 def test_a_wrong_code_is_counted_and_blocks_after_five(school_a: School) -> None:
     convention = draft(school_a)
     submit_convention(convention, by=school_a.teacher)
-    validate_convention(convention, by=school_a.teacher)
+    validate_convention(convention, by=school_a.ddfpt)
     approve_convention(convention, by=school_a.head)
     send_for_signature(convention, by=school_a.ddfpt)
     client = Client()
@@ -147,7 +147,7 @@ def test_a_wrong_code_is_counted_and_blocks_after_five(school_a: School) -> None
 def test_approval_is_refused_with_every_blocking_reason(school_a: School) -> None:
     convention = draft(school_a, referent=None, periods=[(date(2027, 1, 4), date(2027, 5, 28))])
     submit_convention(convention, by=school_a.teacher)
-    validate_convention(convention, by=school_a.teacher)
+    validate_convention(convention, by=school_a.ddfpt)
     with pytest.raises(ConventionRefused) as refused:
         approve_convention(convention, by=school_a.head)
     text = " ".join(refused.value.reasons)

@@ -51,12 +51,38 @@ def tutor(host: Any) -> Any:
 # --- who may open it ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("role", ["head", "ddfpt", "secretary", "teacher", "student_user"])
-def test_the_school_team_and_the_student_open_the_form(school_a: School, role: str) -> None:
+def allow_students_drafts(school: School) -> None:
+    school.establishment.students_draft_conventions = True
+    school.establishment.save()
+
+
+@pytest.mark.parametrize("role", ["head", "ddfpt", "secretary", "teacher"])
+def test_the_school_team_opens_the_form(school_a: School, role: str) -> None:
     response = client_for(getattr(school_a, role)).get(url(school_a.student))
 
     assert response.status_code == 200
     assert "Nouvelle convention de stage" in unescape(response.content.decode())
+
+
+def test_a_student_is_refused_the_form_unless_the_establishment_allows_drafts(
+    school_a: School,
+) -> None:
+    refused = client_for(school_a.student_user).get(url(school_a.student))
+    assert refused.status_code == 403
+
+    allow_students_drafts(school_a)
+    response = client_for(school_a.student_user).get(url(school_a.student))
+    assert response.status_code == 200
+    assert "Nouvelle convention de stage" in unescape(response.content.decode())
+
+
+def test_a_student_cannot_post_a_draft_when_the_establishment_does_not_allow_it(
+    school_a: School, host: Any
+) -> None:
+    response = client_for(school_a.student_user).post(url(school_a.student), form_data(host))
+
+    assert response.status_code == 403
+    assert not Convention.objects.exists()
 
 
 def test_another_schools_staff_gets_a_404(school_a: School, school_b: School) -> None:
@@ -192,6 +218,7 @@ def test_a_teacher_creates_a_draft_with_two_periods(
 
 
 def test_a_student_drafts_their_own_convention(school_a: School, host: Any) -> None:
+    allow_students_drafts(school_a)
     response = client_for(school_a.student_user).post(url(school_a.student), form_data(host))
 
     assert response.status_code == 302
@@ -368,6 +395,7 @@ def test_a_student_keeps_the_tutor_the_school_chose_but_browses_no_other(
         student=school_a.student, cohort_period=school_a.period, status=PlacementStatus.ARRETE
     )
     TutorFactory.create(host=placement.host, last_name="Autre")
+    allow_students_drafts(school_a)
 
     form = client_for(school_a.student_user).get(from_choice(placement)).context["form"]
 

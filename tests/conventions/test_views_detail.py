@@ -37,7 +37,7 @@ def page(user: Any, convention: Any) -> str:
 def approved(school: School, **fields: Any) -> Any:
     convention = draft(school, **fields)
     submit_convention(convention, by=school.teacher)
-    validate_convention(convention, by=school.teacher)
+    validate_convention(convention, by=school.ddfpt)
     approve_convention(convention, by=school.head)
     return convention
 
@@ -154,7 +154,7 @@ def test_the_buttons_are_those_the_state_allows_and_the_user_may_do(school_a: Sc
     assert actions(school_a.teacher) == {"valider", "renvoyer"}
     assert actions(school_a.secretary) == {"annuler"}
     assert actions(school_a.student_user) == set()
-    validate_convention(convention, by=school_a.teacher)
+    validate_convention(convention, by=school_a.ddfpt)
     assert actions(school_a.head) == {"approuver", "renvoyer", "annuler"}
     assert actions(school_a.teacher) == {"renvoyer"}
     approve_convention(convention, by=school_a.head)

@@ -24,7 +24,7 @@ from tests.conventions.payloads import client_for
 def sent(school_a: School) -> Any:
     convention = draft(school_a)
     submit_convention(convention, by=school_a.teacher)
-    validate_convention(convention, by=school_a.teacher)
+    validate_convention(convention, by=school_a.ddfpt)
     approve_convention(convention, by=school_a.head)
     send_for_signature(convention, by=school_a.ddfpt)
     return convention

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, timedelta
 from typing import Any
 
@@ -131,3 +132,59 @@ def test_the_number_of_queries_does_not_grow_with_the_conventions(
 
     assert (rows, more) == (2, 12)
     assert again == once
+
+
+# --- issue 13 §16: the cohort filter, kept in the URL with the state --------------------------
+
+
+def test_the_cohort_filter_keeps_one_cohort_and_the_state_together(school_a: School) -> None:
+    from milieu.establishments.models import Cohort
+    from tests.conventions.conftest import draft as make
+
+    ciel = several(school_a, 2)
+    submit_convention(ciel[0], by=school_a.teacher)
+    mm_cohort: Cohort = school_a.other_cohort
+    mm = make(
+        dataclasses.replace(
+            school_a, student=StudentFactory.create(cohort=mm_cohort), teacher=school_a.ddfpt
+        )
+    )
+    client = client_for(school_a.ddfpt)
+
+    by_cohort = client.get(URL, {"promotion": mm_cohort.pk})
+    both = client.get(URL, {"promotion": school_a.cohort.pk, "etat": "submitted"})
+
+    assert shown(by_cohort) == {mm.pk}
+    assert shown(both) == {ciel[0].pk}
+    html = both.content.decode()
+    assert f'<option value="{school_a.cohort.pk}" selected>' in html
+    assert '<option value="submitted" selected>' in html
+    # the state counts follow the cohort chosen
+    assert dict((v, n) for v, _, n in by_cohort.context["filters"])["draft"] == 1
+
+
+def test_a_cohort_one_does_not_see_is_ignored(school_a: School, school_b: School) -> None:
+    mine = several(school_a, 1)
+    several(school_b, 1)
+
+    response = client_for(school_a.ddfpt).get(URL, {"promotion": school_b.cohort.pk})
+
+    assert shown(response) == {mine[0].pk}
+    assert response.context["cohort"] == ""
+    assert f'value="{school_b.cohort.pk}"' not in response.content.decode()
+
+
+def test_the_pages_keep_the_filters(school_a: School) -> None:
+    from milieu.conventions import page_views
+
+    several(school_a, 3)
+    page_views.PAGE_SIZE, size = 2, page_views.PAGE_SIZE
+    try:
+        html = (
+            client_for(school_a.ddfpt)
+            .get(URL, {"promotion": school_a.cohort.pk, "etat": "draft"})
+            .content.decode()
+        )
+    finally:
+        page_views.PAGE_SIZE = size
+    assert f"promotion={school_a.cohort.pk}&amp;etat=draft&amp;page=2" in html

@@ -41,7 +41,7 @@ def upload(signatory: Any, content: bytes = SCAN, name: str = "scan.pdf") -> dic
 def signing(school_a: School) -> Any:
     convention = draft(school_a)
     submit_convention(convention, by=school_a.teacher)
-    validate_convention(convention, by=school_a.teacher)
+    validate_convention(convention, by=school_a.ddfpt)
     approve_convention(convention, by=school_a.head)
     send_for_signature(convention, by=school_a.ddfpt)
     return convention

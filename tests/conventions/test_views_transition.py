@@ -40,7 +40,7 @@ def test_the_whole_way_to_signature_through_the_pages(school_a: School) -> None:
 
     steps = [
         (school_a.teacher, "soumettre", ConventionStatus.SUBMITTED),
-        (school_a.teacher, "valider", ConventionStatus.VALIDATED),
+        (school_a.ddfpt, "valider", ConventionStatus.VALIDATED),
         (school_a.head, "approuver", ConventionStatus.APPROVED),
         (school_a.ddfpt, "envoyer", ConventionStatus.SIGNING),
     ]
@@ -65,7 +65,7 @@ def test_a_success_is_flashed_in_french(school_a: School) -> None:
 def test_a_refused_approval_lists_every_reason(school_a: School) -> None:
     convention = draft(school_a, referent=None, periods=[(date(2027, 1, 4), date(2027, 5, 28))])
     submit_convention(convention, by=school_a.teacher)
-    validate_convention(convention, by=school_a.teacher)
+    validate_convention(convention, by=school_a.ddfpt)
 
     response = client_for(school_a.head).post(url(convention, "approuver"))
 
@@ -94,7 +94,7 @@ def test_a_refused_submission_says_what_is_missing(school_a: School) -> None:
 def test_sending_is_refused_with_what_the_parties_lack(school_a: School) -> None:
     convention = draft(school_a, host_signatory_email="")
     submit_convention(convention, by=school_a.teacher)
-    validate_convention(convention, by=school_a.teacher)
+    validate_convention(convention, by=school_a.ddfpt)
     approve_convention(convention, by=school_a.head)
 
     html = unescape(client_for(school_a.ddfpt).post(url(convention, "envoyer")).content.decode())
@@ -176,7 +176,7 @@ def test_a_stale_click_is_told_politely(school_a: School) -> None:
 def test_a_step_the_user_may_not_take_is_a_403(school_a: School, role: str, action: str) -> None:
     convention = draft(school_a)
     submit_convention(convention, by=school_a.teacher)
-    validate_convention(convention, by=school_a.teacher)
+    validate_convention(convention, by=school_a.ddfpt)
 
     response = client_for(getattr(school_a, role)).post(
         url(convention, action), {f"{action}-comment": "x"}

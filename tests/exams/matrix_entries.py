@@ -105,4 +105,42 @@ ENTRIES: dict[str, tuple[Kwargs, str, dict[str, int]]] = {
         "post",
         DECIDE,
     ),
+    # the académie board of stored verdicts and its exports: the rectorat (its own académie)
+    "exams:board": (_made, "get", RECTORAT),
+    "exams:board_export": (lambda w: {"fmt": "csv"}, "get", RECTORAT),
 }
+
+
+# --- the jury's information and the transmission (milieu.exams.jury_views) --------------------
+
+
+def _notice(w: World) -> Any:
+    if "jury_notice" not in w.objects:
+        from milieu.exams.jury import issue_jury_notice
+
+        w.objects["jury_notice"] = issue_jury_notice(_exams(w)["session"], by=w.users["rectorat"])
+    return w.objects["jury_notice"]
+
+
+#                    an   head ddfpt sec teach oth  stud bhead bddf bteach bstud rect orect
+TRANSMISSION = row("302  200  200  403  403  403  404  200  200  403  404  200  404")
+TRANSMISSION_ZIP = row("302  200  200  403  403  403  404  404  404  404  404  200  404")
+
+ENTRIES.update(
+    {
+        "exams:jury_notices": (_pk("session"), "get", SESSION),
+        "exams:jury_issue": (_pk("session"), "get", SESSION),
+        "exams:jury_notice_download": (
+            lambda w: {"pk": _exams(w)["session"].pk, "notice_pk": _notice(w).pk},
+            "get",
+            SESSION,
+        ),
+        "exams:transmission_sessions": (_made, "get", LIST),
+        "exams:transmission": (_pk("session"), "get", TRANSMISSION),
+        "exams:transmission_zip": (
+            lambda w: {"pk": _exams(w)["session"].pk, "establishment_pk": w.a.establishment.pk},
+            "get",
+            TRANSMISSION_ZIP,
+        ),
+    }
+)

@@ -4,9 +4,10 @@ decided by `delegue.recteur@demo.milieu.fr`, and the candidates' verdicts follow
 from __future__ import annotations
 
 from datetime import date
-from io import StringIO
+from io import BytesIO, StringIO
 from typing import Any
 
+import pypdf
 import pytest
 import time_machine
 from django.core.management import call_command
@@ -14,7 +15,7 @@ from django.test import override_settings
 
 from milieu.exams.dossier import build_dossier
 from milieu.exams.enums import DerogationStatus
-from milieu.exams.models import DerogationDecision, DerogationRequest, ExamSession
+from milieu.exams.models import DerogationDecision, DerogationRequest, ExamSession, JuryNotice
 from milieu.rules import evaluate
 
 DAY = date(2026, 11, 23)
@@ -62,3 +63,19 @@ def test_the_demo_has_sessions_and_derogations_at_every_state(settings: Any, tmp
     assert build_dossier(refused.student, as_of=DAY)["derogations"] == []
     waiting = next(r for r in requests if r.status == DerogationStatus.SUBMITTED)
     assert waiting.attachments.exists()
+    # the jury's information of the partial stage's session is issued and names the candidate
+    notice = JuryNotice.objects.get()
+    assert notice.exam_session.diploma == granted["partial"].student.cohort.diploma
+    assert notice.issued_by.email == "examens@demo.milieu.fr"
+    pdf = pypdf.PdfReader(BytesIO(bytes(notice.content)))
+    text = " ".join(" ".join(page.extract_text() for page in pdf.pages).split())
+    assert granted["partial"].student.ine in text
+    assert "Candidats autorisés à se présenter après un stage partiel" in text
+
+    # every candidate has a stored verdict, as of the day the demo was built
+    from milieu.exams.models import StoredVerdict
+    from milieu.students.models import Student
+
+    assert StoredVerdict.objects.count() == Student.objects.count()
+    assert set(StoredVerdict.objects.values_list("as_of", flat=True)) == {DAY}
+    assert StoredVerdict.objects.get(student=dispense.student).weeks_min == 7

@@ -16,6 +16,7 @@ ALLOWED = {
     "reports/views.py",
     "evidence/views.py",
     "people/dashboard.py",
+    "people/queues.py",
     "demo.py",
     "urls.py",
     "settings.py",

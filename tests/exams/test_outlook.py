@@ -66,3 +66,18 @@ def test_an_unread_scan_is_to_be_checked_never_conforme_on_that_basis() -> None:
 def test_a_compliant_candidate_has_nothing_ahead() -> None:
     compliant = {"status": "compliant", "weeks_required": {"min": 6}, "findings": []}
     assert outlook_of(DOSSIER, compliant, [], TODAY).lines == []
+
+
+def test_a_candidate_who_owes_no_stage_has_no_stage_ahead() -> None:
+    """An apprentice (no stage weeks required) keeps the engine's verdict: their missing
+    contract copy does not wait for the cohort's PFMP."""
+    apprentice = {
+        "status": "non-compliant",
+        "weeks_required": {"min": 0, "max": None},
+        "findings": [{"code": "APPRENTICESHIP_EVIDENCE_MISSING", "severity": "blocking"}],
+    }
+    outlook = outlook_of(
+        DOSSIER, apprentice, [Window("PFMP 1", date(2027, 5, 31), date(2027, 7, 9))], TODAY
+    )
+    assert not outlook.ahead
+    assert CheckedDossier(apprentice, outlook).shown_label == "Non conforme"

@@ -1,5 +1,5 @@
 """The student's deposit page: upload, analysis shown at once, the dossier and the engine's verdict
-follow; the staff and the rectorat read it; nobody deposits for somebody else."""
+follow; the staff and the rectorat read it; only the cohort's staff deposit for somebody else."""
 
 from __future__ import annotations
 
@@ -231,18 +231,18 @@ def test_a_stored_file_that_changed_is_not_served(
     assert "empreinte" in response.content.decode()
 
 
-def test_staff_and_rectorat_read_the_page_without_the_upload_form(
+def test_the_rectorat_reads_the_page_without_the_upload_form(
     client: Client,
     mm_a: Candidate,
-    school_a: School,
     rectorat: Any,
     mm_pdf: bytes,
     before_deadline: None,
 ) -> None:
+    """The cohort's staff may deposit on a student's behalf (test_deposit_on_behalf.py)."""
     client.force_login(mm_a.user)
     assert "data-report-upload" in client.get(mm_a.page).content.decode()
     client.post(mm_a.page, {"fichier": upload(mm_pdf)})
-    for user in (mm_a.teacher, school_a.head, school_a.secretary, rectorat):
+    for user in (rectorat,):
         client.force_login(user)
         response = client.get(mm_a.page)
         assert response.status_code == 200

@@ -223,8 +223,13 @@ def test_the_create_button_follows_can(school_a: School) -> None:
     link = reverse("conventions:create") + f"?eleve={school_a.student.pk}"
 
     assert link in client_for(school_a.teacher).get(url(school_a.student)).content.decode()
-    assert link in client_for(school_a.student_user).get(url(school_a.student)).content.decode()
     assert link not in client_for(rectorat_of(school_a)).get(url(school_a.student)).content.decode()
+    # the student drafts only where the establishment allows it (issue 13 §17)
+    student_page = client_for(school_a.student_user).get(url(school_a.student)).content.decode()
+    assert link not in student_page
+    school_a.establishment.students_draft_conventions = True
+    school_a.establishment.save()
+    assert link in client_for(school_a.student_user).get(url(school_a.student)).content.decode()
 
 
 def rectorat_of(school: School) -> Any:

@@ -119,7 +119,7 @@ def test_the_evidence_page_refuses_each_hostile_pdf_and_stores_nothing(
 def signing(school_a: School) -> Any:
     convention = draft(school_a)
     submit_convention(convention, by=school_a.teacher)
-    validate_convention(convention, by=school_a.teacher)
+    validate_convention(convention, by=school_a.ddfpt)
     approve_convention(convention, by=school_a.head)
     send_for_signature(convention, by=school_a.ddfpt)
     return convention

@@ -72,7 +72,7 @@ START = datetime(2027, 4, 12, 14, 30, tzinfo=PARIS)
 def sent(school: School) -> Any:
     convention = draft(school)
     submit_convention(convention, by=school.teacher)
-    validate_convention(convention, by=school.teacher)
+    validate_convention(convention, by=school.ddfpt)
     approve_convention(convention, by=school.head)
     send_for_signature(convention, by=school.ddfpt)
     return convention

@@ -133,7 +133,7 @@ def tutor_of(convention: Convention) -> Tutor:
 
 def sent_for_signature(convention: Convention, school: School) -> Convention:
     submit_convention(convention, by=school.teacher)
-    validate_convention(convention, by=school.teacher)
+    validate_convention(convention, by=school.ddfpt)
     approve_convention(convention, by=school.head)
     return send_for_signature(convention, by=school.ddfpt)
 

@@ -70,6 +70,10 @@ def test_the_daily_command_advances_then_reminds(school_a: School) -> None:
     call_command("daily", stdout=out)
     text = out.getvalue()
     assert "Calendrier des conventions" in text and "signataire" in text
+    # the stored verdicts follow the calendar: refreshed after the conventions moved
+    from milieu.exams.models import StoredVerdict
+
+    assert StoredVerdict.objects.filter(student=school_a.student).exists()
 
 
 @override_settings(TASKS=IMMEDIATE)

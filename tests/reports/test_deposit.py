@@ -134,6 +134,8 @@ def test_a_late_deposit_gets_report_late(client: Client, mm_a: Candidate, mm_pdf
         page = client.get(mm_a.page).content.decode()
     assert "Déposé en retard de 3 jours" in page
     assert 'data-finding-code="REPORT_LATE"' in page
+    # in words, not as a code (issue 13 §10)
+    assert "Rapport déposé en retard" in page and "<code>REPORT_LATE</code>" not in page
 
 
 def test_the_tutor_visa_removes_report_not_endorsed_until_a_new_version(

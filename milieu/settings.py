@@ -131,6 +131,10 @@ TEMPLATES = [
 
 _DEFAULT_DATABASE_URL = f"sqlite:///{BASE_DIR / 'var' / 'milieu.sqlite3'}"
 DATABASES = {"default": env_database("DATABASE_URL", _DEFAULT_DATABASE_URL)}
+# Persistent connections (issue 15: opening one per request cost 4.3 ms against 0.13 ms a query),
+# checked before reuse so that a connection the server closed is replaced, not an error.
+DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60, minimum=0, maximum=3600)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     _sqlite_name = str(DATABASES["default"]["NAME"])
     if _sqlite_name != ":memory:" and not _sqlite_name.startswith("file:"):

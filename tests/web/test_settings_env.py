@@ -112,3 +112,27 @@ def test_production_with_secret_key_starts() -> None:
     result = _import_settings(DEBUG="false", SECRET_KEY="une-clé-longue-et-secrète-" * 3)
 
     assert result.returncode == 0, result.stderr
+
+
+def test_database_connections_persist_with_health_checks() -> None:
+    """Issue 15: a connection is reused across requests (CONN_MAX_AGE, default 60 s) and checked
+    before reuse; a malformed value stops the start with a French message."""
+    from django.conf import settings
+
+    assert settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import milieu.settings as s; print(s.DATABASES['default']['CONN_MAX_AGE'])",
+        ],
+        cwd=REPO,
+        env={**os.environ, "CONN_MAX_AGE": "120"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "120"
+    refused = _import_settings(CONN_MAX_AGE="beaucoup")
+    assert refused.returncode != 0 and "CONN_MAX_AGE" in refused.stderr

@@ -87,11 +87,7 @@ def verdict_rows(cohort: Any, as_of: date) -> list[VerdictRow]:
     One dossier is a handful of queries per student: this page is the exception to the fixed
     query counts, on purpose — it runs the very function the student page runs.
     """
-    from milieu.dossiers.checking import CheckedDossier
     from milieu.exams.dossier import build_dossier
-    from milieu.exams.outlook import outlook_of
-    from milieu.reports.queries import report_to_check
-    from milieu.rules import evaluate
 
     students = cohort.students.select_related("cohort", "cohort__establishment").order_by(
         "last_name", "first_name", "pk"
@@ -100,12 +96,26 @@ def verdict_rows(cohort: Any, as_of: date) -> list[VerdictRow]:
     rows = []
     for student in students:
         dossier = build_dossier(student, as_of=as_of)
-        result = evaluate(dossier)
-        outlook = outlook_of(
-            dossier, result, planned, as_of, report_to_check=report_to_check(student)
-        )
-        rows.append(VerdictRow(student, CheckedDossier(result, outlook)))
+        rows.append(VerdictRow(student, checked_dossier(student, dossier, as_of, planned=planned)))
     return rows
+
+
+def checked_dossier(
+    student: Any, dossier: dict[str, Any], as_of: date, *, planned: list[Any] | None = None
+) -> Any:
+    """The engine's verdict on `dossier` with what the student still has ahead
+    (`milieu.exams.outlook`), as every page shows it (`milieu.dossiers.checking.CheckedDossier`).
+    `planned`: the cohort's PFMP windows, when the caller already has them."""
+    from milieu.dossiers.checking import CheckedDossier
+    from milieu.exams.outlook import outlook_of
+    from milieu.reports.queries import report_to_check
+    from milieu.rules import evaluate
+
+    result = evaluate(dossier)
+    if planned is None:
+        planned = list(student.cohort.periods.all())
+    outlook = outlook_of(dossier, result, planned, as_of, report_to_check=report_to_check(student))
+    return CheckedDossier(result, outlook)
 
 
 def waiting_by_academie(academie_ids: list[int]) -> dict[int, int]:

@@ -31,13 +31,11 @@ from milieu.evidence.models import EvidenceDocument
 
 # The verdict of a student's dossier (helper H moves it to milieu.exams.dossier): one import.
 from milieu.exams.dossier import build_dossier
-from milieu.exams.outlook import outlook_of
+from milieu.exams.queries import checked_dossier
 from milieu.hosts.enums import PlacementStatus
 from milieu.hosts.models import Placement
 from milieu.permissions import can, scope_of, visible_conventions, visible_placements
 from milieu.reports.models import ReportDeposit
-from milieu.reports.queries import report_to_check
-from milieu.rules import evaluate
 from milieu.rules.references import finding_label
 from milieu.visits.queries import periods_without_visit
 
@@ -340,16 +338,7 @@ def own_stage(user: Any, student: Any, placements: list[Placement], today: date)
         if report_expected
         else None
     )
-    dossier = build_dossier(student, as_of=today)
-    result = evaluate(dossier)
-    outlook = outlook_of(
-        dossier,
-        result,
-        list(student.cohort.periods.all()),
-        today,
-        report_to_check=report_to_check(student),
-    )
-    checked = CheckedDossier(result, outlook)
+    checked = checked_dossier(student, build_dossier(student, as_of=today), today)
     return OwnStage(
         conventions=own,
         report=report,

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -16,12 +15,11 @@ from django.views.decorators.vary import vary_on_headers
 
 from milieu.conventions.enums import SIGNED_STATUSES, ConventionStatus
 from milieu.conventions.models import ConventionPeriod
-from milieu.dossiers.checking import CheckedDossier
 from milieu.editlock import EditConflict
 from milieu.establishments.queries import coming_period
 from milieu.evidence.pathways import evidence_pathway
 from milieu.exams.dossier import build_dossier
-from milieu.exams.outlook import outlook_of
+from milieu.exams.queries import checked_dossier
 from milieu.hosts.models import Placement, PlacementTransition
 from milieu.hosts.operations import (
     TRANSITIONS,
@@ -35,8 +33,6 @@ from milieu.hosts.operations import (
 )
 from milieu.http import HtmxHttpRequest, client_ip
 from milieu.permissions import can, require, visible_hosts, visible_placements, visible_students
-from milieu.reports.queries import report_to_check
-from milieu.rules import evaluate
 from milieu.students.forms import (
     PlacementDecisionForm,
     ProposePlacementForm,
@@ -109,18 +105,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                 for c in reversed(conventions)
                 if c.placement_id and c.status != ConventionStatus.CANCELLED
             },
-            "checked": _checked(dossier, student, today),
+            "checked": checked_dossier(student, dossier, today),
             "followup": _followup_links(student),
         },
     )
-
-
-def _checked(dossier: dict[str, Any], student: Student, today: date) -> CheckedDossier:
-    """The engine's verdict, with what the student still has ahead (`milieu.exams.outlook`)."""
-    result = evaluate(dossier)
-    planned = list(student.cohort.periods.all())
-    outlook = outlook_of(dossier, result, planned, today, report_to_check=report_to_check(student))
-    return CheckedDossier(result, outlook)
 
 
 def _followup_links(student: Student) -> dict[str, Any]:

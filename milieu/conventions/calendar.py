@@ -8,40 +8,25 @@ country for a stay abroad.
 from __future__ import annotations
 
 import functools
-import tomllib
 from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 from decimal import Decimal
-from pathlib import Path
-from typing import Any
 
 import holidays
 
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-DAY_LABELS: dict[str, str] = {  # French names of WEEKDAYS
-    "mon": "lundi",
-    "tue": "mardi",
-    "wed": "mercredi",
-    "thu": "jeudi",
-    "fri": "vendredi",
-    "sat": "samedi",
-    "sun": "dimanche",
-}
-RATES_PATH = Path(__file__).with_name("rates.toml")
-
-
-@functools.cache
-def rates() -> dict[str, Any]:
-    return tomllib.loads(RATES_PATH.read_text(encoding="utf-8"))
+# the timetable arithmetic lives with the law it serves; imported from here by the conventions app
+from milieu.rules.workplace import DAY_LABELS as DAY_LABELS
+from milieu.rules.workplace import WEEKDAYS as WEEKDAYS
+from milieu.rules.workplace import daily_minutes as daily_minutes
+from milieu.rules.workplace import get_law
+from milieu.rules.workplace import minutes as minutes
+from milieu.rules.workplace import span_minutes as span_minutes
+from milieu.rules.workplace import weekly_minutes as weekly_minutes
 
 
 def minimum_hourly_gratification(year: int) -> Decimal | None:
-    table = rates()["minimum_hourly_gratification"]
-    known = sorted(int(y) for y in table)
-    if not known:
-        return None
-    usable = [y for y in known if y <= year] or known[:1]
-    return Decimal(table[str(usable[-1])])
+    """The minimum hourly gratification of the calendar year (`milieu.rules.workplace`)."""
+    return get_law().minimum_hourly_gratification(year)
 
 
 def subdivision_for(postal_code: str) -> str | None:
@@ -76,24 +61,6 @@ def public_holidays(country: str, postal_code: str, start: date, end: date) -> l
 def days(start: date, end: date) -> Iterator[date]:
     for offset in range((end - start).days + 1):
         yield start + timedelta(days=offset)
-
-
-def minutes(hhmm: str) -> int:
-    hours, _, mins = hhmm.partition(":")
-    return int(hours) * 60 + int(mins)
-
-
-def span_minutes(span: Iterable[str]) -> int:
-    begin, finish = list(span)
-    return minutes(finish) - minutes(begin)
-
-
-def daily_minutes(timetable: dict[str, list[list[str]]], weekday: str) -> int:
-    return sum(span_minutes(span) for span in timetable.get(weekday, []))
-
-
-def weekly_minutes(timetable: dict[str, list[list[str]]]) -> int:
-    return sum(daily_minutes(timetable, day) for day in WEEKDAYS)
 
 
 def school_year_of(day: date) -> int:

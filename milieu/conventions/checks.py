@@ -17,21 +17,24 @@ from typing import Any
 from django.db.models import Q
 
 from milieu.conventions.calendar import (
-    DAY_LABELS,
     WEEKDAYS,
-    daily_minutes,
-    minimum_hourly_gratification,
-    minutes,
     presence_days,
     public_holidays,
-    rates,
     school_year_of,
-    span_minutes,
     weekly_minutes,
 )
 from milieu.conventions.enums import OPEN_STATUSES
 from milieu.conventions.models import Convention, ConventionPeriod
 from milieu.rules import evaluate
+from milieu.rules.workplace import (
+    Breach,
+    get_law,
+    host_quota_breach,
+    host_year_breaches,
+    minor_holiday_breach,
+    minor_timetable_breaches,
+    tutor_breach,
+)
 
 ENGINE_CODES = {
     "FIRST_YEAR_BLOCK_MISSING",
@@ -169,76 +172,27 @@ def _timetable(convention: Convention) -> list[Problem]:
     return found
 
 
+def _breaches(breaches: list[Breach]) -> list[Problem]:
+    return [Problem(b.code, b.blocking, b.message, b.ref) for b in breaches]
+
+
 def _minors(convention: Convention, periods: list[ConventionPeriod]) -> list[Problem]:
-    """Minors: 8 h a day, 35 h a week, a break after 4 h 30, no night work, no Sunday, no holiday."""
-    student = convention.student
-    age = student.age_on(periods[0].start)
-    night_start = minutes("20:00") if age < 16 else minutes("22:00")
-    night_end = minutes("06:00")
-    found = []
-    timetable = convention.timetable
-    if weekly_minutes(timetable) > 35 * 60:
-        found.append(
-            Problem(
-                "MINOR_WEEKLY_HOURS",
-                True,
-                f"Élève mineur : {weekly_minutes(timetable) / 60:g} h par semaine, 35 h au plus.",
-            )
-        )
-    for day in WEEKDAYS:
-        spans = timetable.get(day, [])
-        if not spans:
-            continue
-        if daily_minutes(timetable, day) > 8 * 60:
-            found.append(
-                Problem(
-                    "MINOR_DAILY_HOURS",
-                    True,
-                    f"Élève mineur : {daily_minutes(timetable, day) / 60:g} h le {DAY_LABELS[day]}, 8 h au plus.",
-                )
-            )
-        for begin, finish in spans:
-            if minutes(begin) < night_end or minutes(finish) > night_start:
-                found.append(
-                    Problem(
-                        "MINOR_NIGHT_WORK",
-                        True,
-                        f"Élève mineur : travail de nuit le {DAY_LABELS[day]} ({begin}–{finish}) ; interdit après "
-                        f"{'20 h' if age < 16 else '22 h'} et avant 6 h.",
-                    )
-                )
-            if span_minutes([begin, finish]) > 4 * 60 + 30:
-                found.append(
-                    Problem(
-                        "MINOR_BREAK",
-                        True,
-                        f"Élève mineur : pause de 30 minutes due après 4 h 30 de travail ({DAY_LABELS[day]} {begin}–{finish}).",
-                    )
-                )
-    if "sun" in _work_days(convention):
-        found.append(Problem("MINOR_SUNDAY", True, "Élève mineur : pas de travail le dimanche."))
+    """A minor's working time (`milieu.rules.workplace`), and the public holidays of the stay."""
+    age = convention.student.age_on(periods[0].start)
+    found = _breaches(minor_timetable_breaches(convention.timetable, _work_days(convention), age))
     host = convention.host
     worked = {WEEKDAYS.index(d) for d in _work_days(convention)}
     for period in periods:
         for holiday in public_holidays(host.country, host.postal_code, period.start, period.end):
             if holiday.weekday() in worked:
-                found.append(
-                    Problem(
-                        "MINOR_PUBLIC_HOLIDAY",
-                        True,
-                        f"Élève mineur : le {holiday:%d/%m/%Y} est un jour férié, il ne peut y travailler ; "
-                        "prévoyez-le non travaillé dans la convention.",
-                    )
-                )
+                found += _breaches([minor_holiday_breach(holiday)])
     return found
 
 
 def _hours_with_host(convention: Convention, periods: list[ConventionPeriod]) -> list[Problem]:
     """Gratification beyond 308 h with one host in a school year; at most 924 h (6 months)."""
-    thresholds = rates()["thresholds"]
-    hours_per_day = thresholds["hours_per_day"]
     host = convention.host
-    found = []
+    found: list[Problem] = []
     years = sorted({school_year_of(p.start) for p in periods})
     for year in years:
         low, high = date(year, 9, 1), date(year + 1, 8, 31)
@@ -254,42 +208,18 @@ def _hours_with_host(convention: Convention, periods: list[ConventionPeriod]) ->
             )
         ]
         off = public_holidays(host.country, host.postal_code, low, high)
-        hours = presence_days(spans, _work_days(convention), off) * hours_per_day
-        if hours > thresholds["max_hours_per_host_year"]:
-            found.append(
-                Problem(
-                    "HOST_SIX_MONTHS",
-                    True,
-                    f"{hours} h chez {host} en {year}-{year + 1} : au plus 6 mois ({thresholds['max_hours_per_host_year']} h) "
-                    "avec un même organisme par année scolaire (code de l'éducation, L124-5).",
-                )
-            )
-        if hours > thresholds["gratification_hours"]:
-            minimum = minimum_hourly_gratification(min(p.start for p in periods).year)
-            given = convention.gratification_hourly
-            if given is None or (minimum is not None and given < minimum):
-                found.append(
-                    Problem(
-                        "GRATIFICATION_DUE",
-                        True,
-                        f"{hours} h chez {host} en {year}-{year + 1}, plus de {thresholds['gratification_hours']} h : "
-                        f"une gratification d'au moins {minimum} €/h est due (code de l'éducation, L124-6)"
-                        + ("." if given is None else f" ; {given} €/h est prévu."),
-                    )
-                )
+        hours = presence_days(spans, _work_days(convention), off) * get_law().hours_per_day
+        first_year = min(p.start for p in periods).year
+        found += _breaches(
+            host_year_breaches(hours, str(host), year, convention.gratification_hourly, first_year)
+        )
     return found
 
 
 def _quotas(convention: Convention, periods: list[ConventionPeriod]) -> list[Problem]:
-    thresholds = rates()["thresholds"]
     host = convention.host
-    found = []
+    found: list[Problem] = []
     if host.headcount is not None:
-        limit = (
-            host.headcount * thresholds["quota_percent"] // 100
-            if host.headcount >= thresholds["quota_staff_threshold"]
-            else thresholds["quota_small_host"]
-        )
         for period in periods:
             monday = period.start - timedelta(days=period.start.weekday())
             while monday <= period.end:
@@ -308,15 +238,9 @@ def _quotas(convention: Convention, periods: list[ConventionPeriod]) -> list[Pro
                     .count()
                     + 1
                 )
-                if at_host > limit:
-                    found.append(
-                        Problem(
-                            "HOST_QUOTA",
-                            False,
-                            f"{at_host} stagiaires chez {host} la semaine du {monday:%d/%m/%Y} pour un plafond de {limit} "
-                            "(code de l'éducation, R124-10).",
-                        )
-                    )
+                breach = host_quota_breach(at_host, str(host), monday, host.headcount)
+                if breach:
+                    found += _breaches([breach])
                     break
                 monday += timedelta(days=7)
     if convention.tutor_id:
@@ -335,12 +259,7 @@ def _quotas(convention: Convention, periods: list[ConventionPeriod]) -> list[Pro
             .count()
             + 1
         )
-        if followed > thresholds["max_interns_per_tutor"]:
-            found.append(
-                Problem(
-                    "TUTOR_OVERLOAD",
-                    False,
-                    f"Le tuteur suivrait {followed} stagiaires en même temps ; {thresholds['max_interns_per_tutor']} au plus (R124-13).",
-                )
-            )
+        overload = tutor_breach(followed)
+        if overload:
+            found += _breaches([overload])
     return found

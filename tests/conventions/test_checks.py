@@ -1,7 +1,7 @@
 """Each problem `check_convention` finds before approval, with the French message it shows.
 
 Minors' working time, public holidays (Alsace-Moselle's Good Friday for a host in the 67),
-gratification beyond 308 h with one host in a school year at the year's rate (`rates.toml`),
+gratification beyond 308 h with one host in a school year at the year's rate (`milieu/rules/law/code-du-travail.toml`),
 at most 924 h with one host, host quotas, interns per tutor, and the engine's warnings.
 """
 
@@ -15,11 +15,12 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from milieu.conventions.calendar import RATES_PATH, minimum_hourly_gratification
+from milieu.conventions.calendar import minimum_hourly_gratification
 from milieu.conventions.checks import Problem, check_convention
 from milieu.conventions.models import Convention, ConventionPeriod
 from milieu.conventions.operations import create_convention
 from milieu.factories import HostFactory, StudentFactory, TutorFactory
+from milieu.rules.workplace import LAW_PATH
 from tests.conventions.conftest import draft
 from tests.core.conftest import School
 
@@ -168,8 +169,9 @@ def test_an_adult_may_work_on_a_public_holiday(school_a: School) -> None:
 # --- hours with one host ------------------------------------------------------------------
 
 
-def test_the_rates_are_those_of_rates_toml() -> None:
-    table = tomllib.loads(RATES_PATH.read_text(encoding="utf-8"))["minimum_hourly_gratification"]
+def test_the_rates_are_those_of_the_law_file() -> None:
+    law = tomllib.loads(LAW_PATH.read_text(encoding="utf-8"))
+    table = law["gratification"]["minimum_hourly"]
     assert table == {"2024": "4.35", "2025": "4.35", "2026": "4.50"}
     assert minimum_hourly_gratification(2025) == Decimal("4.35")
     assert minimum_hourly_gratification(2026) == Decimal("4.50")

@@ -15,6 +15,7 @@ from decimal import Decimal
 import holidays
 
 # the timetable arithmetic lives with the law it serves; imported from here by the conventions app
+from milieu.rules.calendar import school_year_of as school_year_of
 from milieu.rules.workplace import DAY_LABELS as DAY_LABELS
 from milieu.rules.workplace import WEEKDAYS as WEEKDAYS
 from milieu.rules.workplace import daily_minutes as daily_minutes
@@ -61,11 +62,6 @@ def public_holidays(country: str, postal_code: str, start: date, end: date) -> l
 def days(start: date, end: date) -> Iterator[date]:
     for offset in range((end - start).days + 1):
         yield start + timedelta(days=offset)
-
-
-def school_year_of(day: date) -> int:
-    """The first year of the school year (1 September – 31 August) holding `day`."""
-    return day.year if day.month >= 9 else day.year - 1
 
 
 def presence_days(

@@ -26,6 +26,7 @@ from milieu.conventions.calendar import (
 from milieu.conventions.enums import OPEN_STATUSES
 from milieu.conventions.models import Convention, ConventionPeriod
 from milieu.rules import evaluate
+from milieu.rules.calendar import DEFAULT_WORK_DAY_NAMES
 from milieu.rules.workplace import (
     Breach,
     get_law,
@@ -57,7 +58,7 @@ def _periods(convention: Convention) -> list[ConventionPeriod]:
 
 
 def _work_days(convention: Convention) -> list[str]:
-    return list(convention.work_days or ["mon", "tue", "wed", "thu", "fri"])
+    return list(convention.work_days or DEFAULT_WORK_DAY_NAMES)
 
 
 def check_convention(convention: Convention) -> list[Problem]:

@@ -23,10 +23,11 @@ from milieu.hosts.enums import PlacementStatus
 from milieu.hosts.models import Placement
 from milieu.http import HtmxHttpRequest, client_ip, parse_id
 from milieu.permissions import can, require, visible_hosts, visible_placements, visible_students
+from milieu.rules.calendar import DEFAULT_WORK_DAY_NAMES
 from milieu.students.models import Student
 
 PERIODS_PREFIX = "periodes"
-WORKING_WEEK = ["mon", "tue", "wed", "thu", "fri"]
+WORKING_WEEK = list(DEFAULT_WORK_DAY_NAMES)
 
 
 def _number(value: str | None) -> int:

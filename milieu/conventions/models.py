@@ -25,9 +25,10 @@ from milieu.conventions.enums import (
     SignatureMethod,
     SignatureState,
 )
+from milieu.rules.calendar import DEFAULT_WORK_DAY_NAMES
 
 DEFAULT_TIMETABLE: dict[str, list[list[str]]] = {
-    day: [["08:30", "12:00"], ["13:30", "17:00"]] for day in ("mon", "tue", "wed", "thu", "fri")
+    day: [["08:30", "12:00"], ["13:30", "17:00"]] for day in DEFAULT_WORK_DAY_NAMES
 }
 
 

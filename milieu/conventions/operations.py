@@ -26,6 +26,7 @@ from milieu.conventions.models import (
     ConventionTransition,
 )
 from milieu.permissions import require
+from milieu.rules.calendar import DEFAULT_WORK_DAY_NAMES
 
 S = ConventionStatus
 
@@ -150,7 +151,7 @@ def create_convention(
     for start, end in periods:
         if end < start:
             raise ConventionRefused([f"La période du {start:%d/%m/%Y} finit avant de commencer."])
-    fields.setdefault("work_days", ["mon", "tue", "wed", "thu", "fri"])
+    fields.setdefault("work_days", list(DEFAULT_WORK_DAY_NAMES))
     with transaction.atomic():
         convention = Convention.objects.create(student=student, host=host, created_by=by, **fields)
         _add_periods(convention, periods)

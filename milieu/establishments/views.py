@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -33,11 +33,12 @@ from milieu.formats import weeks
 from milieu.http import HtmxHttpRequest, client_ip
 from milieu.people.invitations import joined_count
 from milieu.permissions import can, require, visible_cohorts, visible_establishments
+from milieu.rules.calendar import school_year_of
 
 
 def _school_year(today: date) -> int:
-    """The first calendar year of the current school year (2026 for 2026-2027)."""
-    return today.year if today.month >= 8 else today.year - 1
+    """The school year a new cohort is most likely made for: from August, the coming one."""
+    return school_year_of(today + timedelta(days=31))
 
 
 def _cohort(request: HttpRequest, pk: int, action: str = "cohort.view") -> Cohort:

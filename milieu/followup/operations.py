@@ -48,6 +48,7 @@ from milieu.followup.models import (
     TutorAccess,
 )
 from milieu.permissions import can, require
+from milieu.rules.calendar import DEFAULT_WORK_DAY_NAMES
 from milieu.rules.dossier import WEEKDAY_INDEX, scheduled_days
 from milieu.tokens import hash_token
 
@@ -68,7 +69,7 @@ def link_expiry(convention: Convention, *, now: datetime | None = None) -> datet
     return latest
 
 
-DEFAULT_WORK_DAYS = ("mon", "tue", "wed", "thu", "fri")
+DEFAULT_WORK_DAYS = DEFAULT_WORK_DAY_NAMES
 
 
 class FollowupRefused(Exception):

@@ -16,6 +16,7 @@ from typing import Any
 
 from milieu.reports.analysis import ReportAnalysis, ReportProfile, report_profile
 from milieu.reports.corrections import corrected, needs_check
+from milieu.rules.calendar import default_exam_date
 from milieu.rules.catalogue import Diploma, Rule, get_catalogue
 
 REPORT_CODE_LABELS: dict[str, str] = {
@@ -35,8 +36,8 @@ SEVERITY_ORDER = {"blocking": 0, "warning": 1, "info": 2}
 
 
 def exam_day(session: int) -> date:
-    """The contract's default exam date (1 June of the session): the deadline when none is set."""
-    return date(session, 6, 1)
+    """The contract's default exam date: the deadline when none is set."""
+    return default_exam_date(session)
 
 
 @dataclass(frozen=True)

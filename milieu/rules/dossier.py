@@ -11,11 +11,12 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from milieu.rules.calendar import DEFAULT_WORK_DAY_NUMBERS, default_exam_date
 from milieu.rules.catalogue import Catalogue, Diploma
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEKDAY_INDEX = {name: index for index, name in enumerate(WEEKDAYS)}
-DEFAULT_WORK_DAYS = (0, 1, 2, 3, 4)
+DEFAULT_WORK_DAYS = DEFAULT_WORK_DAY_NUMBERS
 PATHWAYS = ("scolaire", "apprentissage", "formation-continue", "experience-professionnelle")
 SITUATIONS = ("premiere-formation", "reconversion", "perfectionnement")
 DEROGATION_KINDS = ("reduction", "dispense", "partial")
@@ -746,7 +747,7 @@ def parse_dossier(raw: Any, catalogue: Catalogue, today: int) -> Dossier:
             "/session", f"session : {_quote(d.session)} n'est pas une année de session"
         )
     exam_date = _optional_date(obj, "exam_date", "/exam_date", "date de l'examen")
-    d.exam_date = exam_date if exam_date is not None else date(d.session, 6, 1).toordinal()
+    d.exam_date = exam_date if exam_date is not None else default_exam_date(d.session).toordinal()
     d.training_start = _required_date(
         obj, "training_start", "/training_start", "début de la formation"
     )

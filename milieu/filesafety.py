@@ -38,6 +38,8 @@ from typing import Any
 import pypdf
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
 
+from milieu.refusals import Refused
+
 MAX_PDF_BYTES = 30 * 1024 * 1024
 """Largest PDF read, in bytes (uploads are limited before by `storage.max_bytes`)."""
 MAX_PAGES = 500
@@ -54,7 +56,7 @@ MAX_IMAGE_PIXELS = 80_000_000
 """Most pixels in one image (an A3 page scanned at 600 dpi holds 70 million)."""
 
 
-class FileRefused(Exception):
+class FileRefused(Refused):
     """A deposited file that must not be stored; `message` says why, in French."""
 
     def __init__(self, message: str) -> None:

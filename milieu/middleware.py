@@ -10,6 +10,8 @@
 - `FrenchNotFoundMiddleware`: with ``DEBUG`` on, Django answers a missing page or an object out
   of the user's scope with its English technical page; this one serves the French 404 page
   instead, unless ``DEBUG_TECHNICAL_404`` is on.
+- `RefusedMiddleware`: an operation's refusal that no view caught becomes its French message on
+  the page the person came from.
 """
 
 from __future__ import annotations
@@ -21,15 +23,17 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import resolve_url
 from django.utils.cache import add_never_cache_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.defaults import page_not_found
 from django_htmx.http import HttpResponseClientRedirect
 
 from milieu.audit.enums import AuditAction
 from milieu.audit.journal import record
 from milieu.http import client_ip
+from milieu.refusals import Refused
 
 GetResponse = Callable[[HttpRequest], HttpResponseBase]
 
@@ -125,3 +129,27 @@ class FrenchNotFoundMiddleware:
         if self._active() and isinstance(exception, Http404):
             return page_not_found(request, exception)
         return None
+
+
+class RefusedMiddleware:
+    """A refusal no view caught (`milieu.refusals.Refused`): its French message on the page the
+    person came from (or the same address, read again), never a server error."""
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, Refused):
+            return None
+        messages.error(request, exception.user_message())
+        back = request.META.get("HTTP_REFERER", "")
+        if not url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            back = request.path
+        if getattr(request, "htmx", False):
+            return HttpResponseClientRedirect(back)
+        return HttpResponseRedirect(back)

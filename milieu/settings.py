@@ -108,6 +108,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "milieu.middleware.IdleSessionMiddleware",
     "milieu.middleware.FrenchNotFoundMiddleware",
+    "milieu.middleware.RefusedMiddleware",
 ]
 
 ROOT_URLCONF = "milieu.urls"

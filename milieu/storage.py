@@ -19,9 +19,10 @@ from django.conf import settings
 from django.utils import timezone
 
 from milieu import filesafety
+from milieu.refusals import Refused
 
 
-class UploadRefused(Exception):
+class UploadRefused(Refused):
     """A deposited file refused before anything is stored, with a French message."""
 
 

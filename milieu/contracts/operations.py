@@ -16,6 +16,7 @@ from milieu.contracts.enums import SpecialContractKind
 from milieu.contracts.models import SpecialContract
 from milieu.identifiers import siret_error
 from milieu.permissions import require
+from milieu.refusals import Refused
 from milieu.students.enums import ContinuingSituation, Pathway
 from milieu.students.models import Student
 
@@ -24,7 +25,7 @@ from milieu.students.models import Student
 SITUATIONS = frozenset({ContinuingSituation.PREMIERE_FORMATION, ContinuingSituation.RECONVERSION})
 
 
-class ContractRefused(Exception):
+class ContractRefused(Refused):
     """An operation refused, with a French message; `errors` maps fields to their message."""
 
     def __init__(self, message: str, errors: dict[str, str] | None = None) -> None:

@@ -26,6 +26,7 @@ from milieu.conventions.models import (
     ConventionTransition,
 )
 from milieu.permissions import require
+from milieu.refusals import Refused
 from milieu.rules.calendar import DEFAULT_WORK_DAY_NAMES
 
 S = ConventionStatus
@@ -69,7 +70,7 @@ TRANSITIONS: dict[str, Transition] = {
 }
 
 
-class ConventionRefused(Exception):
+class ConventionRefused(Refused):
     """The transition is not allowed now; `reasons` says every why, in French."""
 
     def __init__(self, reasons: Iterable[str]) -> None:

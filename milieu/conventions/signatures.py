@@ -46,6 +46,7 @@ from milieu.conventions.operations import Context, ConventionRefused, _apply
 from milieu.filesafety import FileRefused, check_pdf
 from milieu.people.enums import Role
 from milieu.permissions import require
+from milieu.refusals import Refused
 from milieu.tokens import hash_token
 
 LINK_LIFETIME = timedelta(days=30)
@@ -213,7 +214,7 @@ def send_for_signature(convention: Convention, *, by: Any, ip: str | None = None
     return _apply(convention, "send", ctx, guard, effect)
 
 
-class LinkRefused(Exception):
+class LinkRefused(Refused):
     """The link is unknown, used or expired, or the code is wrong: the message says which."""
 
 

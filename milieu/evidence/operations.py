@@ -26,6 +26,7 @@ from milieu.evidence.enums import EvidenceKind, EvidenceStatus
 from milieu.evidence.models import EvidenceDocument, EvidenceTransition
 from milieu.evidence.pathways import evidence_pathway
 from milieu.permissions import can, require
+from milieu.refusals import Refused
 from milieu.students.models import Student
 
 STORAGE_CATEGORY = "evidence"
@@ -52,7 +53,7 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str, str]] = {
 }
 
 
-class EvidenceRefused(Exception):
+class EvidenceRefused(Refused):
     """An operation refused, with a French message for the page."""
 
 

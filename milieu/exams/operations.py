@@ -36,6 +36,7 @@ from milieu.exams.options import derogation_options, request_errors
 from milieu.exams.uploads import STORAGE_CATEGORY, clean_file_name, read_attachment
 from milieu.people.enums import Role
 from milieu.permissions import require
+from milieu.refusals import Refused
 from milieu.rules import get_catalogue
 
 COMMENT_MAX_LENGTH = 2000
@@ -52,7 +53,7 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str, str]] = {
 }
 
 
-class ExamsRefused(Exception):
+class ExamsRefused(Refused):
     """An operation refused, with a French message for the page."""
 
 

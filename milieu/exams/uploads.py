@@ -10,11 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from milieu import storage
+from milieu.refusals import Refused
 
 STORAGE_CATEGORY = "derogations"
 
 
-class AttachmentRefused(Exception):
+class AttachmentRefused(Refused):
     """A supporting document refused before anything is stored, with a French message."""
 
 

@@ -48,6 +48,7 @@ from milieu.followup.models import (
     TutorAccess,
 )
 from milieu.permissions import can, require
+from milieu.refusals import Refused
 from milieu.rules.calendar import DEFAULT_WORK_DAY_NAMES
 from milieu.rules.dossier import WEEKDAY_INDEX, scheduled_days
 from milieu.tokens import hash_token
@@ -72,7 +73,7 @@ def link_expiry(convention: Convention, *, now: datetime | None = None) -> datet
 DEFAULT_WORK_DAYS = DEFAULT_WORK_DAY_NAMES
 
 
-class FollowupRefused(Exception):
+class FollowupRefused(Refused):
     """An operation refused, with a French message for the page."""
 
 

@@ -18,6 +18,7 @@ from milieu.audit.journal import diff, record, snapshot
 from milieu.hosts.enums import PlacementStatus
 from milieu.hosts.models import Host, HostSite, Placement, PlacementTransition, Tutor
 from milieu.permissions import establishments_working_with, require, scope_of
+from milieu.refusals import Refused
 
 # transition -> (states it may start from, state it leads to, permission)
 TRANSITIONS: dict[str, tuple[frozenset[str], str, str]] = {
@@ -40,7 +41,7 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str, str]] = {
 }
 
 
-class TransitionRefused(Exception):
+class TransitionRefused(Refused):
     """The placement is not (or no longer) in a state that allows the transition."""
 
 

@@ -12,12 +12,13 @@ from django.utils import timezone
 from milieu.imports.enums import ImportKind, ImportMode, ImportStatus
 from milieu.imports.models import ImportJob
 from milieu.permissions import require
+from milieu.refusals import Refused
 from milieu.storage import upload_name
 
 logger = logging.getLogger(__name__)
 
 
-class ImportRefused(Exception):
+class ImportRefused(Refused):
     """The action is not possible on this import; the message says why, in French."""
 
     def __init__(self, message: str) -> None:

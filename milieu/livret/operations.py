@@ -20,6 +20,7 @@ from milieu.livret.enums import RUNNING_STATUSES, LivretStatus
 from milieu.livret.models import LivretJob
 from milieu.livret.processing import no_livret_message
 from milieu.permissions import require
+from milieu.refusals import Refused
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +28,7 @@ STALLED_AFTER = timedelta(minutes=10)
 """A job whose counters have not moved for this long is taken as interrupted (worker stopped)."""
 
 
-class LivretRefused(Exception):
+class LivretRefused(Refused):
     """The edition is not possible now; the message says why, in French."""
 
     def __init__(self, message: str) -> None:

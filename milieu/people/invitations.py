@@ -25,11 +25,12 @@ from milieu.audit.journal import record
 from milieu.people.enums import Role
 from milieu.people.models import Invitation, Membership, User
 from milieu.permissions import require
+from milieu.refusals import Refused
 from milieu.students.models import Student
 from milieu.tokens import hash_token
 
 
-class InvitationError(Exception):
+class InvitationError(Refused):
     """An invitation that cannot be sent or accepted; the message is for the user (French)."""
 
     def __init__(self, message: str) -> None:

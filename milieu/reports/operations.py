@@ -23,6 +23,7 @@ from milieu.audit.journal import record
 from milieu.changes import verdict_inputs_changed
 from milieu.followup.models import TutorAccess
 from milieu.permissions import require
+from milieu.refusals import Refused
 from milieu.reports.analysis import ReportAnalysis, ReportRejected, analyse_report
 from milieu.reports.conformity import Expectation, expectation
 from milieu.reports.models import (
@@ -40,7 +41,7 @@ from milieu.students.models import Student
 STORAGE_CATEGORY = "reports"
 
 
-class ReportRefused(Exception):
+class ReportRefused(Refused):
     """An operation refused, with a French message for the page."""
 
     def __init__(self, message: str) -> None:

@@ -19,12 +19,13 @@ from milieu.conventions.enums import ConventionStatus
 from milieu.conventions.models import Convention, ConventionPeriod
 from milieu.people.models import User
 from milieu.permissions import can, require
+from milieu.refusals import Refused
 from milieu.tokens import hash_token
 from milieu.visits.enums import VISITABLE_CONVENTION_STATUSES, VisitAction, VisitStatus
 from milieu.visits.models import CalendarFeed, Visit, VisitEvent
 
 
-class VisitRefused(Exception):
+class VisitRefused(Refused):
     """The operation is not possible now; the message says why, in French. `field` names the
     form field the reason is about, when there is one."""
 

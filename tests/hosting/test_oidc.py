@@ -8,7 +8,11 @@ the PKCE verifier, then reads the userinfo (a signed JWT for ProConnect)."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -356,3 +360,38 @@ def test_the_login_page_shows_the_enabled_providers_only(settings: Any) -> None:
     settings.PROCONNECT_ISSUER = ""
     page = Client().get("/connexion/").content.decode()
     assert "ProConnect" not in page and 'name="password"' in page
+
+
+def _settings_from(environ: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Import the settings in a fresh interpreter with these environment variables."""
+    clean = {key: value for key, value in os.environ.items() if "CONNECT_" not in key}
+    return subprocess.run(
+        [sys.executable, "-c", "import milieu.settings as s; print(s.CONTENT_SECURITY_POLICY)"],
+        cwd=Path(__file__).resolve().parents[2],
+        env={**clean, **environ},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_a_half_configured_provider_stops_the_start() -> None:
+    refused = _settings_from({"PROCONNECT_ISSUER": "https://proconnect.example/api/v2"})
+    assert refused.returncode != 0
+    assert "PROCONNECT_CLIENT_ID et PROCONNECT_CLIENT_SECRET vont ensemble" in refused.stderr
+
+
+def test_the_logout_form_may_lead_to_the_providers_address() -> None:
+    """The logout form's redirect ends at the provider's end_session_endpoint: the CSP's
+    form-action names the enabled issuers' origins, and only them."""
+    started = _settings_from(
+        {
+            "EDUCONNECT_ISSUER": "https://educonnect.example/idp/oidc",
+            "EDUCONNECT_CLIENT_ID": "milieu",
+            "EDUCONNECT_CLIENT_SECRET": "s3cret",
+        }
+    )
+    assert started.returncode == 0, started.stderr
+    assert "form-action 'self' https://educonnect.example;" in started.stdout
+    plain = _settings_from({})
+    assert "form-action 'self';" in plain.stdout

@@ -14,6 +14,7 @@ from typing import Any, Literal
 from authlib.integrations.django_client import DjangoOAuth2App, OAuth
 from django.conf import settings
 from joserfc import jwt
+from joserfc.errors import InvalidKeyIdError
 from joserfc.jwk import KeySet
 
 PROCONNECT = "proconnect"
@@ -138,8 +139,18 @@ def fetch_userinfo(
         return claims
     algorithms = metadata.get("userinfo_signing_alg_values_supported") or ["RS256", "ES256"]
     algorithms = [alg for alg in algorithms if alg != "none"]
-    keys = KeySet.import_key_set(client.fetch_jwk_set())
-    decoded = jwt.decode(response.text.strip(), keys, algorithms=algorithms)
+    try:
+        decoded = jwt.decode(
+            response.text.strip(),
+            KeySet.import_key_set(client.fetch_jwk_set()),
+            algorithms=algorithms,
+        )
+    except InvalidKeyIdError:  # the provider rotated its keys since they were fetched
+        decoded = jwt.decode(
+            response.text.strip(),
+            KeySet.import_key_set(client.fetch_jwk_set(force=True)),
+            algorithms=algorithms,
+        )
     signed = dict(decoded.claims)
     if "iss" in signed and signed["iss"] != metadata.get("issuer"):
         raise ProviderError(f"{provider.label}: the signed userinfo names another issuer")

@@ -49,7 +49,8 @@ def proconnect() -> Iterator[LocalProvider]:
 
 @pytest.fixture(scope="module")
 def educonnect() -> Iterator[LocalProvider]:
-    provider = LocalProvider(userinfo_as_jwt=False).start()
+    # like ÉduConnect here: userinfo as JSON, and no RP-initiated logout offered
+    provider = LocalProvider(userinfo_as_jwt=False, end_session=False).start()
     provider.register_client(
         "milieu-educonnect",
         SECRET,
@@ -336,6 +337,26 @@ def test_logout_ends_both_sessions(proconnect: LocalProvider) -> None:
     assert proconnect.logouts == [{"sub": "pc-fin@ac-ex.fr", "redirect_uri": back}]
     assert browser.get(back.removeprefix(SITE))["Location"] == "/"
     assert AuditEntry.objects.filter(action=AuditAction.LOGOUT, actor=ddfpt).count() == 1
+
+
+def test_logout_stays_local_when_the_provider_offers_no_end_session(
+    educonnect: LocalProvider,
+) -> None:
+    account = UserFactory.create()
+    student = StudentFactory.create(user=account)
+    educonnect.person = Person({"sub": "ec-45", "FrEduCtEleveINE": student.ine})
+    browser = Client()
+    sign_in(browser, "educonnect")
+    assert signed_in_user(browser) == str(account.pk)
+    answer = browser.post("/deconnexion/")
+    assert answer["Location"] == "/" and signed_in_user(browser) is None
+
+
+def test_an_unreachable_provider_is_said_in_french(settings: Any) -> None:
+    settings.PROCONNECT_ISSUER = "http://127.0.0.1:9/api/v2"  # the discard port: nobody answers
+    answer = Client().get("/connexion/proconnect/")
+    assert answer.status_code == 503
+    assert "ProConnect ne répond pas pour le moment" in answer.content.decode()
 
 
 def test_a_password_session_logs_out_locally(settings: Any) -> None:

@@ -8,6 +8,7 @@ developer's machine (``DEBUG`` on, SQLite under ``var/``); a deployment sets ``D
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -64,6 +65,7 @@ INSTALLED_APPS = [
     "milieu.audit",
     "milieu.exams",
     "milieu.contracts",
+    "milieu.oidc",
 ]
 
 AUTH_USER_MODEL = "people.User"
@@ -281,3 +283,46 @@ DEBUG_TECHNICAL_404 = env_bool("DEBUG_TECHNICAL_404", False)
 SIGNATURE_REMINDER_AFTER_DAYS = env_int("SIGNATURE_REMINDER_AFTER_DAYS", 3, minimum=0)
 # …and the teacher's lists the reports deposited by their cohorts' students in the last days.
 REPORTS_TO_READ_DAYS = env_int("REPORTS_TO_READ_DAYS", 30, minimum=1)
+
+# Sign-in through the State's identity federations (milieu/oidc, OpenID Connect): ProConnect for
+# the staff (matched by their verified e-mail), ÉduConnect for students (matched by their INE).
+# Each is on when its issuer, client id and secret are all set; its endpoints come from
+# <issuer>/.well-known/openid-configuration. The callback to register with the provider is
+# SITE_URL + /connexion/proconnect/retour/ (or /connexion/educonnect/retour/), the return after
+# its logout SITE_URL + /deconnexion/fournisseur/. Password sign-in stays.
+PROCONNECT_ISSUER = env_str("PROCONNECT_ISSUER", "")
+PROCONNECT_CLIENT_ID = env_str("PROCONNECT_CLIENT_ID", "")
+PROCONNECT_CLIENT_SECRET = env_str("PROCONNECT_CLIENT_SECRET", "")
+PROCONNECT_SCOPES = env_str("PROCONNECT_SCOPES", "openid email given_name usual_name uid siret")
+EDUCONNECT_ISSUER = env_str("EDUCONNECT_ISSUER", "")
+EDUCONNECT_CLIENT_ID = env_str("EDUCONNECT_CLIENT_ID", "")
+EDUCONNECT_CLIENT_SECRET = env_str("EDUCONNECT_CLIENT_SECRET", "")
+EDUCONNECT_SCOPES = env_str("EDUCONNECT_SCOPES", "openid")
+# the claim that carries the student's INE (ÉduConnect's attribute FrEduCtEleveINE)
+EDUCONNECT_INE_CLAIM = env_str("EDUCONNECT_INE_CLAIM", "FrEduCtEleveINE")
+# seconds Milieu waits for a provider's answer (discovery, token, keys, userinfo)
+OIDC_HTTP_TIMEOUT = env_int("OIDC_HTTP_TIMEOUT", 10, minimum=1, maximum=120)
+_oidc_origins: list[str] = []
+for _prefix, _values in {
+    "PROCONNECT": (PROCONNECT_ISSUER, PROCONNECT_CLIENT_ID, PROCONNECT_CLIENT_SECRET),
+    "EDUCONNECT": (EDUCONNECT_ISSUER, EDUCONNECT_CLIENT_ID, EDUCONNECT_CLIENT_SECRET),
+}.items():
+    if any(_values) and not all(_values):
+        raise ImproperlyConfigured(
+            f"Les variables d’environnement {_prefix}_ISSUER, {_prefix}_CLIENT_ID et "
+            f"{_prefix}_CLIENT_SECRET vont ensemble : donnez les trois, ou aucune."
+        )
+    if all(_values):
+        _issuer = urlsplit(_values[0])
+        if _issuer.scheme not in {"https", "http"} or not _issuer.netloc:
+            raise ImproperlyConfigured(
+                f"La variable d’environnement {_prefix}_ISSUER doit être une adresse https://… "
+                "(celle de l’émetteur, sans /.well-known/openid-configuration)."
+            )
+        _oidc_origins.append(f"{_issuer.scheme}://{_issuer.netloc}")
+# the logout form leads, through the redirect, to the provider's end_session_endpoint (at its
+# issuer's address): the Content-Security-Policy's form-action must allow that address
+if _oidc_origins:
+    CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
+        "form-action 'self'", "form-action 'self' " + " ".join(sorted(set(_oidc_origins)))
+    )

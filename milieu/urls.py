@@ -6,6 +6,7 @@ from milieu.api import api
 urlpatterns = [
     path("", views.home, name="home"),
     path("", include("milieu.people.urls")),
+    path("", include("milieu.oidc.urls")),
     path("", include("milieu.establishments.urls")),
     path("eleves/", include("milieu.students.urls")),
     path("organismes/", include("milieu.hosts.urls")),

@@ -167,6 +167,11 @@ MATRIX: dict[str, tuple[Kwargs, str, dict[str, int]]] = {
         row("302  302  302  302  302  302  302  302  302  302  302  302  302"),
     ),
     "dashboard": (NO_ARGS, "get", SIGNED_IN),
+    # sign-in through ProConnect / ÉduConnect (tests/hosting/test_oidc.py): not configured here,
+    # so no provider exists; the return from a provider's logout leads home
+    "oidc_start": (lambda w: {"provider": "proconnect"}, "get", codes(404)),
+    "oidc_callback": (lambda w: {"provider": "proconnect"}, "get", codes(404)),
+    "oidc_logged_out": (NO_ARGS, "get", codes(302)),
     "establishments:cohort_list": (
         NO_ARGS,
         "get",

@@ -299,3 +299,9 @@ DEBUG_TECHNICAL_404 = env_bool("DEBUG_TECHNICAL_404", False)
 SIGNATURE_REMINDER_AFTER_DAYS = env_int("SIGNATURE_REMINDER_AFTER_DAYS", 3, minimum=0)
 # …and the teacher's lists the reports deposited by their cohorts' students in the last days.
 REPORTS_TO_READ_DAYS = env_int("REPORTS_TO_READ_DAYS", 30, minimum=1)
+
+# Several workers (`milieu db_worker` on several machines): a job still "running" after this
+# many seconds lost its worker (killed mid-job) and `milieu recover_tasks` puts it back in the
+# queue, at most TASK_MAX_ATTEMPTS claims in all (milieu/workers.py).
+TASK_STALLED_AFTER = env_int("TASK_STALLED_AFTER", 900, minimum=60)
+TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", 3, minimum=1, maximum=20)

@@ -30,9 +30,11 @@ from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from milieu.workers import recover_stalled_tasks
+from tests.core.conftest import academie, make_school  # noqa: F401  (fixture)
 from tests.hosting import worker_tasks
 
 ROOT = Path(__file__).resolve().parents[2]
+LIVRET_STUDENTS = 120
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the workers see committed rows only
 
@@ -106,6 +108,19 @@ def wait_for(condition: Callable[[], bool], *, timeout: float, what: str) -> Non
     raise AssertionError(f"délai dépassé ({timeout} s) : {what} ; {seen}")
 
 
+def wait_until_both_work(tmp_path: Path) -> None:
+    """Both workers have started (a loaded machine takes seconds to import Django): each has
+    taken one of two pauses."""
+    log = tmp_path / "pauses.txt"
+    ids = [str(worker_tasks.pause.enqueue(str(log), 1.5).id) for _ in range(2)]
+    wait_for(
+        lambda: log.exists() and len(set(log.read_text().split())) == 2,
+        timeout=45,
+        what="les deux workers au travail",
+    )
+    wait_for(lambda: statuses(ids) == [TaskResultStatus.SUCCESSFUL] * 2, timeout=10, what="pauses")
+
+
 def statuses(ids: list[str]) -> list[str]:
     return list(DBTaskResult.objects.filter(id__in=ids).values_list("status", flat=True))
 
@@ -157,3 +172,60 @@ def test_a_job_whose_worker_was_killed_is_retried_by_another(tmp_path: Path) -> 
     assert done.worker_ids == ["ouvrier-tue", "ouvrier-b"]
     assert done.return_value == "fini"
     assert marker.read_text(encoding="utf-8").splitlines() == ["first", "retry"]
+
+
+def test_a_long_livret_build_does_not_hold_up_an_import(
+    academie: Any,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    from milieu.factories import StudentFactory
+    from milieu.imports.enums import ImportKind, ImportStatus
+    from milieu.imports.models import ImportJob
+    from milieu.imports.operations import start_import
+    from milieu.livret.enums import LivretStatus
+    from milieu.livret.models import LivretJob
+    from milieu.livret.operations import start_livret
+    from tests.imports.files import csv_bytes, student
+    from tests.livret.conftest import bep_cohort
+
+    with workers("ouvrier-a", "ouvrier-b"):
+        school = make_school(academie, "A")
+        bep = bep_cohort(school)
+        StudentFactory.create_batch(LIVRET_STUDENTS, cohort=bep.cohort)
+        wait_until_both_work(tmp_path)
+        livret = start_livret(bep.cohort, by=bep.teacher)
+        wait_for(
+            lambda: LivretJob.objects.filter(pk=livret.pk, status=LivretStatus.RUNNING).exists(),
+            timeout=20,
+            what="l’édition du livret a commencé",
+        )
+        imported = start_import(
+            establishment=school.establishment,
+            kind=ImportKind.STUDENTS,
+            file_name="eleves.csv",
+            data=csv_bytes([student(1), student(2)]),
+            by=school.secretary,
+            cohort=school.cohort,
+        )
+        wait_for(
+            lambda: ImportJob.objects.filter(pk=imported.pk, status=ImportStatus.READY).exists(),
+            timeout=20,
+            what="l’import vérifié",
+        )
+        # the import was checked while the livret was still being laid out by the other worker
+        still = LivretJob.objects.defer("content").get(pk=livret.pk)
+        assert still.status == LivretStatus.RUNNING, still.status
+        assert still.done < still.total
+        wait_for(
+            lambda: LivretJob.objects.filter(pk=livret.pk, status=LivretStatus.DONE).exists(),
+            timeout=60,
+            what="le livret terminé",
+        )
+    claims = dict(
+        DBTaskResult.objects.filter(task_path__startswith="milieu.").values_list(
+            "task_path", "worker_ids"
+        )
+    )
+    livret_worker = claims["milieu.livret.tasks.build_livret"]
+    import_worker = claims["milieu.imports.tasks.validate_import"]
+    assert livret_worker != import_worker  # one worker each, at the same time

@@ -28,3 +28,12 @@ def hang_the_first_time(marker: str) -> str:
         handle.write("first\n")
     time.sleep(120)
     return "never"
+
+
+@task()
+def pause(path: str, seconds: float) -> None:
+    """Hold a worker for a moment, writing its process id (both workers are up when two ids
+    are written)."""
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write(f"{os.getpid()}\n")
+    time.sleep(seconds)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -193,3 +193,99 @@ def env_cache(
         f"La variable d’environnement {name} n’est pas une adresse de cache reconnue "
         f"(attendu : {_CACHE_EXAMPLES})."
     )
+
+
+_STORAGE_EXAMPLES = (
+    "file:///chemin/absolu ou s3://seau?endpoint_url=https://s3.exemple.fr&region=fr-par"
+)
+_S3_PARAMETERS = frozenset({"endpoint_url", "region", "addressing_style", "sse"})
+
+
+def env_storage(name: str, *, environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Where deposited files are kept, turned into Django's ``STORAGES["default"]``.
+
+    Unset: the local folder ``PRIVATE_FILES_ROOT`` (read at each use). ``file:///absolute/path``:
+    that folder. ``s3://bucket[/prefix]?endpoint_url=…&region=…`` (optionally
+    ``addressing_style=path|virtual`` and ``sse=AES256|aws:kms``): an S3-compatible bucket, with
+    the keys ``AWS_ACCESS_KEY_ID`` / ``AWS_SECRET_ACCESS_KEY`` or written in the address
+    (``s3://key:secret@bucket``). Objects are private (no ACL is sent: the bucket's, private by
+    default, applies) and never given an address: a view of Milieu streams them. The message
+    never repeats the value: it may hold a secret key.
+    """
+    value = _raw(name, environ)
+    if value is None:
+        return {"BACKEND": "milieu.storage.PrivateFileSystemStorage"}
+    scheme, separator, rest = value.partition("://")
+    scheme = scheme.lower()
+    if scheme == "file" and separator:
+        if not rest.startswith("/") or rest.rstrip("/") == "":
+            raise ImproperlyConfigured(
+                f"La variable d’environnement {name} doit donner un chemin absolu de dossier "
+                "(par exemple file:///var/lib/milieu/fichiers)."
+            )
+        return {
+            "BACKEND": "milieu.storage.PrivateFileSystemStorage",
+            "OPTIONS": {"location": rest},
+        }
+    if scheme != "s3" or not separator:
+        raise ImproperlyConfigured(
+            f"La variable d’environnement {name} n’est pas une adresse de stockage reconnue "
+            f"(attendu : {_STORAGE_EXAMPLES})."
+        )
+    try:
+        parts = urlsplit(value)
+        bucket = parts.hostname
+    except ValueError:
+        bucket = None
+    if not bucket:
+        raise ImproperlyConfigured(
+            f"La variable d’environnement {name} doit nommer le seau (s3://seau?…)."
+        )
+    query = parse_qs(parts.query, keep_blank_values=True)
+    unknown = sorted(set(query) - _S3_PARAMETERS)
+    if unknown:
+        raise ImproperlyConfigured(
+            f"La variable d’environnement {name} contient un paramètre inconnu : "
+            f"{', '.join(unknown)} (reconnus : {', '.join(sorted(_S3_PARAMETERS))})."
+        )
+    single = {key: values[-1] for key, values in query.items()}
+    options: dict[str, Any] = {
+        "bucket_name": bucket,
+        "location": parts.path.strip("/"),
+        "default_acl": None,
+        "querystring_auth": True,
+        "file_overwrite": False,
+        "custom_domain": None,
+    }
+    if single.get("endpoint_url"):
+        endpoint = single["endpoint_url"]
+        if urlsplit(endpoint).scheme not in {"http", "https"}:
+            raise ImproperlyConfigured(
+                f"La variable d’environnement {name} : endpoint_url doit commencer par "
+                "https:// (ou http:// pour un serveur local)."
+            )
+        options["endpoint_url"] = endpoint
+    if single.get("region"):
+        options["region_name"] = single["region"]
+    if "addressing_style" in single:
+        if single["addressing_style"] not in {"path", "virtual"}:
+            raise ImproperlyConfigured(
+                f"La variable d’environnement {name} : addressing_style vaut path ou virtual."
+            )
+        options["addressing_style"] = single["addressing_style"]
+    if "sse" in single:
+        if single["sse"] not in {"AES256", "aws:kms"}:
+            raise ImproperlyConfigured(
+                f"La variable d’environnement {name} : sse vaut AES256 ou aws:kms."
+            )
+        options["object_parameters"] = {"ServerSideEncryption": single["sse"]}
+    if parts.username or parts.password:
+        if not (parts.username and parts.password):
+            raise ImproperlyConfigured(
+                f"La variable d’environnement {name} doit donner la clé et le secret ensemble "
+                "(s3://clé:secret@seau) ou aucun des deux (AWS_ACCESS_KEY_ID et "
+                "AWS_SECRET_ACCESS_KEY)."
+            )
+        options["access_key"] = unquote(parts.username)
+        options["secret_key"] = unquote(parts.password)
+    return {"BACKEND": "milieu.storage.PrivateS3Storage", "OPTIONS": options}

@@ -12,7 +12,16 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
-from milieu.env import env_bool, env_cache, env_choice, env_database, env_int, env_list, env_str
+from milieu.env import (
+    env_bool,
+    env_cache,
+    env_choice,
+    env_database,
+    env_int,
+    env_list,
+    env_storage,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -214,6 +223,16 @@ SEAL_DIRECTORY = env_str("SEAL_DIRECTORY", str(BASE_DIR / "var" / "seals"))
 # Files deposited by users (reports, contracts, work certificates) live outside any served
 # directory and are only ever sent back through a view that checks the permission.
 PRIVATE_FILES_ROOT = env_str("PRIVATE_FILES_ROOT", str(BASE_DIR / "var" / "private"))
+# Where they are kept (milieu/storage.py): STORAGE_URL unset = the folder PRIVATE_FILES_ROOT;
+# file:///path = that folder; s3://bucket[/prefix]?endpoint_url=…&region=… = an S3-compatible
+# bucket shared by every web machine and worker (keys from AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY, or s3://key:secret@bucket). Objects are private and never linked to.
+STORAGES = {
+    "default": env_storage("STORAGE_URL"),
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+if "location" in STORAGES["default"].get("OPTIONS", {}):
+    PRIVATE_FILES_ROOT = STORAGES["default"]["OPTIONS"]["location"]
 DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 
 # Imports of students and hosts (milieu.imports): the file is read by the background task, within
@@ -326,3 +345,8 @@ if _oidc_origins:
     CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
         "form-action 'self'", "form-action 'self' " + " ".join(sorted(set(_oidc_origins)))
     )
+# Several workers (`milieu db_worker` on several machines): a job still "running" after this
+# many seconds lost its worker (killed mid-job) and `milieu recover_tasks` puts it back in the
+# queue, at most TASK_MAX_ATTEMPTS claims in all (milieu/workers.py).
+TASK_STALLED_AFTER = env_int("TASK_STALLED_AFTER", 900, minimum=60)
+TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", 3, minimum=1, maximum=20)

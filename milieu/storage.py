@@ -1,22 +1,31 @@
 """Deposited files: read with a size limit, recognised by their bytes, stored outside the web root.
 
-Reports, apprenticeship contracts and work certificates are kept under ``PRIVATE_FILES_ROOT``
-(never under a served directory); a view sends one back only after asking
-`milieu.permissions`. A stored file is named by a random identifier, never by what the user
+Reports, apprenticeship contracts, work certificates and derogation attachments are kept in
+Django's default storage, made from ``STORAGE_URL``: a folder of the local disk
+(``PRIVATE_FILES_ROOT``, never under a served directory: the default) or an S3-compatible bucket
+shared by every web machine and worker. Nothing here uses a path of the disk: the same code reads
+and writes both. A view sends a file back only after asking `milieu.permissions`, never through
+an address of the storage. A stored file is named by a random identifier, never by what the user
 called it, and is never overwritten: each deposit is a new file.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import secrets
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, cast
 
 from django.conf import settings
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.utils import timezone
+from storages.backends.s3 import S3Storage
 
 from milieu import filesafety
 from milieu.refusals import Refused
@@ -99,38 +108,135 @@ def read_upload(
 
 @dataclass(frozen=True)
 class StoredFile:
-    path: str  # relative to PRIVATE_FILES_ROOT
+    path: str  # the name in the storage (relative to PRIVATE_FILES_ROOT on the local disk)
     sha256: str
     size: int
 
 
-def root() -> Path:
-    return Path(settings.PRIVATE_FILES_ROOT).resolve()
+class PrivateStorageMixin:
+    """A storage of private files: no address of its own. Every file goes back to a person
+    through a view of Milieu that asks `milieu.permissions` first, never through a link to the
+    disk or to the bucket."""
+
+    def url(self, name: str | None, *args: Any, **kwargs: Any) -> str:
+        raise NotImplementedError("Les fichiers déposés n’ont pas d’adresse publique.")
+
+
+class PrivateFileSystemStorage(PrivateStorageMixin, FileSystemStorage):
+    """The local disk (the default): the folder is ``PRIVATE_FILES_ROOT`` unless ``STORAGE_URL``
+    (``file:///…``) names another; read at each use, so that a test may change it."""
+
+    @property
+    def base_location(self) -> str:
+        return str(getattr(self, "_location", None) or settings.PRIVATE_FILES_ROOT)
+
+    @property
+    def location(self) -> str:
+        return os.path.abspath(self.base_location)
+
+
+class PrivateS3Storage(PrivateStorageMixin, S3Storage):
+    """An S3-compatible bucket (``STORAGE_URL=s3://…``): objects without any public ACL."""
+
+
+def backend() -> Storage:
+    """The storage of deposited files: ``STORAGES["default"]``, made from ``STORAGE_URL``."""
+    return storages["default"]
+
+
+def checked_name(relative: str) -> str:
+    """A stored file's name as written by `store`: relative, POSIX, without ``..`` nor empty
+    parts. Anything else (a path that would leave the storage) is a `ValueError`."""
+    parts = str(relative).split("/")
+    if (
+        not relative
+        or "\\" in relative
+        or "\x00" in relative
+        or any(part in ("", ".", "..") for part in parts)
+    ):
+        raise ValueError("stored path outside the private storage")
+    return str(relative)
 
 
 def store(category: str, content: bytes, *, suffix: str) -> StoredFile:
-    """Write `content` under ``<root>/<category>/<year>/<random>.<suffix>``; never overwrites."""
+    """Write `content` as ``<category>/<year>/<random>.<suffix>``; never overwrites."""
     if not category.isidentifier() or not suffix.isalnum():
         raise ValueError("category and suffix must be plain words")
-    relative = Path(category) / f"{timezone.now():%Y}" / f"{secrets.token_hex(16)}.{suffix}"
-    target = root() / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with open(target, "xb") as handle:
-        handle.write(content)
-    return StoredFile(str(relative), hashlib.sha256(content).hexdigest(), len(content))
+    name = f"{category}/{timezone.now():%Y}/{secrets.token_hex(16)}.{suffix}"
+    saved = backend().save(name, ContentFile(content))
+    return StoredFile(saved, hashlib.sha256(content).hexdigest(), len(content))
 
 
-def path_of(relative: str) -> Path:
-    """The absolute path of a stored file; refuses anything that would leave the root."""
-    base = root()
-    target = (base / relative).resolve()
-    if base not in target.parents:
-        raise ValueError("stored path outside the private root")
-    return target
+def open_stored(relative: str) -> IO[bytes]:
+    """The stored file opened for reading (`FileNotFoundError` when it is gone)."""
+    return cast(IO[bytes], backend().open(checked_name(relative), "rb"))
 
 
 def read(relative: str) -> bytes:
-    return path_of(relative).read_bytes()
+    with open_stored(relative) as handle:
+        return handle.read()
+
+
+def chunks(relative: str, size: int = 1024 * 1024) -> Iterator[bytes]:
+    """The stored file's bytes, a piece at a time (archives of many files)."""
+    with open_stored(relative) as handle:
+        while chunk := handle.read(size):
+            yield chunk
+
+
+def exists(relative: str) -> bool:
+    try:
+        return backend().exists(checked_name(relative))
+    except ValueError:
+        return False
+
+
+def delete(relative: str) -> None:
+    """Remove a stored file; one already gone is not an error."""
+    backend().delete(checked_name(relative))
+
+
+def write(relative: str, content: IO[bytes]) -> None:
+    """Put a file back under its own name (a restore), replacing what is there."""
+    name = checked_name(relative)
+    store_ = backend()
+    if store_.exists(name):
+        store_.delete(name)
+    saved = store_.save(name, File(content))
+    if saved != name:
+        raise ValueError("the storage renamed a restored file")
+
+
+def names(prefix: str = "") -> Iterator[str]:
+    """Every stored file's name, in a stable order (backups)."""
+    store_ = backend()
+    try:
+        directories, files = store_.listdir(prefix)
+    except FileNotFoundError:
+        return
+    for name in sorted(files):
+        yield f"{prefix}{name}"
+    for directory in sorted(directories):
+        yield from names(f"{prefix}{directory}/")
+
+
+def is_local() -> bool:
+    return isinstance(backend(), FileSystemStorage)
+
+
+def root() -> Path:
+    """The local folder of the stored files (the local disk only: tests and diagnostics)."""
+    return Path(str(cast(FileSystemStorage, backend()).location)).resolve()
+
+
+def path_of(relative: str) -> Path:
+    """The absolute path of a stored file on the local disk (tests and diagnostics only: the
+    application reads through the storage API, which also works with a bucket)."""
+    base = root()
+    target = (base / checked_name(relative)).resolve()
+    if base not in target.parents:
+        raise ValueError("stored path outside the private root")
+    return target
 
 
 UPLOAD_NAME_MAX = 200

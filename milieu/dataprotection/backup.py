@@ -3,7 +3,8 @@
 `create_backup` writes a ``.tar.gz`` holding, first, ``manifest.json`` (format, Milieu's version,
 the date, the database engine, and the SHA-256 and size of every other member), then the
 database dump (``pg_dump -Fc`` for PostgreSQL, a consistent copy through SQLite's backup API
-otherwise), every file under ``PRIVATE_FILES_ROOT`` and every file of ``SEAL_DIRECTORY``.
+otherwise), every deposited file (read through the storage: the folder ``PRIVATE_FILES_ROOT``
+or the bucket of ``STORAGE_URL``) and every file of ``SEAL_DIRECTORY``.
 
 `verify_archive` reads an archive into a private staging directory and refuses it, before
 anything of the site is touched, when a member is not a plain file, leaves its folder (``..``,
@@ -34,6 +35,8 @@ from django.apps import apps
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
+
+from milieu import storage
 
 FORMAT = "milieu-sauvegarde"
 FORMAT_VERSION = 1
@@ -226,8 +229,24 @@ def restore_database(archive: VerifiedArchive) -> None:
 # --- the files --------------------------------------------------------------------------------
 
 
-def _files_under(section: str, base: Path, skipped: list[str]) -> Iterator[tuple[str, Path]]:
-    """(archive path, file) for every plain file under `base`; links and others are skipped."""
+@dataclass(frozen=True)
+class _Source:
+    """One member to archive: its name in the archive and how to read it."""
+
+    name: str
+    open: Callable[[], IO[bytes]]
+
+
+def _local_file(path: Path) -> Callable[[], IO[bytes]]:
+    return lambda: open(path, "rb")
+
+
+def _stored_file(relative: str) -> Callable[[], IO[bytes]]:
+    return lambda: storage.open_stored(relative)
+
+
+def _files_under(section: str, base: Path, skipped: list[str]) -> Iterator[_Source]:
+    """Every plain file under `base` (a local folder); links and others are skipped."""
     if not base.is_dir():
         return
     for folder, directories, names in os.walk(base, followlinks=False):
@@ -238,7 +257,30 @@ def _files_under(section: str, base: Path, skipped: list[str]) -> Iterator[tuple
             if path.is_symlink() or not path.is_file():
                 skipped.append(f"{section}/{relative}")
                 continue
-            yield f"{section}/{relative}", path
+            yield _Source(f"{section}/{relative}", _local_file(path))
+
+
+def _stored_files(skipped: list[str]) -> Iterator[_Source]:
+    """Every deposited file, read through the storage (the local folder or the bucket)."""
+    if storage.is_local():
+        yield from _files_under("private", storage.root(), skipped)
+        return
+    for relative in storage.names():
+        try:
+            storage.checked_name(relative)
+        except ValueError:
+            skipped.append(f"private/{relative}")
+            continue
+        yield _Source(f"private/{relative}", _stored_file(relative))
+
+
+def _measure(source: _Source) -> ManifestEntry:
+    digest, size = hashlib.sha256(), 0
+    with source.open() as handle:
+        while chunk := handle.read(CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+    return ManifestEntry(source.name, digest.hexdigest(), size)
 
 
 class _HashingReader:
@@ -275,12 +317,10 @@ def create_backup(dest: Path, *, progress: Progress = _quiet) -> BackupSummary:
         progress(f"Base de données ({ENGINE_NAMES[engine]}) : copie en cours…")
         dump_database(dump)
         progress(f"Base de données : {human_size(dump.stat().st_size)}.")
-        sources: list[tuple[str, Path]] = [(DUMP_NAMES[engine], dump)]
-        sources += _files_under("private", Path(settings.PRIVATE_FILES_ROOT), skipped)
+        sources: list[_Source] = [_Source(DUMP_NAMES[engine], _local_file(dump))]
+        sources += _stored_files(skipped)
         sources += _files_under("seals", Path(settings.SEAL_DIRECTORY), skipped)
-        entries = []
-        for name, path in sources:
-            entries.append(ManifestEntry(name, sha256_of(path), path.stat().st_size))
+        entries = [_measure(source) for source in sources]
         counts = {s: sum(1 for e in entries if e.path.startswith(f"{s}/")) for s in SECTIONS}
         progress(f"Fichiers déposés : {counts['private']} ; cachets : {counts['seals']}.")
         manifest = {
@@ -307,8 +347,8 @@ def create_backup(dest: Path, *, progress: Progress = _quiet) -> BackupSummary:
                     int(timezone.now().timestamp()),
                 )
                 tar.addfile(info, _BytesReader(encoded))
-                for done, ((name, path), entry) in enumerate(zip(sources, entries, strict=True)):
-                    _add(tar, name, path, entry)
+                for done, (source, entry) in enumerate(zip(sources, entries, strict=True)):
+                    _add(tar, source, entry)
                     if done and done % 200 == 0:
                         progress(f"… {done} / {len(entries)} fichiers archivés")
             os.replace(partial, archive_path)
@@ -336,15 +376,20 @@ class _BytesReader:
         return chunk
 
 
-def _add(tar: tarfile.TarFile, name: str, path: Path, entry: ManifestEntry) -> None:
-    info = tarfile.TarInfo(name)
+def _add(tar: tarfile.TarFile, source: _Source, entry: ManifestEntry) -> None:
+    info = tarfile.TarInfo(source.name)
     info.size, info.mode = entry.size, 0o600
-    info.mtime = int(path.stat().st_mtime)
-    with open(path, "rb") as handle:
+    info.mtime = int(timezone.now().timestamp())
+    with source.open() as handle:
         reader = _HashingReader(handle)
-        tar.addfile(info, reader)
+        try:
+            tar.addfile(info, reader)
+        except OSError:  # shorter than measured: tarfile says "unexpected end of data"
+            raise BackupError(
+                f"Le fichier {source.name} a changé pendant la sauvegarde : recommencez."
+            ) from None
     if reader.digest.hexdigest() != entry.sha256:
-        raise BackupError(f"Le fichier {name} a changé pendant la sauvegarde : recommencez.")
+        raise BackupError(f"Le fichier {source.name} a changé pendant la sauvegarde : recommencez.")
 
 
 # --- reading an archive back --------------------------------------------------------------------
@@ -473,18 +518,24 @@ def _place(staged: Path, base: Path, relative: str) -> None:
 
 
 def restore_files(archive: VerifiedArchive, *, progress: Progress = _quiet) -> dict[str, int]:
-    """Put the deposited files and the seals back; return how many of each."""
-    bases = {
-        "private": Path(settings.PRIVATE_FILES_ROOT),
-        "seals": Path(settings.SEAL_DIRECTORY),
-    }
+    """Put the deposited files (into the storage: the local folder or the bucket) and the seals
+    back; return how many of each."""
     counts = {}
-    for section, base in bases.items():
-        base.mkdir(parents=True, exist_ok=True)
+    for section in ("private", "seals"):
         rows = archive.section(section)
+        base = Path(settings.SEAL_DIRECTORY)
+        if section == "seals":
+            base.mkdir(parents=True, exist_ok=True)
         for entry in rows:
             relative = entry.path.split("/", 1)[1]
-            _place(archive.staged[entry.path], base, relative)
+            if section == "seals":
+                _place(archive.staged[entry.path], base, relative)
+                continue
+            try:
+                with open(archive.staged[entry.path], "rb") as handle:
+                    storage.write(relative, handle)
+            except ValueError:
+                raise BackupError(f"Chemin refusé : {relative}.") from None
         counts[section] = len(rows)
         progress(f"{SECTION_NAMES[section].capitalize()} : {len(rows)} fichier(s) remis en place.")
     return counts

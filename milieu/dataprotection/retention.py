@@ -226,7 +226,7 @@ def _files_of(student_ids: list[int]) -> list[str]:
 def _remove_files(paths: list[str]) -> None:
     for relative in paths:
         try:
-            storage.path_of(relative).unlink(missing_ok=True)
+            storage.delete(relative)
         except (OSError, ValueError):
             continue
 

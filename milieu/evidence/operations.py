@@ -218,7 +218,7 @@ def deposit_evidence(
                 )
     except BaseException:
         if stored is not None:
-            storage.path_of(stored.path).unlink(missing_ok=True)
+            storage.delete(stored.path)
         raise
     return document
 

@@ -228,7 +228,7 @@ def _read_uploads(uploads: Iterable[Any]) -> list[tuple[str, bytes]]:
 
 def _remove(paths: list[str]) -> None:
     for path in paths:
-        storage.path_of(path).unlink(missing_ok=True)
+        storage.delete(path)
 
 
 def create_request(

@@ -101,17 +101,15 @@ def _stored_pdf(model: Any, pk: int) -> Callable[[], Iterator[bytes]]:
 
 def _stored_file(relative: str) -> Callable[[], Iterator[bytes]]:
     def read() -> Iterator[bytes]:
-        with storage.path_of(relative).open("rb") as handle:
-            while chunk := handle.read(CHUNK):
-                yield chunk
+        yield from storage.chunks(relative, CHUNK)
 
     return read
 
 
 def _exists(relative: str) -> bool:
     try:
-        return storage.path_of(relative).is_file()
-    except (OSError, ValueError):
+        return storage.exists(relative)
+    except OSError:
         return False
 
 

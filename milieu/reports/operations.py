@@ -120,7 +120,7 @@ def deposit_report(student: Student, upload: Any, *, by: Any) -> ReportDeposit:
             verdict_inputs_changed(student.pk)
             return deposit
     except BaseException:
-        storage.path_of(stored.path).unlink(missing_ok=True)
+        storage.delete(stored.path)
         raise
 
 

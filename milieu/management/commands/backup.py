@@ -14,7 +14,8 @@ from milieu.dataprotection.cli import command_actor
 class Command(BaseCommand):
     help = (
         "Sauvegarde en une archive .tar.gz la base de données (pg_dump -Fc ou copie SQLite), "
-        "les fichiers déposés (PRIVATE_FILES_ROOT) et les cachets (SEAL_DIRECTORY), avec un "
+        "les fichiers déposés (PRIVATE_FILES_ROOT ou le seau de STORAGE_URL) et les cachets "
+        "(SEAL_DIRECTORY), avec un "
         "manifeste des empreintes SHA-256. SECRET_KEY n’y est pas : conservez-la à part."
     )
 

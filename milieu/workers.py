@@ -1,0 +1,148 @@
+"""Background jobs whose worker died: put back in the queue, a bounded number of times.
+
+`django-tasks-db` marks a job RUNNING when a worker claims it (``started_at``, and the worker's
+id appended to ``worker_ids``) and only a live worker ever marks it finished. A worker killed
+mid-job (``kill -9``, a machine lost, an out-of-memory kill) leaves it RUNNING for ever, and no
+other worker takes it. `recover_stalled_tasks` finds the jobs RUNNING for longer than
+``TASK_STALLED_AFTER`` seconds (far longer than any of Milieu's jobs lasts: an import stops
+itself after ``IMPORT_TIME_BUDGET`` seconds a phase) and puts each back as READY, so that any
+worker takes it again, unless it has already been claimed ``TASK_MAX_ATTEMPTS`` times (each
+claim appends a worker id): it is then FAILED, and its import or livret edition says so in
+French. Milieu's own job rows are put back too: a job whose row still says "in progress" would
+otherwise be skipped by the retried task (each task only runs a queued job).
+
+Run by ``milieu recover_tasks`` (every few minutes: cron, a systemd timer, or the worker's
+supervisor before it starts a worker). Rows are locked with ``SKIP LOCKED``: two runs at once
+never put the same job back twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+
+logger = logging.getLogger(__name__)
+
+LOST = "milieu.workers.WorkerLost"
+GIVEN_UP = (
+    "Le traitement en arrière-plan s’est interrompu {attempts} fois (processus arrêté en "
+    "cours de route) ; rien n’a été enregistré. Réessayez, et prévenez l’assistance si cela "
+    "se reproduit."
+)
+
+
+@dataclass
+class Recovery:
+    requeued: list[str] = field(default_factory=list)  # task ids put back in the queue
+    failed: list[str] = field(default_factory=list)  # task ids given up
+
+
+def _livret_back(job_id: int, now: datetime) -> None:
+    from milieu.livret.enums import LivretStatus
+    from milieu.livret.models import LivretJob
+
+    LivretJob.objects.filter(pk=job_id, status=LivretStatus.RUNNING).update(
+        status=LivretStatus.QUEUED, done=0, updated_at=now
+    )
+
+
+def _livret_failed(job_id: int, message: str) -> None:
+    from milieu.livret.processing import _fail
+
+    _fail(job_id, message)
+
+
+def _validation_back(job_id: int, now: datetime) -> None:
+    from milieu.imports.enums import ImportStatus
+    from milieu.imports.models import ImportJob
+
+    ImportJob.objects.filter(pk=job_id, status=ImportStatus.VALIDATING).update(
+        status=ImportStatus.QUEUED, processed_rows=0, updated_at=now
+    )
+
+
+def _import_failed(job_id: int, message: str) -> None:
+    from milieu.imports.processing import _fail
+
+    _fail(job_id, message)
+
+
+def _nothing(job_id: int, now: datetime) -> None:
+    """The writing phase of an import is one transaction: a crash wrote nothing, and the job
+    still says APPLYING, which the retried task runs."""
+
+
+# task path → (put the job's own row back in the queue, mark it failed)
+JOBS: dict[str, tuple[Callable[[int, datetime], None], Callable[[int, str], None]]] = {
+    "milieu.livret.tasks.build_livret": (_livret_back, _livret_failed),
+    "milieu.imports.tasks.validate_import": (_validation_back, _import_failed),
+    "milieu.imports.tasks.apply_import": (_nothing, _import_failed),
+}
+
+
+def _job_id(result: DBTaskResult[Any, Any]) -> int | None:
+    args = (result.args_kwargs or {}).get("args") or []
+    return args[0] if args and isinstance(args[0], int) else None
+
+
+def recover_stalled_tasks(
+    *,
+    now: datetime | None = None,
+    stalled_after: timedelta | None = None,
+    max_attempts: int | None = None,
+) -> Recovery:
+    """Put back in the queue (or give up on) every job RUNNING for too long."""
+    now = now or timezone.now()
+    if stalled_after is None:
+        stalled_after = timedelta(seconds=settings.TASK_STALLED_AFTER)
+    if max_attempts is None:
+        max_attempts = settings.TASK_MAX_ATTEMPTS
+    recovery = Recovery()
+    with transaction.atomic():
+        stuck = list(
+            DBTaskResult.objects.select_for_update(skip_locked=True)
+            .filter(status=TaskResultStatus.RUNNING, started_at__lt=now - stalled_after)
+            .order_by("started_at")
+        )
+        for result in stuck:
+            attempts = len(result.worker_ids or [])
+            back, give_up = JOBS.get(result.task_path, (None, None))
+            job_id = _job_id(result)
+            if attempts >= max_attempts:
+                message = GIVEN_UP.format(attempts=attempts)
+                result.status = TaskResultStatus.FAILED
+                result.finished_at = now
+                result.exception_class_path = LOST
+                result.traceback = message
+                result.save(
+                    update_fields=["status", "finished_at", "exception_class_path", "traceback"]
+                )
+                if give_up is not None and job_id is not None:
+                    give_up(job_id, message)
+                recovery.failed.append(str(result.id))
+                logger.warning(
+                    "task %s (%s) given up after %s attempts", result.id, result.task_path, attempts
+                )
+                continue
+            result.status = TaskResultStatus.READY
+            result.started_at = None
+            result.save(update_fields=["status", "started_at"])
+            if back is not None and job_id is not None:
+                back(job_id, now)
+            recovery.requeued.append(str(result.id))
+            logger.warning(
+                "task %s (%s) put back in the queue: its worker %s stopped",
+                result.id,
+                result.task_path,
+                (result.worker_ids or ["?"])[-1],
+            )
+    return recovery

@@ -1,0 +1,119 @@
+"""`milieu recover_tasks`: a job left RUNNING by a dead worker goes back to the queue with its
+own row (a livret edition, an import's verification) so that the retried task runs it; after
+TASK_MAX_ATTEMPTS claims it is given up and the page says so in French. Runs on any database
+(the processes themselves are in test_workers.py, on PostgreSQL)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+
+from milieu.factories import StudentFactory
+from milieu.imports.enums import ImportKind, ImportStatus
+from milieu.imports.models import ImportJob
+from milieu.imports.operations import start_import
+from milieu.livret.enums import LivretStatus
+from milieu.livret.models import LivretJob
+from milieu.livret.operations import start_livret
+from milieu.workers import LOST, recover_stalled_tasks
+from tests.core.conftest import academie, make_school  # noqa: F401  (fixture)
+from tests.imports.files import csv_bytes, student
+from tests.livret.conftest import bep_cohort
+
+pytestmark = pytest.mark.django_db(transaction=True)  # the worker checks its connection
+
+
+@pytest.fixture(autouse=True)
+def _database_backend(settings: Any) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+    settings.TASK_STALLED_AFTER = 900
+    settings.TASK_MAX_ATTEMPTS = 3
+
+
+def crash(task: DBTaskResult[Any, Any], *, worker: str, minutes_ago: int) -> None:
+    """What a worker killed mid-job leaves: the job claimed, RUNNING, never finished."""
+    task.claim(worker)
+    DBTaskResult.objects.filter(pk=task.pk).update(
+        started_at=timezone.now() - timedelta(minutes=minutes_ago)
+    )
+
+
+def work() -> None:
+    call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+
+
+def test_a_crashed_livret_edition_is_put_back_and_then_built(
+    academie: Any,  # noqa: F811
+) -> None:
+    school = make_school(academie, "A")
+    bep = bep_cohort(school)
+    StudentFactory.create_batch(2, cohort=bep.cohort)
+    job = start_livret(bep.cohort, by=bep.teacher)
+    task = DBTaskResult.objects.get()
+    crash(task, worker="ouvrier-mort", minutes_ago=20)
+    LivretJob.objects.filter(pk=job.pk).update(status=LivretStatus.RUNNING, done=1)
+
+    out = StringIO()
+    call_command("recover_tasks", stdout=out)
+    assert "remis en file d’attente : 1 ; abandonnés : 0" in out.getvalue()
+    task.refresh_from_db()
+    assert task.status == TaskResultStatus.READY and task.started_at is None
+    assert task.worker_ids == ["ouvrier-mort"]  # the attempt is remembered
+    assert LivretJob.objects.get(pk=job.pk).status == LivretStatus.QUEUED
+
+    work()
+    done = LivretJob.objects.get(pk=job.pk)
+    assert done.status == LivretStatus.DONE and bytes(done.content).startswith(b"%PDF-")
+    assert DBTaskResult.objects.get().status == TaskResultStatus.SUCCESSFUL
+
+
+def test_a_job_running_for_less_than_the_limit_is_left_alone(academie: Any) -> None:  # noqa: F811
+    school = make_school(academie, "A")
+    start_import(
+        establishment=school.establishment,
+        kind=ImportKind.STUDENTS,
+        file_name="eleves.csv",
+        data=csv_bytes([student(1)]),
+        by=school.secretary,
+        cohort=school.cohort,
+    )
+    crash(DBTaskResult.objects.get(), worker="lent", minutes_ago=10)
+    recovery = recover_stalled_tasks()
+    assert (recovery.requeued, recovery.failed) == ([], [])
+    assert DBTaskResult.objects.get().status == TaskResultStatus.RUNNING
+
+
+def test_an_import_crashed_three_times_is_given_up_with_a_french_message(
+    academie: Any,  # noqa: F811
+) -> None:
+    school = make_school(academie, "A")
+    job = start_import(
+        establishment=school.establishment,
+        kind=ImportKind.STUDENTS,
+        file_name="eleves.csv",
+        data=csv_bytes([student(1)]),
+        by=school.secretary,
+        cohort=school.cohort,
+    )
+    task = DBTaskResult.objects.get()
+    DBTaskResult.objects.filter(pk=task.pk).update(worker_ids=["un", "deux"])
+    task.refresh_from_db()
+    crash(task, worker="trois", minutes_ago=30)
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.VALIDATING)
+
+    recovery = recover_stalled_tasks()
+    assert recovery.failed == [str(task.pk)] and recovery.requeued == []
+    task.refresh_from_db()
+    assert task.status == TaskResultStatus.FAILED
+    assert task.exception_class_path == LOST
+    failed = ImportJob.objects.get(pk=job.pk)
+    assert failed.status == ImportStatus.FAILED
+    assert "s’est interrompu 3 fois" in failed.error_message
+    assert recover_stalled_tasks().failed == []  # once only

@@ -57,3 +57,11 @@ urlpatterns += [
     path("tableau/", board_views.board, name="board"),
     path("tableau/export.<slug:fmt>", board_views.board_export, name="board_export"),
 ]
+
+# the exam service's API keys (milieu.exams.token_views)
+from milieu.exams import token_views  # noqa: E402
+
+urlpatterns += [
+    path("api/cles/", token_views.token_list, name="api_tokens"),
+    path("api/cles/<int:pk>/revoquer/", token_views.token_revoke, name="api_token_revoke"),
+]

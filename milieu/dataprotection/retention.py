@@ -254,9 +254,9 @@ def _files_of(student_ids: list[int]) -> list[str]:
     paths += EvidenceDocument.objects.filter(student_id__in=student_ids).values_list(
         "file_path", flat=True
     )
-    paths += DerogationAttachment.objects.filter(
-        request__student_id__in=student_ids
-    ).values_list("path", flat=True)
+    paths += DerogationAttachment.objects.filter(request__student_id__in=student_ids).values_list(
+        "path", flat=True
+    )
     return [p for p in paths if p]
 
 

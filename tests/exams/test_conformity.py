@@ -34,6 +34,7 @@ from milieu.reports.models import ReportDeposit
 from milieu.rules import evaluate
 from milieu.students.models import Student
 from tests.exams.conftest import School, client_for
+from tests.exams.test_verdicts import assert_stored_equals_engine
 
 PARIS = ZoneInfo("Europe/Paris")
 AFTER_DEADLINE = datetime(2028, 5, 10, 10, tzinfo=PARIS)  # deadline 5 May, exam 16 May 2028
@@ -174,7 +175,7 @@ def test_each_pronouncement_is_logged_and_refreshes_the_stored_verdict(
     stored = StoredVerdict.objects.get(student=student)
     assert "REPORT_" not in stored.finding_codes
     pronounce([student], Pronouncement(False, "Non reçu.", Ground.MISSING), by=rectorat)
-    stored = StoredVerdict.objects.get(student=student)
+    stored = assert_stored_equals_engine(student, date(2028, 5, 10))
     assert stored.status == "non-compliant" and "REPORT_MISSING" in stored.finding_codes
     last = AuditEntry.objects.filter(action=AuditAction.REPORT_CONFORMITY).order_by("pk").last()
     assert last is not None and last.changes["mention"] == "non validé"

@@ -92,7 +92,7 @@ def test_the_exports_hold_the_establishment_s_candidates_only(
     assert school_a.student.ine in ines and school_b.student.ine not in ines
     xlsx = client.get(reverse("exams:school_board_export", args=["xlsx"]))
     assert xlsx.status_code == 200 and xlsx["Content-Disposition"].endswith('.xlsx"')
-    xlsx.close()
+    assert b"".join(xlsx.streaming_content)[:2] == b"PK"  # type: ignore[attr-defined]
     page = client.get(BOARD).content.decode()
     assert reverse("exams:school_board_export", args=["csv"]) in page
 

@@ -144,7 +144,10 @@ def test_filters_select_by_session_diploma_establishment_and_status(
     statuses = {v.student.ine: v.status or "error" for v in StoredVerdict.objects.all()}
     for status in ("compliant", "non-compliant", "pending", "error"):
         assert get(status=status) == {i for i, s in statuses.items() if s == status} & everyone
-    assert client.get(URL, {"status": "bof"}, headers=bearer(key)).status_code == 422
+    bad = client.get(URL, {"status": "bof"}, headers=bearer(key))
+    assert bad.status_code == 422 and bad.json()["detail"] == (
+        "Paramètre invalide : status (voir la documentation de l’API)."
+    )
     unknown = client.get(URL, {"diploma": "cap-inconnu"}, headers=bearer(key))
     assert unknown.status_code == 422 and "Diplôme inconnu" in unknown.json()["detail"]
 

@@ -269,3 +269,22 @@ def test_only_the_exam_service_opens_the_page(
         {"student": [first.pk], "decision": "conforme", "reason": "x", "step": "commit"},
     )
     assert post.status_code == 400 and not ReportConformity.objects.exists()
+
+
+def test_the_student_page_shows_the_pronouncement_and_the_exam_service_its_link(
+    school_a: School, mm_session: Any, rectorat: Any
+) -> None:
+    student = deposited(school_a)
+    url = reverse("students:detail", args=[student.pk])
+    before = client_for(school_a.head).get(url).content.decode()
+    assert "n’a pas encore prononcé" in before and "data-pronounce" not in before
+    pronounce(
+        [student],
+        Pronouncement(False, "Reçu le 7 mai.", Ground.LATE, received_on=date(2028, 5, 7)),
+        by=rectorat,
+    )
+    after = client_for(school_a.head).get(url).content.decode()
+    assert "Non conforme — mention « non validé »" in after and "Reçu le 7 mai." in after
+    assert "data-pronounce" in client_for(rectorat).get(url).content.decode()
+    ciel = client_for(school_a.head).get(reverse("students:detail", args=[school_a.student.pk]))
+    assert "data-student-conformity" not in ciel.content.decode()

@@ -574,6 +574,18 @@ RULES: dict[str, Check] = {
     ),
     # the académie board of stored verdicts and its exports (milieu.exams.board): the rectorat
     "eligibility.board": lambda s, _: s.is_rectorat,
+    # the exam service's API keys (obj: the académie): created and revoked by its rectorat
+    "api_token.list": lambda s, _: s.is_rectorat,
+    "api_token.manage": lambda s, a: bool(s.rectorat_of(a.pk) & RECTORAT_ROLES),
+    # the establishment board of stored verdicts (obj: the establishment): its head and DDFPT
+    "eligibility.school_board": lambda s, e: _derogation_requester(s, e.pk),
+    # the report's conformity (seed 001 §4, obj: the student): the exam service of its académie
+    "report_conformity.list": lambda s, _: any(
+        Role.EXAM_SERVICE in roles for roles in s.academies.values()
+    ),
+    "report_conformity.pronounce": lambda s, st: (
+        Role.EXAM_SERVICE in s.rectorat_of(st.cohort.establishment.academie_id)
+    ),
 }
 
 

@@ -30,3 +30,6 @@ class AuditAction(models.TextChoices):
     STUDENT_INVITED = "student_invited", "élève invité à rejoindre Milieu"
     INVITATION_ACCEPTED = "invitation_accepted", "invitation acceptée : compte créé"
     PASSWORD_CHANGED = "password_changed", "mot de passe changé"
+    API_TOKEN_CREATED = "api_token_created", "clé d'accès à l'API créée"
+    API_TOKEN_REVOKED = "api_token_revoked", "clé d'accès à l'API révoquée"
+    REPORT_CONFORMITY = "report_conformity", "conformité d'un rapport prononcée"

@@ -11,9 +11,12 @@ What goes, per candidate: the student and their legal representatives, their acc
 or made anonymous and inactive when another record still points to it), their host choices,
 conventions and avenants with every stored PDF, signatories and links, visits, follow-up
 (absences, presence, certificates, grids, training contracts, bilans, history), reports and
-evidence with their files under ``PRIVATE_FILES_ROOT``; the audit rows about them lose their
-name. Also past the limit: the cohorts' livret editions, file imports, and audit rows (but
-backups, restores and purges, which name nobody).
+evidence with their files under ``PRIVATE_FILES_ROOT``, their derogation requests with the
+supporting PDFs and the recteur's decision PDFs, the exam service's pronouncements on their
+report and their stored verdicts; the audit rows about them lose their name. Also past the
+limit: the cohorts' livret editions, file imports, the jury's information PDFs of the sessions
+past it (they name candidates), and audit rows (but backups, restores and purges, which name
+nobody).
 
 What stays, anonymous: cohorts and their PFMP windows, hosts and their sites (organisations),
 the tutors' shared directory (professional contacts, which each school maintains), and one
@@ -129,6 +132,13 @@ def student_steps(student_ids: list[int]) -> list[Step]:
     from milieu.contracts.models import SpecialContract
     from milieu.conventions.models import Convention, ConventionDocument, ConventionPeriod
     from milieu.evidence.models import EvidenceDocument
+    from milieu.exams.models import (
+        DerogationAttachment,
+        DerogationDecision,
+        DerogationRequest,
+        ReportConformity,
+        StoredVerdict,
+    )
     from milieu.followup.models import (
         Absence,
         Bilan,
@@ -182,6 +192,29 @@ def student_steps(student_ids: list[int]) -> list[Step]:
             SpecialContract.objects.filter(student_id__in=student_ids),
         ),
         Step(
+            "décisions du recteur (PDF)",
+            DerogationDecision.objects.filter(request__student_id__in=student_ids),
+        ),
+        Step(
+            "pièces des demandes de dérogation",
+            DerogationAttachment.objects.filter(request__student_id__in=student_ids),
+            cascades=True,
+        ),
+        Step(
+            "demandes de dérogation",
+            DerogationRequest.objects.filter(student_id__in=student_ids),
+        ),
+        Step(
+            "conformités des rapports prononcées",
+            ReportConformity.objects.filter(student_id__in=student_ids),
+            cascades=True,
+        ),
+        Step(
+            "verdicts enregistrés",
+            StoredVerdict.objects.filter(student_id__in=student_ids),
+            cascades=True,
+        ),
+        Step(
             "choix d'organisme",
             Placement.objects.filter(student_id__in=student_ids),
             cascades=True,
@@ -212,6 +245,7 @@ def student_steps(student_ids: list[int]) -> list[Step]:
 
 def _files_of(student_ids: list[int]) -> list[str]:
     from milieu.evidence.models import EvidenceDocument
+    from milieu.exams.models import DerogationAttachment
     from milieu.reports.models import ReportDeposit
 
     paths = list(
@@ -219,6 +253,9 @@ def _files_of(student_ids: list[int]) -> list[str]:
     )
     paths += EvidenceDocument.objects.filter(student_id__in=student_ids).values_list(
         "file_path", flat=True
+    )
+    paths += DerogationAttachment.objects.filter(request__student_id__in=student_ids).values_list(
+        "path", flat=True
     )
     return [p for p in paths if p]
 
@@ -258,6 +295,7 @@ def purge(
     *, today: date | None = None, apply: bool = False, actor_label: str = "milieu purge"
 ) -> PurgeResult:
     """Count (and with `apply`, delete or anonymise) everything past the retention period."""
+    from milieu.exams.models import JuryNotice
     from milieu.imports.models import ImportJob
     from milieu.livret.models import LivretJob
 
@@ -295,6 +333,10 @@ def purge(
     general = [
         Step("éditions du livret", LivretJob.objects.filter(cohort__session__lt=cutoff.year)),
         Step("imports de fichiers", ImportJob.objects.filter(created_at__lt=cutoff_at)),
+        Step(
+            "informations du jury (PDF)",
+            JuryNotice.objects.filter(exam_session__session__lt=cutoff.year),
+        ),
         Step(
             "entrées du journal d'audit échues",
             AuditEntry.objects.filter(at__lt=cutoff_at).exclude(action__in=KEPT_ACTIONS),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -17,6 +18,7 @@ from django.db.models import Count, Q, QuerySet
 from milieu.dossiers.enums import VerdictStatus
 from milieu.establishments.models import Cohort, Establishment
 from milieu.exams.models import StoredVerdict
+from milieu.exams.outlook import Outlook, outlook_of
 from milieu.permissions import scope_of
 from milieu.rules import get_catalogue
 from milieu.rules.references import FINDING_LABELS
@@ -89,24 +91,32 @@ def board_establishments(academies: list[int]) -> list[Establishment]:
     return list(Establishment.objects.filter(academie_id__in=academies).order_by("name", "pk"))
 
 
-def board_sessions(academies: list[int]) -> list[int]:
-    """The sessions of the académies' cohorts, latest first (one query)."""
+def board_sessions(academies: list[int], schools: list[int] | None = None) -> list[int]:
+    """The sessions of the académies' cohorts (of `schools` only, when given), latest first
+    (one query)."""
+    cohorts = Cohort.objects.filter(establishment__academie_id__in=academies)
+    if schools is not None:
+        cohorts = cohorts.filter(establishment_id__in=schools)
     return sorted(
-        set(
-            Cohort.objects.filter(establishment__academie_id__in=academies)
-            .order_by()
-            .values_list("session", flat=True)
-            .distinct()
-        ),
+        set(cohorts.order_by().values_list("session", flat=True).distinct()),
         reverse=True,
     )
 
 
-def _student_q(academies: list[int], f: BoardFilters, prefix: str, *, status: bool) -> Q:
+def _student_q(
+    academies: list[int],
+    f: BoardFilters,
+    prefix: str,
+    *,
+    status: bool,
+    schools: list[int] | None = None,
+) -> Q:
     def k(name: str) -> str:
         return prefix + name
 
     q = Q(**{k("cohort__establishment__academie_id__in"): academies})
+    if schools is not None:  # the establishment board: its head's or DDFPT's schools only
+        q &= Q(**{k("cohort__establishment_id__in"): schools})
     if f.session is not None:
         q &= Q(**{k("cohort__session"): f.session})
     if f.establishment is not None:
@@ -129,10 +139,14 @@ def _student_q(academies: list[int], f: BoardFilters, prefix: str, *, status: bo
     return q
 
 
-def board_verdicts(academies: list[int], f: BoardFilters) -> QuerySet[StoredVerdict]:
+def board_verdicts(
+    academies: list[int], f: BoardFilters, schools: list[int] | None = None
+) -> QuerySet[StoredVerdict]:
     """The stored verdicts the filters select, by establishment then name."""
     return (
-        StoredVerdict.objects.filter(_student_q(academies, f, "student__", status=True))
+        StoredVerdict.objects.filter(
+            _student_q(academies, f, "student__", status=True, schools=schools)
+        )
         .select_related("student", "student__cohort", "student__cohort__establishment")
         .order_by(
             "student__cohort__establishment__name",
@@ -143,10 +157,14 @@ def board_verdicts(academies: list[int], f: BoardFilters) -> QuerySet[StoredVerd
     )
 
 
-def board_counts(academies: list[int], f: BoardFilters) -> dict[str, int]:
+def board_counts(
+    academies: list[int], f: BoardFilters, schools: list[int] | None = None
+) -> dict[str, int]:
     """How many candidates per status under every filter but the status (one query)."""
     rows = (
-        StoredVerdict.objects.filter(_student_q(academies, f, "student__", status=False))
+        StoredVerdict.objects.filter(
+            _student_q(academies, f, "student__", status=False, schools=schools)
+        )
         .values("status")
         .annotate(n=Count("pk"))
     )
@@ -157,20 +175,74 @@ def board_counts(academies: list[int], f: BoardFilters) -> dict[str, int]:
     }
 
 
-def board_not_computed(academies: list[int], f: BoardFilters) -> int:
+def board_not_computed(
+    academies: list[int], f: BoardFilters, schools: list[int] | None = None
+) -> int:
     """Candidates the filters would select who have no stored verdict yet (one query)."""
     base = BoardFilters(session=f.session, establishment=f.establishment, diploma=f.diploma, q=f.q)
     return (
-        Student.objects.filter(_student_q(academies, base, "", status=False))
+        Student.objects.filter(_student_q(academies, base, "", status=False, schools=schools))
         .filter(stored_verdict__isnull=True)
         .count()
     )
 
 
-def board_students(academies: list[int], f: BoardFilters) -> QuerySet[Student]:
+def board_students(
+    academies: list[int], f: BoardFilters, schools: list[int] | None = None
+) -> QuerySet[Student]:
     """The same selection as students, for the exports."""
-    return Student.objects.filter(_student_q(academies, f, "", status=True))
+    return Student.objects.filter(_student_q(academies, f, "", status=True, schools=schools))
 
 
 def finding_choices() -> list[tuple[str, str]]:
     return sorted(FINDING_LABELS.items(), key=lambda item: item[1])
+
+
+def board_outlooks(verdicts: list[StoredVerdict], today: date) -> dict[int, Outlook]:
+    """What each candidate of a page still has ahead (`milieu.exams.outlook`), as the student
+    page says it (`milieu.exams.queries.checked_dossier`), from the stored verdicts, their
+    cohorts' PFMP windows and their latest reports: two queries for the page, whatever its size.
+
+    The outlook's lines (dates due) need the dossier; the board shows only its label (« Stage à
+    venir », « Rapport à vérifier »)."""
+    from milieu.establishments.models import CohortPeriod
+    from milieu.reports.analysis import ReportAnalysis
+    from milieu.reports.corrections import needs_check
+    from milieu.reports.models import ReportDeposit
+    from milieu.reports.queries import reading_figures
+
+    if not verdicts:
+        return {}
+    cohorts = {v.student.cohort_id for v in verdicts}
+    planned: dict[int, list[Any]] = {c: [] for c in cohorts}
+    for period in CohortPeriod.objects.filter(cohort_id__in=cohorts).order_by("start", "pk"):
+        planned[period.cohort_id].append(period)
+    latest: dict[int, ReportDeposit] = {}
+    for deposit in (
+        ReportDeposit.objects.filter(student_id__in=[v.student_id for v in verdicts])
+        .select_related("reading")
+        .order_by("student_id", "-version")
+    ):
+        latest.setdefault(deposit.student_id, deposit)
+    outlooks = {}
+    for v in verdicts:
+        last = latest.get(v.student_id)
+        to_check = last is not None and needs_check(
+            ReportAnalysis.from_json(last.analysis), reading_figures(last)
+        )
+        outlooks[v.student_id] = outlook_of(
+            {}, stored_result(v), planned[v.student.cohort_id], today, report_to_check=to_check
+        )
+    return outlooks
+
+
+def stored_result(v: StoredVerdict) -> dict[str, Any]:
+    """The engine's result as the stored verdict keeps it (what the outlook reads)."""
+    if v.error is not None and not v.status:
+        return {"error": v.error}
+    return {
+        "status": v.status,
+        "weeks_completed": v.weeks_completed,
+        "weeks_required": {"min": v.weeks_min, "max": v.weeks_max},
+        "findings": list(v.findings or []),
+    }

@@ -7,6 +7,7 @@ import tempfile
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
@@ -24,13 +25,14 @@ from milieu.exams.board import (
     board_counts,
     board_establishments,
     board_not_computed,
+    board_outlooks,
     board_sessions,
     board_students,
     board_verdicts,
     finding_choices,
 )
 from milieu.exams.exports import csv_chunks, required_weeks, table_rows, write_xlsx
-from milieu.permissions import require
+from milieu.permissions import can, require, visible_establishments
 from milieu.rules import get_catalogue
 from milieu.rules.references import FINDING_LABELS
 
@@ -50,23 +52,56 @@ def _filters(request: HttpRequest) -> tuple[list[int], list[Any], list[int], Boa
     )
 
 
-@login_required
-@require_GET
-def board(request: HttpRequest) -> HttpResponse:
-    academies, establishments, sessions, f = _filters(request)
-    page = Paginator(board_verdicts(academies, f), PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [
-        {
-            "verdict": v,
-            "student": v.student,
-            "status_label": dict(STATUS_CHOICES).get(v.status or UNJUDGED, v.status),
-            "badge": STATUS_BADGES.get(v.status, "fr-badge--warning"),
-            "required": required_weeks(v),
-            "codes": [(c, FINDING_LABELS.get(c, c)) for c in v.finding_codes.split()],
-        }
-        for v in page.object_list
+def _school_filters(
+    request: HttpRequest,
+) -> tuple[list[int], list[Any], list[int], BoardFilters, list[int]]:
+    """The establishment board's scope: the establishments the user heads or is DDFPT of."""
+    schools = [
+        e
+        for e in visible_establishments(request.user).order_by("name", "pk")
+        if can(request.user, "eligibility.school_board", e)
     ]
-    counts = board_counts(academies, f)
+    if not schools:
+        raise PermissionDenied(
+            "Le tableau de l’établissement est celui du chef d’établissement et du DDFPT."
+        )
+    ids = [e.pk for e in schools]
+    academies = sorted({e.academie_id for e in schools})
+    sessions = board_sessions(academies, ids)
+    return academies, schools, sessions, BoardFilters.read(request.GET, schools, sessions), ids
+
+
+def _render_board(
+    request: HttpRequest,
+    academies: list[int],
+    establishments: list[Any],
+    sessions: list[int],
+    f: BoardFilters,
+    schools: list[int] | None,
+    **context: Any,
+) -> HttpResponse:
+    page = Paginator(board_verdicts(academies, f, schools), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    verdicts = list(page.object_list)
+    outlooks = board_outlooks(verdicts, timezone.localdate())
+    rows = []
+    for v in verdicts:
+        outlook = outlooks.get(v.student_id)
+        rows.append(
+            {
+                "verdict": v,
+                "student": v.student,
+                "status_label": dict(STATUS_CHOICES).get(v.status or UNJUDGED, v.status),
+                "badge": STATUS_BADGES.get(v.status, "fr-badge--warning"),
+                "outlook": outlook.label
+                if outlook is not None and outlook.replaces_verdict
+                else "",
+                "required": required_weeks(v),
+                "codes": [(c, FINDING_LABELS.get(c, c)) for c in v.finding_codes.split()],
+            }
+        )
+    counts = board_counts(academies, f, schools)
     catalogue = get_catalogue()
     return render(
         request,
@@ -82,9 +117,35 @@ def board(request: HttpRequest) -> HttpResponse:
             "codes": finding_choices(),
             "counts": [(value, label, counts[value]) for value, label in STATUS_CHOICES],
             "total": sum(counts.values()),
-            "not_computed": board_not_computed(academies, f),
+            "not_computed": board_not_computed(academies, f, schools),
             "query": request.GET.urlencode(),
+            **context,
         },
+    )
+
+
+@login_required
+@require_GET
+def board(request: HttpRequest) -> HttpResponse:
+    academies, establishments, sessions, f = _filters(request)
+    return _render_board(request, academies, establishments, sessions, f, None)
+
+
+@login_required
+@require_GET
+def school_board(request: HttpRequest) -> HttpResponse:
+    """The establishment board: the same stored verdicts, of the user's establishments only."""
+    academies, schools, sessions, f, ids = _school_filters(request)
+    return _render_board(
+        request,
+        academies,
+        schools,
+        sessions,
+        f,
+        ids,
+        board_title="Tableau de l’établissement",
+        export_url="exams:school_board_export",
+        school_board=True,
     )
 
 
@@ -100,7 +161,21 @@ def board_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     if fmt not in ("csv", "xlsx"):
         raise Http404("Format inconnu : csv ou xlsx.")
     academies, _, _, f = _filters(request)
-    rows = table_rows(board_students(academies, f))
+    return _export(board_students(academies, f), f, fmt)
+
+
+@login_required
+@require_GET
+def school_board_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    """The establishment board's selection as CSV or XLSX."""
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("Format inconnu : csv ou xlsx.")
+    academies, _, _, f, ids = _school_filters(request)
+    return _export(board_students(academies, f, ids), f, fmt)
+
+
+def _export(students: Any, f: BoardFilters, fmt: str) -> HttpResponseBase:
+    rows = table_rows(students)
     if fmt == "csv":
         response: HttpResponseBase = StreamingHttpResponse(
             csv_chunks(rows), content_type="text/csv; charset=utf-8"

@@ -238,6 +238,18 @@ def _report(student: Student, session: ExamSession | None) -> dict[str, Any] | N
     return None
 
 
+def _pronounced(student: Student, report: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The report as the exam service pronounced it, where it did (`milieu.exams.conformity`:
+    the contract has no field for it, the decision maps onto the report's fields)."""
+    from milieu.exams.conformity import latest_conformity, required_sections, with_conformity
+
+    decision = latest_conformity(student)
+    if decision is None:
+        return report
+    sections = required_sections(str(student.cohort.diploma), student.pathway_key)
+    return with_conformity(report, decision, sections)
+
+
 def build_dossier(student: Student, *, as_of: date) -> dict[str, Any]:
     """The dossier of `student` as judged on `as_of` (the id is the INE).
 
@@ -264,7 +276,7 @@ def build_dossier(student: Student, *, as_of: date) -> dict[str, Any]:
             **evidence_fields(student),
             "professional_experience_in_sector": bool(student.professional_experience_in_sector),
             "derogations": granted_derogations(student),
-            "report": _report(student, session),
+            "report": _pronounced(student, _report(student, session)),
             "evaluation": _evaluated(student),
         }
     )

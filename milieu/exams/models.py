@@ -343,3 +343,99 @@ class StoredVerdict(models.Model):
 
     def __str__(self) -> str:
         return f"Verdict de {self.student_id} : {self.status or 'erreur'}"
+
+
+class ApiToken(models.Model):
+    """A key of the exam service's API (``GET /api/v1/verdicts``) for one académie.
+
+    A rectorat user creates it with a label; the key is shown once and only its SHA-256 is kept
+    (``key_sha256``), with its first characters (``prefix``) to recognise it in the list. A
+    revoked key is refused from then on; each use writes its time (``last_used_at``)."""
+
+    academie = models.ForeignKey(
+        "establishments.Academie",
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name="académie",
+    )
+    label = models.CharField("libellé", max_length=100)
+    prefix = models.CharField("début de la clé", max_length=12)
+    key_sha256 = models.CharField("empreinte SHA-256 de la clé", max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+    last_used_at = models.DateTimeField("dernière utilisation", null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    revoked_at = models.DateTimeField("révoquée le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "clé d'accès à l'API"
+        verbose_name_plural = "clés d'accès à l'API"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Clé « {self.label} » ({self.prefix}…)"
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None
+
+
+class ReportConformity(models.Model):
+    """The exam service's pronouncement on a candidate's report (seed 001 §4: « le contrôle de
+    conformité du rapport est effectué selon des modalités définies par les autorités
+    académiques » ; « la constatation de non-conformité du rapport entraîne l'attribution de la
+    mention "non validé" »). Rows are never changed: a new pronouncement is a new row, the latest
+    one counts (`milieu.exams.conformity`)."""
+
+    class Ground(models.TextChoices):
+        MISSING = "missing", "Absence de dépôt du rapport"
+        LATE = "late", "Dépôt au-delà de la date fixée"
+        EXPECTATIONS = "expectations", "Dossier non conforme aux attendus (annexe IV B)"
+
+    student = models.ForeignKey(
+        "students.Student",
+        on_delete=models.CASCADE,
+        related_name="report_conformities",
+        verbose_name="candidat",
+    )
+    conforming = models.BooleanField("rapport conforme")
+    ground = models.CharField(
+        "motif de non-conformité", max_length=16, choices=Ground.choices, blank=True
+    )
+    received_on = models.DateField("reçu par le service le", null=True, blank=True)
+    missing_sections = models.JSONField("parties absentes", default=list, blank=True)
+    not_endorsed = models.BooleanField("rapport non visé", default=False)
+    reason = models.TextField("observations")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField("prononcée le", auto_now_add=True)
+    ip = models.GenericIPAddressField("adresse IP", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "conformité du rapport prononcée"
+        verbose_name_plural = "conformités des rapports prononcées"
+        ordering = ["-decided_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="report_conformity_ground",
+                condition=(Q(conforming=True) & Q(ground=""))
+                | (Q(conforming=False) & Q(ground__in=["missing", "late", "expectations"])),
+                violation_error_message="Une non-conformité porte son motif, une conformité aucun.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Rapport {'conforme' if self.conforming else 'non conforme'} — {self.student_id}"
+
+    @property
+    def mention(self) -> str:
+        return "" if self.conforming else "non validé"

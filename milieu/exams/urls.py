@@ -57,3 +57,28 @@ urlpatterns += [
     path("tableau/", board_views.board, name="board"),
     path("tableau/export.<slug:fmt>", board_views.board_export, name="board_export"),
 ]
+
+# the exam service's API keys (milieu.exams.token_views)
+from milieu.exams import token_views  # noqa: E402
+
+urlpatterns += [
+    path("api/cles/", token_views.token_list, name="api_tokens"),
+    path("api/cles/<int:pk>/revoquer/", token_views.token_revoke, name="api_token_revoke"),
+]
+
+# the establishment board (milieu.exams.board_views): the head's and the DDFPT's
+urlpatterns += [
+    path("tableau-etablissement/", board_views.school_board, name="school_board"),
+    path(
+        "tableau-etablissement/export.<slug:fmt>",
+        board_views.school_board_export,
+        name="school_board_export",
+    ),
+]
+
+# the reports' conformity pronounced by the exam service (milieu.exams.conformity_views)
+from milieu.exams import conformity_views  # noqa: E402
+
+urlpatterns += [
+    path("conformite-rapports/", conformity_views.report_conformity, name="report_conformity"),
+]

@@ -189,3 +189,9 @@ def cited_paragraphs(diploma_id: str) -> list[tuple[str, str]]:
         for paragraph in sorted(cited, key=position)
         if paragraph_text(diploma.seed, paragraph)
     ]
+
+
+# Diplomas whose report's conformity the exam service pronounces (seed 001 §4: « le contrôle de
+# conformité du rapport est effectué selon des modalités définies par les autorités
+# académiques » ; la non-conformité « entraîne l'attribution de la mention "non validé" »).
+CONFORMITY_PRONOUNCED: frozenset[str] = frozenset({"bts-metiers-de-la-mesure"})

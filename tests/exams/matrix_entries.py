@@ -144,3 +144,49 @@ ENTRIES.update(
         ),
     }
 )
+
+
+# --- the establishment board, the API keys, the reports' conformity (issue 10) ---------------
+
+
+def _verdicts(w: World) -> dict[str, Any]:
+    """Every candidate has a stored verdict, so that the leak check would see school A's
+    student on a board that showed them to an outsider."""
+    if "verdicts" not in w.objects:
+        from milieu.exams.verdicts import refresh_verdicts
+        from milieu.students.models import Student
+
+        refresh_verdicts(Student.objects.all(), date(2028, 9, 1))
+        w.objects["verdicts"] = True
+    return {}
+
+
+def _token(w: World) -> dict[str, Any]:
+    if "api_token" not in w.objects:
+        from milieu.exams.api_tokens import create_token
+
+        w.objects["api_token"] = create_token(
+            w.a.establishment.academie, "Matrice", by=w.users["rectorat"]
+        )[0]
+    return {"pk": w.objects["api_token"].pk}
+
+
+#                  an   head ddfpt sec teach oth  stud bhead bddf bteach bstud rect orect
+SCHOOL_BOARD = row("302  200  200  403  403  403  403  200  200  403  403  403  403")
+# the API answers its key only: a signed-in session is no key (401 in French for everyone)
+API_KEY_ONLY = row("401  401  401  401  401  401  401  401  401  401  401  401  401")
+
+ENTRIES.update(
+    {
+        "exams:school_board": (_verdicts, "get", SCHOOL_BOARD),
+        "exams:school_board_export": (
+            lambda w: {**_verdicts(w), "fmt": "csv"},
+            "get",
+            SCHOOL_BOARD,
+        ),
+        "exams:api_tokens": (_made, "get", RECTORAT),
+        "exams:api_token_revoke": (_token, "get", SESSION),
+        "exams:report_conformity": (_verdicts, "get", RECTORAT),
+        "api-v1:verdicts": (_verdicts, "get", API_KEY_ONLY),
+    }
+)

@@ -30,3 +30,23 @@ def student_derogations(context: template.Context, student: Any) -> dict[str, An
             .order_by("-created_at", "-pk")
         ]
     return {"student": student, "rows": rows, "may_request": may_request}
+
+
+@register.inclusion_tag("exams/_student_conformity.html", takes_context=True)
+def student_conformity(context: template.Context, student: Any) -> dict[str, Any]:
+    """The exam service's latest pronouncement on the report (seed 001 §4), for the diplomas
+    whose conformity it pronounces; the exam service gets the link to pronounce (one query,
+    none for another diploma)."""
+    from milieu.exams.conformity import latest_conformity
+    from milieu.rules.references import CONFORMITY_PRONOUNCED
+
+    if str(student.cohort.diploma) not in CONFORMITY_PRONOUNCED:
+        return {"shown": False}
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return {
+        "shown": True,
+        "student": student,
+        "decision": latest_conformity(student),
+        "may_pronounce": can(user, "report_conformity.pronounce", student),
+    }

@@ -1,0 +1,93 @@
+"""The rectorat's API keys (`milieu.exams.api_tokens`): the list, the creation form that shows
+the new key once, and the revocation with its confirmation."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from milieu.exams.api_tokens import (
+    LABEL_MAX_LENGTH,
+    TokenRefused,
+    create_token,
+    revoke_token,
+    visible_tokens,
+)
+from milieu.http import client_ip
+from milieu.permissions import can, require, visible_academies
+
+
+def _no_store(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def token_list(request: HttpRequest) -> HttpResponse:
+    """The keys of the user's académies; POST creates one and shows it once."""
+    require(request.user, "api_token.list")
+    academies = [
+        a
+        for a in visible_academies(request.user).order_by("name")
+        if can(request.user, "api_token.manage", a)
+    ]
+    label = ""
+    error = ""
+    created = None
+    key = ""
+    status = 200
+    if request.method == "POST":
+        label = request.POST.get("label", "")
+        chosen = request.POST.get("academie", "")
+        academie = next((a for a in academies if str(a.pk) == chosen), None)
+        if academie is None and len(academies) == 1:
+            academie = academies[0]
+        if academie is None:
+            error = "Choisissez l’académie de la clé."
+        else:
+            try:
+                created, key = create_token(academie, label, by=request.user, ip=client_ip(request))
+                label = ""
+            except TokenRefused as refusal:
+                error = str(refusal)
+        if error:
+            status = 400
+    tokens = list(visible_tokens(request.user))
+    response = render(
+        request,
+        "exams/api_tokens.html",
+        {
+            "tokens": tokens,
+            "academies": academies,
+            "label": label,
+            "label_max": LABEL_MAX_LENGTH,
+            "error": error,
+            "created": created,
+            "key": key,
+            "api_url": request.build_absolute_uri(reverse("api-v1:verdicts")),
+        },
+        status=status,
+    )
+    return _no_store(response)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = get_object_or_404(visible_tokens(request.user), pk=pk)
+    require(request.user, "api_token.manage", token.academie)
+    if request.method == "POST":
+        try:
+            revoke_token(token, by=request.user, ip=client_ip(request))
+            messages.success(
+                request, f"La clé « {token.label} » est révoquée : elle est refusée dès maintenant."
+            )
+        except TokenRefused as refusal:
+            messages.error(request, str(refusal))
+        return redirect("exams:api_tokens")
+    return render(request, "exams/api_token_revoke.html", {"token": token})

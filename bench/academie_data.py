@@ -120,71 +120,46 @@ def build_academie(
     as_of: date | None = None,
     name: str | None = None,
     progress: Callable[[str], None] | None = None,
+    into_cohorts: list[int] | None = None,
 ) -> AcademieData:
     """Write an académie of `candidates` students over `schools` establishments (see the
-    module's text); returns its ids and accounts. Runs in one transaction."""
+    module's text); returns its ids and accounts. Runs in one transaction.
+
+    `into_cohorts`: instead, add the `candidates` to these existing cohorts (of one académie,
+    e.g. the demo's, to make it ten times bigger), with the same kinds of dossiers."""
     from django.db import transaction
 
     with transaction.atomic():
-        return _build(candidates, max(1, schools), seed, as_of, name, progress or (lambda _: None))
+        return _build(
+            candidates,
+            max(1, schools),
+            seed,
+            as_of,
+            name,
+            progress or (lambda _: None),
+            into_cohorts,
+        )
 
 
-def _build(
-    candidates: int,
-    schools: int,
-    seed: int,
-    as_of: date | None,
-    name: str | None,
-    say: Callable[[str], None],
-) -> AcademieData:
-    from django.utils import timezone
+@dataclass(frozen=True)
+class _Plan:
+    """What an existing cohort gives the students added to it."""
 
-    from milieu.contracts.enums import SpecialContractKind
-    from milieu.contracts.models import SpecialContract
-    from milieu.conventions.enums import ConventionStatus
-    from milieu.conventions.models import Convention, ConventionPeriod, ConventionTransition
+    pathways: tuple[str, ...]
+    division: str
+    school_year: int
+
+
+def _new_schools(
+    academie: Any, schools: int, candidates: int, rng: random.Random
+) -> tuple[list[Any], list[Any], list[int], list[Any], list[Any]]:
+    """`schools` establishments, three cohorts each copied from the demo's plans, their PFMP
+    windows; the candidates shared among the cohorts."""
     from milieu.demo import PLANS
-    from milieu.establishments.enums import EstablishmentKind, HolidayZone
-    from milieu.establishments.models import Academie, Cohort, CohortPeriod, Establishment
-    from milieu.evidence.enums import EvidenceKind, EvidenceStatus, FileKind
-    from milieu.evidence.models import EvidenceDocument
-    from milieu.exams.enums import REASONS_BY_KIND, DerogationKind, DerogationStatus
-    from milieu.exams.models import DerogationRequest, ExamSession
-    from milieu.factories import member, valid_ine, valid_siret, valid_uai
-    from milieu.followup.models import (
-        Absence,
-        Bilan,
-        Certificate,
-        Evaluation,
-        EvaluationStatus,
-        TrainingContract,
-    )
-    from milieu.hosts.enums import PlacementStatus
-    from milieu.hosts.models import Host, Placement
-    from milieu.people.enums import Role
-    from milieu.reports.models import ReportDeadline, ReportDeposit
-    from milieu.reports.operations import expectation_of  # noqa: F401  (the catalogue loads)
-    from milieu.students.enums import Pathway
-    from milieu.students.models import Student
+    from milieu.establishments.enums import EstablishmentKind
+    from milieu.establishments.models import Cohort, CohortPeriod, Establishment
+    from milieu.factories import valid_uai
 
-    rng = random.Random(seed)
-    today = as_of or timezone.localdate()
-    stamp = Academie.objects.count() + 1
-    academie = Academie.objects.create(
-        name=name or f"Académie du banc d'essai n° {stamp} ({candidates} candidats)",
-        holiday_zone=HolidayZone.B,
-    )
-    rectorat = member(
-        Role.EXAM_SERVICE,
-        academie=academie,
-        email=f"examens.banc{stamp}@exemple.fr",
-        password=PASSWORD,
-    )
-    delegate = member(
-        Role.RECTEUR_DELEGATE, academie=academie, email=f"delegue.banc{stamp}@exemple.fr"
-    )
-
-    # establishments ------------------------------------------------------------------------
     first_uai = 400_000 + Establishment.objects.count() * 7
     establishments = Establishment.objects.bulk_create(
         [
@@ -200,21 +175,6 @@ def _build(
         ],
         batch_size=BATCH,
     )
-    head = member(
-        Role.HEAD,
-        establishment=establishments[0],
-        email=f"chef.banc{stamp}@exemple.fr",
-        password=PASSWORD,
-    )
-    ddfpt = member(
-        Role.DDFPT,
-        establishment=establishments[0],
-        email=f"ddfpt.banc{stamp}@exemple.fr",
-        password=PASSWORD,
-    )
-    say(f"{schools} établissements")
-
-    # cohorts and their PFMP windows: the demo's plans, three per school ----------------------
     templates = [c for plan in PLANS for c in plan.cohorts]
     per_school = [
         candidates // schools + (1 if i < candidates % schools else 0) for i in range(schools)
@@ -251,10 +211,102 @@ def _build(
         ],
         batch_size=BATCH,
     )
+    return establishments, cohorts, sizes, plans_of, windows
+
+
+def _build(
+    candidates: int,
+    schools: int,
+    seed: int,
+    as_of: date | None,
+    name: str | None,
+    say: Callable[[str], None],
+    into_cohorts: list[int] | None,
+) -> AcademieData:
+    from django.utils import timezone
+
+    from milieu.contracts.enums import SpecialContractKind
+    from milieu.contracts.models import SpecialContract
+    from milieu.conventions.enums import ConventionStatus
+    from milieu.conventions.models import Convention, ConventionPeriod, ConventionTransition
+    from milieu.establishments.enums import HolidayZone
+    from milieu.establishments.models import Academie, Cohort, CohortPeriod
+    from milieu.evidence.enums import EvidenceKind, EvidenceStatus, FileKind
+    from milieu.evidence.models import EvidenceDocument
+    from milieu.exams.enums import REASONS_BY_KIND, DerogationKind, DerogationStatus
+    from milieu.exams.models import DerogationRequest, ExamSession
+    from milieu.factories import member, valid_ine, valid_siret
+    from milieu.followup.models import (
+        Absence,
+        Bilan,
+        Certificate,
+        Evaluation,
+        EvaluationStatus,
+        TrainingContract,
+    )
+    from milieu.hosts.enums import PlacementStatus
+    from milieu.hosts.models import Host, Placement
+    from milieu.people.enums import Role
+    from milieu.reports.models import ReportDeadline, ReportDeposit
+    from milieu.reports.operations import expectation_of  # noqa: F401  (the catalogue loads)
+    from milieu.students.enums import Pathway
+    from milieu.students.models import Student
+
+    rng = random.Random(seed)
+    today = as_of or timezone.localdate()
+    stamp = Academie.objects.count() + 1
+    if into_cohorts:
+        cohorts = list(
+            Cohort.objects.filter(pk__in=into_cohorts)
+            .select_related("establishment")
+            .order_by("pk")
+        )
+        academie = Academie.objects.get(pk=cohorts[0].establishment.academie_id)
+    else:
+        academie = Academie.objects.create(
+            name=name or f"Académie du banc d'essai n° {stamp} ({candidates} candidats)",
+            holiday_zone=HolidayZone.B,
+        )
+    rectorat = member(
+        Role.EXAM_SERVICE,
+        academie=academie,
+        email=f"examens.banc{stamp}@exemple.fr",
+        password=PASSWORD,
+    )
+    delegate = member(
+        Role.RECTEUR_DELEGATE, academie=academie, email=f"delegue.banc{stamp}@exemple.fr"
+    )
+    if into_cohorts:
+        establishments = sorted({c.establishment for c in cohorts}, key=lambda e: e.pk)
+        sizes = [
+            candidates // len(cohorts) + (1 if i < candidates % len(cohorts) else 0)
+            for i in range(len(cohorts))
+        ]
+        plans_of: list[Any] = [
+            _Plan(("scolaire", "scolaire", "scolaire", "apprentissage"), "", c.school_year)
+            for c in cohorts
+        ]
+        windows = list(CohortPeriod.objects.filter(cohort__in=cohorts))
+    else:
+        establishments, cohorts, sizes, plans_of, windows = _new_schools(
+            academie, schools, candidates, rng
+        )
+    head = member(
+        Role.HEAD,
+        establishment=establishments[0],
+        email=f"chef.banc{stamp}@exemple.fr",
+        password=PASSWORD,
+    )
+    ddfpt = member(
+        Role.DDFPT,
+        establishment=establishments[0],
+        email=f"ddfpt.banc{stamp}@exemple.fr",
+        password=PASSWORD,
+    )
     windows_of: dict[int, list[CohortPeriod]] = {}
     for window in windows:
         windows_of.setdefault(window.cohort_id, []).append(window)
-    say(f"{len(cohorts)} promotions")
+    say(f"{len(establishments)} établissements, {len(cohorts)} promotions")
 
     # exam sessions, report deadlines --------------------------------------------------------
     pairs = sorted({(c.diploma, c.session) for c in cohorts})
@@ -269,14 +321,16 @@ def _build(
                 updated_by=rectorat,
             )
             for diploma, year in pairs
-        ]
+        ],
+        ignore_conflicts=True,  # an existing académie keeps its sessions
     )
     ReportDeadline.objects.bulk_create(
         [
             ReportDeadline(cohort=c, deadline=date(c.session, 5, 2), set_by=ddfpt)
             for c in cohorts
             if c.diploma in REPORT_DIPLOMAS and rng.random() < 0.4
-        ]
+        ],
+        ignore_conflicts=True,
     )
 
     # hosts ----------------------------------------------------------------------------------

@@ -59,18 +59,33 @@ def timed_requests(client: Any, url: str, count: int) -> tuple[list[float], int]
     return times, queries
 
 
-def export_in_child(fmt: str, uais: list[str] | None, target: Path) -> tuple[float, float]:
-    """``milieu eligibility export --format FMT -o TARGET`` in a child process: seconds and its
-    peak memory (MiB, from the child's own rusage)."""
-    command = [sys.executable, str(ROOT / "manage.py"), "eligibility", "export"]
-    command += ["--format", fmt, "-o", str(target)]
+CHILD = """
+import os, sys
+sys.path.insert(0, {root!r})
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "milieu.settings")
+import django
+django.setup()
+from django.core.management import call_command
+call_command("eligibility", "export", "--format", {fmt!r}, "-o", {target!r})
+status = open("/proc/self/status").read()
+peak = [line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:")]
+print(int(peak[0]) if peak else 0)
+"""
+
+
+def export_in_child(fmt: str, target: Path) -> tuple[float, float]:
+    """``milieu eligibility export --format FMT -o TARGET`` in a fresh Python process: seconds
+    and its peak memory (MiB). The peak is the child's own high-water mark (``VmHWM``, reset
+    by ``exec``): its ``ru_maxrss`` would start from this process's peak at the fork."""
+    code = CHILD.format(root=str(ROOT), fmt=fmt, target=str(target))
     start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=ROOT)
-    _, status, usage = os.wait4(process.pid, 0)
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False
+    )
     seconds = time.perf_counter() - start
-    if status != 0:
-        raise SystemExit(f"export {fmt} : code {status}")
-    return seconds, usage.ru_maxrss / 1024
+    if done.returncode != 0:
+        raise SystemExit(f"export {fmt} : {done.stderr[-2000:]}")
+    return seconds, int(done.stdout.split()[-1]) / 1024
 
 
 def main() -> None:
@@ -148,7 +163,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         for fmt in ("csv", "xlsx"):
             target = Path(folder) / f"export.{fmt}"
-            seconds, peak = export_in_child(fmt, None, target)
+            seconds, peak = export_in_child(fmt, target)
             figures[fmt] = seconds
             print(
                 f"export {fmt} (toutes les académies de la base) : {seconds:.1f} s, "

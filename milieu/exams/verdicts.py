@@ -28,7 +28,7 @@ from milieu.students.models import Student
 
 logger = logging.getLogger(__name__)
 
-BATCH_SIZE = 500
+BATCH_SIZE = 2000
 FIELDS = [
     "status",
     "weeks_completed",

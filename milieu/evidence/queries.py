@@ -23,7 +23,7 @@ def evidence_fields(student: Any) -> dict[str, Any]:
     return fields_from(rows)
 
 
-def evidence_fields_by_student(student_ids: list[int]) -> dict[int, dict[str, Any]]:
+def evidence_fields_by_student(student_ids: Any) -> dict[int, dict[str, Any]]:
     """`evidence_fields` of many students at once (one query); a student without an accepted
     document is absent (`fields_from([])` is theirs)."""
     rows: dict[int, list[tuple[Any, ...]]] = {}

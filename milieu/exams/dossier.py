@@ -327,14 +327,20 @@ def build_dossier(student: Student, *, as_of: date) -> dict[str, Any]:
     )
 
 
-def build_dossiers(students: Sequence[Student], *, as_of: date) -> list[dict[str, Any]]:
+def build_dossiers(
+    students: Sequence[Student], *, as_of: date, scope: QuerySet[Student] | None = None
+) -> list[dict[str, Any]]:
     """`build_dossier` of each of `students`, in their order, with a fixed number of queries
     (ten) whatever their number: every input table is read once for all of them, then each
     dossier is put together in Python. The students come with their cohort and its
-    establishment (`select_related("cohort", "cohort__establishment")`)."""
+    establishment (`select_related("cohort", "cohort__establishment")`). `scope`: a queryset
+    of exactly these students, when the caller has one (read as a subquery)."""
     if not students:
         return []
-    ids = [s.pk for s in students]
+    ids: Any = [s.pk for s in students]
+    if scope is not None:
+        # the same students as a subquery: no list of thousands of parameters to send
+        ids = scope.order_by().values("pk")
     cohorts = {s.cohort_id: s.cohort for s in students}
     academies = sorted({c.establishment.academie_id for c in cohorts.values()} - {None})
     sessions = sessions_by_key(academies)

@@ -72,7 +72,7 @@ def sessions_by_key(academie_ids: list[int]) -> dict[tuple[int, str, int], ExamS
     }
 
 
-def granted_derogations_by_student(student_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+def granted_derogations_by_student(student_ids: Any) -> dict[int, list[dict[str, Any]]]:
     """`granted_derogations` of many students with one query (a student with none is absent)."""
     found: dict[int, list[dict[str, Any]]] = {}
     for request in DerogationRequest.objects.filter(

@@ -110,7 +110,10 @@ def judged(
     the number of queries grows with the number of batches, not of students."""
     catalogue = get_catalogue()
     for batch in in_batches(students, size):
-        for student, dossier in zip(batch, build_dossiers(batch, as_of=as_of), strict=True):
+        # exactly the batch: the same filters over its range of keys
+        scope = students.filter(pk__gte=batch[0].pk, pk__lte=batch[-1].pk)
+        dossiers = build_dossiers(batch, as_of=as_of, scope=scope)
+        for student, dossier in zip(batch, dossiers, strict=True):
             yield student, dossier, evaluate(dossier, catalogue=catalogue)
 
 

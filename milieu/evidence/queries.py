@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from milieu.evidence.enums import APPRENTICESHIP_KINDS, EvidenceKind, EvidenceStatus
@@ -19,6 +20,25 @@ def evidence_fields(student: Any) -> dict[str, Any]:
         .order_by("start", "end", "pk")
         .values_list("kind", "start", "end", "full_time", "in_sector")
     )
+    return fields_from(rows)
+
+
+def evidence_fields_by_student(student_ids: Any) -> dict[int, dict[str, Any]]:
+    """`evidence_fields` of many students at once (one query); a student without an accepted
+    document is absent (`fields_from([])` is theirs)."""
+    rows: dict[int, list[tuple[Any, ...]]] = {}
+    for student_id, *row in (
+        EvidenceDocument.objects.filter(student_id__in=student_ids, status=EvidenceStatus.ACCEPTED)
+        .order_by("student_id", "start", "end", "pk")
+        .values_list("student_id", "kind", "start", "end", "full_time", "in_sector")
+    ):
+        rows.setdefault(student_id, []).append(tuple(row))
+    return {student_id: fields_from(found) for student_id, found in rows.items()}
+
+
+def fields_from(rows: Iterable[tuple[Any, ...]]) -> dict[str, Any]:
+    """The two fields from the accepted documents' (kind, start, end, full_time, in_sector),
+    in date order."""
     apprenticeship = False
     certificates: list[dict[str, Any]] = []
     for kind, start, end, full_time, in_sector in rows:

@@ -24,19 +24,25 @@ else in the web application produces one.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Subquery, Sum
+from django.db.models import Exists, F, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from milieu.contracts.models import SpecialContract
 from milieu.conventions.enums import SIGNED_STATUSES, ConventionStatus, SignatureState
 from milieu.conventions.models import ConventionPeriod, ConventionTransition, Signatory
-from milieu.evidence.queries import evidence_fields
+from milieu.evidence.queries import evidence_fields, evidence_fields_by_student, fields_from
 from milieu.exams.models import ExamSession
-from milieu.exams.queries import granted_derogations, session_of_cohort
+from milieu.exams.queries import (
+    granted_derogations,
+    granted_derogations_by_student,
+    session_of_cohort,
+    sessions_by_key,
+)
 from milieu.followup.models import (
     Absence,
     Bilan,
@@ -45,10 +51,13 @@ from milieu.followup.models import (
     EvaluationStatus,
     TrainingContract,
 )
-from milieu.followup.operations import scheduled_days_of
+from milieu.followup.operations import DEFAULT_WORK_DAYS
 from milieu.hosts.enums import PlacementStatus
-from milieu.hosts.models import Host, Placement
-from milieu.reports.queries import contract_report
+from milieu.hosts.models import Placement
+from milieu.reports.conformity import Expectation, expectation
+from milieu.reports.models import ReportDeadline, ReportDeposit
+from milieu.reports.queries import contract_report, report_object
+from milieu.rules.dossier import WEEKDAY_INDEX, scheduled_days
 from milieu.students.enums import Pathway
 from milieu.students.models import Student
 
@@ -56,7 +65,7 @@ from milieu.students.models import Student
 def _period(
     start: date,
     end: date,
-    host: Host,
+    host: tuple[str, str],
     *,
     signed: bool,
     signed_on: date | None = None,
@@ -80,7 +89,7 @@ def _period(
             "certificate": bool(certificate),
             "training_contract": bool(training_contract),
             "bilan": bool(bilan),
-            "host": {"name": str(host.name), "country": str(host.country)},
+            "host": {"name": str(host[0]), "country": str(host[1])},
         }
     )
     return period
@@ -90,20 +99,23 @@ def _signed_on(moment: datetime | None) -> date | None:
     return timezone.localtime(moment).date() if moment is not None else None
 
 
-def _periods(student: Student) -> list[dict[str, Any]]:
-    """Signed conventions' active periods, the arrêté choices none of them covers, and the
-    *contrats de travail de type particulier* (three queries).
+def _active_signed() -> QuerySet[ConventionPeriod]:
+    """The active periods of signed conventions (signed, stage in progress or finished)."""
+    return ConventionPeriod.objects.filter(
+        active=True, convention__status__in=sorted(SIGNED_STATUSES)
+    )
+
+
+def _signed_periods() -> QuerySet[Any, Any]:
+    """`_active_signed` with what a dossier's period says of each (one query for any number
+    of students).
 
     Each signed period carries ``convention_signed_on`` (contract v1.1): the day its convention
     was fully signed — its first transition to « Signée », or, for a convention without that
     step in its log, its last party's signature — so that the engine warns of a convention signed
     after its period started (``CONVENTION_SIGNED_LATE``)."""
-    signed = list(
-        ConventionPeriod.objects.filter(
-            student=student,
-            active=True,
-            convention__status__in=sorted(SIGNED_STATUSES),
-        )
+    return (
+        _active_signed()
         .annotate(
             declared_absences=Coalesce(
                 Subquery(
@@ -145,77 +157,129 @@ def _periods(student: Student) -> list[dict[str, Any]]:
                 ),
             ),
         )
-        .select_related("convention", "convention__host")
-        .order_by("start", "pk")
+        .values(
+            "student_id",
+            "start",
+            "end",
+            "declared_absences",
+            "has_certificate",
+            "certified_absences",
+            "has_training_contract",
+            "has_bilan",
+            "fully_signed_at",
+            placement_id=F("convention__placement_id"),
+            work_days=F("convention__work_days"),
+            host_name=F("convention__host__name"),
+            host_country=F("convention__host__country"),
+        )
     )
-    placements = (
-        Placement.objects.filter(student=student, status=PlacementStatus.ARRETE)
-        .select_related("cohort_period", "host")
-        .order_by("cohort_period__start", "pk")
+
+
+def _arrete_placements() -> QuerySet[Any, Any]:
+    """The host choices *arrêté* by the chef d'établissement, with their PFMP window (plain
+    rows: one query for any number of students)."""
+    return Placement.objects.filter(status=PlacementStatus.ARRETE).values(
+        "pk",
+        "student_id",
+        window_start=F("cohort_period__start"),
+        window_end=F("cohort_period__end"),
+        host_name=F("host__name"),
+        host_country=F("host__country"),
     )
+
+
+def _special_contracts() -> QuerySet[Any, Any]:
+    return SpecialContract.objects.values(
+        "student_id", "start", "end", "activities_fit", "employer"
+    )
+
+
+def _scheduled_days(start: date, end: date, work_days: list[str] | None) -> int:
+    """The period's working days (`milieu.followup.operations.scheduled_days_of`)."""
+    names = list(work_days or []) or list(DEFAULT_WORK_DAYS)
+    indexes = tuple(sorted(WEEKDAY_INDEX[str(name)] for name in names))
+    return scheduled_days(start.toordinal(), end.toordinal(), indexes)
+
+
+def _periods(student: Student) -> list[dict[str, Any]]:
+    """Signed conventions' active periods, the arrêté choices none of them covers, and the
+    *contrats de travail de type particulier* (three queries)."""
+    return periods_from(
+        list(_signed_periods().filter(student=student).order_by("start", "pk")),
+        list(_arrete_placements().filter(student=student).order_by("cohort_period__start", "pk")),
+        list(_special_contracts().filter(student=student).order_by("start", "pk")),
+    )
+
+
+def periods_from(
+    signed: list[dict[str, Any]],
+    placements: list[dict[str, Any]],
+    contracts: list[dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """The dossier's periods, in date order, from one student's signed periods
+    (`_signed_periods`, by start), arrêté placements (`_arrete_placements`, by window) and
+    special contracts (`_special_contracts`, by start)."""
     spans: list[tuple[date, dict[str, Any]]] = [
         (
-            p.start,
+            p["start"],
             _period(
-                p.start,
-                p.end,
-                p.convention.host,
+                p["start"],
+                p["end"],
+                (p["host_name"], p["host_country"]),
                 signed=True,
-                signed_on=_signed_on(p.fully_signed_at),
-                work_days=list(p.convention.work_days or []),
-                absence_days=p.certified_absences
-                if p.certified_absences is not None
-                else min(p.declared_absences, scheduled_days_of(p)),
-                certificate=p.has_certificate,
-                training_contract=p.has_training_contract,
-                bilan=p.has_bilan,
+                signed_on=_signed_on(p["fully_signed_at"]),
+                work_days=list(p["work_days"] or []),
+                absence_days=p["certified_absences"]
+                if p["certified_absences"] is not None
+                else min(
+                    p["declared_absences"],
+                    _scheduled_days(p["start"], p["end"], p["work_days"]),
+                ),
+                certificate=p["has_certificate"],
+                training_contract=p["has_training_contract"],
+                bilan=p["has_bilan"],
             ),
         )
         for p in signed
     ]
-    covered = {p.convention.placement_id for p in signed if p.convention.placement_id}
+    covered = {p["placement_id"] for p in signed if p["placement_id"]}
     for placement in placements:
-        window = placement.cohort_period
-        overlaps = any(p.start <= window.end and window.start <= p.end for p in signed)
-        if placement.pk in covered or overlaps:
+        start, end = placement["window_start"], placement["window_end"]
+        overlaps = any(p["start"] <= end and start <= p["end"] for p in signed)
+        if placement["pk"] in covered or overlaps:
             continue
-        spans.append(
-            (window.start, _period(window.start, window.end, placement.host, signed=False))
-        )
-    for contract in SpecialContract.objects.filter(student=student).order_by("start", "pk"):
-        spans.append((contract.start, _special_contract(contract)))
+        host = (placement["host_name"], placement["host_country"])
+        spans.append((start, _period(start, end, host, signed=False)))
+    for contract in contracts:
+        spans.append((contract["start"], _special_contract(contract)))
     return [period for _, period in sorted(spans, key=lambda item: item[0])]
 
 
-def _special_contract(contract: SpecialContract) -> dict[str, Any]:
+def _special_contract(contract: dict[str, Any]) -> dict[str, Any]:
     """A *contrat de travail de type particulier* as a period (contract v1.1): the engine counts
     it as a certified, conventioned stage when the candidate may take one and the team stated
     that its activities fit the diploma (001 §2.3.1, 002 §B.3.a, 003 §2.3.1, 004 §3.a)."""
     return {
-        "start": contract.start.isoformat(),
-        "end": contract.end.isoformat(),
+        "start": contract["start"].isoformat(),
+        "end": contract["end"].isoformat(),
         "kind": "special-contract",
-        "activities_fit": bool(contract.activities_fit),
-        "host": {"name": str(contract.employer), "country": "FR"},
+        "activities_fit": bool(contract["activities_fit"]),
+        "host": {"name": str(contract["employer"]), "country": "FR"},
     }
 
 
 def _evaluated(student: Student) -> bool:
     """A co-signed evaluation grid for one of the conventions `_periods` uses (one query)."""
-    return (
-        ConventionPeriod.objects.filter(
-            student=student,
-            active=True,
-            convention__status__in=sorted(SIGNED_STATUSES),
-        )
-        .filter(
-            Exists(
-                Evaluation.objects.filter(
-                    convention=OuterRef("convention"), status=EvaluationStatus.COSIGNED
-                )
+    return _evaluated_periods().filter(student=student).exists()
+
+
+def _evaluated_periods() -> QuerySet[ConventionPeriod]:
+    return _active_signed().filter(
+        Exists(
+            Evaluation.objects.filter(
+                convention=OuterRef("convention"), status=EvaluationStatus.COSIGNED
             )
         )
-        .exists()
     )
 
 
@@ -227,7 +291,12 @@ def exam_session_of(student: Student) -> ExamSession | None:
 def _report(student: Student, session: ExamSession | None) -> dict[str, Any] | None:
     """The contract's report; with a session, the rectorat's deadline replaces the cohort's
     (none fixed: the engine takes the exam date)."""
-    report = contract_report(student)
+    return _with_session(contract_report(student), session)
+
+
+def _with_session(
+    report: dict[str, Any] | None, session: ExamSession | None
+) -> dict[str, Any] | None:
     if session is None:
         return report
     deadline = session.report_deadline.isoformat() if session.report_deadline else None
@@ -238,24 +307,169 @@ def _report(student: Student, session: ExamSession | None) -> dict[str, Any] | N
     return None
 
 
-def _pronounced(student: Student, report: dict[str, Any] | None) -> dict[str, Any] | None:
+_UNREAD: Any = object()
+
+
+def _pronounced(
+    student: Student, report: dict[str, Any] | None, decision: Any = _UNREAD
+) -> dict[str, Any] | None:
     """The report as the exam service pronounced it, where it did (`milieu.exams.conformity`:
-    the contract has no field for it, the decision maps onto the report's fields)."""
+    the contract has no field for it, the decision maps onto the report's fields). `decision`:
+    the student's latest pronouncement when the caller read it already (None: there is none)."""
     from milieu.exams.conformity import latest_conformity, required_sections, with_conformity
 
-    decision = latest_conformity(student)
+    if decision is _UNREAD:
+        decision = latest_conformity(student)
     if decision is None:
         return report
     sections = required_sections(str(student.cohort.diploma), student.pathway_key)
     return with_conformity(report, decision, sections)
 
 
+def _pronounced_for(student: Student, pronounced: dict[int, Any]) -> Any:
+    """The student's pronouncement from `_latest_conformities`, None for a diploma whose
+    conformity nobody pronounces (as `latest_conformity` says)."""
+    from milieu.rules.references import CONFORMITY_PRONOUNCED
+
+    if str(student.cohort.diploma) not in CONFORMITY_PRONOUNCED:
+        return None
+    return pronounced.get(student.pk)
+
+
+def _latest_conformities(ids: Any) -> dict[int, Any]:
+    """The exam service's latest pronouncement per student of `ids` (one query)."""
+    from milieu.exams.models import ReportConformity
+
+    latest: dict[int, Any] = {}
+    for decision in ReportConformity.objects.filter(student_id__in=ids).order_by(
+        "student_id", "-decided_at", "-pk"
+    ):
+        latest.setdefault(decision.student_id, decision)
+    return latest
+
+
 def build_dossier(student: Student, *, as_of: date) -> dict[str, Any]:
-    """The dossier of `student` as judged on `as_of` (the id is the INE).
+    """The dossier of `student` as judged on `as_of` (the id is the INE), with a handful of
+    queries; `build_dossiers` gives the same dossiers for many students at once.
 
     Values are plain JSON types (``str``, not the ``TextChoices`` members a model may hold): the
     engine checks types strictly, as it would for a file.
     """
+    session = exam_session_of(student)
+    return _assemble(
+        student,
+        as_of,
+        session=session,
+        periods=_periods(student),
+        evidence=evidence_fields(student),
+        derogations=granted_derogations(student),
+        report=_pronounced(student, _report(student, session)),
+        evaluated=_evaluated(student),
+    )
+
+
+def build_dossiers(
+    students: Sequence[Student], *, as_of: date, scope: QuerySet[Student] | None = None
+) -> list[dict[str, Any]]:
+    """`build_dossier` of each of `students`, in their order, with a fixed number of queries
+    (ten) whatever their number: every input table is read once for all of them, then each
+    dossier is put together in Python. The students come with their cohort and its
+    establishment (`select_related("cohort", "cohort__establishment")`). `scope`: a queryset
+    of exactly these students, when the caller has one (read as a subquery)."""
+    if not students:
+        return []
+    ids: Any = [s.pk for s in students]
+    if scope is not None:
+        # the same students as a subquery: no list of thousands of parameters to send
+        ids = scope.order_by().values("pk")
+    cohorts = {s.cohort_id: s.cohort for s in students}
+    academies = sorted({c.establishment.academie_id for c in cohorts.values()} - {None})
+    sessions = sessions_by_key(academies)
+    signed = _grouped(
+        _signed_periods().filter(student_id__in=ids).order_by("student_id", "start", "pk")
+    )
+    placements = _grouped(
+        _arrete_placements()
+        .filter(student_id__in=ids)
+        .order_by("student_id", "cohort_period__start", "pk")
+    )
+    contracts = _grouped(
+        _special_contracts().filter(student_id__in=ids).order_by("student_id", "start", "pk")
+    )
+    evaluated = set(
+        _evaluated_periods().filter(student_id__in=ids).values_list("student_id", flat=True)
+    )
+    evidence = evidence_fields_by_student(ids)
+    no_evidence = fields_from([])
+    derogations = granted_derogations_by_student(ids)
+    pronounced = _latest_conformities(ids)
+    latest: dict[int, ReportDeposit] = {}
+    for version in (
+        ReportDeposit.objects.filter(student_id__in=ids)
+        .select_related("endorsement", "reading")
+        .order_by("student_id", "-version")
+    ):
+        latest.setdefault(version.student_id, version)
+    deadlines = dict(
+        ReportDeadline.objects.filter(cohort_id__in=list(cohorts)).values_list(
+            "cohort_id", "deadline"
+        )
+    )
+    expectations: dict[tuple[str, str], Expectation] = {}
+    dossiers = []
+    for student in students:
+        cohort = student.cohort
+        session = sessions.get(
+            (cohort.establishment.academie_id, str(cohort.diploma), int(cohort.session))
+        )
+        deposit = latest.get(student.pk)
+        expect = None
+        if deposit is not None:
+            key = (str(cohort.diploma), student.pathway_key)
+            if key not in expectations:
+                expectations[key] = expectation(*key)
+            expect = expectations[key]
+        report = report_object(student, deposit, deadlines.get(student.cohort_id), expect)
+        dossiers.append(
+            _assemble(
+                student,
+                as_of,
+                session=session,
+                periods=periods_from(
+                    signed.get(student.pk, []),
+                    placements.get(student.pk, []),
+                    contracts.get(student.pk, []),
+                ),
+                evidence=evidence.get(student.pk, no_evidence),
+                derogations=derogations.get(student.pk, []),
+                report=_pronounced(
+                    student, _with_session(report, session), _pronounced_for(student, pronounced)
+                ),
+                evaluated=student.pk in evaluated,
+            )
+        )
+    return dossiers
+
+
+def _grouped(rows: Iterable[dict[str, Any]]) -> dict[int, list[dict[str, Any]]]:
+    """Rows by their `student_id`, each student's in the query's order."""
+    grouped: dict[int, list[dict[str, Any]]] = {}
+    for row in rows:
+        grouped.setdefault(row["student_id"], []).append(row)
+    return grouped
+
+
+def _assemble(
+    student: Student,
+    as_of: date,
+    *,
+    session: ExamSession | None,
+    periods: list[dict[str, Any]],
+    evidence: dict[str, Any],
+    derogations: list[dict[str, Any]],
+    report: dict[str, Any] | None,
+    evaluated: bool,
+) -> dict[str, Any]:
     cohort = student.cohort
     dossier: dict[str, Any] = {
         "id": str(student.ine),
@@ -264,7 +478,6 @@ def build_dossier(student: Student, *, as_of: date) -> dict[str, Any]:
     }
     if student.pathway == Pathway.FORMATION_CONTINUE:
         dossier["continuing_situation"] = str(student.continuing_situation)
-    session = exam_session_of(student)
     dossier.update({"distance": bool(student.distance), "session": int(cohort.session)})
     if session is not None:
         dossier["exam_date"] = session.exam_date.isoformat()
@@ -272,12 +485,12 @@ def build_dossier(student: Student, *, as_of: date) -> dict[str, Any]:
         {
             "training_start": cohort.training_start.isoformat(),
             "as_of": as_of.isoformat(),
-            "periods": _periods(student),
-            **evidence_fields(student),
+            "periods": periods,
+            **evidence,
             "professional_experience_in_sector": bool(student.professional_experience_in_sector),
-            "derogations": granted_derogations(student),
-            "report": _pronounced(student, _report(student, session)),
-            "evaluation": _evaluated(student),
+            "derogations": derogations,
+            "report": report,
+            "evaluation": evaluated,
         }
     )
     if student.repeater:

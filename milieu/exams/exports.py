@@ -106,10 +106,27 @@ def _granted_by_student(student_ids: list[int]) -> dict[int, list[str]]:
     return texts
 
 
+# what a row needs: never the verdict's findings (a JSON document per candidate)
+TABLE_FIELDS = (
+    "ine",
+    "first_name",
+    "last_name",
+    "cohort__diploma",
+    "cohort__session",
+    "cohort__establishment__uai",
+    "stored_verdict__status",
+    "stored_verdict__weeks_completed",
+    "stored_verdict__weeks_min",
+    "stored_verdict__weeks_max",
+)
+
+
 def table_rows(students: QuerySet[Student], size: int = BATCH_SIZE) -> Iterator[list[Any]]:
     """One row per candidate, from the stored verdicts: two queries per batch of `size`."""
-    ordered = students.select_related("cohort", "cohort__establishment", "stored_verdict").order_by(
-        "pk"
+    ordered = (
+        students.select_related("cohort", "cohort__establishment", "stored_verdict")
+        .only(*TABLE_FIELDS)
+        .order_by("pk")
     )
     last = 0
     while True:

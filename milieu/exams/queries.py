@@ -63,6 +63,25 @@ def session_of_cohort(cohort: Any) -> ExamSession | None:
     ).first()
 
 
+def sessions_by_key(academie_ids: list[int]) -> dict[tuple[int, str, int], ExamSession]:
+    """The exam sessions of the académies, by (académie, diploma, year): `session_of_cohort` of
+    many cohorts with one query."""
+    return {
+        (s.academie_id, str(s.diploma), int(s.session)): s
+        for s in ExamSession.objects.filter(academie_id__in=academie_ids)
+    }
+
+
+def granted_derogations_by_student(student_ids: Any) -> dict[int, list[dict[str, Any]]]:
+    """`granted_derogations` of many students with one query (a student with none is absent)."""
+    found: dict[int, list[dict[str, Any]]] = {}
+    for request in DerogationRequest.objects.filter(
+        student_id__in=student_ids, status=DerogationStatus.GRANTED
+    ).order_by("decided_at", "pk"):
+        found.setdefault(request.student_id, []).append(request.contract_derogation())
+    return found
+
+
 def granted_derogations(student: Any) -> list[dict[str, Any]]:
     """The contract's derogations of `student`: their granted requests, decided by the recteur,
     in the order they were decided (one query). Nothing else makes a `recteur` derogation."""

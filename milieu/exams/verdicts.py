@@ -1,7 +1,8 @@
 """Stored verdicts: the engine's verdict on each candidate's dossier, kept in `StoredVerdict`.
 
-`refresh_verdicts` builds the dossiers of a queryset of students in batches (`build_dossier`, the
-very function the student page runs, then `milieu.rules.evaluate`) and upserts one row per
+`refresh_verdicts` builds the dossiers of a queryset of students in batches (`build_dossiers`,
+which gives for each student the very dossier `build_dossier` gives the student page, with a
+fixed number of queries per batch; then `milieu.rules.evaluate`) and upserts one row per
 student. `refresh_soon` is called, through `milieu.changes`, on commit of every operation that
 changes an input of a dossier; ``milieu eligibility refresh`` and the `refresh_all_verdicts` task
 refresh everyone as ``as_of`` moves (periods end, deadlines pass).
@@ -20,14 +21,14 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from milieu.exams.dossier import build_dossier
+from milieu.exams.dossier import build_dossiers
 from milieu.exams.models import StoredVerdict
 from milieu.rules import evaluate, get_catalogue
 from milieu.students.models import Student
 
 logger = logging.getLogger(__name__)
 
-BATCH_SIZE = 500
+BATCH_SIZE = 2000
 FIELDS = [
     "status",
     "weeks_completed",
@@ -104,11 +105,15 @@ def in_batches(students: QuerySet[Student], size: int = BATCH_SIZE) -> Iterator[
 def judged(
     students: QuerySet[Student], as_of: date, size: int = BATCH_SIZE
 ) -> Iterator[tuple[Student, dict[str, Any], dict[str, Any]]]:
-    """Each student with their dossier and its verdict, in pk order, by batches."""
+    """Each student with their dossier and its verdict, in pk order, by batches: a batch's
+    dossiers are built together (`build_dossiers`, the same dossiers as `build_dossier`), so
+    the number of queries grows with the number of batches, not of students."""
     catalogue = get_catalogue()
     for batch in in_batches(students, size):
-        for student in batch:
-            dossier = build_dossier(student, as_of=as_of)
+        # exactly the batch: the same filters over its range of keys
+        scope = students.filter(pk__gte=batch[0].pk, pk__lte=batch[-1].pk)
+        dossiers = build_dossiers(batch, as_of=as_of, scope=scope)
+        for student, dossier in zip(batch, dossiers, strict=True):
             yield student, dossier, evaluate(dossier, catalogue=catalogue)
 
 

@@ -79,8 +79,21 @@ def contract_report(student: Any) -> dict[str, Any] | None:
         .values_list("deadline", flat=True)
         .first()
     )
+    return report_object(student, deposit, deadline)
+
+
+def report_object(
+    student: Any,
+    deposit: ReportDeposit | None,
+    deadline: date | None,
+    expect: Expectation | None = None,
+) -> dict[str, Any] | None:
+    """`contract_report` from its inputs already read: the latest deposit (fetched with its
+    endorsement and reading) and the cohort's deadline. `expect`: what the catalogue expects
+    of the student's report, when the caller already has it."""
     if deposit is not None:
-        expect = expectation(str(student.cohort.diploma), student.pathway_key)
+        if expect is None:
+            expect = expectation(str(student.cohort.diploma), student.pathway_key)
         return deposit_report_object(deposit, deadline, expect)
     if deadline is not None:
         return {"submitted_on": None, "deadline": deadline.isoformat()}

@@ -200,3 +200,15 @@ def test_the_csv_is_written_in_chunks(school_a: School) -> None:
     chunks = list(csv_chunks(table_rows(students_of()), chunk_rows=2))
     assert len(chunks) == 4  # BOM + header + 2 rows, 2 rows, 2 rows, the last
     assert "".join(chunks).count("\r\n") == Student.objects.count() + 1
+
+
+def test_the_table_never_reads_the_verdicts_findings(school_a: School) -> None:
+    """A row shows the status and the weeks: the findings (a JSON document per candidate) stay
+    in the database, so a 60,000-row export does not decode 60,000 documents."""
+    StudentFactory.create_batch(3, cohort=school_a.cohort)
+    refresh_verdicts(Student.objects.all(), AFTER)
+    with CaptureQueriesContext(connection) as captured:
+        rows = list(table_rows(students_of()))
+    assert len(rows) == Student.objects.count() and all(row[5] for row in rows)
+    assert not any('"findings"' in query["sql"] for query in captured.captured_queries)
+    assert len(captured) == 3  # one batch of students, its derogations, the empty next batch

@@ -372,7 +372,7 @@ def build_dossiers(
     students: Sequence[Student], *, as_of: date, scope: QuerySet[Student] | None = None
 ) -> list[dict[str, Any]]:
     """`build_dossier` of each of `students`, in their order, with a fixed number of queries
-    (ten) whatever their number: every input table is read once for all of them, then each
+    (eleven) whatever their number: every input table is read once for all of them, then each
     dossier is put together in Python. The students come with their cohort and its
     establishment (`select_related("cohort", "cohort__establishment")`). `scope`: a queryset
     of exactly these students, when the caller has one (read as a subquery)."""

@@ -3,9 +3,13 @@ address stops the start with a French message that never repeats a secret."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
+from milieu import storage
 from milieu.env import env_storage
 
 
@@ -65,3 +69,18 @@ def test_a_malformed_address_is_refused_in_french(value: str, message: str) -> N
     with pytest.raises(ImproperlyConfigured, match=message) as refused:
         parse(value.replace("cle-seule", "cle-seule-secrete"))
     assert "secrete" not in str(refused.value)
+
+
+def test_a_file_address_stores_into_that_folder(settings: Any, tmp_path: Path) -> None:
+    folder = tmp_path / "fichiers"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": parse(f"file://{folder}"),
+    }
+    stored = storage.store("reports", b"%PDF-1.4\nici\n%%EOF\n", suffix="pdf")
+    assert (folder / stored.path).read_bytes() == b"%PDF-1.4\nici\n%%EOF\n"
+    assert not any(Path(settings.PRIVATE_FILES_ROOT).rglob("*.pdf"))
+    assert storage.read(stored.path) == b"%PDF-1.4\nici\n%%EOF\n"
+    assert list(storage.names()) == [stored.path]
+    with pytest.raises(NotImplementedError):  # no address: only Milieu's views serve files
+        storage.backend().url(stored.path)

@@ -228,6 +228,7 @@ def annex_display(convention: Convention, extra: dict[str, Any]) -> dict[str, An
             for index, label in enumerate(extra.get("annex_items") or [])
         ],
         "training_contract_items": [str(i) for i in extra.get("training_contract_items") or []],
+        "summer_rest_terms": str(extra.get("summer_rest_terms") or ""),
     }
 
 

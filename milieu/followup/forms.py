@@ -194,3 +194,34 @@ class PeriodDocumentForm(forms.Form):
 
     def answers(self) -> list[str]:
         return [self.cleaned_data[f"answer_{i}"].strip() for i in range(len(self.items))]
+
+
+class PedagogySessionForm(forms.Form):
+    """A préparation or an exploitation pédagogique of one period (BEP, seed 000 §1)."""
+
+    kind = forms.ChoiceField(
+        label="Séance",
+        choices=[
+            ("preparation", "Préparation (avant la période)"),
+            ("exploitation", "Exploitation pédagogique (au retour)"),
+        ],
+        error_messages={"required": "Choisissez la séance.", "invalid_choice": "Choix inconnu."},
+    )
+    held_on = forms.DateField(
+        label="Date",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": "Indiquez la date.", "invalid": "Saisissez une date valide."},
+    )
+    led_by = forms.CharField(
+        label="Menée par",
+        max_length=300,
+        help_text="Les enseignants de l'équipe pédagogique qui l'ont menée.",
+        error_messages={"required": "Indiquez qui a mené la séance."},
+    )
+    content = forms.CharField(
+        label="Contenu",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Ce qui a été fait : objectifs présentés, consignes, retour d'expérience…",
+        error_messages={"required": "Indiquez ce qui a été fait."},
+    )

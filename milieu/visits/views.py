@@ -27,6 +27,7 @@ from django.views.decorators.http import (
 )
 
 from milieu.conventions.models import ConventionPeriod
+from milieu.followup.pedagogy import pedagogy_alerts
 from milieu.permissions import can, require, visible_conventions
 from milieu.visits import ical
 from milieu.visits.enums import VisitStatus
@@ -291,7 +292,8 @@ def alerts(request: HttpRequest) -> HttpResponse:
                 "visits_url": reverse("visits:convention", args=[convention.pk]),
             }
         )
-    return render(request, "visits/alerts.html", {"rows": rows})
+    pedagogy = pedagogy_alerts(request.user, timezone.localdate())
+    return render(request, "visits/alerts.html", {"rows": rows, "pedagogy_rows": pedagogy})
 
 
 def _local(moment: Any) -> str:

@@ -30,6 +30,7 @@ from milieu.followup.forms import (
     PeriodDocumentForm,
     PresenceForm,
     TutorNameForm,
+    VisitAnswerForm,
 )
 from milieu.followup.models import (
     Certificate,
@@ -70,8 +71,10 @@ from milieu.followup.pedagogy import (
     record_pedagogy_session,
     sessions_by_period,
 )
-from milieu.http import client_ip, stored_file_response
+from milieu.http import client_ip, parse_id, stored_file_response
 from milieu.permissions import can, require, visible_conventions
+from milieu.visits.models import Visit
+from milieu.visits.operations import VisitRefused, answer_visit_as_tutor, tutor_visits
 
 
 def _refused(request: HttpRequest, message: str) -> HttpResponse:
@@ -307,7 +310,40 @@ def _tutor_document_sign(kind: DocumentKind) -> Callable[..., str]:
     return handle
 
 
+def _tutor_visit_answer(request: HttpRequest, access: TutorAccess, forms: dict[str, Any]) -> str:
+    """The tutor confirms a planned visit or proposes another date (seed 004)."""
+    visit_pk = parse_id(request.POST.get("visit-visit"))
+    form = VisitAnswerForm(request.POST, prefix="visit")
+    forms["visits"][visit_pk] = form
+    if not form.is_valid():
+        return ""
+    visit = Visit.objects.filter(
+        pk=form.cleaned_data["visit"], convention=access.convention
+    ).first()
+    if visit is None:
+        raise FollowupRefused("Cette visite n'est pas une visite de ce stage.")
+    data = form.cleaned_data
+    try:
+        answered = answer_visit_as_tutor(
+            access,
+            visit,
+            confirm=data["answer"] == "confirm",
+            tutor_name=data["tutor_name"],
+            proposed_at=data["proposed_at"],
+            comment=data["comment"],
+        )
+    except VisitRefused as refused:
+        if refused.field and refused.field in form.fields:
+            form.add_error(refused.field, str(refused))
+            return ""
+        raise FollowupRefused(str(refused)) from refused
+    if answered.tutor_proposed_at:
+        return "Votre proposition de date est transmise à l'enseignant."
+    return "Visite confirmée : l'enseignant en est informé sur sa page."
+
+
 TUTOR_ACTIONS: dict[str, Callable[..., str]] = {
+    "visit-answer": _tutor_visit_answer,
     "absence": _tutor_absence,
     "certificate": _tutor_certificate,
     "presence": _tutor_presence,
@@ -331,6 +367,7 @@ def tutor(request: HttpRequest, token: str) -> HttpResponse:
         "certificate": CertificateForm(prefix="certificate"),
         "presence": PresenceForm(prefix="presence"),
         "documents": {},
+        "visits": {},
         **{f"{name}-sign": TutorNameForm(prefix=f"{name}-sign") for name in KINDS},
     }
     error = ""
@@ -376,8 +413,17 @@ def tutor(request: HttpRequest, token: str) -> HttpResponse:
         "evaluation_form": forms.get("evaluation") if grid else None,
         "error": error,
         "today": timezone.localdate(),
+        "visits": [
+            (
+                visit,
+                forms["visits"].get(visit.pk)
+                or VisitAnswerForm(prefix="visit", initial={"visit": visit.pk}),
+            )
+            for visit in tutor_visits(convention)
+        ],
     }
-    return render(request, "followup/tutor.html", context, status=400 if error else 200)
+    invalid = any(not f.is_valid() for f in forms["visits"].values())
+    return render(request, "followup/tutor.html", context, status=400 if error or invalid else 200)
 
 
 def tutor_certificate(request: HttpRequest, token: str, period_pk: int) -> HttpResponse:

@@ -4,8 +4,10 @@ country's law and the day the embassy's cultural service was told; both before a
 from __future__ import annotations
 
 from datetime import date
+from html import unescape
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from milieu.conventions.checks import check_convention
@@ -55,6 +57,14 @@ def test_a_convention_abroad_with_both_has_no_such_problem_paragraph_2_1_1(
     snapshot = build_snapshot(convention)
     assert snapshot["embassy_notified_on"] == "2027-04-02"
     assert snapshot["foreign_law_adaptations"] == "Horaires et jours fériés du pays d'accueil."
+    printed = unescape(
+        render_to_string("conventions/pdf/convention.html", {"s": snapshot, "final": False})
+    )
+    assert "Horaires et jours fériés du pays d'accueil." in printed
+    assert (
+        "action culturelle de l'ambassade de France du pays d'accueil, avisé le 2 avril 2027"
+        in (printed)
+    )
 
 
 def test_a_convention_in_france_asks_for_neither(school_a: School) -> None:

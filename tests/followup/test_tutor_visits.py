@@ -76,6 +76,10 @@ def test_the_tutor_confirms_a_planned_visit_and_the_teacher_sees_it_paragraph_pr
         teacher.force_login(school_a.teacher)
         detail = teacher.get(reverse("visits:detail", args=[visit.pk])).content.decode()
     assert "Confirmée par le tuteur (Jeanne Orfèvre) le 01/06/2027" in detail
+    with on(date(2027, 6, 1)):
+        listing = teacher.get(reverse("visits:convention", args=[convention.pk])).content.decode()
+    assert "en accord avec le tuteur (annexe BMA bijou, §préambule)" in listing
+    assert "Confirmée par le tuteur (Jeanne Orfèvre)" in listing
     assert "« Venez à l&#x27;atelier du 2e étage. »" in detail
 
 

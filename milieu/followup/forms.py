@@ -242,14 +242,15 @@ class VisitAnswerForm(forms.Form):
         error_messages={"required": "Choisissez votre réponse."},
     )
     proposed_at = forms.DateTimeField(
-        label="Date et heure proposées (si autre date)",
+        label="Date et heure proposées",
+        help_text="Si vous proposez une autre date.",
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
         error_messages={"invalid": "Saisissez une date et une heure valides."},
     )
     comment = forms.CharField(
-        label="Message pour l'enseignant (facultatif)",
+        label="Message pour l'enseignant",
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),

@@ -427,6 +427,7 @@ def _build(rng: random.Random) -> tuple[list[DemoAccount], dict[str, int]]:
         _placements(school, cohorts, hosts, rng)
         _conventions(school)
     _stage_story()
+    _pedagogy_stories()
     from milieu.exams.demo import build_exam_side
 
     build_exam_side(academie)
@@ -839,3 +840,203 @@ def load_demo() -> DemoSummary:
         "organismes": Host.objects.count(),
     }
     return DemoSummary(samples=all_samples(), accounts=tuple(_existing_accounts()), counts=counts)
+
+
+# --- pedagogy the texts require (issue 11): BEP préparation / exploitation and visits, a
+# jewellery visit confirmed by the tutor, a stay abroad with its adaptations -------------------
+
+BEP_COHORT = "BEP MPMI 1re année"
+BIJOU_COHORT = "BMA bijou 1re année"
+ABROAD_COHORT = "BTS Métiers de la Mesure 1re année"
+
+
+def _free_student(cohort: Cohort, **filters: Any) -> Student | None:
+    """A student of `cohort` without any convention yet (the demo's first one that fits)."""
+    busy = Student.objects.filter(conventions__isnull=False)
+    return (
+        Student.objects.filter(cohort=cohort, pathway=Pathway.SCOLAIRE, **filters)
+        .exclude(pk__in=busy)
+        .order_by("pk")
+        .first()
+    )
+
+
+def _demo_convention(
+    student: Student,
+    host: Host,
+    period: tuple[date, date],
+    teacher: User,
+    *,
+    sign: bool = True,
+    **fields: Any,
+) -> Any:
+    """A convention taken through the pages' operations to its approval, then (`sign`) signed
+    on paper the week before its period; None when a blocking problem stops it."""
+    from milieu.conventions.models import Convention, ConventionTransition
+    from milieu.conventions.operations import (
+        approve_convention,
+        create_convention,
+        submit_convention,
+        validate_convention,
+    )
+    from milieu.conventions.signatures import send_for_signature, sign_on_paper
+
+    school = student.cohort.establishment
+    head = User.objects.get(memberships__establishment=school, memberships__role=Role.HEAD)
+    ddfpt = User.objects.get(memberships__establishment=school, memberships__role=Role.DDFPT)
+    convention = create_convention(
+        student=student,
+        host=host,
+        periods=[period],
+        by=teacher,
+        tutor=host.tutors.order_by("pk").first(),
+        referent=teacher,
+        host_signatory_name="Direction de l'organisme",
+        host_signatory_position="Gérant",
+        host_signatory_email=f"direction.{host.pk}@organisme.demo.milieu.fr",
+        liability_insurance="Assurance responsabilité civile de l'organisme d'accueil.",
+        **fields,
+    )
+    submit_convention(convention, by=teacher)
+    validate_convention(convention, by=ddfpt)
+    if [p for p in convention_problems(convention) if p.blocking]:
+        return None
+    approve_convention(convention, by=head)
+    if sign:
+        send_for_signature(convention, by=ddfpt)
+        for signatory in convention.signatories.all():
+            sign_on_paper(signatory, _demo_pdf_scan(f"Convention n° {convention.pk}"), by=ddfpt)
+        ConventionTransition.objects.filter(convention=convention, to_status="signed").update(
+            at=datetime.combine(period[0] - timedelta(days=7), datetime.min.time(), tzinfo=UTC)
+        )
+    return Convention.objects.get(pk=convention.pk)
+
+
+def _pedagogy_stories() -> None:
+    """Issue 11, « Pedagogy the texts require », each through the operations the pages call:
+    a BEP period with its préparation, two visits and its exploitation pédagogique (seed 000
+    §1); a jewellery convention whose planned visit the tutor confirmed from the link (seed 004);
+    a stay abroad whose convention states its adaptations and the embassy's notice (seeds 001
+    and 003 §2.1.1)."""
+    from milieu.followup.operations import issue_tutor_link, resolve_access
+    from milieu.followup.pedagogy import record_pedagogy_session
+    from milieu.visits.operations import answer_visit_as_tutor, plan_visit, record_visit_report
+
+    today = date.today()
+    french = list(
+        Host.objects.filter(country="FR", tutors__email__gt="").distinct().order_by("-pk")[:3]
+    )
+    if len(french) < 2:
+        return
+
+    bep = Cohort.objects.filter(name=BEP_COHORT, establishment__academie__name=ACADEMIE_NAME)
+    cohort = bep.first()
+    phase = cohort.periods.order_by("start").first() if cohort else None
+    student = _free_student(cohort) if cohort else None
+    teacher = cohort.teachers.order_by("pk").first() if cohort else None
+    if cohort and phase and student and teacher:
+        span = (phase.start, phase.end)
+        convention = _demo_convention(
+            student,
+            french[0],
+            span,
+            teacher,
+            activities="Observation de l'atelier de production, découverte des postes d'usinage.",
+            objectives="Découvrir l'entreprise et la production de biens techniques.",
+        )
+        if convention is not None:
+            period = convention.periods.get(active=True)
+            for offset, hour in ((1, 9), (3, 14)):
+                day = period.start + timedelta(days=offset)
+                visit = plan_visit(
+                    convention,
+                    by=teacher,
+                    teacher=teacher,
+                    period=period,
+                    when=datetime(day.year, day.month, day.day, hour, tzinfo=UTC),
+                )
+                if day <= today:
+                    record_visit_report(
+                        visit,
+                        by=teacher,
+                        seen="L'élève observe le réglage d'un centre d'usinage avec le tuteur.",
+                        difficulties="Vocabulaire technique encore hésitant.",
+                        actions="Fiche de vocabulaire à compléter avant l'exploitation.",
+                    )
+            before = period.start - timedelta(days=7)
+            if before <= today:
+                record_pedagogy_session(
+                    period,
+                    kind="preparation",
+                    held_on=before,
+                    led_by=str(teacher.get_full_name() or teacher.email),
+                    content="Présentation de l'entreprise d'accueil, consignes de sécurité, "
+                    "questionnaire d'observation de la production.",
+                    by=teacher,
+                )
+            after = period.end + timedelta(days=7)
+            if after <= today:
+                record_pedagogy_session(
+                    period,
+                    kind="exploitation",
+                    held_on=after,
+                    led_by=str(teacher.get_full_name() or teacher.email),
+                    content="Restitution orale devant la classe à partir du questionnaire ; "
+                    "mise en relation avec les cours de fabrication.",
+                    by=teacher,
+                )
+
+    bijou = Cohort.objects.filter(name=BIJOU_COHORT, establishment__academie__name=ACADEMIE_NAME)
+    cohort = bijou.first()
+    window = cohort.periods.order_by("start").first() if cohort else None
+    student = _free_student(cohort) if cohort else None
+    teacher = cohort.teachers.order_by("pk").first() if cohort else None
+    if cohort and window and student and teacher:
+        convention = _demo_convention(
+            student,
+            french[1],
+            (window.start, window.end),
+            teacher,
+            activities="Sertissage, finitions et polissage de bagues sous la conduite du tuteur.",
+            objectives="Réaliser tout ou partie d'un bijou ; procéder aux finitions.",
+        )
+        if convention is not None:
+            period = convention.periods.get(active=True)
+            day = period.start + timedelta(days=8)
+            visit = plan_visit(
+                convention,
+                by=teacher,
+                teacher=teacher,
+                period=period,
+                when=datetime(day.year, day.month, day.day, 9, 30, tzinfo=UTC),
+            )
+            access = resolve_access(issue_tutor_link(convention, by=teacher))
+            answer_visit_as_tutor(
+                access,
+                visit,
+                confirm=True,
+                tutor_name=str(convention.tutor),
+                comment="L'atelier de sertissage est au premier étage.",
+            )
+
+    mesure = Cohort.objects.filter(name=ABROAD_COHORT, establishment__academie__name=ACADEMIE_NAME)
+    cohort = mesure.first()
+    window = cohort.periods.order_by("start").first() if cohort else None
+    student = _free_student(cohort, birth_date__lt=date(2008, 1, 1)) if cohort else None
+    teacher = cohort.teachers.order_by("pk").first() if cohort else None
+    abroad = Host.objects.exclude(country="FR").filter(tutors__isnull=False).order_by("pk").first()
+    if cohort and window and student and teacher and abroad:
+        _demo_convention(
+            student,
+            abroad,
+            (window.start, window.end),
+            teacher,
+            sign=False,
+            gratification_hourly=Decimal("4.50"),
+            activities="Étalonnage d'instruments de mesure au laboratoire de métrologie.",
+            objectives="Compétences de la métrologie : étalonner, vérifier, rédiger un constat.",
+            foreign_law_adaptations="Horaires, jours fériés et protection sociale du pays "
+            "d'accueil ; l'élève reste affilié au régime des accidents du travail français "
+            "(article L412-8 du code de la sécurité sociale).",
+            embassy_notified_on=min(today, window.start - timedelta(days=30)),
+        )

@@ -524,6 +524,9 @@ RULES: dict[str, Check] = {
     # bma-bijou's training contract and bilan (seed 004 §1): tutor (link), team and candidate
     "followup.team_sign": _convention_validate,
     "followup.candidate_sign": lambda s, c: _own_student(s, c.student),
+    # BEP: the préparation and exploitation pédagogique of each period (seed 000 §1), recorded
+    # by the cohort's teachers and the managers (obj: the convention)
+    "followup.pedagogy": lambda s, c: _followup_manage(s, c),
     # reports (obj: the student, or the cohort for the deadline and the list)
     # the student, or the cohort's staff on behalf of a student who handed it on paper or by
     # e-mail (the deposit records who did it: `ReportDeposit.uploaded_by`)

@@ -25,7 +25,7 @@ from milieu.conventions.calendar import (
 )
 from milieu.conventions.enums import OPEN_STATUSES
 from milieu.conventions.models import Convention, ConventionPeriod
-from milieu.rules import evaluate
+from milieu.rules import evaluate, get_catalogue
 from milieu.rules.calendar import DEFAULT_WORK_DAY_NAMES
 from milieu.rules.workplace import (
     Breach,
@@ -42,6 +42,21 @@ ENGINE_CODES = {
     "SUMMER_REST_NOT_RESPECTED",
     "DURATION_ABOVE_MAXIMUM",
     "PHASES_NOT_AS_RECOMMENDED",
+}
+
+# Decision (issue 11; seed 002 §B.1): « Ces périodes peuvent être prolongées pendant les vacances
+# scolaires sous réserve du respect d'une période de 4 semaines consécutives de repos, pendant les
+# vacances d'été. » The engine judges the dossier with a warning (the days done still count), but
+# a convention whose periods would break the rest is not approved: the condition is put on the
+# periods the convention organises. The rule itself stays in the engine (`evaluate`), read here.
+BLOCKING_ENGINE_CODES = {"SUMMER_REST_NOT_RESPECTED"}
+
+BLOCKING_ENGINE_PREFIX = {
+    "SUMMER_REST_NOT_RESPECTED": (
+        "Repos estival non respecté ({ref} : les périodes ne se prolongent pendant les vacances "
+        "« sous réserve du respect d'une période de 4 semaines consécutives de repos, pendant "
+        "les vacances d'été ») : "
+    ),
 }
 
 
@@ -69,6 +84,7 @@ def check_convention(convention: Convention) -> list[Problem]:
         return [Problem("NO_PERIOD", True, "La convention ne comporte aucune période.")]
     problems += _overlaps(convention, periods)
     problems += _engine(convention, periods)
+    problems += _abroad(convention)
     problems += _timetable(convention)
     if convention.student.is_minor_on(periods[0].start):
         problems += _minors(convention, periods)
@@ -144,10 +160,57 @@ def _engine(convention: Convention, periods: list[ConventionPeriod]) -> list[Pro
             )
         ]
     return [
-        Problem(f["code"], False, f["message"], f["ref"])
+        Problem(
+            f["code"],
+            f["code"] in BLOCKING_ENGINE_CODES,
+            BLOCKING_ENGINE_PREFIX.get(f["code"], "").format(ref=_cited(convention, f["ref"]))
+            + f["message"],
+            f["ref"],
+        )
         for f in verdict["findings"]
         if f["code"] in ENGINE_CODES
     ]
+
+
+def _cited(convention: Convention, ref: str) -> str:
+    """« annexe BTS CCST, §B.1 » for the engine's reference « 002_….txt §B.1 »."""
+    diploma = get_catalogue().get(convention.student.cohort.diploma)
+    paragraph = ref.rsplit(" ", 1)[-1]
+    return f"{diploma.short}, {paragraph}" if diploma else paragraph
+
+
+def _abroad(convention: Convention) -> list[Problem]:
+    """A stay abroad (seeds 001 and 003 §2.1.1): the convention « peut être adaptée pour tenir
+    compte des contraintes imposées par la législation du pays d'accueil », and the stage is under
+    the control of the embassy's cultural service. Decision: before approval, every convention
+    abroad states its adaptations (« aucune » is an answer) and the day the embassy's service was
+    told; the paragraph is cited where the diploma's text says it (catalogue `abroad_terms_ref`)."""
+    if not convention.abroad:
+        return []
+    diploma = get_catalogue().get(convention.student.cohort.diploma)
+    paragraph = str(diploma.extra.get("abroad_terms_ref", "")) if diploma else ""
+    cited = f" ({diploma.short}, {paragraph})" if diploma and paragraph else ""
+    country = convention.host.country
+    found = []
+    if not convention.foreign_law_adaptations.strip():
+        found.append(
+            Problem(
+                "ABROAD_ADAPTATIONS_MISSING",
+                True,
+                f"Stage à l'étranger ({country}){cited} : indiquez ce que la convention adapte au "
+                "droit du pays d'accueil (ou qu'elle n'adapte rien).",
+            )
+        )
+    if convention.embassy_notified_on is None:
+        found.append(
+            Problem(
+                "EMBASSY_NOT_NOTIFIED",
+                True,
+                f"Stage à l'étranger ({country}){cited} : indiquez le jour où le service de "
+                "coopération et d'action culturelle de l'ambassade de France a été avisé du stage.",
+            )
+        )
+    return found
 
 
 def _timetable(convention: Convention) -> list[Problem]:

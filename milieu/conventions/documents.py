@@ -112,6 +112,10 @@ def build_snapshot(convention: Convention, *, today: date | None = None) -> dict
         "accident_insurance": convention.accident_insurance,
         "liability_insurance": convention.liability_insurance,
         "foreign_law_adaptations": convention.foreign_law_adaptations,
+        "embassy_notified_on": convention.embassy_notified_on.isoformat()
+        if convention.embassy_notified_on
+        else None,
+        "summer_rest_terms": str(extra.get("summer_rest_terms", "")),
         "financial": {
             "meals": convention.meals,
             "lodging": convention.lodging,

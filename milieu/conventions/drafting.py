@@ -41,6 +41,7 @@ EDITABLE_FIELDS = frozenset(
         "accident_insurance",
         "liability_insurance",
         "foreign_law_adaptations",
+        "embassy_notified_on",
         "meals",
         "lodging",
         "transport",

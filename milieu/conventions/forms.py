@@ -24,7 +24,7 @@ from milieu.conventions.page_forms import (  # also imported from here by the av
     PeriodForm,
     PeriodFormSet,
 )
-from milieu.establishments.forms import teachers_of
+from milieu.establishments.forms import DateInput, teachers_of
 from milieu.hosts.models import Host, HostSite, Tutor
 from milieu.http import parse_id
 from milieu.people.models import User
@@ -164,6 +164,7 @@ class ConventionForm(forms.ModelForm[Convention]):
             "accident_insurance",
             "liability_insurance",
             "foreign_law_adaptations",
+            "embassy_notified_on",
             "meals",
             "lodging",
             "transport",
@@ -181,6 +182,7 @@ class ConventionForm(forms.ModelForm[Convention]):
             "accident_insurance": "Couverture des accidents du travail",
             "liability_insurance": "Responsabilité civile (assureur et n° de contrat)",
             "foreign_law_adaptations": "Adaptations au droit du pays d’accueil",
+            "embassy_notified_on": "Avis envoyé au service culturel de l’ambassade de France le",
             "meals": "Restauration",
             "lodging": "Hébergement",
             "transport": "Transport",
@@ -193,6 +195,7 @@ class ConventionForm(forms.ModelForm[Convention]):
             "accident_insurance": "Laissé vide : la mention légale (article L412-8 du code de la sécurité sociale) est imprimée.",
             "foreign_law_adaptations": "Stage à l’étranger : ce que la convention adapte au droit du pays d’accueil (protection sociale, horaires, jours fériés…).",
             "meals": "Qui prend en charge les repas, et comment.",
+            "embassy_notified_on": "Stage à l’étranger : le jour où l’établissement a informé le service de coopération et d’action culturelle de l’ambassade de France du pays d’accueil. Requis avant l’approbation.",
         }
         widgets = {
             "objectives": forms.Textarea(attrs={"rows": 3}),
@@ -202,6 +205,7 @@ class ConventionForm(forms.ModelForm[Convention]):
             "accident_insurance": forms.Textarea(attrs={"rows": 2}),
             "liability_insurance": forms.Textarea(attrs={"rows": 2}),
             "foreign_law_adaptations": forms.Textarea(attrs={"rows": 3}),
+            "embassy_notified_on": DateInput(),
             "meals": forms.Textarea(attrs={"rows": 2}),
             "lodging": forms.Textarea(attrs={"rows": 2}),
             "transport": forms.Textarea(attrs={"rows": 2}),
@@ -450,6 +454,7 @@ class ConventionForm(forms.ModelForm[Convention]):
                 )
         if host is not None and host.country == "FR":
             cleaned["foreign_law_adaptations"] = ""
+            cleaned["embassy_notified_on"] = None
         codes: list[str] = []
         for name in self.referential:
             codes += list(cleaned.get(name) or [])

@@ -135,6 +135,13 @@ class Convention(models.Model):
         "responsabilité civile (assureur et n° de contrat)", blank=True
     )
     foreign_law_adaptations = models.TextField("adaptations au droit du pays d'accueil", blank=True)
+    # a stay abroad is under the control of the embassy's cultural service (seeds 001 and 003
+    # §2.1.1): the day the school sent it notice of the stay
+    embassy_notified_on = models.DateField(
+        "avis au service de coopération et d'action culturelle de l'ambassade envoyé le",
+        null=True,
+        blank=True,
+    )
 
     # annexe financière (convention-type des lycées)
     meals = models.TextField("restauration", blank=True)

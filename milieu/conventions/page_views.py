@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -17,6 +18,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -228,7 +230,35 @@ def annex_display(convention: Convention, extra: dict[str, Any]) -> dict[str, An
             for index, label in enumerate(extra.get("annex_items") or [])
         ],
         "training_contract_items": [str(i) for i in extra.get("training_contract_items") or []],
+        "summer_rest_terms": str(extra.get("summer_rest_terms") or ""),
     }
+
+
+def training_contract_dates(
+    convention: Convention, periods: list[ConventionPeriod], today: date
+) -> list[dict[str, Any]]:
+    """Seed 004 §1: « Pour chaque période, un contrat individuel de formation sera préalablement
+    négocié »: each active period with the day its contract was agreed by the three parties and
+    whether that was late (after the period's first day) or is now overdue. Decision: shown on
+    the convention's pages only; the dossier contract (v1.1) has a `training_contract` flag but
+    no date nor finding for a late one, so the verdict is unchanged."""
+    rows = []
+    for period in periods:
+        if not period.active:
+            continue
+        # the follow-up app's document, reached through its reverse relation (no import upward)
+        contract = getattr(period, "training_contract", None)
+        agreed = contract.completed_at if contract is not None else None
+        agreed_on = timezone.localtime(agreed).date() if agreed else None
+        rows.append(
+            {
+                "period": period,
+                "agreed_on": agreed_on,
+                "late": bool(agreed_on and agreed_on > period.start)
+                or (agreed_on is None and period.start <= today),
+            }
+        )
+    return rows
 
 
 def _page(
@@ -261,6 +291,9 @@ def _page(
             "crumb": f"Convention n° {convention.pk}",
             "diploma_title": diploma.title if diploma else convention.student.cohort.diploma,
             "annex": annex_display(convention, dict(diploma.extra) if diploma else {}),
+            "training_contracts": training_contract_dates(convention, periods, timezone.localdate())
+            if diploma and diploma.extra.get("training_contract_items")
+            else [],
             "convention": convention,
             "student": convention.student,
             "periods": periods,

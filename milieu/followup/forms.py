@@ -194,3 +194,77 @@ class PeriodDocumentForm(forms.Form):
 
     def answers(self) -> list[str]:
         return [self.cleaned_data[f"answer_{i}"].strip() for i in range(len(self.items))]
+
+
+class PedagogySessionForm(forms.Form):
+    """A préparation or an exploitation pédagogique of one period (BEP, seed 000 §1)."""
+
+    kind = forms.ChoiceField(
+        label="Séance",
+        choices=[
+            ("preparation", "Préparation (avant la période)"),
+            ("exploitation", "Exploitation pédagogique (au retour)"),
+        ],
+        error_messages={"required": "Choisissez la séance.", "invalid_choice": "Choix inconnu."},
+    )
+    held_on = forms.DateField(
+        label="Date",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": "Indiquez la date.", "invalid": "Saisissez une date valide."},
+    )
+    led_by = forms.CharField(
+        label="Menée par",
+        max_length=300,
+        help_text="Les enseignants de l'équipe pédagogique qui l'ont menée.",
+        error_messages={"required": "Indiquez qui a mené la séance."},
+    )
+    content = forms.CharField(
+        label="Contenu",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Ce qui a été fait : objectifs présentés, consignes, retour d'expérience…",
+        error_messages={"required": "Indiquez ce qui a été fait."},
+    )
+
+
+class VisitAnswerForm(forms.Form):
+    """The tutor's answer to a planned visit (seed 004: visits organised with the tutor)."""
+
+    visit = forms.IntegerField(widget=forms.HiddenInput)
+    answer = forms.ChoiceField(
+        label="Votre réponse",
+        choices=[
+            ("confirm", "Je confirme cette visite"),
+            ("other-date", "Je propose une autre date"),
+        ],
+        widget=forms.RadioSelect,
+        initial="confirm",
+        error_messages={"required": "Choisissez votre réponse."},
+    )
+    proposed_at = forms.DateTimeField(
+        label="Date et heure proposées",
+        help_text="Si vous proposez une autre date.",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
+        error_messages={"invalid": "Saisissez une date et une heure valides."},
+    )
+    comment = forms.CharField(
+        label="Message pour l'enseignant",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    tutor_name = forms.CharField(
+        label="Votre nom",
+        max_length=200,
+        validators=[validate_name],
+        error_messages={"required": "Indiquez votre nom."},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        proposing = cleaned.get("answer") == "other-date"
+        if proposing and not cleaned.get("proposed_at") and "proposed_at" not in self.errors:
+            self.add_error("proposed_at", "Indiquez la date que vous proposez.")
+        return cleaned

@@ -46,6 +46,11 @@ urlpatterns = [
         views.paper_certificate,
         name="paper_certificate",
     ),
+    path(
+        "conventions/<int:pk>/pedagogie/<int:period_pk>/",
+        views.record_pedagogy,
+        name="record_pedagogy",
+    ),
     path("conventions/<int:pk>/grille/", views.evaluation, name="evaluation"),
     path(
         "conventions/<int:pk>/grille/arreter/",

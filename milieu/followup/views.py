@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -25,9 +26,11 @@ from milieu.followup.forms import (
     CertificateForm,
     EvaluationForm,
     PaperCertificateForm,
+    PedagogySessionForm,
     PeriodDocumentForm,
     PresenceForm,
     TutorNameForm,
+    VisitAnswerForm,
 )
 from milieu.followup.models import (
     Certificate,
@@ -61,8 +64,17 @@ from milieu.followup.operations import (
     revoke_tutor_link,
     sign_period_document,
 )
-from milieu.http import client_ip, stored_file_response
+from milieu.followup.pedagogy import (
+    missing_kinds,
+    pedagogy_reference,
+    pedagogy_required,
+    record_pedagogy_session,
+    sessions_by_period,
+)
+from milieu.http import client_ip, parse_id, stored_file_response
 from milieu.permissions import can, require, visible_conventions
+from milieu.visits.models import Visit
+from milieu.visits.operations import VisitRefused, answer_visit_as_tutor, tutor_visits
 
 
 def _refused(request: HttpRequest, message: str) -> HttpResponse:
@@ -298,7 +310,40 @@ def _tutor_document_sign(kind: DocumentKind) -> Callable[..., str]:
     return handle
 
 
+def _tutor_visit_answer(request: HttpRequest, access: TutorAccess, forms: dict[str, Any]) -> str:
+    """The tutor confirms a planned visit or proposes another date (seed 004)."""
+    visit_pk = parse_id(request.POST.get("visit-visit"))
+    form = VisitAnswerForm(request.POST, prefix="visit")
+    forms["visits"][visit_pk] = form
+    if not form.is_valid():
+        return ""
+    visit = Visit.objects.filter(
+        pk=form.cleaned_data["visit"], convention=access.convention
+    ).first()
+    if visit is None:
+        raise FollowupRefused("Cette visite n'est pas une visite de ce stage.")
+    data = form.cleaned_data
+    try:
+        answered = answer_visit_as_tutor(
+            access,
+            visit,
+            confirm=data["answer"] == "confirm",
+            tutor_name=data["tutor_name"],
+            proposed_at=data["proposed_at"],
+            comment=data["comment"],
+        )
+    except VisitRefused as refused:
+        if refused.field and refused.field in form.fields:
+            form.add_error(refused.field, str(refused))
+            return ""
+        raise FollowupRefused(str(refused)) from refused
+    if answered.tutor_proposed_at:
+        return "Votre proposition de date est transmise à l'enseignant."
+    return "Visite confirmée : l'enseignant en est informé sur sa page."
+
+
 TUTOR_ACTIONS: dict[str, Callable[..., str]] = {
+    "visit-answer": _tutor_visit_answer,
     "absence": _tutor_absence,
     "certificate": _tutor_certificate,
     "presence": _tutor_presence,
@@ -322,6 +367,7 @@ def tutor(request: HttpRequest, token: str) -> HttpResponse:
         "certificate": CertificateForm(prefix="certificate"),
         "presence": PresenceForm(prefix="presence"),
         "documents": {},
+        "visits": {},
         **{f"{name}-sign": TutorNameForm(prefix=f"{name}-sign") for name in KINDS},
     }
     error = ""
@@ -367,8 +413,17 @@ def tutor(request: HttpRequest, token: str) -> HttpResponse:
         "evaluation_form": forms.get("evaluation") if grid else None,
         "error": error,
         "today": timezone.localdate(),
+        "visits": [
+            (
+                visit,
+                forms["visits"].get(visit.pk)
+                or VisitAnswerForm(prefix="visit", initial={"visit": visit.pk}),
+            )
+            for visit in tutor_visits(convention)
+        ],
     }
-    return render(request, "followup/tutor.html", context, status=400 if error else 200)
+    invalid = any(not f.is_valid() for f in forms["visits"].values())
+    return render(request, "followup/tutor.html", context, status=400 if error or invalid else 200)
 
 
 def tutor_certificate(request: HttpRequest, token: str, period_pk: int) -> HttpResponse:
@@ -426,6 +481,8 @@ def convention(
     paper_form: PaperCertificateForm | None = None,
     paper_period: int | None = None,
     status: int = 200,
+    pedagogy_form: PedagogySessionForm | None = None,
+    pedagogy_period: int | None = None,
 ) -> HttpResponse:
     """The follow-up of one convention for the school: links, absences, presence, certificates,
     the evaluation grid, the contracts and bilans, and the history of every operation."""
@@ -448,9 +505,65 @@ def convention(
             "events": list(
                 conv.followup_events.select_related("actor", "period").order_by("-at", "-pk")
             ),
+            "pedagogy": _pedagogy_panels(request, conv, pedagogy_form, pedagogy_period),
         },
         status=status,
     )
+
+
+def _pedagogy_panels(
+    request: HttpRequest,
+    conv: Convention,
+    form: PedagogySessionForm | None,
+    form_period: int | None,
+) -> list[dict[str, Any]]:
+    """BEP (seed 000 §1): each period's préparation and exploitation pédagogique, what it still
+    lacks, and the form to record one (the form with its errors for the period just posted)."""
+    if not pedagogy_required(conv):
+        return []
+    periods = list(conv.active_periods())
+    sessions = sessions_by_period(periods)
+    may = can(request.user, "followup.pedagogy", conv)
+    today = timezone.localdate()
+    return [
+        {
+            "period": period,
+            "sessions": sessions[period.pk],
+            "missing": missing_kinds(period, sessions[period.pk], today),
+            "form": (form if form_period == period.pk else None)
+            or (PedagogySessionForm(prefix=f"pedagogie-{period.pk}") if may else None),
+            "reference": pedagogy_reference(conv),
+        }
+        for period in periods
+    ]
+
+
+@login_required
+@require_POST
+def record_pedagogy(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
+    """The team records a préparation or an exploitation pédagogique of one period."""
+    conv = _convention(request, pk, "followup.pedagogy")
+    period = get_object_or_404(ConventionPeriod, convention=conv, pk=period_pk, active=True)
+    form = PedagogySessionForm(request.POST, prefix=f"pedagogie-{period.pk}")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            session = record_pedagogy_session(
+                period,
+                kind=data["kind"],
+                held_on=data["held_on"],
+                led_by=data["led_by"],
+                content=data["content"],
+                by=request.user,
+            )
+        except FollowupRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, f"{session.get_kind_display()} enregistrée.")
+            return redirect(
+                reverse("followup:convention", args=[conv.pk]) + f"#pedagogie-{period.pk}"
+            )
+    return convention(request, conv.pk, status=400, pedagogy_form=form, pedagogy_period=period.pk)
 
 
 @login_required

@@ -32,6 +32,7 @@ from milieu.evidence.models import EvidenceDocument
 # The verdict of a student's dossier (helper H moves it to milieu.exams.dossier): one import.
 from milieu.exams.dossier import build_dossier
 from milieu.exams.queries import checked_dossier
+from milieu.followup.pedagogy import pedagogy_alerts
 from milieu.hosts.enums import PlacementStatus
 from milieu.hosts.models import Placement
 from milieu.permissions import can, scope_of, visible_conventions, visible_placements
@@ -241,6 +242,14 @@ def teacher_queues(
             "Chaque période de stage a sa visite.",
             more_url=reverse("visits:alerts"),
             more_label="Toutes les périodes sans visite",
+        ),
+        _queue(
+            "pedagogy-to-record",
+            "Préparation et exploitation pédagogique à enregistrer",
+            pedagogy_alerts(user, today, cohort_ids=cohort_ids),
+            "Chaque période terminée a sa préparation et son exploitation pédagogique.",
+            more_url=reverse("visits:alerts") + "#pedagogie",
+            more_label="Toutes les périodes à compléter",
         ),
         _queue(
             "reports-to-read",

@@ -84,7 +84,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         .prefetch_related(
             Prefetch(
                 "periods",
-                queryset=ConventionPeriod.objects.filter(active=True).order_by("start"),
+                queryset=ConventionPeriod.objects.filter(active=True)
+                .order_by("start")
+                .prefetch_related("pedagogy_sessions"),
                 to_attr="active_period_list",
             )
         )
@@ -118,6 +120,8 @@ def _followup_links(student: Student) -> dict[str, Any]:
     extra = student.cohort.catalogue_extra
     return {
         "period_documents": bool(extra.get("training_contract_items")),
+        # BEP (seed 000 §1): préparation and exploitation pédagogique of each period
+        "period_pedagogy": bool(extra.get("period_pedagogy")),
         "report": bool(extra.get("report_sections")),
         "evidence": evidence_pathway(student).mode not in (None, "stage"),
         "signed_statuses": sorted(SIGNED_STATUSES),

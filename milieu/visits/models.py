@@ -17,7 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from milieu.visits.enums import VisitAction, VisitStatus
+from milieu.visits.enums import TutorAnswer, VisitAction, VisitStatus
 
 
 class Visit(models.Model):
@@ -54,6 +54,14 @@ class Visit(models.Model):
     actions = models.TextField("actions décidées", blank=True)
     reported_at = models.DateTimeField("compte rendu rédigé le", null=True, blank=True)
     cancel_reason = models.TextField("motif de l'annulation", blank=True)
+    # the tutor's answer from their link (seed 004: visits organised « en accord avec le tuteur »)
+    tutor_answer = models.CharField(
+        "réponse du tuteur", max_length=12, choices=TutorAnswer.choices, blank=True
+    )
+    tutor_answered_at = models.DateTimeField("répondu le", null=True, blank=True)
+    tutor_answer_name = models.CharField("réponse donnée par", max_length=200, blank=True)
+    tutor_proposed_at = models.DateTimeField("date proposée par le tuteur", null=True, blank=True)
+    tutor_comment = models.TextField("message du tuteur", blank=True)
     planned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -82,6 +90,25 @@ class Visit(models.Model):
 
     def __str__(self) -> str:
         return f"Visite du {self.planned_at:%d/%m/%Y} — convention n° {self.convention_id}"
+
+    @property
+    def tutor_answer_text(self) -> str:
+        """The tutor's answer in words, for the teacher's pages ("" before any answer)."""
+        if not self.tutor_answer or self.tutor_answered_at is None:
+            return ""
+        answered = timezone.localtime(self.tutor_answered_at)
+        if self.tutor_answer == TutorAnswer.CONFIRMED:
+            text = f"Confirmée par le tuteur ({self.tutor_answer_name}) le {answered:%d/%m/%Y}"
+        else:
+            proposed = (
+                timezone.localtime(self.tutor_proposed_at) if self.tutor_proposed_at else None
+            )
+            text = (
+                f"Le tuteur ({self.tutor_answer_name}) propose le {proposed:%d/%m/%Y à %H:%M}"
+                if proposed
+                else f"Le tuteur ({self.tutor_answer_name}) propose une autre date"
+            ) + f" (réponse du {answered:%d/%m/%Y})"
+        return text + (f" : « {self.tutor_comment} »" if self.tutor_comment else "") + "."
 
 
 class VisitEvent(models.Model):

@@ -21,7 +21,12 @@ from milieu.people.models import User
 from milieu.permissions import can, require
 from milieu.refusals import Refused
 from milieu.tokens import hash_token
-from milieu.visits.enums import VISITABLE_CONVENTION_STATUSES, VisitAction, VisitStatus
+from milieu.visits.enums import (
+    VISITABLE_CONVENTION_STATUSES,
+    TutorAnswer,
+    VisitAction,
+    VisitStatus,
+)
 from milieu.visits.models import CalendarFeed, Visit, VisitEvent
 
 
@@ -166,6 +171,88 @@ def cancel_visit(visit: Visit, *, by: Any, reason: str) -> Visit:
         locked.cancel_reason = reason.strip()
         locked.save(update_fields=["status", "cancel_reason"])
         _event(locked, VisitAction.CANCELLED, by, f"Motif : {locked.cancel_reason}")
+    return locked
+
+
+def tutor_visits(convention: Convention) -> list[Visit]:
+    """The visits a tutor sees on their link: the convention's planned and done visits."""
+    return list(
+        convention.visits.filter(status__in=(VisitStatus.PLANNED, VisitStatus.DONE))
+        .select_related("teacher", "period")
+        .order_by("planned_at", "pk")
+    )
+
+
+def answer_visit_as_tutor(
+    access: Any,
+    visit: Visit,
+    *,
+    confirm: bool,
+    tutor_name: str,
+    proposed_at: datetime | None = None,
+    comment: str = "",
+) -> Visit:
+    """The tutor, through their link (`access`, already resolved: a usable `TutorAccess`),
+    confirms a planned visit or proposes another date within its period (seed 004: « Chaque
+    professeur doit se rendre en entreprise et en accord avec le tuteur, organiser ses
+    visites »). The teacher reads the answer on the visit's page; a new date is theirs to plan
+    (the visit keeps its date until then). One `VisitEvent`, without an account."""
+    tutor_name, comment = tutor_name.strip(), comment.strip()
+    if not tutor_name:
+        raise VisitRefused("Indiquez votre nom.", field="tutor_name")
+    with transaction.atomic():
+        locked = (
+            Visit.objects.select_for_update()
+            .select_related("period")
+            .filter(pk=visit.pk, convention_id=access.convention_id)
+            .first()
+        )
+        if locked is None:
+            raise VisitRefused("Cette visite n'est pas une visite de ce stage.")
+        if locked.status != VisitStatus.PLANNED:
+            raise VisitRefused(
+                f"Cette visite est « {locked.get_status_display()} » : elle n'attend plus de "
+                "réponse."
+            )
+        now = timezone.now()
+        if confirm:
+            locked.tutor_answer = TutorAnswer.CONFIRMED
+            locked.tutor_proposed_at = None
+            detail = (
+                f"Visite du {_local(locked.planned_at)} confirmée par le tuteur ({tutor_name})."
+            )
+            action = VisitAction.TUTOR_CONFIRMED
+        else:
+            if proposed_at is None:
+                raise VisitRefused("Indiquez la date que vous proposez.", field="proposed_at")
+            day = timezone.localtime(proposed_at).date()
+            period = locked.period
+            if not period.start <= day <= period.end or proposed_at <= now:
+                raise VisitRefused(
+                    f"Proposez un jour à venir de la période, du {period.start:%d/%m/%Y} au "
+                    f"{period.end:%d/%m/%Y}.",
+                    field="proposed_at",
+                )
+            locked.tutor_answer = TutorAnswer.OTHER_DATE
+            locked.tutor_proposed_at = proposed_at
+            detail = (
+                f"Le tuteur ({tutor_name}) propose le {_local(proposed_at)} au lieu du "
+                f"{_local(locked.planned_at)}."
+            )
+            action = VisitAction.TUTOR_PROPOSED
+        locked.tutor_answered_at = now
+        locked.tutor_answer_name = tutor_name[:200]
+        locked.tutor_comment = comment
+        locked.save(
+            update_fields=[
+                "tutor_answer",
+                "tutor_answered_at",
+                "tutor_answer_name",
+                "tutor_proposed_at",
+                "tutor_comment",
+            ]
+        )
+        _event(locked, action, None, detail + (f" Message : {comment}" if comment else ""))
     return locked
 
 

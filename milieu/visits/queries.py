@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Case, Count, F, IntegerField, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 
 from milieu.conventions.models import Convention, ConventionPeriod
 from milieu.permissions import visible_conventions
+from milieu.rules import get_catalogue
 from milieu.visits.enums import VISITABLE_CONVENTION_STATUSES, VisitStatus
 from milieu.visits.models import Visit
 
@@ -55,14 +57,39 @@ ALERT_GRACE_DAYS = 0
 COUNTED_VISIT_STATUSES = (VisitStatus.PLANNED, VisitStatus.DONE)
 
 
+def visits_needed_by_diploma() -> dict[str, int]:
+    """The diplomas whose catalogue entry asks for more than one visit per period
+    (`visits_per_period`: bep-mpmi, « Ces derniers effectuent plusieurs visites au cours du
+    stage », seed 000 §1); every other diploma needs one."""
+    catalogue = get_catalogue()
+    needed = {}
+    for diploma_id in catalogue.ids():
+        diploma = catalogue.get(diploma_id)
+        count = int(diploma.extra.get("visits_per_period", 1)) if diploma else 1
+        if count > 1:
+            needed[diploma_id] = count
+    return needed
+
+
 def periods_without_visit(user: Any, today: date) -> QuerySet[ConventionPeriod]:
     """The active periods of the signed conventions and stages in progress, among the user's
-    visible students, that have no planned or done visit and have not ended (see
-    `ALERT_GRACE_DAYS`) on `today` (seed 004: "chaque professeur doit se rendre en
-    entreprise"; seed 000: "plusieurs visites", one per period at least). A period replaced by
-    an avenant does not count, nor do its visits. With the convention and its parties; one
-    query whatever their number."""
-    visited = Visit.objects.filter(period=OuterRef("pk"), status__in=COUNTED_VISIT_STATUSES)
+    visible students, that have fewer planned or done visits than their diploma asks and have
+    not ended (see `ALERT_GRACE_DAYS`) on `today` (seed 004: "chaque professeur doit se rendre
+    en entreprise": one visit; seed 000 §1: "plusieurs visites": two, see
+    `visits_needed_by_diploma`). Annotated `visits_counted` and `visits_needed`. A period
+    replaced by an avenant does not count, nor do its visits. With the convention and its
+    parties; one query whatever their number.
+
+    Decision (BEP): a pedagogical alert only; the dossier contract (v1.1) has no field for the
+    visits, so they never enter the verdict."""
+    counted = (
+        Visit.objects.filter(period=OuterRef("pk"), status__in=COUNTED_VISIT_STATUSES)
+        .order_by()
+        .values("period")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    needed = visits_needed_by_diploma()
     conventions = visible_conventions(user).filter(status__in=VISITABLE_CONVENTION_STATUSES)
     return (
         ConventionPeriod.objects.filter(
@@ -70,7 +97,18 @@ def periods_without_visit(user: Any, today: date) -> QuerySet[ConventionPeriod]:
             convention__in=conventions.values("pk"),
             end__gte=today - timedelta(days=ALERT_GRACE_DAYS),
         )
-        .filter(~Exists(visited))
+        .annotate(
+            visits_counted=Coalesce(Subquery(counted, output_field=IntegerField()), Value(0)),
+            visits_needed=Case(
+                *[
+                    When(convention__student__cohort__diploma=diploma, then=Value(count))
+                    for diploma, count in sorted(needed.items())
+                ],
+                default=Value(1),
+                output_field=IntegerField(),
+            ),
+        )
+        .filter(visits_counted__lt=F("visits_needed"))
         .select_related(*PERIOD_PARTIES)
         .order_by("start", "end", "pk")
     )

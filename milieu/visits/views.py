@@ -27,7 +27,9 @@ from django.views.decorators.http import (
 )
 
 from milieu.conventions.models import ConventionPeriod
+from milieu.followup.pedagogy import pedagogy_alerts
 from milieu.permissions import can, require, visible_conventions
+from milieu.rules import get_catalogue
 from milieu.visits import ical
 from milieu.visits.enums import VisitStatus
 from milieu.visits.forms import CalendarFeedForm, CancelVisitForm, PlanVisitForm, VisitReportForm
@@ -122,6 +124,7 @@ def convention_visits(request: HttpRequest, pk: int) -> HttpResponse:
         "convention": convention,
         "convention_url": reverse("conventions:detail", args=[convention.pk]),
         "groups": groups,
+        "with_tutor": with_tutor_reference(convention),
     }
     return render(request, "visits/convention.html", context)
 
@@ -291,7 +294,18 @@ def alerts(request: HttpRequest) -> HttpResponse:
                 "visits_url": reverse("visits:convention", args=[convention.pk]),
             }
         )
-    return render(request, "visits/alerts.html", {"rows": rows})
+    pedagogy = pedagogy_alerts(request.user, timezone.localdate())
+    return render(request, "visits/alerts.html", {"rows": rows, "pedagogy_rows": pedagogy})
+
+
+def with_tutor_reference(convention: Any) -> str:
+    """« annexe BMA bijou, §préambule » when the diploma's text has the visits organised with
+    the tutor (catalogue `visits_with_tutor`), "" otherwise. Every tutor sees and may confirm the
+    visits from their link; where the text asks for it, the page says so."""
+    diploma = get_catalogue().get(convention.student.cohort.diploma)
+    if diploma is None or not diploma.extra.get("visits_with_tutor"):
+        return ""
+    return f"{diploma.short}, {diploma.extra.get('visits_with_tutor_ref', '')}".rstrip(", ")
 
 
 def _local(moment: Any) -> str:

@@ -18,7 +18,7 @@ from django.db import connection
 from milieu.conventions.calendar import minimum_hourly_gratification
 from milieu.conventions.checks import Problem, check_convention
 from milieu.conventions.models import Convention, ConventionPeriod
-from milieu.conventions.operations import create_convention
+from milieu.conventions.operations import blocking_reasons, create_convention
 from milieu.factories import HostFactory, StudentFactory, TutorFactory
 from milieu.rules.workplace import LAW_PATH
 from tests.conventions.conftest import draft
@@ -314,16 +314,35 @@ def test_a_tutor_follows_at_most_3_interns_at_once(school_a: School) -> None:
 # --- the engine and the others ------------------------------------------------------------
 
 
-def test_the_ccst_summer_rest_is_an_engine_warning(school_a: School) -> None:
+def test_the_ccst_summer_rest_blocks_the_approval_paragraph_b1(school_a: School) -> None:
+    """Seed 002 §B.1: periods prolonged in the holidays « sous réserve du respect d'une période
+    de 4 semaines consécutives de repos, pendant les vacances d'été »: the engine's finding
+    (a warning on the verdict) refuses the convention's approval."""
     cohort = school_a.cohort
     cohort.diploma = "bts-ccst"
     cohort.save()
     convention = draft(school_a, periods=[(date(2027, 7, 5), date(2027, 8, 13))])
     problem = _only(convention, "SUMMER_REST_NOT_RESPECTED")
-    assert not problem.blocking
+    assert problem.blocking
     assert problem.ref.endswith("§B.1")  # the CCST seed, §B.1
-    assert problem.message.startswith("Moins de 28 jours consécutifs sans stage en juillet-août")
+    assert problem.message.startswith(
+        "Repos estival non respecté (annexe BTS CCST, §B.1 : les périodes ne se prolongent "
+        "pendant les vacances « sous réserve du respect d'une période de 4 semaines "
+        "consécutives de repos, pendant les vacances d'été ») : Moins de 28 jours consécutifs "
+        "sans stage en juillet-août"
+    )
     assert "été 2027 : 18 jours de repos consécutifs au plus" in problem.message
+    assert problem.message in blocking_reasons(convention)
+
+
+def test_a_ccst_summer_with_four_weeks_of_rest_is_approvable_paragraph_b1(
+    school_a: School,
+) -> None:
+    cohort = school_a.cohort
+    cohort.diploma = "bts-ccst"
+    cohort.save()
+    convention = draft(school_a, periods=[(date(2027, 6, 28), date(2027, 7, 23))])
+    assert _problems(convention, "SUMMER_REST_NOT_RESPECTED") == []
 
 
 def test_timetable_and_weekly_hours_disagree(school_a: School) -> None:

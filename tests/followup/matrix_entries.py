@@ -152,4 +152,10 @@ ENTRIES: dict[str, tuple[Kwargs, str, dict[str, int]]] = {
         "post",
         MANAGE,
     ),
+    # BEP's préparation / exploitation (an empty form: the page again with its errors)
+    "followup:record_pedagogy": (
+        lambda w: {"pk": _signed(w).pk, "period_pk": w.objects["followup_period"].pk},
+        "post",
+        PAPER,
+    ),
 }

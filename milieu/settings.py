@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "milieu.audit",
     "milieu.exams",
     "milieu.contracts",
+    "milieu.health",
 ]
 
 AUTH_USER_MODEL = "people.User"
@@ -97,7 +98,9 @@ TASKS = {
 }
 
 MIDDLEWARE = [
+    "milieu.requestlog.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "milieu.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -161,7 +164,12 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles"))
+# Static files are served by WhiteNoise (its middleware follows SecurityMiddleware) from
+# STATIC_ROOT, filled by `collectstatic`: with DEBUG off, under hashed names (cached for a year)
+# and compressed (gzip and Brotli); with DEBUG on, straight from the apps' directories.
+WHITENOISE_AUTOREFRESH = DEBUG
+WHITENOISE_USE_FINDERS = DEBUG
 
 # Pasted or uploaded dossiers: a few hundred kilobytes at most.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440, minimum=1024)
@@ -186,12 +194,29 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # django-dsfr: the assets are served from our own static files.
 DSFR_USE_INTEGRITY_CHECKSUMS = True
 
+# LOG_FORMAT=json: one JSON object per line (milieu.requestlog.JsonFormatter), for a log
+# collector; `make serve` sets it. Either way, one line per request (milieu.requests) with its
+# id, the user's id, the method, the path, the status and the duration.
+LOG_FORMAT = env_choice("LOG_FORMAT", "text", ["text", "json"])
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     # a refused access (403) is one warning line, not a traceback
-    "filters": {"permission_denied": {"()": "milieu.log_filters.PermissionDeniedOnOneLine"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["permission_denied"]}},
+    "filters": {
+        "permission_denied": {"()": "milieu.log_filters.PermissionDeniedOnOneLine"},
+        "request_id": {"()": "milieu.requestlog.RequestIdFilter"},
+    },
+    "formatters": {
+        "text": {"format": "%(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+        "json": {"()": "milieu.requestlog.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["permission_denied", "request_id"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {
         "handlers": ["console"],
         "level": env_choice("LOG_LEVEL", "INFO", ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]),
@@ -212,6 +237,20 @@ SEAL_DIRECTORY = env_str("SEAL_DIRECTORY", str(BASE_DIR / "var" / "seals"))
 # directory and are only ever sent back through a view that checks the permission.
 PRIVATE_FILES_ROOT = env_str("PRIVATE_FILES_ROOT", str(BASE_DIR / "var" / "private"))
 DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+# Django's storages: files (the readiness probe writes and reads one there) and static files.
+STORAGES = {
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_FILES_ROOT},
+    },
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
 
 # Imports of students and hosts (milieu.imports): the file is read by the background task, within
 # these bounds whatever it declares; past the time budget (seconds, per phase) the import stops
@@ -280,3 +319,17 @@ DEBUG_TECHNICAL_404 = env_bool("DEBUG_TECHNICAL_404", False)
 SIGNATURE_REMINDER_AFTER_DAYS = env_int("SIGNATURE_REMINDER_AFTER_DAYS", 3, minimum=0)
 # …and the teacher's lists the reports deposited by their cohorts' students in the last days.
 REPORTS_TO_READ_DAYS = env_int("REPORTS_TO_READ_DAYS", 30, minimum=1)
+
+# Error reporting to Sentry or any service that speaks its protocol (GlitchTip…), only when
+# SENTRY_DSN is set: no personal data (no user, cookie, address nor request body).
+SENTRY_DSN = env_str("SENTRY_DSN", "")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env_str("SENTRY_ENVIRONMENT", "production"),
+        send_default_pii=False,
+        max_request_body_size="never",
+        traces_sample_rate=0.0,
+    )

@@ -23,4 +23,5 @@ urlpatterns = [
     path("examens/", include("milieu.exams.urls")),
     path("contrats/", include("milieu.contracts.urls")),
     path("api/v1/", api.urls),
+    path("sante/", include("milieu.health.urls")),
 ]

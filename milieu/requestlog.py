@@ -23,6 +23,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+import sentry_sdk
+from django.core.signals import request_finished
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.utils.functional import empty
@@ -76,30 +78,37 @@ class RequestLogMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         started = time.perf_counter()
         request_id = request_id_from(request.headers.get(HEADER))
-        token = current_request_id.set(request_id)
-        try:
-            response = self.get_response(request)
-            response[HEADER] = request_id
-            duration = (time.perf_counter() - started) * 1000
-            fields = {
-                "request_id": request_id,
-                "user_id": user_id_of(request),
-                "method": request.method,
-                "path": logged_path(request),
-                "status": response.status_code,
-                "duration_ms": round(duration, 1),
-            }
-            logger.info(
-                "%s %s %s %.1f ms",
-                fields["method"],
-                fields["path"],
-                fields["status"],
-                duration,
-                extra=fields,
-            )
-            return response
-        finally:
-            current_request_id.reset(token)
+        # kept until the response is closed (`request_finished`): Django logs a 4xx or 5xx
+        # response after the middleware returned it
+        current_request_id.set(request_id)
+        sentry_sdk.set_tag("request_id", request_id)
+        response = self.get_response(request)
+        response[HEADER] = request_id
+        duration = (time.perf_counter() - started) * 1000
+        fields = {
+            "request_id": request_id,
+            "user_id": user_id_of(request),
+            "method": request.method,
+            "path": logged_path(request),
+            "status": response.status_code,
+            "duration_ms": round(duration, 1),
+        }
+        logger.info(
+            "%s %s %s %.1f ms",
+            fields["method"],
+            fields["path"],
+            fields["status"],
+            duration,
+            extra=fields,
+        )
+        return response
+
+
+def _request_finished(**kwargs: Any) -> None:
+    current_request_id.set(None)
+
+
+request_finished.connect(_request_finished, dispatch_uid="milieu.requestlog")
 
 
 class RequestIdFilter(logging.Filter):

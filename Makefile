@@ -18,7 +18,7 @@ UV := uv
 UV_DEP :=
 endif
 
-.PHONY: help install demo test check bench clean
+.PHONY: help install demo serve test check bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -39,9 +39,35 @@ demo: install ## Migrate, prepare the demo and serve it on http://127.0.0.1:8000
 	$(VENV)/bin/python manage.py advance_conventions
 	@echo
 	@echo "Milieu est servi sur http://$(HOST):$(PORT)/ (Ctrl+C pour arrêter)."
-	@export SITE_URL=$(SITE_URL); $(VENV)/bin/python manage.py db_worker --interval 1 --no-reload --no-startup-delay -v 0 & worker=$$!; \
+	@export SITE_URL=$(SITE_URL); $(VENV)/bin/python manage.py worker --interval 1 --no-reload --no-startup-delay -v 0 & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(VENV)/bin/python manage.py runserver $(HOST):$(PORT)
+
+# `make serve`: the production server (gunicorn, deploy/gunicorn.conf.py) with DEBUG off, static
+# files collected (hashed, compressed) and served by WhiteNoise, logs as JSON lines, and the
+# background worker. SECRET_KEY comes from the environment, or var/secret_key (made once).
+WEB_WORKERS ?= 2
+WEB_THREADS ?= 4
+STATIC_ROOT ?= $(CURDIR)/staticfiles
+export STATIC_ROOT
+
+var/secret_key:
+	@mkdir -p var
+	@umask 077; $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+
+# collected again only when the installed packages or milieu's own static files change
+$(STATIC_ROOT)/staticfiles.json: $(STAMP) var/secret_key $(shell find milieu/static -type f 2>/dev/null)
+	DEBUG=false SECRET_KEY=$${SECRET_KEY:-$$(cat var/secret_key)} $(VENV)/bin/python manage.py collectstatic --noinput --clear -v 0
+	@touch $@
+
+serve: install var/secret_key $(STATIC_ROOT)/staticfiles.json ## Migrate and serve with gunicorn (DEBUG=false, WEB_WORKERS processes) and the background worker
+	@export DEBUG=false SECRET_KEY=$${SECRET_KEY:-$$(cat var/secret_key)} LOG_FORMAT=$${LOG_FORMAT:-json} \
+	  SITE_URL=$(SITE_URL) HOST=$(HOST) PORT=$(PORT) WEB_WORKERS=$(WEB_WORKERS) WEB_THREADS=$(WEB_THREADS); \
+	  $(VENV)/bin/python manage.py migrate --noinput -v 0 && \
+	  echo "Milieu est servi par gunicorn sur http://$(HOST):$(PORT)/ ($(WEB_WORKERS) processus ; Ctrl+C pour arrêter)." && \
+	  { $(VENV)/bin/python manage.py worker --no-reload -v 1 & worker=$$!; \
+	    trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	    $(VENV)/bin/gunicorn -c deploy/gunicorn.conf.py milieu.wsgi; }
 
 test: install ## Run every test (pytest)
 	$(VENV)/bin/pytest
@@ -56,4 +82,4 @@ bench: install ## Measure the engine (bench/engine.py)
 	$(VENV)/bin/python bench/engine.py
 
 clean: ## Remove the virtualenvs, caches and the demo database
-	rm -rf $(VENV) .tools .pytest_cache .mypy_cache .ruff_cache var
+	rm -rf $(VENV) .tools .pytest_cache .mypy_cache .ruff_cache var staticfiles

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "milieu.exams",
     "milieu.contracts",
     "milieu.oidc",
+    "milieu.health",
 ]
 
 AUTH_USER_MODEL = "people.User"
@@ -108,7 +109,9 @@ TASKS = {
 }
 
 MIDDLEWARE = [
+    "milieu.requestlog.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "milieu.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -173,7 +176,12 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles"))
+# Static files are served by WhiteNoise (its middleware follows SecurityMiddleware) from
+# STATIC_ROOT, filled by `collectstatic`: with DEBUG off, under hashed names (cached for a year)
+# and compressed (gzip and Brotli); with DEBUG on, straight from the apps' directories.
+WHITENOISE_AUTOREFRESH = DEBUG
+WHITENOISE_USE_FINDERS = DEBUG
 
 # Pasted or uploaded dossiers: a few hundred kilobytes at most.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440, minimum=1024)
@@ -198,12 +206,29 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # django-dsfr: the assets are served from our own static files.
 DSFR_USE_INTEGRITY_CHECKSUMS = True
 
+# LOG_FORMAT=json: one JSON object per line (milieu.requestlog.JsonFormatter), for a log
+# collector; `make serve` sets it. Either way, one line per request (milieu.requests) with its
+# id, the user's id, the method, the path, the status and the duration.
+LOG_FORMAT = env_choice("LOG_FORMAT", "text", ["text", "json"])
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     # a refused access (403) is one warning line, not a traceback
-    "filters": {"permission_denied": {"()": "milieu.log_filters.PermissionDeniedOnOneLine"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["permission_denied"]}},
+    "filters": {
+        "permission_denied": {"()": "milieu.log_filters.PermissionDeniedOnOneLine"},
+        "request_id": {"()": "milieu.requestlog.RequestIdFilter"},
+    },
+    "formatters": {
+        "text": {"format": "%(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+        "json": {"()": "milieu.requestlog.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["permission_denied", "request_id"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {
         "handlers": ["console"],
         "level": env_choice("LOG_LEVEL", "INFO", ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]),
@@ -229,7 +254,14 @@ PRIVATE_FILES_ROOT = env_str("PRIVATE_FILES_ROOT", str(BASE_DIR / "var" / "priva
 # AWS_SECRET_ACCESS_KEY, or s3://key:secret@bucket). Objects are private and never linked to.
 STORAGES = {
     "default": env_storage("STORAGE_URL"),
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # static files: compressed, with hashed names, served by WhiteNoise when DEBUG is off
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
 }
 if "location" in STORAGES["default"].get("OPTIONS", {}):
     PRIVATE_FILES_ROOT = STORAGES["default"]["OPTIONS"]["location"]
@@ -350,3 +382,16 @@ if _oidc_origins:
 # queue, at most TASK_MAX_ATTEMPTS claims in all (milieu/workers.py).
 TASK_STALLED_AFTER = env_int("TASK_STALLED_AFTER", 900, minimum=60)
 TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", 3, minimum=1, maximum=20)
+# Error reporting to Sentry or any service that speaks its protocol (GlitchTip…), only when
+# SENTRY_DSN is set: no personal data (no user, cookie, address nor request body).
+SENTRY_DSN = env_str("SENTRY_DSN", "")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env_str("SENTRY_ENVIRONMENT", "production"),
+        send_default_pii=False,
+        max_request_body_size="never",
+        traces_sample_rate=0.0,
+    )

@@ -24,4 +24,5 @@ urlpatterns = [
     path("examens/", include("milieu.exams.urls")),
     path("contrats/", include("milieu.contracts.urls")),
     path("api/v1/", api.urls),
+    path("sante/", include("milieu.health.urls")),
 ]

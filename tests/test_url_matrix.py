@@ -151,6 +151,8 @@ TOKEN: Kwargs = lambda w: {"token": "inconnu"}  # noqa: E731
 PUBLIC = row("200  200  200  200  200  200  200  200  200  200  200  200  200")
 SIGNED_IN = row("302  200  200  200  200  200  200  200  200  200  200  200  200")
 STAFF_A_READ = row("302  200  200  200  200  404  404  404  404  404  404  200  404")
+# no background worker beats in the matrix's world: the readiness probe says so to everyone
+UNREADY = row("503  503  503  503  503  503  503  503  503  503  503  503  503")
 MANAGERS_A = row("302  200  200  200  403  404  404  404  404  404  404  403  404")
 
 # name -> (kwargs, method, expected codes per role)
@@ -297,6 +299,8 @@ MATRIX: dict[str, tuple[Kwargs, str, dict[str, int]]] = {
         row("410  410  410  410  410  410  410  410  410  410  410  410  410"),
     ),
     "dossiers:check": (NO_ARGS, "get", PUBLIC),
+    "health:liveness": (NO_ARGS, "get", PUBLIC),
+    "health:readiness": (NO_ARGS, "get", UNREADY),
     "regulation:diploma_list": (NO_ARGS, "get", PUBLIC),
     "regulation:diploma_detail": (lambda w: {"diploma_id": "bts-ciel"}, "get", PUBLIC),
     "api-v1:openapi-json": (NO_ARGS, "get", PUBLIC),

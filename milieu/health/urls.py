@@ -1,0 +1,10 @@
+from django.urls import path
+
+from milieu.health import views
+
+app_name = "health"
+
+urlpatterns = [
+    path("", views.liveness, name="liveness"),
+    path("pret/", views.readiness, name="readiness"),
+]

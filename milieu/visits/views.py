@@ -27,6 +27,7 @@ from django.views.decorators.http import (
 )
 
 from milieu.conventions.models import ConventionPeriod
+from milieu.pagination import paginate
 from milieu.permissions import can, require, visible_conventions
 from milieu.visits import ical
 from milieu.visits.enums import VisitStatus
@@ -276,7 +277,8 @@ def alerts(request: HttpRequest) -> HttpResponse:
     require(request.user, "visit.alerts")
     rows = []
     may_plan_cohort: dict[int, bool] = {}
-    for period in periods_without_visit(request.user, timezone.localdate()):
+    page = paginate(request, periods_without_visit(request.user, timezone.localdate()))
+    for period in page:
         convention = period.convention
         cohort_id = convention.student.cohort_id
         if cohort_id not in may_plan_cohort:  # the same answer for every student of a cohort
@@ -291,7 +293,7 @@ def alerts(request: HttpRequest) -> HttpResponse:
                 "visits_url": reverse("visits:convention", args=[convention.pk]),
             }
         )
-    return render(request, "visits/alerts.html", {"rows": rows})
+    return render(request, "visits/alerts.html", {"rows": rows, "page": page})
 
 
 def _local(moment: Any) -> str:

@@ -18,7 +18,7 @@ Who sees what:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -124,16 +124,69 @@ def visible_establishments(user: Any) -> QuerySet[Any]:
     ).select_related("academie")
 
 
+def union_of_pks(branches: Sequence[QuerySet[Any]], column: str = "pk") -> QuerySet[Any] | None:
+    """One pk subquery per branch, joined by UNION (None when no branch applies). An OR of
+    subqueries (« cohort in (…) OR user = … ») keeps PostgreSQL from using any index: it scans
+    the whole table and filters each row; a UNION lets it plan each branch on its own index, so
+    a school's pages cost the same however many other schools the académie holds (issue 15)."""
+    parts = [branch.order_by().values(column) for branch in branches]
+    if not parts:
+        return None
+    if len(parts) == 1:
+        return parts[0]
+    return parts[0].union(*parts[1:])
+
+
+def _visible_cohort_ids(s: Scope) -> QuerySet[Any] | None:
+    """The pks of the cohorts the scope opens, one branch per kind of membership."""
+    from milieu.establishments.models import Cohort
+
+    branches = []
+    if s.managed_establishments:
+        branches.append(Cohort.objects.filter(establishment_id__in=s.managed_establishments))
+    if s.academies:
+        branches.append(Cohort.objects.filter(establishment__academie_id__in=list(s.academies)))
+    taught = _taught_establishments(s)
+    if s.user_id and taught:
+        branches.append(Cohort.objects.filter(teachers__pk=s.user_id, establishment_id__in=taught))
+    return union_of_pks(branches)
+
+
+def _taught_establishments(s: Scope) -> list[int]:
+    """The establishments where the user sees only the cohorts they teach (staff, not manager:
+    a manager's branch already opens every cohort of theirs)."""
+    managed = set(s.managed_establishments)
+    return [e for e in s.staff_establishments if e not in managed]
+
+
+def _visible_student_ids(s: Scope, column: str = "pk", *conditions: Any) -> QuerySet[Any] | None:
+    """The pks (or `column`) of the students the scope opens (and that meet `conditions`):
+    those of its cohorts (one branch per kind of membership, joined on the indexed cohort) and
+    the user's own record."""
+    from milieu.students.models import Student
+
+    if not s.user_id:
+        return None
+    students = Student.objects.filter(*conditions)
+    branches = [students.filter(user_id=s.user_id)]
+    if s.managed_establishments:
+        branches.append(students.filter(cohort__establishment_id__in=s.managed_establishments))
+    if s.academies:
+        branches.append(students.filter(cohort__establishment__academie_id__in=list(s.academies)))
+    taught = _taught_establishments(s)
+    if taught:
+        branches.append(
+            students.filter(cohort__teachers__pk=s.user_id, cohort__establishment_id__in=taught)
+        )
+    return union_of_pks(branches, column)
+
+
 def visible_cohorts(user: Any) -> QuerySet[Any]:
     from milieu.establishments.models import Cohort
 
-    s = scope_of(user)
-    query = (
-        Q(establishment_id__in=s.managed_establishments)
-        | Q(establishment__academie_id__in=list(s.academies))
-        | Q(teachers__pk=s.user_id, establishment_id__in=s.staff_establishments)
-    )
-    ids = Cohort.objects.filter(query).values("pk")
+    ids = _visible_cohort_ids(scope_of(user))
+    if ids is None:
+        return Cohort.objects.none()
     return Cohort.objects.filter(pk__in=ids).select_related(
         "establishment", "establishment__academie"
     )
@@ -142,11 +195,19 @@ def visible_cohorts(user: Any) -> QuerySet[Any]:
 def visible_students(user: Any) -> QuerySet[Any]:
     from milieu.students.models import Student
 
-    s = scope_of(user)
-    if not s.user_id:
+    ids = _visible_student_ids(scope_of(user))
+    if ids is None:
         return Student.objects.none()
-    query = Q(cohort__in=visible_cohorts(user).values("pk")) | Q(user_id=s.user_id)
-    return Student.objects.filter(query).select_related("cohort", "cohort__establishment")
+    return Student.objects.filter(pk__in=ids).select_related("cohort", "cohort__establishment")
+
+
+def visible_student_values(user: Any, column: str, *conditions: Any) -> QuerySet[Any]:
+    """`column` of the visible students that meet `conditions` (e.g. the cohorts of those who
+    have a convention), as a subquery that reads no student outside the user's scope."""
+    from milieu.students.models import Student
+
+    found = _visible_student_ids(scope_of(user), column, *conditions)
+    return Student.objects.none().values(column) if found is None else found
 
 
 def visible_hosts(user: Any) -> QuerySet[Any]:
@@ -309,13 +370,19 @@ def establishments_working_with(obj: Any) -> list[int]:
 def visible_conventions(user: Any) -> QuerySet[Any]:
     from milieu.conventions.models import Convention
 
-    return Convention.objects.filter(student__in=visible_students(user).values("pk")).with_parties()
+    ids = _visible_student_ids(scope_of(user))
+    if ids is None:
+        return Convention.objects.none().with_parties()
+    return Convention.objects.filter(student_id__in=ids).with_parties()
 
 
 def visible_placements(user: Any) -> QuerySet[Any]:
     from milieu.hosts.models import Placement
 
-    return Placement.objects.filter(student__in=visible_students(user).values("pk")).select_related(
+    ids = _visible_student_ids(scope_of(user))
+    if ids is None:
+        return Placement.objects.none()
+    return Placement.objects.filter(student_id__in=ids).select_related(
         "student", "host", "tutor", "cohort_period"
     )
 

@@ -14,8 +14,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -51,7 +50,8 @@ from milieu.conventions.signatures import (
 )
 from milieu.establishments.models import Cohort
 from milieu.http import client_ip, stored_file_response
-from milieu.permissions import can, require, visible_conventions
+from milieu.pagination import paginate
+from milieu.permissions import can, require, visible_conventions, visible_student_values
 from milieu.rules import get_catalogue
 
 S = ConventionStatus
@@ -164,7 +164,13 @@ def convention_list(request: HttpRequest) -> HttpResponse:
         status = ""
     # issue 13 §16: the cohort filter offers the cohorts of the conventions the user sees
     cohorts = list(
-        Cohort.objects.filter(pk__in=conventions.values("student__cohort_id"))
+        Cohort.objects.filter(
+            pk__in=visible_student_values(
+                request.user,
+                "cohort_id",
+                Exists(Convention.objects.filter(student=OuterRef("pk"))),
+            )
+        )
         .select_related("establishment")
         .order_by("establishment__name", "-school_year", "name")
     )
@@ -187,7 +193,7 @@ def convention_list(request: HttpRequest) -> HttpResponse:
             to_attr="active_period_list",
         )
     )
-    page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, shown, PAGE_SIZE)
     return render(
         request,
         "conventions/list.html",

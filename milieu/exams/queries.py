@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from milieu.exams.enums import DerogationStatus
 from milieu.exams.models import DerogationRequest, ExamSession
-from milieu.permissions import DEROGATION_REQUESTERS, scope_of
+from milieu.permissions import DEROGATION_REQUESTERS, scope_of, union_of_pks
 
 
 def visible_derogations(user: Any) -> QuerySet[DerogationRequest]:
@@ -21,11 +21,21 @@ def visible_derogations(user: Any) -> QuerySet[DerogationRequest]:
     if s.user_id is None:
         return DerogationRequest.objects.none()
     schools = [e for e, roles in s.establishments.items() if roles & DEROGATION_REQUESTERS]
-    query = Q(student__cohort__establishment_id__in=schools) | (
-        Q(student__cohort__establishment__academie_id__in=list(s.academies))
-        & ~Q(status=DerogationStatus.DRAFT)
-    )
-    return DerogationRequest.objects.filter(query).select_related(
+    branches = []
+    if schools:
+        branches.append(
+            DerogationRequest.objects.filter(student__cohort__establishment_id__in=schools)
+        )
+    if s.academies:
+        branches.append(
+            DerogationRequest.objects.filter(
+                student__cohort__establishment__academie_id__in=list(s.academies)
+            ).exclude(status=DerogationStatus.DRAFT)
+        )
+    ids = union_of_pks(branches)
+    if ids is None:
+        return DerogationRequest.objects.none()
+    return DerogationRequest.objects.filter(pk__in=ids).select_related(
         "student",
         "student__cohort",
         "student__cohort__establishment",

@@ -390,8 +390,12 @@ def analyse_report(
     diploma_id: str,
     section_keywords: Mapping[str, list[str]] | None = None,
     profile: ReportProfile | None = None,
+    checked: bool = False,
 ) -> ReportAnalysis:
     """Analyse the PDF `data` for a report of `diploma_id`; raises `ReportRejected`.
+
+    `checked`: `data` already passed `check_pdf` with the report's limits (a deposit is
+    checked once, by `storage.read_upload`, when it is received): not checked again.
 
     `profile` (default: `report_profile(diploma_id)`, from the catalogue) says which sections to
     look for, which are the contract's `parts` and whether English documents are counted;
@@ -409,13 +413,14 @@ def analyse_report(
     pages_part = profile.pages_part if profile is not None else None
 
     try:
-        check_pdf(
-            data,
-            max_bytes=MAX_BYTES,
-            max_pages=MAX_PAGES,
-            max_objects=MAX_OBJECTS,
-            max_stream_bytes=MAX_STREAM_BYTES,
-        )
+        if not checked:
+            check_pdf(
+                data,
+                max_bytes=MAX_BYTES,
+                max_pages=MAX_PAGES,
+                max_objects=MAX_OBJECTS,
+                max_stream_bytes=MAX_STREAM_BYTES,
+            )
     except FileRefused as refused:
         raise ReportRejected(refused.message) from refused
     collected = _Lines()

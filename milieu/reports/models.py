@@ -237,3 +237,55 @@ class ReportCorrection(models.Model):
         if self.section:
             what += f" « {self.section} »"
         return f"{what} : {self.before} → {self.after}"
+
+
+class AnalysisState(models.TextChoices):
+    PENDING = "pending", "Analyse en cours"
+    DONE = "done", "Analysé"
+    FAILED = "failed", "Refusé à l'analyse"
+
+
+class ReportReceipt(models.Model):
+    """A report file received and waiting for its analysis, done in the background (issue 15):
+    the file passed the shared PDF rules at once and is kept until the analysis makes it a
+    `ReportDeposit` (the next version) or refuses it (then the file is deleted and a
+    `ReportRefusal` says why, as for a file refused at once)."""
+
+    student = models.ForeignKey(
+        "students.Student",
+        on_delete=models.CASCADE,
+        related_name="report_receipts",
+        verbose_name="élève",
+    )
+    original_name = models.CharField("nom du fichier déposé", max_length=255)
+    path = models.CharField("chemin du fichier (espace privé)", max_length=255)
+    size = models.PositiveIntegerField("taille (octets)")
+    sha256 = models.CharField("empreinte SHA-256", max_length=64)
+    received_at = models.DateTimeField("reçu le", default=timezone.now)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="déposé par",
+    )
+    state = models.CharField(
+        "état", max_length=10, choices=AnalysisState.choices, default=AnalysisState.PENDING
+    )
+    message = models.TextField("motif du refus", blank=True)
+    deposit = models.OneToOneField(
+        ReportDeposit,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="receipt",
+        verbose_name="version créée",
+    )
+    finished_at = models.DateTimeField("analysé le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "rapport reçu"
+        verbose_name_plural = "rapports reçus"
+        ordering = ["-received_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Rapport reçu le {timezone.localtime(self.received_at):%d/%m/%Y %H:%M}"

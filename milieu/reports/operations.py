@@ -8,6 +8,8 @@ and its reason are recorded (`ReportRefusal`).
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import re
 import unicodedata
 from datetime import date
@@ -27,18 +29,22 @@ from milieu.refusals import Refused
 from milieu.reports.analysis import ReportAnalysis, ReportRejected, analyse_report
 from milieu.reports.conformity import Expectation, expectation
 from milieu.reports.models import (
+    AnalysisState,
     CorrectedFigure,
     ReportCorrection,
     ReportDeadline,
     ReportDeposit,
     ReportEndorsement,
     ReportReading,
+    ReportReceipt,
     ReportRefusal,
 )
 from milieu.reports.notify import mail_teachers
 from milieu.students.models import Student
 
 STORAGE_CATEGORY = "reports"
+
+logger = logging.getLogger(__name__)
 
 
 class ReportRefused(Refused):
@@ -81,8 +87,10 @@ def record_refusal(
     return reason
 
 
-def deposit_report(student: Student, upload: Any, *, by: Any) -> ReportDeposit:
-    """Check, analyse and store `upload` as the student's next version of the report."""
+def receive_report(student: Student, upload: Any, *, by: Any) -> ReportReceipt:
+    """Check `upload` against the shared PDF rules (once: the analysis does not check it again)
+    and keep it for its analysis, which `analyse_receipt` does in the background (issue 15).
+    A file refused here is not stored (`ReportRefused`, with a `ReportRefusal`)."""
     require(by, "report.deposit", student)
     expect = expectation_of(student)
     if expect.profile is None:
@@ -92,36 +100,117 @@ def deposit_report(student: Student, upload: Any, *, by: Any) -> ReportDeposit:
     name = clean_file_name(getattr(upload, "name", ""))
     try:
         content, _ = storage.read_upload(upload, kinds=("pdf",))
-        analysis = analyse_report(
-            content, diploma_id=str(student.cohort.diploma), profile=expect.profile
-        )
-    except (storage.UploadRefused, ReportRejected) as refused:
-        message = refused.message if isinstance(refused, ReportRejected) else str(refused)
+    except storage.UploadRefused as refused:
         record_refusal(
-            student, by=by, name=name, reason=message, size=getattr(upload, "size", None)
+            student, by=by, name=name, reason=str(refused), size=getattr(upload, "size", None)
         )
-        raise ReportRefused(message) from refused
+        raise ReportRefused(str(refused)) from refused
     stored = storage.store(STORAGE_CATEGORY, content, suffix="pdf")
     try:
-        with transaction.atomic():
-            Student.objects.select_for_update().filter(pk=student.pk).first()
-            last = ReportDeposit.objects.filter(student=student).aggregate(v=Max("version"))["v"]
-            deposit = ReportDeposit.objects.create(
-                student=student,
-                version=(last or 0) + 1,
-                original_name=name,
-                path=stored.path,
-                size=stored.size,
-                sha256=stored.sha256,
-                uploaded_by=by,
-                analysis=analysis.as_json(),
-            )
-            transaction.on_commit(lambda: mail_teachers(deposit))  # issue 13 §18
-            verdict_inputs_changed(student.pk)
-            return deposit
+        return ReportReceipt.objects.create(
+            student=student,
+            original_name=name,
+            path=stored.path,
+            size=stored.size,
+            sha256=stored.sha256,
+            uploaded_by=by,
+        )
     except BaseException:
         storage.delete(stored.path)
         raise
+
+
+ANALYSIS_FAILED = (
+    "L'analyse du rapport n'a pas pu aboutir : déposez-le de nouveau. Si le problème persiste, "
+    "prévenez l'établissement."
+)
+
+
+def analyse_receipt(receipt_id: int) -> ReportReceipt | None:
+    """Analyse a received report: the next version of the student's report (the teachers told,
+    the verdict refreshed), or a refusal with its French reason (the file deleted). Nothing is
+    done twice: a receipt already analysed is left as it is."""
+    receipt = (
+        ReportReceipt.objects.select_related("student__cohort")
+        .filter(pk=receipt_id, state=AnalysisState.PENDING)
+        .first()
+    )
+    if receipt is None:
+        return None
+    student = receipt.student
+    try:
+        content = storage.read(receipt.path)
+        if hashlib.sha256(content).hexdigest() != receipt.sha256:
+            raise ReportRejected(ANALYSIS_FAILED)
+        expect = expectation_of(student)
+        if expect.profile is None:
+            raise ReportRejected("Aucun rapport n'est attendu pour ce diplôme et cette voie.")
+        analysis = analyse_report(
+            content, diploma_id=str(student.cohort.diploma), profile=expect.profile, checked=True
+        )
+    except Exception as error:
+        if isinstance(error, ReportRejected):
+            message = error.message
+        else:
+            logger.exception("report receipt %s: analysis failed", receipt.pk)
+            message = ANALYSIS_FAILED
+        with transaction.atomic():
+            ReportRefusal.objects.create(
+                student=student,
+                original_name=receipt.original_name,
+                size=receipt.size,
+                reason=message,
+                attempted_by=receipt.uploaded_by,
+            )
+            ReportReceipt.objects.filter(pk=receipt.pk).update(
+                state=AnalysisState.FAILED, message=message, finished_at=timezone.now()
+            )
+        storage.path_of(receipt.path).unlink(missing_ok=True)
+        receipt.refresh_from_db()
+        return receipt
+    with transaction.atomic():
+        Student.objects.select_for_update().filter(pk=student.pk).first()
+        last = ReportDeposit.objects.filter(student=student).aggregate(v=Max("version"))["v"]
+        deposit = ReportDeposit.objects.create(
+            student=student,
+            version=(last or 0) + 1,
+            original_name=receipt.original_name,
+            path=receipt.path,
+            size=receipt.size,
+            sha256=receipt.sha256,
+            uploaded_by=receipt.uploaded_by,
+            uploaded_at=receipt.received_at,
+            analysis=analysis.as_json(),
+        )
+        ReportReceipt.objects.filter(pk=receipt.pk).update(
+            state=AnalysisState.DONE, deposit=deposit, finished_at=timezone.now()
+        )
+        transaction.on_commit(lambda: mail_teachers(deposit))  # issue 13 §18
+        verdict_inputs_changed(student.pk)  # the verdict is refreshed after the analysis
+    receipt.refresh_from_db()
+    return receipt
+
+
+def enqueue_analysis(receipt: ReportReceipt) -> None:
+    """Hand the analysis to the task backend (`milieu db_worker`); if it cannot take it, the
+    analysis is done at once rather than lost."""
+    from milieu.reports import tasks
+
+    try:
+        tasks.analyse_report_receipt.enqueue(receipt.pk)
+    except Exception:
+        logger.exception("report receipt %s: could not enqueue its analysis", receipt.pk)
+        analyse_receipt(receipt.pk)
+
+
+def deposit_report(student: Student, upload: Any, *, by: Any) -> ReportDeposit:
+    """Receive and analyse `upload` at once (commands, demo, tests): the student's next version
+    of the report, or `ReportRefused`. The deposit page analyses in the background instead."""
+    receipt = receive_report(student, upload, by=by)
+    done = analyse_receipt(receipt.pk)
+    if done is None or done.deposit is None:
+        raise ReportRefused(done.message if done is not None else ANALYSIS_FAILED)
+    return done.deposit
 
 
 def set_deadline(cohort: Any, deadline: date, *, by: Any) -> ReportDeadline:

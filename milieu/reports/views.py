@@ -33,14 +33,15 @@ from milieu.http import client_ip, stored_file_response
 from milieu.permissions import can, require, visible_cohorts, visible_students
 from milieu.reports.analysis import ReportAnalysis, report_profile
 from milieu.reports.conformity import conformity, exam_day, report_findings
-from milieu.reports.models import ReportDeadline, ReportDeposit
+from milieu.reports.models import AnalysisState, ReportDeadline, ReportDeposit, ReportReceipt
 from milieu.reports.operations import (
     ReportRefused,
     correct_report,
     current_figures,
-    deposit_report,
     endorse_report,
+    enqueue_analysis,
     expectation_of,
+    receive_report,
     record_refusal,
     set_deadline,
 )
@@ -96,7 +97,12 @@ def student_context(student: Student, *, day: date) -> dict[str, Any]:
     if session is not None:
         deadline = effective = session.report_deadline or session.exam_date
     latest = deposits[0] if deposits else None
+    # the last file received, while it is analysed or when its analysis refused it
+    receipt = student.report_receipts.select_related("deposit").first()
+    if receipt is not None and receipt.state == AnalysisState.DONE:
+        receipt = None
     context: dict[str, Any] = {
+        "receipt": receipt,
         "student": student,
         "expect": expect,
         "diploma_title": student.cohort.diploma_title,
@@ -256,15 +262,12 @@ def _deposit(request: HttpRequest, pk: int, handler: LimitedUploadHandler) -> Ht
                         reason=f"Le fichier dépasse la limite de {_megabytes(handler.limit)}.",
                     )
                 )
-            made = deposit_report(student, upload, by=request.user)
+            receipt = receive_report(student, upload, by=request.user)
         except ReportRefused as refused:
             error = refused.message
         else:
-            messages.success(
-                request,
-                f"Version {made.version} du rapport déposée : sa conformité est affichée "
-                "ci-dessous.",
-            )
+            enqueue_analysis(receipt)  # issue 15: analysed in the background, never here
+            messages.success(request, "Votre rapport est bien reçu ; son analyse est en cours.")
             return redirect("reports:deposit", pk=student.pk)
     context = student_context(student, day=today())
     context.update(
@@ -276,6 +279,20 @@ def _deposit(request: HttpRequest, pk: int, handler: LimitedUploadHandler) -> Ht
         }
     )
     return render(request, "reports/deposit.html", context, status=400 if error else 200)
+
+
+@login_required
+def analysis_state(request: HttpRequest, pk: int, receipt_pk: int) -> HttpResponse:
+    """The state of a received report, polled by its page while the analysis runs; once done,
+    the page reloads itself (htmx) to show the new version's conformity."""
+    student = _student(request, pk, "report.view")
+    receipt = get_object_or_404(
+        ReportReceipt.objects.select_related("deposit"), pk=receipt_pk, student=student
+    )
+    response = render(request, "reports/_analysis.html", {"receipt": receipt})
+    if receipt.state == AnalysisState.DONE and request.headers.get("HX-Request"):
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @login_required

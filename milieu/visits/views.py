@@ -28,6 +28,7 @@ from django.views.decorators.http import (
 
 from milieu.conventions.models import ConventionPeriod
 from milieu.followup.pedagogy import pedagogy_alerts
+from milieu.pagination import paginate
 from milieu.permissions import can, require, visible_conventions
 from milieu.rules import get_catalogue
 from milieu.visits import ical
@@ -279,7 +280,8 @@ def alerts(request: HttpRequest) -> HttpResponse:
     require(request.user, "visit.alerts")
     rows = []
     may_plan_cohort: dict[int, bool] = {}
-    for period in periods_without_visit(request.user, timezone.localdate()):
+    page = paginate(request, periods_without_visit(request.user, timezone.localdate()))
+    for period in page:
         convention = period.convention
         cohort_id = convention.student.cohort_id
         if cohort_id not in may_plan_cohort:  # the same answer for every student of a cohort
@@ -295,7 +297,9 @@ def alerts(request: HttpRequest) -> HttpResponse:
             }
         )
     pedagogy = pedagogy_alerts(request.user, timezone.localdate())
-    return render(request, "visits/alerts.html", {"rows": rows, "pedagogy_rows": pedagogy})
+    return render(
+        request, "visits/alerts.html", {"rows": rows, "page": page, "pedagogy_rows": pedagogy}
+    )
 
 
 def with_tutor_reference(convention: Any) -> str:

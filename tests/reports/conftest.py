@@ -65,6 +65,16 @@ def candidate(school: School, tag: str) -> Candidate:
     return Candidate(school, student, user)
 
 
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_inline(settings: Any) -> None:
+    """A deposit's analysis task runs inside the request, as with TASKS_BACKEND=immediate (the
+    tests of the background analysis itself set the database backend)."""
+    settings.TASKS = IMMEDIATE
+
+
 @pytest.fixture
 def mm_a(school_a: School) -> Candidate:  # noqa: F811
     return candidate(school_a, "a")

@@ -46,6 +46,22 @@ def _deposit(w: World) -> Any:
     return w.objects["report_deposit"]
 
 
+def _receipt(w: World) -> Any:
+    """A report of school A's student received and waiting for its analysis."""
+    if "report_receipt" not in w.objects:
+        from milieu.reports.models import ReportReceipt
+
+        w.objects["report_receipt"] = ReportReceipt.objects.create(
+            student=w.a.student,
+            original_name="rapport.pdf",
+            path="reports/en-attente.pdf",
+            size=1,
+            sha256="0" * 64,
+            uploaded_by=w.a.student_user,
+        )
+    return w.objects["report_receipt"]
+
+
 STUDENT: Kwargs = lambda w: {"pk": w.a.student.pk}  # noqa: E731
 
 #                 an   head ddfpt sec teach oth  stud bhead bddf bteach bstud rect orect
@@ -68,6 +84,11 @@ ENTRIES: dict[str, tuple[Kwargs, str, dict[str, int]]] = {
         CORRECT,
     ),
     "reports:cohort": (lambda w: {"pk": w.a.cohort.pk}, "get", COHORT_READ),
+    "reports:analysis": (
+        lambda w: {"pk": w.a.student.pk, "receipt_pk": _receipt(w).pk},
+        "get",
+        STUDENT_READ,
+    ),
     "reports:tutor_endorse": (
         lambda w: {"token": "inconnu", "deposit_pk": _deposit(w).pk},
         "post",

@@ -79,7 +79,7 @@ def test_a_conforming_report_is_analysed_stored_and_judged(
         assert report_codes(mm_a) == {"REPORT_NOT_ENDORSED"}
 
         page = client.get(mm_a.page).content.decode()
-    assert "Version 1 du rapport déposée" in page
+    assert "Votre rapport est bien reçu ; son analyse est en cours." in page
     assert "Déposé à temps" in page
     assert "15 pages" in page and "4 pages (à partir de la page 16)" in page
     assert "50 pages au plus" in page

@@ -21,6 +21,9 @@ the decision is carried by the report's own fields (`with_conformity`, applied b
   are left out (REPORT_SECTION_MISSING) and/or the visa is absent (REPORT_NOT_ENDORSED), the
   rest as for « conforme ».
 
+The latest pronouncement stands until the service pronounces again (a version deposited after
+it does not undo it: the control happens after the date fixed, before the interrogation).
+
 A pronouncement is refused when the dossier would not say it (a « non conforme » for absence of
 deposit before the deadline, a late receipt dated before it, a « conforme » without a deposit).
 """
@@ -115,7 +118,7 @@ def with_conformity(
         submitted = decision.received_on.isoformat()
     elif submitted is None:
         return report  # nothing deposited: a content decision has nothing to stand on
-    elif deadline is not None and str(submitted) > str(deadline):
+    elif deadline is None or str(submitted) > str(deadline):
         deadline = submitted  # the service accepted the deposit's date
     missing = (
         set(decision.missing_sections or ()) if decision.ground == Ground.EXPECTATIONS else set()

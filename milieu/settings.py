@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "milieu.audit",
     "milieu.exams",
     "milieu.contracts",
+    "milieu.apprenticeships",
 ]
 
 AUTH_USER_MODEL = "people.User"

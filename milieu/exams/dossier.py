@@ -31,6 +31,7 @@ from django.db.models import Exists, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from milieu.apprenticeships.queries import apprentice_evaluated
 from milieu.contracts.models import SpecialContract
 from milieu.conventions.enums import SIGNED_STATUSES, ConventionStatus, SignatureState
 from milieu.conventions.models import ConventionPeriod, ConventionTransition, Signatory
@@ -265,7 +266,8 @@ def build_dossier(student: Student, *, as_of: date) -> dict[str, Any]:
             "professional_experience_in_sector": bool(student.professional_experience_in_sector),
             "derogations": granted_derogations(student),
             "report": _report(student, session),
-            "evaluation": _evaluated(student),
+            # an apprentice's grid comes from the maître d'apprentissage (001 §2.2, 003 §2.2)
+            "evaluation": _evaluated(student) or apprentice_evaluated(student),
         }
     )
     if student.repeater:

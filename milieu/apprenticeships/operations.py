@@ -70,6 +70,14 @@ class ApprenticeshipData:
     end: date
 
 
+def takes_employer_link(student: Student) -> bool:
+    """Apprentices, and continuing-education candidates who may do their stage under a
+    *contrat de travail de type particulier*."""
+    from milieu.contracts.operations import takes_special_contracts
+
+    return student.pathway == Pathway.APPRENTISSAGE or takes_special_contracts(student)
+
+
 def apprenticeship_errors(data: ApprenticeshipData) -> dict[str, str]:
     errors: dict[str, str] = {}
     if not data.employer.strip():
@@ -115,11 +123,16 @@ def _event(
 def record_apprenticeship(
     student: Student, data: ApprenticeshipData, *, by: Any, ip: str | None = None
 ) -> Apprenticeship:
-    """The apprenticeship of an apprentice: employer, SIRET, maître d'apprentissage, dates."""
+    """The apprenticeship of an apprentice: employer, SIRET, maître d'apprentissage, dates.
+
+    A continuing-education candidate whose stage is a *contrat de travail de type particulier*
+    (001 §2.3.1, 003 §2.3.1) has no convention either: the same record gives their tutor in the
+    company the same link, for the evaluation grid their pathway also requires (§2.1.4)."""
     require(by, "apprenticeship.manage", student)
-    if student.pathway != Pathway.APPRENTISSAGE:
+    if not takes_employer_link(student):
         raise ApprenticeshipRefused(
-            "Seul un apprenti a un contrat d'apprentissage et un maître d'apprentissage."
+            "Seul un apprenti (ou un candidat de la formation continue sous contrat de travail "
+            "de type particulier) a un employeur et un maître d'apprentissage ou tuteur."
         )
     errors = apprenticeship_errors(data)
     if errors:

@@ -29,6 +29,7 @@ from milieu.apprenticeships.operations import (
     record_apprenticeship,
     resolve_employer_access,
     revoke_employer_link,
+    takes_employer_link,
 )
 from milieu.audit.downloads import audit_minor_download
 from milieu.followup.forms import EvaluationForm
@@ -39,7 +40,6 @@ from milieu.reports.analysis import ReportAnalysis
 from milieu.reports.models import ReportDeposit
 from milieu.reports.operations import expectation_of, latest_deposit
 from milieu.reports.views import _file_response
-from milieu.students.enums import Pathway
 from milieu.students.models import Student
 
 
@@ -66,7 +66,7 @@ def _page(
     request: HttpRequest, student: Student, form: ApprenticeshipForm | None, status: int = 200
 ) -> HttpResponse:
     may_manage = can(request.user, "apprenticeship.manage", student)
-    apprentice = student.pathway == Pathway.APPRENTISSAGE
+    apprentice = takes_employer_link(student)
     if form is None and may_manage and apprentice:
         form = ApprenticeshipForm()
     rows = []

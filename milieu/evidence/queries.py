@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
-from milieu.evidence.enums import APPRENTICESHIP_KINDS, EvidenceKind, EvidenceStatus
+from milieu.evidence.enums import (
+    APPRENTICESHIP_KINDS,
+    REPEATER_CONTRACT_KINDS,
+    EvidenceKind,
+    EvidenceStatus,
+)
 from milieu.evidence.models import EvidenceDocument
 
 
@@ -14,19 +20,47 @@ def evidence_fields(student: Any) -> dict[str, Any]:
     Only accepted documents count: a deposit waiting for review, refused or withdrawn is not on
     file. Work certificates come in date order (start, end). One query.
     """
+    facts = evidence_facts(student)
+    return {
+        "apprenticeship_evidence": facts.apprenticeship_evidence,
+        "work_certificates": facts.work_certificates,
+    }
+
+
+@dataclass
+class EvidenceFacts:
+    """What the accepted documents put in a dossier (contract v1.1), read in one query."""
+
+    apprenticeship_evidence: bool = False
+    work_certificates: list[dict[str, Any]] = field(default_factory=list)
+    # an in-sector work certificate: the BEP dispense (000 §3) where the pathway has it
+    in_sector_certificate: bool = False
+    # `repeater.contract`: the last accepted of the two repeater contracts
+    repeater_contract: str | None = None
+    # `repeater.previous_evaluation`
+    previous_evaluation: bool = False
+
+
+def evidence_facts(student: Any) -> EvidenceFacts:
+    """The accepted documents of `student` as the dossier reads them. The contract an
+    apprentice repeater presents (extended, or with a new employer) is also the proof of their
+    apprentice status (001 §2.2 and §5). One query."""
+    facts = EvidenceFacts()
     rows = (
         EvidenceDocument.objects.filter(student_id=student.pk, status=EvidenceStatus.ACCEPTED)
-        .order_by("start", "end", "pk")
+        .order_by("start", "end", "deposited_at", "pk")
         .values_list("kind", "start", "end", "full_time", "in_sector")
     )
-    apprenticeship = False
-    certificates: list[dict[str, Any]] = []
     for kind, start, end, full_time, in_sector in rows:
         if kind in APPRENTICESHIP_KINDS:
-            apprenticeship = True
+            facts.apprenticeship_evidence = True
+        elif kind in REPEATER_CONTRACT_KINDS:
+            facts.apprenticeship_evidence = True
+            facts.repeater_contract = REPEATER_CONTRACT_KINDS[kind]
+        elif kind == EvidenceKind.PREVIOUS_EVALUATION:
+            facts.previous_evaluation = True
         elif kind == EvidenceKind.WORK_CERTIFICATE and start is not None and end is not None:
-            # a work certificate always has its dates (check constraint)
-            certificates.append(
+            facts.work_certificates.append(
                 {
                     "start": start.isoformat(),
                     "end": end.isoformat(),
@@ -34,4 +68,5 @@ def evidence_fields(student: Any) -> dict[str, Any]:
                     "in_sector": bool(in_sector),
                 }
             )
-    return {"apprenticeship_evidence": apprenticeship, "work_certificates": certificates}
+            facts.in_sector_certificate = facts.in_sector_certificate or bool(in_sector)
+    return facts

@@ -9,8 +9,10 @@ says the convention is missing). A signed period carries the absences its tutor 
 recorded on paper), the absences the certificate attests —, whether its certificate is issued and whether its training
 contract and bilan are signed by their three parties (``milieu.followup``); ``evaluation`` says
 whether one of those conventions has its evaluation grid co-signed by the pedagogical team.
-The apprenticeship evidence and the work certificates are the documents a manager accepted
-(``milieu.evidence``); the report is the latest version deposited, with its analysis and the
+The apprenticeship evidence, the work certificates (in the sector, for a BEP continuing-education
+candidate: the dispense of 000 §3), an apprentice repeater's contract and a repeater's previous
+grid are the documents a manager accepted (``milieu.evidence``); an apprentice's grid is the one
+their maître d'apprentissage filled and the team co-signed (``milieu.apprenticeships``); the report is the latest version deposited, with its analysis and the
 host's visa (``milieu.reports``).
 
 The exam session of the cohort's académie, diploma and year (`milieu.exams.models.ExamSession`),
@@ -35,7 +37,8 @@ from milieu.apprenticeships.queries import apprentice_evaluated
 from milieu.contracts.models import SpecialContract
 from milieu.conventions.enums import SIGNED_STATUSES, ConventionStatus, SignatureState
 from milieu.conventions.models import ConventionPeriod, ConventionTransition, Signatory
-from milieu.evidence.queries import evidence_fields
+from milieu.evidence.pathways import evidence_pathway
+from milieu.evidence.queries import evidence_facts
 from milieu.exams.models import ExamSession
 from milieu.exams.queries import granted_derogations, session_of_cohort
 from milieu.followup.models import (
@@ -254,6 +257,7 @@ def build_dossier(student: Student, *, as_of: date) -> dict[str, Any]:
     if student.pathway == Pathway.FORMATION_CONTINUE:
         dossier["continuing_situation"] = str(student.continuing_situation)
     session = exam_session_of(student)
+    evidence = evidence_facts(student)
     dossier.update({"distance": bool(student.distance), "session": int(cohort.session)})
     if session is not None:
         dossier["exam_date"] = session.exam_date.isoformat()
@@ -262,8 +266,11 @@ def build_dossier(student: Student, *, as_of: date) -> dict[str, Any]:
             "training_start": cohort.training_start.isoformat(),
             "as_of": as_of.isoformat(),
             "periods": _periods(student),
-            **evidence_fields(student),
-            "professional_experience_in_sector": bool(student.professional_experience_in_sector),
+            "apprenticeship_evidence": evidence.apprenticeship_evidence,
+            "work_certificates": evidence.work_certificates,
+            # BEP continuing education: an accepted in-sector work certificate (000 §3)
+            "professional_experience_in_sector": evidence.in_sector_certificate
+            and evidence_pathway(student).sector_experience,
             "derogations": granted_derogations(student),
             "report": _report(student, session),
             # an apprentice's grid comes from the maître d'apprentissage (001 §2.2, 003 §2.2)
@@ -274,8 +281,9 @@ def build_dossier(student: Student, *, as_of: date) -> dict[str, Any]:
         repeater: dict[str, Any] = {"previous_session": student.previous_session}
         if student.repeater_report:
             repeater["report"] = str(student.repeater_report)
-        repeater["previous_evaluation"] = bool(student.repeater_previous_evaluation)
-        if student.repeater_contract:
-            repeater["contract"] = str(student.repeater_contract)
+        # the previous grid and the apprentice repeater's contract are accepted documents
+        repeater["previous_evaluation"] = evidence.previous_evaluation
+        if evidence.repeater_contract:
+            repeater["contract"] = evidence.repeater_contract
         dossier["repeater"] = repeater
     return dossier

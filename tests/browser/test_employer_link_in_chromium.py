@@ -29,7 +29,7 @@ from milieu.evidence.operations import deposit_evidence
 from milieu.factories import AcademieFactory, valid_siret
 from milieu.reports.models import ReportEndorsement
 from milieu.reports.operations import deposit_report, set_deadline
-from tests.browser.pages import log_in, new_page
+from tests.browser.pages import SCREENSHOTS, WIDER_THAN_SCREEN, log_in, new_page
 from tests.core.conftest import make_school
 from tests.reports.pdfs import Page as PdfPage
 from tests.reports.pdfs import make_pdf, mm_pages
@@ -127,6 +127,13 @@ def test_the_employer_link_turns_the_apprentice_s_verdict_compliant(
         employer = new_page(browser)
         employer.goto(live_server.url + links[0])
         expect(employer.get_by_role("heading", level=1)).to_contain_text(apprentice.full_name)
+        # the maître d'apprentissage may well open it on a phone: nothing wider than the screen
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        for width in (375, 1280):
+            employer.set_viewport_size({"width": width, "height": 900})
+            employer.screenshot(path=str(SCREENSHOTS / f"maitre-apprentissage-{width}.png"))
+            scroll = employer.evaluate("document.documentElement.scrollWidth")
+            assert scroll <= width, (width, scroll, employer.evaluate(WIDER_THAN_SCREEN))
         grid = employer.locator("[data-grid-form]")
         for select in grid.locator("select").all():
             select.select_option(label="Satisfaisant")
@@ -141,6 +148,10 @@ def test_the_employer_link_turns_the_apprentice_s_verdict_compliant(
 
         # the teacher co-signs the grid: the verdict turns compliant
         teacher.reload()
+        teacher.set_viewport_size({"width": 375, "height": 900})
+        teacher.screenshot(path=str(SCREENSHOTS / "apprentissage-375.png"), full_page=True)
+        assert teacher.evaluate("document.documentElement.scrollWidth") <= 375
+        teacher.set_viewport_size({"width": 1280, "height": 900})
         teacher.get_by_role("button", name="Arrêter conjointement la grille").click()
         expect(teacher.locator("[data-evaluation-cosigned]")).to_be_visible()
         teacher.goto(student_url)

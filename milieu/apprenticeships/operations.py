@@ -213,13 +213,13 @@ def issue_employer_link(
         _event(apprenticeship, ApprenticeshipAction.LINK_ISSUED, by=by, ip=ip, detail=detail + ".")
         url = settings.SITE_URL + reverse("apprenticeships:employer", kwargs={"token": token})
         body = (
-            f"Bonjour,\n\nVous êtes le maître d'apprentissage de {student.full_name} "
+            f"Bonjour,\n\nVous êtes le maître d'apprentissage (ou le tuteur) de {student.full_name} "
             f"({student.cohort.diploma_title}, {student.cohort.establishment.name}).\n"
             f"Ce lien personnel vous permet de remplir sa grille d'évaluation et de viser son "
             f"rapport lorsque le règlement du diplôme le demande, jusqu'au {expires:%d/%m/%Y} :\n"
             f"{url}\n\nNe le transmettez pas. Tout lien envoyé auparavant ne fonctionne plus.\n"
         )
-        subject = f"Évaluation de l'apprenti {student.full_name}"
+        subject = f"Évaluation de {student.full_name}"
         transaction.on_commit(lambda: send_mail(subject, body, None, [recipient]))
     return access, token
 

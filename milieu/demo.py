@@ -35,6 +35,7 @@ from django.test.utils import override_settings
 from milieu.dossiers.samples import Sample, all_samples
 from milieu.establishments.enums import EstablishmentKind, HolidayZone
 from milieu.establishments.models import Academie, Cohort, CohortPeriod, Establishment
+from milieu.evidence.enums import EvidenceKind
 from milieu.factories import (
     DEMO_PASSWORD,
     CohortFactory,
@@ -53,7 +54,7 @@ from milieu.hosts.models import Host
 from milieu.hosts.operations import arrete_placement, propose_placement, validate_placement
 from milieu.people.enums import Role
 from milieu.people.models import User
-from milieu.students.enums import Pathway, RepeaterContract, RepeaterReport
+from milieu.students.enums import Pathway, RepeaterReport
 from milieu.students.models import Student
 
 ACADEMIE_NAME = "Strasbourg (démonstration)"
@@ -364,6 +365,7 @@ def _build(rng: random.Random) -> tuple[list[DemoAccount], dict[str, int]]:
 
     ine_counter = 50_000
     students_made = 0
+    pieces: list[tuple[Student, str]] = []
     for plan in PLANS:
         school = EstablishmentFactory.create(
             academie=academie,
@@ -411,28 +413,65 @@ def _build(rng: random.Random) -> tuple[list[DemoAccount], dict[str, int]]:
                     )
                     if repeater
                     else "",
-                    repeater_contract=RepeaterContract.EXTENDED
-                    if repeater and fields["pathway"] == Pathway.APPRENTISSAGE
-                    else "",
-                    professional_experience_in_sector=fields["pathway"]
-                    == Pathway.FORMATION_CONTINUE
-                    and rng.random() < 0.3,
                     **fields,
                 )
+                # issue 11: documents a manager accepts, no longer boxes on the record (the
+                # same draws of `rng` as when they were boxes, so the rest of the demo is kept)
+                if repeater and fields["pathway"] == Pathway.APPRENTISSAGE:
+                    pieces.append((student, EvidenceKind.CONTRACT_EXTENDED))
+                if fields["pathway"] == Pathway.FORMATION_CONTINUE and rng.random() < 0.3:
+                    pieces.append((student, EvidenceKind.WORK_CERTIFICATE))
                 if student.is_minor_on(date.today()):
                     LegalRepresentativeFactory.create(student=student, last_name=student.last_name)
                 students_made += 1
         accounts.extend(_accounts_for(school, plan.key, cohorts))
+        _accepted_pieces(school, pieces)
         accounts.extend(_student_accounts(school, plan.key, cohorts))
         _placements(school, cohorts, hosts, rng)
         _conventions(school)
     _stage_story()
     _pedagogy_stories()
+    _pathway_candidates()
     from milieu.exams.demo import build_exam_side
 
     build_exam_side(academie)
     counts = {"établissements": len(PLANS), "élèves": students_made, "organismes": len(hosts)}
     return accounts, counts
+
+
+def _accepted_pieces(school: Establishment, pieces: list[tuple[Student, str]]) -> None:
+    """The DDFPT deposits (and so accepts) each student's piece: an apprentice repeater's
+    extended contract, a BEP continuing-education candidate's in-sector work certificate (the
+    dispense of 000 §3; elsewhere the pathway takes no such piece)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from milieu.evidence.operations import deposit_evidence
+    from milieu.evidence.pathways import evidence_pathway
+
+    ddfpt = User.objects.get(memberships__establishment=school, memberships__role=Role.DDFPT)
+    scans: dict[str, bytes] = {}
+    for student, kind in pieces:
+        if kind not in evidence_pathway(student).kinds:
+            continue
+        label = str(EvidenceKind(kind).label)
+        scan = scans.setdefault(kind, _demo_pdf_scan(label))
+        extra: dict[str, Any] = {}
+        if kind == EvidenceKind.WORK_CERTIFICATE:
+            extra = {
+                "employer": "Mécanique de précision du Rhin",
+                "start": date(2021, 9, 1),
+                "end": date(2024, 6, 30),
+                "full_time": True,
+                "in_sector": True,
+            }
+        deposit_evidence(
+            student,
+            by=ddfpt,
+            kind=kind,
+            upload=SimpleUploadedFile(f"{kind}.pdf", scan, content_type="application/pdf"),
+            **extra,
+        )
+    pieces.clear()
 
 
 def _uai(seed: int) -> str:
@@ -798,7 +837,20 @@ def story_lines(base_url: str) -> tuple[str, ...]:
             "Lien du tuteur : émettez-en un depuis la page « Suivi » de la convention "
             "(le courriel s'affiche dans la console)."
         )
-    return tuple(lines)
+    from milieu.pathways_demo import candidate_lines
+
+    return tuple(lines) + candidate_lines(base_url)
+
+
+def _pathway_candidates() -> None:
+    """One conforme candidate of each pathway in the followed stage's cohort (issue 11)."""
+    from milieu.pathways_demo import build_pathway_candidates
+
+    cohort = Cohort.objects.filter(
+        name=STORY_COHORT, establishment__academie__name=ACADEMIE_NAME
+    ).first()
+    if cohort is not None and cohort.teachers.exists():
+        build_pathway_candidates(cohort)
 
 
 def convention_problems(convention: Any) -> list[Any]:

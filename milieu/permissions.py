@@ -484,6 +484,13 @@ def _convention_validate(s: Scope, c: Any) -> bool:
     return Role.DDFPT in roles or Role.HEAD in roles or _cohort_teacher(s, cohort)
 
 
+@dataclass(frozen=True)
+class _AsConvention:
+    """A student seen as the pedagogical team sees a convention's (`_convention_validate`)."""
+
+    student: Any
+
+
 def _followup_manage(s: Scope, c: Any) -> bool:
     """The tutor's link is issued by the managers and the cohort's teachers."""
     return s.manages(c.student.cohort.establishment_id) or _cohort_teacher(s, c.student.cohort)
@@ -607,6 +614,12 @@ RULES: dict[str, Check] = {
     "evidence.deposit": lambda s, st: _own_student(s, st) or _cohort_staff(s, st.cohort),
     "evidence.view": lambda s, st: _student_view(s, st),
     "evidence.review": lambda s, st: s.manages(st.cohort.establishment_id),
+    # an apprentice's apprenticeship record and the maître d'apprentissage's link (obj: the
+    # student): the managers and the cohort's teachers record it and send the link; the
+    # pedagogical team (head, DDFPT, the cohort's teachers) co-signs the grid (001 §2.2)
+    "apprenticeship.view": lambda s, st: _student_view(s, st),
+    "apprenticeship.manage": lambda s, st: _cohort_staff(s, st.cohort),
+    "apprenticeship.cosign": lambda s, st: _convention_validate(s, _AsConvention(st)),
     # BEP: the attestation joined to the livret scolaire (seed 000; obj: the cohort)
     "livret.export": _cohort_staff,
     # a teacher's own visit calendar feed (no object)

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "milieu.contracts",
     "milieu.oidc",
     "milieu.health",
+    "milieu.apprenticeships",
 ]
 
 AUTH_USER_MODEL = "people.User"

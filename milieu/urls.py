@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("milieu.dataprotection.urls")),
     path("examens/", include("milieu.exams.urls")),
     path("contrats/", include("milieu.contracts.urls")),
+    path("apprentissage/", include("milieu.apprenticeships.urls")),
     path("api/v1/", api.urls),
     path("sante/", include("milieu.health.urls")),
 ]

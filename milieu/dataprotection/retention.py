@@ -129,6 +129,7 @@ def _anonymise_actor(queryset: QuerySet[Any]) -> None:
 
 def student_steps(student_ids: list[int]) -> list[Step]:
     """What goes with these students, in an order the PROTECT foreign keys accept."""
+    from milieu.apprenticeships.models import ApprenticeEvaluation, Apprenticeship
     from milieu.contracts.models import SpecialContract
     from milieu.conventions.models import Convention, ConventionDocument, ConventionPeriod
     from milieu.evidence.models import EvidenceDocument
@@ -213,6 +214,14 @@ def student_steps(student_ids: list[int]) -> list[Step]:
             "verdicts enregistrés",
             StoredVerdict.objects.filter(student_id__in=student_ids),
             cascades=True,
+        ),
+        Step(
+            "grilles d'évaluation des apprentis",
+            ApprenticeEvaluation.objects.filter(apprenticeship__student_id__in=student_ids),
+        ),
+        Step(
+            "contrats d'apprentissage (liens et historique compris)",
+            Apprenticeship.objects.filter(student_id__in=student_ids),
         ),
         Step(
             "choix d'organisme",

@@ -7,6 +7,20 @@ class EvidenceKind(models.TextChoices):
     APPRENTICESHIP_CONTRACT = "apprenticeship-contract", "Copie du contrat d'apprentissage"
     EMPLOYER_ATTESTATION = "employer-attestation", "Attestation de l'employeur (statut d'apprenti)"
     WORK_CERTIFICATE = "work-certificate", "Certificat de travail"
+    # an apprentice repeater's contract for the next session (001 §5, 002 §D, 003 §4)
+    CONTRACT_EXTENDED = (
+        "contract-extended",
+        "Contrat d'apprentissage initial prorogé d'un an (apprenti redoublant)",
+    )
+    NEW_EMPLOYER_CONTRACT = (
+        "new-employer-contract",
+        "Nouveau contrat d'apprentissage avec un autre employeur (apprenti redoublant)",
+    )
+    # a repeater presenting their previous report keeps their previous session's grid
+    PREVIOUS_EVALUATION = (
+        "previous-evaluation",
+        "Grille d'évaluation de la session précédente (redoublant)",
+    )
 
 
 class EvidenceStatus(models.TextChoices):
@@ -25,6 +39,13 @@ class FileKind(models.TextChoices):
 APPRENTICESHIP_KINDS = frozenset(
     {EvidenceKind.APPRENTICESHIP_CONTRACT, EvidenceKind.EMPLOYER_ATTESTATION}
 )
+# the contract an apprentice repeater presents is also the proof of their apprentice status
+REPEATER_CONTRACT_KINDS: dict[str, str] = {
+    EvidenceKind.CONTRACT_EXTENDED: "extended",
+    EvidenceKind.NEW_EMPLOYER_CONTRACT: "new-employer",
+}
+# documents kept only as PDF (a grid is a PDF the school produced)
+PDF_ONLY_KINDS = frozenset({EvidenceKind.PREVIOUS_EVALUATION})
 
 STATUS_BADGES: dict[str, str] = {
     EvidenceStatus.DEPOSITED: "fr-badge--info",

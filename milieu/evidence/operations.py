@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from milieu import storage
 from milieu.changes import verdict_inputs_changed
-from milieu.evidence.enums import EvidenceKind, EvidenceStatus
+from milieu.evidence.enums import PDF_ONLY_KINDS, EvidenceKind, EvidenceStatus
 from milieu.evidence.models import EvidenceDocument, EvidenceTransition
 from milieu.evidence.pathways import evidence_pathway
 from milieu.permissions import can, require
@@ -174,7 +174,9 @@ def deposit_evidence(
             raise EvidenceInvalid(errors)
     else:
         start = end = full_time = in_sector = None
-    content, file_kind = storage.read_upload(upload, kinds=FILE_KINDS)
+    content, file_kind = storage.read_upload(
+        upload, kinds=("pdf",) if kind in PDF_ONLY_KINDS else FILE_KINDS
+    )
     sha256 = hashlib.sha256(content).hexdigest()
     reviewer = can(by, "evidence.review", student)
     stored: storage.StoredFile | None = None

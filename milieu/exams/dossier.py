@@ -9,8 +9,10 @@ says the convention is missing). A signed period carries the absences its tutor 
 recorded on paper), the absences the certificate attests —, whether its certificate is issued and whether its training
 contract and bilan are signed by their three parties (``milieu.followup``); ``evaluation`` says
 whether one of those conventions has its evaluation grid co-signed by the pedagogical team.
-The apprenticeship evidence and the work certificates are the documents a manager accepted
-(``milieu.evidence``); the report is the latest version deposited, with its analysis and the
+The apprenticeship evidence, the work certificates (in the sector, for a BEP continuing-education
+candidate: the dispense of 000 §3), an apprentice repeater's contract and a repeater's previous
+grid are the documents a manager accepted (``milieu.evidence``); an apprentice's grid is the one
+their maître d'apprentissage filled and the team co-signed (``milieu.apprenticeships``); the report is the latest version deposited, with its analysis and the
 host's visa (``milieu.reports``).
 
 The exam session of the cohort's académie, diploma and year (`milieu.exams.models.ExamSession`),
@@ -32,10 +34,12 @@ from django.db.models import Exists, F, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from milieu.apprenticeships.queries import apprentice_evaluated, apprentice_evaluated_ids
 from milieu.contracts.models import SpecialContract
 from milieu.conventions.enums import SIGNED_STATUSES, ConventionStatus, SignatureState
 from milieu.conventions.models import ConventionPeriod, ConventionTransition, Signatory
-from milieu.evidence.queries import evidence_fields, evidence_fields_by_student, fields_from
+from milieu.evidence.pathways import evidence_pathway
+from milieu.evidence.queries import EvidenceFacts, evidence_facts, evidence_facts_by_student
 from milieu.exams.models import ExamSession
 from milieu.exams.queries import (
     granted_derogations,
@@ -361,10 +365,10 @@ def build_dossier(student: Student, *, as_of: date) -> dict[str, Any]:
         as_of,
         session=session,
         periods=_periods(student),
-        evidence=evidence_fields(student),
+        evidence=evidence_facts(student),
         derogations=granted_derogations(student),
         report=_pronounced(student, _report(student, session)),
-        evaluated=_evaluated(student),
+        evaluated=_evaluated(student) or apprentice_evaluated(student),
     )
 
 
@@ -372,7 +376,7 @@ def build_dossiers(
     students: Sequence[Student], *, as_of: date, scope: QuerySet[Student] | None = None
 ) -> list[dict[str, Any]]:
     """`build_dossier` of each of `students`, in their order, with a fixed number of queries
-    (eleven) whatever their number: every input table is read once for all of them, then each
+    (twelve) whatever their number: every input table is read once for all of them, then each
     dossier is put together in Python. The students come with their cohort and its
     establishment (`select_related("cohort", "cohort__establishment")`). `scope`: a queryset
     of exactly these students, when the caller has one (read as a subquery)."""
@@ -399,8 +403,8 @@ def build_dossiers(
     evaluated = set(
         _evaluated_periods().filter(student_id__in=ids).values_list("student_id", flat=True)
     )
-    evidence = evidence_fields_by_student(ids)
-    no_evidence = fields_from([])
+    evidence = evidence_facts_by_student(ids)
+    evaluated |= apprentice_evaluated_ids(ids)
     derogations = granted_derogations_by_student(ids)
     pronounced = _latest_conformities(ids)
     latest: dict[int, ReportDeposit] = {}
@@ -440,7 +444,7 @@ def build_dossiers(
                     placements.get(student.pk, []),
                     contracts.get(student.pk, []),
                 ),
-                evidence=evidence.get(student.pk, no_evidence),
+                evidence=evidence.get(student.pk) or EvidenceFacts(),
                 derogations=derogations.get(student.pk, []),
                 report=_pronounced(
                     student, _with_session(report, session), _pronounced_for(student, pronounced)
@@ -465,7 +469,7 @@ def _assemble(
     *,
     session: ExamSession | None,
     periods: list[dict[str, Any]],
-    evidence: dict[str, Any],
+    evidence: EvidenceFacts,
     derogations: list[dict[str, Any]],
     report: dict[str, Any] | None,
     evaluated: bool,
@@ -486,10 +490,14 @@ def _assemble(
             "training_start": cohort.training_start.isoformat(),
             "as_of": as_of.isoformat(),
             "periods": periods,
-            **evidence,
-            "professional_experience_in_sector": bool(student.professional_experience_in_sector),
+            "apprenticeship_evidence": evidence.apprenticeship_evidence,
+            "work_certificates": evidence.work_certificates,
+            # BEP continuing education: an accepted in-sector work certificate (000 §3)
+            "professional_experience_in_sector": evidence.in_sector_certificate
+            and evidence_pathway(student).sector_experience,
             "derogations": derogations,
             "report": report,
+            # an apprentice's grid comes from the maître d'apprentissage (001 §2.2, 003 §2.2)
             "evaluation": evaluated,
         }
     )
@@ -497,8 +505,9 @@ def _assemble(
         repeater: dict[str, Any] = {"previous_session": student.previous_session}
         if student.repeater_report:
             repeater["report"] = str(student.repeater_report)
-        repeater["previous_evaluation"] = bool(student.repeater_previous_evaluation)
-        if student.repeater_contract:
-            repeater["contract"] = str(student.repeater_contract)
+        # the previous grid and the apprentice repeater's contract are accepted documents
+        repeater["previous_evaluation"] = evidence.previous_evaluation
+        if evidence.repeater_contract:
+            repeater["contract"] = evidence.repeater_contract
         dossier["repeater"] = repeater
     return dossier

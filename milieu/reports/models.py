@@ -132,7 +132,9 @@ class ReportRefusal(models.Model):
 
 
 class ReportEndorsement(models.Model):
-    """The host's visa on one version, given by the tutor through their link."""
+    """The host's visa on one version, given by the tutor through their link — or, for an
+    apprentice, by the maître d'apprentissage through theirs (`employer_access`, seed 001 §2.2:
+    the same supports as the voie scolaire)."""
 
     deposit = models.OneToOneField(
         ReportDeposit,
@@ -143,8 +145,18 @@ class ReportEndorsement(models.Model):
     access = models.ForeignKey(
         "followup.TutorAccess",
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="report_endorsements",
         verbose_name="accès du tuteur",
+    )
+    employer_access = models.ForeignKey(
+        "apprenticeships.EmployerAccess",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="report_endorsements",
+        verbose_name="accès du maître d'apprentissage",
     )
     tutor_name = models.CharField("visé par", max_length=200)
     endorsed_at = models.DateTimeField("visé le", default=timezone.now)
@@ -153,6 +165,17 @@ class ReportEndorsement(models.Model):
     class Meta:
         verbose_name = "visa du rapport par la structure d'accueil"
         verbose_name_plural = "visas des rapports par la structure d'accueil"
+        constraints = [
+            models.CheckConstraint(
+                name="endorsement_by_one_link",
+                condition=Q(access__isnull=False, employer_access__isnull=True)
+                | Q(access__isnull=True, employer_access__isnull=False),
+                violation_error_message=(
+                    "Un visa est donné par le lien du tuteur ou par celui du maître "
+                    "d'apprentissage."
+                ),
+            ),
+        ]
 
     def __str__(self) -> str:
         return (

@@ -114,6 +114,17 @@ def report_to_check(student: Any) -> bool:
     return needs_check(ReportAnalysis.from_json(deposit.analysis), reading_figures(deposit))
 
 
+def _sector_experience(student: Any) -> bool:
+    """An accepted in-sector work certificate dispensing from the stage (BEP, 000 §3); no query
+    where the pathway has no such dispense."""
+    from milieu.evidence.pathways import evidence_pathway
+    from milieu.evidence.queries import evidence_facts
+
+    if not evidence_pathway(student).sector_experience:
+        return False
+    return evidence_facts(student).in_sector_certificate
+
+
 def deadline_state(deadline: date, today: date, submitted_on: date | None) -> dict[str, Any]:
     """Days left before the deadline, or how late a deposit or the missing report is."""
     if submitted_on is not None:
@@ -183,7 +194,7 @@ def report_summary(
             continuing_situation=str(student.continuing_situation or ""),
             session=int(cohort.session),
             training_start=cohort.training_start,
-            professional_experience_in_sector=bool(student.professional_experience_in_sector),
+            professional_experience_in_sector=_sector_experience(student),
             report=report,
             as_of=today,
         ),

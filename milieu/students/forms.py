@@ -13,7 +13,6 @@ from milieu.students.enums import (
     ContinuingSituation,
     Pathway,
     Relation,
-    RepeaterContract,
     RepeaterReport,
 )
 from milieu.students.models import LegalRepresentative, Student
@@ -48,25 +47,19 @@ class StudentForm(forms.ModelForm[Student]):
             "pathway",
             "continuing_situation",
             "distance",
-            "professional_experience_in_sector",
             "repeater",
             "previous_session",
             "repeater_report",
-            "repeater_previous_evaluation",
-            "repeater_contract",
         ]
         widgets = {"birth_date": DateInput()}
         help_texts = {
             "ine": "11 caractères, par exemple 123456789AB.",
             "continuing_situation": "Seulement pour la formation continue.",
             "previous_session": "Seulement pour un redoublant.",
-            "repeater_report": "Seulement pour un redoublant.",
-            "repeater_previous_evaluation": (
-                "Le redoublant qui présente son précédent rapport conserve l'évaluation de sa "
-                "session précédente : cochez quand la grille est au dossier."
+            "repeater_report": (
+                "Seulement pour un redoublant. La grille de la session précédente, le contrat "
+                "de l'apprenti redoublant se déposent comme pièces justificatives."
             ),
-            "repeater_contract": "Seulement pour un apprenti redoublant (prolongation ou nouvel employeur).",
-            "professional_experience_in_sector": "Peut dispenser du stage certains candidats de la formation continue (BEP).",
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -78,9 +71,6 @@ class StudentForm(forms.ModelForm[Student]):
         report = self.fields["repeater_report"]
         assert isinstance(report, forms.TypedChoiceField)
         report.choices = [("", "Sans objet"), *RepeaterReport.choices]
-        contract = self.fields["repeater_contract"]
-        assert isinstance(contract, forms.TypedChoiceField)
-        contract.choices = [("", "Sans objet ou pas encore au dossier"), *RepeaterContract.choices]
         guard_names(self, "last_name", "first_name")
 
     def clean(self) -> dict[str, Any]:
@@ -103,16 +93,9 @@ class StudentForm(forms.ModelForm[Student]):
                     "Indiquez ce que présente le redoublant : le précédent rapport, modifié ou "
                     "non, ou un nouveau stage.",
                 )
-            if cleaned.get("repeater_contract") and cleaned.get("pathway") != Pathway.APPRENTISSAGE:
-                self.add_error(
-                    "repeater_contract",
-                    "Le contrat du redoublant ne se renseigne que pour un apprenti.",
-                )
         elif "repeater" in cleaned:
             cleaned["previous_session"] = None
             cleaned["repeater_report"] = ""
-            cleaned["repeater_previous_evaluation"] = False
-            cleaned["repeater_contract"] = ""
         return cleaned
 
 

@@ -14,7 +14,6 @@ from milieu.students.enums import (
     ContinuingSituation,
     Pathway,
     Relation,
-    RepeaterContract,
     RepeaterReport,
 )
 
@@ -67,21 +66,9 @@ class Student(models.Model):
     repeater_report = models.CharField(
         "rapport du redoublant", max_length=16, choices=RepeaterReport.choices, blank=True
     )
-    # contract v1.1: the previous session's evaluation grid is on file (a repeater presenting
-    # their previous report keeps it); an apprentice repeater's contract (001 §5, 002 §D, 003 §4).
-    # Who ticked or chose them, and when, is in the audit journal (`update_student`).
-    repeater_previous_evaluation = models.BooleanField(
-        "grille d'évaluation de la session précédente au dossier", default=False
-    )
-    repeater_contract = models.CharField(
-        "contrat de l'apprenti redoublant",
-        max_length=16,
-        choices=RepeaterContract.choices,
-        blank=True,
-    )
-    professional_experience_in_sector = models.BooleanField(
-        "expérience professionnelle dans le secteur du diplôme", default=False
-    )
+    # The previous session's evaluation grid, an apprentice repeater's contract (001 §5, 002 §D,
+    # 003 §4) and the BEP continuing-education candidate's sector experience (000 §3) are
+    # documents a manager accepts (`milieu.evidence`), never a box ticked here (issue 11).
     # Optimistic locking: each full save is a new version; the edit page sends back the version
     # it showed, and `milieu.students.operations.update_student` refuses a stale one.
     version = models.PositiveIntegerField("version", default=1, editable=False)

@@ -29,12 +29,9 @@ EDITED_FIELDS = (
     "pathway",
     "continuing_situation",
     "distance",
-    "professional_experience_in_sector",
     "repeater",
     "previous_session",
     "repeater_report",
-    "repeater_previous_evaluation",
-    "repeater_contract",
 )
 REPRESENTATIVES = "representatives"
 NOUN = "Cette fiche"

@@ -33,6 +33,7 @@ from milieu.hosts.operations import (
 )
 from milieu.http import HtmxHttpRequest, client_ip
 from milieu.permissions import can, require, visible_hosts, visible_placements, visible_students
+from milieu.students.enums import Pathway, RepeaterContract, RepeaterReport
 from milieu.students.forms import (
     PlacementDecisionForm,
     ProposePlacementForm,
@@ -109,8 +110,45 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             },
             "checked": checked_dossier(student, dossier, today),
             "followup": _followup_links(student),
+            "accepted_pieces": _accepted_pieces(student, dossier),
         },
     )
+
+
+def _accepted_pieces(student: Student, dossier: dict[str, Any]) -> list[tuple[str, str]]:
+    """What accepted documents put in the dossier beside the stage (issue 11), for the verdict:
+    a repeater's previous grid, an apprentice repeater's contract (001 §5, 002 §D, 003 §4), the
+    BEP sector experience (000 §3)."""
+    pieces: list[tuple[str, str]] = []
+    repeater = dossier.get("repeater")
+    if isinstance(repeater, dict):
+        if student.repeater_report in (RepeaterReport.REUSE, RepeaterReport.MODIFIED):
+            pieces.append(
+                (
+                    "Grille de la session précédente",
+                    "acceptée : aucune nouvelle grille n'est exigée"
+                    if repeater.get("previous_evaluation")
+                    else "pas encore au dossier",
+                )
+            )
+        if student.pathway == Pathway.APPRENTISSAGE:
+            contract = repeater.get("contract")
+            pieces.append(
+                (
+                    "Contrat de l'apprenti redoublant",
+                    str(RepeaterContract(contract).label) + " (pièce acceptée)"
+                    if contract
+                    else "ni contrat prorogé ni nouveau contrat au dossier",
+                )
+            )
+    if dossier.get("professional_experience_in_sector"):
+        pieces.append(
+            (
+                "Expérience professionnelle dans le secteur",
+                "certificat de travail accepté : stage non exigé",
+            )
+        )
+    return pieces
 
 
 def _followup_links(student: Student) -> dict[str, Any]:
@@ -123,7 +161,8 @@ def _followup_links(student: Student) -> dict[str, Any]:
         # BEP (seed 000 §1): préparation and exploitation pédagogique of each period
         "period_pedagogy": bool(extra.get("period_pedagogy")),
         "report": bool(extra.get("report_sections")),
-        "evidence": evidence_pathway(student).mode not in (None, "stage"),
+        # a pathway replacing the certificate, or a repeater's / BEP adult's documents
+        "evidence": bool(evidence_pathway(student).kinds),
         "signed_statuses": sorted(SIGNED_STATUSES),
     }
 

@@ -238,8 +238,9 @@ def test_the_kinds_follow_the_pathways_mode_in_the_catalogue(school_a: School) -
     assert allowed_kinds(candidate(school_a, ciel, pathway="experience-professionnelle")) == (
         CERTIFICATE,
     )
-    # the same situation on another diploma: BEP MPMI's perfectionnement does a stage (§3)
-    assert allowed_kinds(candidate(school_a, bep, continuing="perfectionnement")) == ()
+    # the same situation on another diploma: BEP MPMI's perfectionnement does a stage (§3),
+    # unless a work certificate in the sector dispenses from it (000 §3, issue 11)
+    assert allowed_kinds(candidate(school_a, bep, continuing="perfectionnement")) == (CERTIFICATE,)
     assert allowed_kinds(candidate(school_a, bep, pathway="experience-professionnelle")) == (
         CERTIFICATE,
     )

@@ -77,7 +77,7 @@ def test_the_refresh_query_count_does_not_grow_with_the_candidates(
     large = build_academie(180, schools=3, seed=3, as_of=DAY)
     for built in (small, large):
         students = Student.objects.filter(cohort__establishment__academie=built.academie_id)
-        # one batch: the students, the empty next batch, eleven reads (the exam service's
-        # pronouncements among them), one upsert
-        with django_assert_max_num_queries(14):
+        # one batch: the students, the empty next batch, twelve reads (the exam service's
+        # pronouncements and the apprentices' grids among them), one upsert
+        with django_assert_max_num_queries(15):
             assert refresh_verdicts(students, DAY, batch_size=500) == built.student_count

@@ -149,11 +149,28 @@ def test_continuing_education_carries_its_situation(school_a: School, situation:
     assert "error" not in evaluate(dossier)
 
 
+def sector_certificate(student: Any, by: Any) -> None:
+    """An in-sector work certificate deposited by a manager (accepted at once)."""
+    from milieu.evidence.operations import deposit_evidence
+    from tests.evidence.conftest import pdf
+
+    deposit_evidence(
+        student,
+        by=by,
+        kind="work-certificate",
+        upload=pdf("certificat.pdf"),
+        employer="Usinage du Ried",
+        start=date(2020, 1, 6),
+        end=date(2024, 6, 28),
+        full_time=True,
+        in_sector=True,
+    )
+
+
 def test_bep_continuing_education_with_sector_experience_is_dispensed(school_a: School) -> None:
     cohort = CohortFactory.create(establishment=school_a.establishment, diploma="bep-mpmi")
-    trainee = StudentFactory.create(
-        cohort=cohort, continuing="reconversion", professional_experience_in_sector=True
-    )
+    trainee = StudentFactory.create(cohort=cohort, continuing="reconversion")
+    sector_certificate(trainee, school_a.ddfpt)  # 000 §3, accepted (issue 11)
 
     dossier = build_dossier(trainee, as_of=AS_OF)
 

@@ -74,9 +74,10 @@ def test_milieu_check_on_the_file_prints_the_verdict_shown_on_the_page(
         student = StudentFactory.create(cohort=school_a.cohort, apprentice=True)
     else:
         bep = CohortFactory.create(establishment=school_a.establishment, diploma="bep-mpmi")
-        student = StudentFactory.create(
-            cohort=bep, continuing="reconversion", professional_experience_in_sector=True
-        )
+        student = StudentFactory.create(cohort=bep, continuing="reconversion")
+        from tests.school.test_dossier_builder import sector_certificate
+
+        sector_certificate(student, school_a.ddfpt)
 
     with time_machine.travel(EXPORT_DAY, tick=False):
         client = client_for(school_a.head)

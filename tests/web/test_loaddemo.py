@@ -147,14 +147,30 @@ def test_the_demo_follows_one_stage_to_a_compliant_verdict(settings: Any, tmp_pa
     # the classmate's stage waits for its tutor: the console gives the tutor's link
     # the tutor's link points to the announced server, not to port 8000 (issue 13 §1)
     assert "Lien du tuteur de ce stage (sans compte) : http://demo.example/suivi/" in out
-    walked = (
-        Student.objects.filter(cohort=student.cohort, conventions__status="signed")
+    from milieu.demo import STORY_PERIOD
+
+    walked = (  # the classmate of the story (the pathway candidates' stage is another one)
+        Student.objects.filter(
+            cohort=student.cohort,
+            conventions__status="signed",
+            conventions__periods__start=STORY_PERIOD[0],
+            conventions__periods__end=STORY_PERIOD[1],
+        )
         .exclude(pk=student.pk)
         .first()
     )
     assert walked is not None
     codes = {f["code"] for f in evaluate(build_dossier(walked, as_of=day))["findings"]}
     assert {"CERTIFICATE_MISSING", "EVALUATION_MISSING"} <= codes
+    # issue 11: one conforme candidate of each pathway, listed by the console
+    from milieu.factories import valid_ine
+    from milieu.pathways_demo import INE_BASE, LAST_PIECES
+
+    for index, (what, _) in enumerate(LAST_PIECES.values()):
+        candidate = Student.objects.get(ine=valid_ine(INE_BASE + index))
+        judged = evaluate(build_dossier(candidate, as_of=day))
+        assert judged["status"] == "compliant", (what, judged["findings"])
+        assert f"Dossier conforme — {what} ({candidate.full_name})" in out
 
 
 def test_make_demo_serves_and_links_on_the_chosen_port() -> None:

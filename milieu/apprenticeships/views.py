@@ -1,0 +1,347 @@
+"""Apprenticeship pages. The school's pages go through `milieu.permissions` (the student is
+fetched through `visible_students`: another establishment's is a 404); the maître
+d'apprentissage's pages are public, the link's token being the credential for one apprenticeship
+only. Every change is a function of `milieu.apprenticeships.operations`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from milieu.apprenticeships.forms import ApprenticeshipForm
+from milieu.apprenticeships.models import ApprenticeEvaluation, Apprenticeship, EmployerAccess
+from milieu.apprenticeships.operations import (
+    ApprenticeshipData,
+    ApprenticeshipRefused,
+    cosign_apprentice_evaluation,
+    endorse_report_as_employer,
+    evaluation_of,
+    fill_apprentice_evaluation,
+    grid_of,
+    issue_employer_link,
+    record_apprenticeship,
+    resolve_employer_access,
+    revoke_employer_link,
+    takes_employer_link,
+)
+from milieu.audit.downloads import audit_minor_download
+from milieu.followup.forms import EvaluationForm
+from milieu.followup.models import EvaluationStatus
+from milieu.http import client_ip, stored_file_response
+from milieu.permissions import can, require, visible_students
+from milieu.reports.analysis import ReportAnalysis
+from milieu.reports.models import ReportDeposit
+from milieu.reports.operations import expectation_of, latest_deposit
+from milieu.reports.views import _file_response
+from milieu.students.models import Student
+
+
+def _student(request: HttpRequest, pk: int, action: str) -> Student:
+    student: Student = get_object_or_404(
+        visible_students(request.user).select_related("cohort", "cohort__establishment"), pk=pk
+    )
+    require(request.user, action, student)
+    return student
+
+
+def _apprenticeship(request: HttpRequest, pk: int, action: str) -> Apprenticeship:
+    found: Apprenticeship = get_object_or_404(
+        Apprenticeship.objects.filter(
+            student__in=visible_students(request.user).values("pk")
+        ).select_related("student", "student__cohort", "student__cohort__establishment"),
+        pk=pk,
+    )
+    require(request.user, action, found.student)
+    return found
+
+
+def _page(
+    request: HttpRequest, student: Student, form: ApprenticeshipForm | None, status: int = 200
+) -> HttpResponse:
+    may_manage = can(request.user, "apprenticeship.manage", student)
+    apprentice = takes_employer_link(student)
+    if form is None and may_manage and apprentice:
+        form = ApprenticeshipForm()
+    rows = []
+    for apprenticeship in Apprenticeship.objects.filter(student=student).select_related(
+        "recorded_by"
+    ):
+        rows.append(
+            {
+                "apprenticeship": apprenticeship,
+                "accesses": list(apprenticeship.accesses.select_related("created_by")),
+                "evaluation": evaluation_of(apprenticeship),
+                "events": list(apprenticeship.events.select_related("actor")[:20]),
+            }
+        )
+    return render(
+        request,
+        "apprenticeships/student.html",
+        {
+            "student": student,
+            "rows": rows,
+            "apprentice": apprentice,
+            "may_manage": may_manage,
+            "may_cosign": can(request.user, "apprenticeship.cosign", student),
+            "form": form if may_manage and apprentice else None,
+            "now": timezone.now(),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def student(request: HttpRequest, student_pk: int) -> HttpResponse:
+    """The apprentice's apprenticeships: employer, maître d'apprentissage, link, grid, history."""
+    if request.method != "POST":
+        return _page(request, _student(request, student_pk, "apprenticeship.view"), None)
+    found = _student(request, student_pk, "apprenticeship.manage")
+    form = ApprenticeshipForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            record_data = ApprenticeshipData(
+                employer=data["employer"],
+                siret=data["siret"],
+                master_name=data["master_name"],
+                master_email=data["master_email"],
+                start=data["start"],
+                end=data["end"],
+            )
+            record_apprenticeship(found, record_data, by=request.user, ip=client_ip(request))
+        except ApprenticeshipRefused as refused:
+            for name, message in refused.errors.items():
+                form.add_error(name if name in form.fields else None, message)
+            if not refused.errors:
+                form.add_error(None, str(refused))
+        else:
+            messages.success(
+                request,
+                "Contrat d'apprentissage enregistré : envoyez le lien au maître d'apprentissage.",
+            )
+            return redirect("apprenticeships:student", student_pk=found.pk)
+    return _page(request, found, form, status=400)
+
+
+@login_required
+@require_POST
+def send_link(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send the maître d'apprentissage a link (a new one revokes the previous ones)."""
+    apprenticeship = _apprenticeship(request, pk, "apprenticeship.manage")
+    try:
+        access, _ = issue_employer_link(apprenticeship, by=request.user, ip=client_ip(request))
+    except ApprenticeshipRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(
+            request,
+            f"Le lien est envoyé à {access.sent_to} ; il est valable jusqu'au "
+            f"{timezone.localtime(access.expires_at):%d/%m/%Y}.",
+        )
+    return redirect("apprenticeships:student", student_pk=apprenticeship.student_id)
+
+
+@login_required
+@require_POST
+def revoke_link(request: HttpRequest, pk: int, access_pk: int) -> HttpResponse:
+    apprenticeship = _apprenticeship(request, pk, "apprenticeship.manage")
+    access = get_object_or_404(EmployerAccess, pk=access_pk, apprenticeship=apprenticeship)
+    try:
+        revoke_employer_link(access, by=request.user, ip=client_ip(request))
+    except ApprenticeshipRefused as refused:
+        messages.info(request, str(refused))
+    else:
+        messages.success(request, "Le lien du maître d'apprentissage est révoqué.")
+    return redirect("apprenticeships:student", student_pk=apprenticeship.student_id)
+
+
+@login_required
+@require_POST
+def cosign(request: HttpRequest, pk: int) -> HttpResponse:
+    apprenticeship = _apprenticeship(request, pk, "apprenticeship.cosign")
+    try:
+        cosign_apprentice_evaluation(apprenticeship, by=request.user, ip=client_ip(request))
+    except ApprenticeshipRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, "Grille d'évaluation arrêtée conjointement : elle est figée.")
+    return redirect("apprenticeships:student", student_pk=apprenticeship.student_id)
+
+
+def _evaluation_pdf(found: ApprenticeEvaluation) -> HttpResponse:
+    return stored_file_response(
+        bytes(found.content or b""),
+        sha256=found.sha256,
+        filename=f"grille-apprenti-{found.pk}.pdf",
+        inline=True,
+    )
+
+
+@login_required
+def evaluation_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    apprenticeship = _apprenticeship(request, pk, "apprenticeship.view")
+    found = get_object_or_404(
+        ApprenticeEvaluation, apprenticeship=apprenticeship, status=EvaluationStatus.COSIGNED
+    )
+    return audit_minor_download(
+        request, _evaluation_pdf(found), students=[apprenticeship.student], document=found
+    )
+
+
+# --- the maître d'apprentissage's pages --------------------------------------------------------
+
+
+def _refused(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "followup/link_refused.html", {"message": message}, status=410)
+
+
+def _report_context(access: EmployerAccess) -> dict[str, Any]:
+    student = access.apprenticeship.student
+    expect = expectation_of(student)
+    deposit = latest_deposit(student.pk) if expect.expected else None
+    return {
+        "expect": expect,
+        "deposit": deposit,
+        "analysis": ReportAnalysis.from_json(deposit.analysis) if deposit else None,
+        "endorsement": getattr(deposit, "endorsement", None) if deposit else None,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def employer(request: HttpRequest, token: str) -> HttpResponse:
+    """The maître d'apprentissage's page: the evaluation grid and the report's visa."""
+    try:
+        access = resolve_employer_access(token)
+    except ApprenticeshipRefused as refused:
+        return _refused(request, str(refused))
+    apprenticeship = access.apprenticeship
+    grid = grid_of(apprenticeship)
+    evaluation = evaluation_of(apprenticeship) if grid else None
+    form = None
+    if grid is not None and not (evaluation and evaluation.frozen):
+        form = EvaluationForm(
+            evaluation.grid if evaluation else grid,
+            initial=EvaluationForm.initial_from(evaluation)
+            or {"tutor_name": apprenticeship.master_name},
+            tutor=True,
+            prefix="grille",
+        )
+    error = ""
+    if request.method == "POST":
+        if grid is None:
+            raise Http404("Le diplôme de cet apprenti ne prévoit pas de grille d'évaluation.")
+        form = EvaluationForm(
+            evaluation.grid if evaluation else grid, request.POST, tutor=True, prefix="grille"
+        )
+        if form.is_valid():
+            submit = request.POST.get("submit") != "draft"
+            try:
+                fill_apprentice_evaluation(
+                    access,
+                    levels=form.levels(),
+                    comments=form.comments(),
+                    appreciation=form.cleaned_data["appreciation"],
+                    master_name=form.cleaned_data["tutor_name"],
+                    submit=submit,
+                    ip=client_ip(request),
+                )
+            except ApprenticeshipRefused as refused:
+                error = str(refused)
+            else:
+                messages.success(
+                    request,
+                    "Grille d'évaluation transmise à l'équipe pédagogique."
+                    if submit
+                    else "Brouillon de la grille d'évaluation enregistré.",
+                )
+                return redirect("apprenticeships:employer", token=token)
+        else:
+            error = "La grille n'est pas enregistrée : corrigez les champs signalés."
+    return render(
+        request,
+        "apprenticeships/employer.html",
+        {
+            "access": access,
+            "apprenticeship": apprenticeship,
+            "student": apprenticeship.student,
+            "token": token,
+            "grid": grid,
+            "evaluation": evaluation,
+            "form": form,
+            "error": error,
+            **_report_context(access),
+        },
+        status=400 if error else 200,
+    )
+
+
+def _employer_deposit(access: EmployerAccess, deposit_pk: int) -> ReportDeposit:
+    """A version of the link's own apprentice's report (never another student's: 404)."""
+    return get_object_or_404(
+        ReportDeposit.objects.select_related("student", "endorsement"),
+        pk=deposit_pk,
+        student_id=access.apprenticeship.student_id,
+    )
+
+
+@require_POST
+def employer_endorse(request: HttpRequest, token: str, deposit_pk: int) -> HttpResponse:
+    try:
+        access = resolve_employer_access(token)
+    except ApprenticeshipRefused as refused:
+        return _refused(request, str(refused))
+    found = _employer_deposit(access, deposit_pk)
+    try:
+        endorse_report_as_employer(
+            access,
+            found,
+            master_name=str(request.POST.get("master_name", "")),
+            ip=client_ip(request),
+        )
+    except ApprenticeshipRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, f"Version {found.version} du rapport visée. Merci.")
+    return redirect(reverse("apprenticeships:employer", kwargs={"token": token}) + "#rapport")
+
+
+def employer_report(request: HttpRequest, token: str, deposit_pk: int) -> HttpResponse:
+    try:
+        access = resolve_employer_access(token)
+    except ApprenticeshipRefused as refused:
+        return _refused(request, str(refused))
+    found = _employer_deposit(access, deposit_pk)
+    return audit_minor_download(
+        request,
+        _file_response(found),
+        students=[found.student],
+        document=found,
+        actor_label=f"{access.apprenticeship.master_name} — lien du maître d'apprentissage",
+    )
+
+
+def employer_evaluation(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        access = resolve_employer_access(token)
+    except ApprenticeshipRefused as refused:
+        return _refused(request, str(refused))
+    found = get_object_or_404(
+        ApprenticeEvaluation,
+        apprenticeship=access.apprenticeship,
+        status=EvaluationStatus.COSIGNED,
+    )
+    return audit_minor_download(
+        request,
+        _evaluation_pdf(found),
+        students=[access.apprenticeship.student],
+        document=found,
+        actor_label=f"{access.apprenticeship.master_name} — lien du maître d'apprentissage",
+    )

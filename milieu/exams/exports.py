@@ -18,7 +18,7 @@ import io
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from django.db.models import QuerySet
 
@@ -69,7 +69,7 @@ def verdict_lines(students: QuerySet[Student], as_of: date) -> Iterator[str]:
         yield dumps_verdict(result) + "\n"
 
 
-def status_label(verdict: StoredVerdict | None) -> str:
+def status_label(verdict: StoredVerdict | _Verdict | None) -> str:
     if verdict is None:
         return NOT_COMPUTED
     if not verdict.status:
@@ -77,7 +77,7 @@ def status_label(verdict: StoredVerdict | None) -> str:
     return str(VerdictStatus(verdict.status).label)
 
 
-def required_weeks(verdict: StoredVerdict | None) -> str:
+def required_weeks(verdict: StoredVerdict | _Verdict | None) -> str:
     if verdict is None or verdict.weeks_min is None:
         return ""
     if verdict.weeks_max is None:
@@ -97,7 +97,7 @@ def derogation_text(request: DerogationRequest) -> str:
     return f"{text} — {DerogationReason(request.reason).label}"
 
 
-def _granted_by_student(student_ids: list[int]) -> dict[int, list[str]]:
+def _granted_by_student(student_ids: Any) -> dict[int, list[str]]:
     texts: dict[int, list[str]] = defaultdict(list)
     for request in DerogationRequest.objects.filter(
         student_id__in=student_ids, status=DerogationStatus.GRANTED
@@ -106,48 +106,54 @@ def _granted_by_student(student_ids: list[int]) -> dict[int, list[str]]:
     return texts
 
 
-# what a row needs: never the verdict's findings (a JSON document per candidate)
-TABLE_FIELDS = (
-    "ine",
-    "first_name",
-    "last_name",
-    "cohort__diploma",
-    "cohort__session",
-    "cohort__establishment__uai",
-    "stored_verdict__status",
-    "stored_verdict__weeks_completed",
-    "stored_verdict__weeks_min",
-    "stored_verdict__weeks_max",
-)
+class _Verdict(NamedTuple):
+    """The columns of a `StoredVerdict` a row shows (never its findings)."""
+
+    status: str
+    weeks_completed: float | None
+    weeks_min: float | None
+    weeks_max: float | None
 
 
 def table_rows(students: QuerySet[Student], size: int = BATCH_SIZE) -> Iterator[list[Any]]:
-    """One row per candidate, from the stored verdicts: two queries per batch of `size`."""
-    ordered = (
-        students.select_related("cohort", "cohort__establishment", "stored_verdict")
-        .only(*TABLE_FIELDS)
-        .order_by("pk")
+    """One row per candidate, from the stored verdicts: two queries per batch of `size`, plain
+    tuples (no model instance) and never the verdicts' findings."""
+    ordered = students.order_by("pk").values_list(
+        "pk",
+        "cohort__establishment__uai",
+        "cohort__diploma",
+        "cohort__session",
+        "ine",
+        "last_name",
+        "first_name",
+        "stored_verdict__pk",
+        "stored_verdict__status",
+        "stored_verdict__weeks_completed",
+        "stored_verdict__weeks_min",
+        "stored_verdict__weeks_max",
     )
     last = 0
     while True:
         batch = list(ordered.filter(pk__gt=last)[:size])
         if not batch:
             return
-        last = batch[-1].pk
-        derogations = _granted_by_student([s.pk for s in batch])
-        for student in batch:
-            verdict = getattr(student, "stored_verdict", None)
-            weeks = verdict.weeks_completed if verdict is not None else None
+        # the batch's students as a subquery (the same filters over its range of keys)
+        scope = students.filter(pk__gte=batch[0][0], pk__lte=batch[-1][0]).order_by()
+        derogations = _granted_by_student(scope.values("pk"))
+        last = batch[-1][0]
+        for row in batch:
+            pk, uai, diploma, session, ine, last_name, first_name, verdict_pk = row[:8]
+            verdict = _Verdict(*row[8:]) if verdict_pk is not None else None
             yield [
-                student.cohort.establishment.uai,
-                student.cohort.diploma,
-                student.cohort.session,
-                student.ine,
-                str(student),
+                uai,
+                diploma,
+                session,
+                ine,
+                f"{last_name.upper()} {first_name}",  # as `Student.__str__`
                 status_label(verdict),
-                weeks,
+                verdict.weeks_completed if verdict is not None else None,
                 required_weeks(verdict),
-                " ; ".join(derogations.get(student.pk, [])),
+                " ; ".join(derogations.get(pk, [])),
             ]
 
 
@@ -196,10 +202,13 @@ def write_xlsx(rows: Iterable[Sequence[Any]], target: IO[bytes] | str) -> None:
 
 
 def _xlsx_cell(sheet: Any, value: Any) -> Any:
+    """The plain value, which openpyxl writes as it is; a text openpyxl would take for a
+    formula (« = ») or an error code (« # ») goes in a cell typed as text."""
     from openpyxl.cell import WriteOnlyCell
 
     safe = safe_cell(value)
+    if not isinstance(safe, str) or not safe.startswith(("=", "#")):
+        return safe
     cell = WriteOnlyCell(sheet, value=safe)
-    if isinstance(safe, str):
-        cell.data_type = "s"  # never a formula, whatever openpyxl would guess
+    cell.data_type = "s"  # never a formula, whatever openpyxl would guess
     return cell

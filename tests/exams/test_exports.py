@@ -212,3 +212,16 @@ def test_the_table_never_reads_the_verdicts_findings(school_a: School) -> None:
     assert len(rows) == Student.objects.count() and all(row[5] for row in rows)
     assert not any('"findings"' in query["sql"] for query in captured.captured_queries)
     assert len(captured) == 3  # one batch of students, its derogations, the empty next batch
+
+
+def test_the_xlsx_cells_keep_texts_as_texts_and_numbers_as_numbers(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from milieu.exams.exports import write_xlsx
+
+    target = tmp_path / "t.xlsx"
+    write_xlsx([["=1+1", "#N/A", "-3", 7.5, 2027, None, "MARTIN Léa"]], str(target))
+    row = next(load_workbook(target).active.iter_rows(min_row=2, values_only=False))
+    assert [cell.data_type for cell in row[:5]] == ["s", "s", "s", "n", "n"]
+    assert [cell.value for cell in row[:5]] == ["'=1+1", "#N/A", "-3", 7.5, 2027]
+    assert row[6].value == "MARTIN Léa"

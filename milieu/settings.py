@@ -207,7 +207,7 @@ LOGGING = {
         "request_id": {"()": "milieu.requestlog.RequestIdFilter"},
     },
     "formatters": {
-        "text": {"format": "%(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+        "text": {"format": "%(message)s"},
         "json": {"()": "milieu.requestlog.JsonFormatter"},
     },
     "handlers": {

@@ -377,8 +377,6 @@ def _build(
                     repeater=repeater,
                     previous_session=cohort.session - 1 if repeater else None,
                     repeater_report="reuse" if repeater and rng.random() < 0.5 else "",
-                    professional_experience_in_sector=pathway == Pathway.FORMATION_CONTINUE
-                    and rng.random() < 0.3,
                 )
             )
     students = Student.objects.bulk_create(students, batch_size=BATCH)

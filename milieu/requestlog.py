@@ -94,11 +94,12 @@ class RequestLogMiddleware:
             "duration_ms": round(duration, 1),
         }
         logger.info(
-            "%s %s %s %.1f ms",
+            "%s %s %s %.1f ms (requête %s)",
             fields["method"],
             fields["path"],
             fields["status"],
             duration,
+            request_id,
             extra=fields,
         )
         return response

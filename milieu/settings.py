@@ -98,7 +98,8 @@ LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "home"
 
 # Background work (imports, reminders): Django's tasks API with the database backend; a worker
-# runs `milieu db_worker`. TASKS_BACKEND=immediate runs tasks inline (tests, small demos).
+# runs `milieu worker` (db_worker with a heartbeat, milieu/health). TASKS_BACKEND=immediate runs
+# tasks inline (tests, small demos).
 TASKS = {
     "default": {
         "BACKEND": (
@@ -220,7 +221,7 @@ LOGGING = {
         "request_id": {"()": "milieu.requestlog.RequestIdFilter"},
     },
     "formatters": {
-        "text": {"format": "%(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+        "text": {"format": "%(message)s"},
         "json": {"()": "milieu.requestlog.JsonFormatter"},
     },
     "handlers": {

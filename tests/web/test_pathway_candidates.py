@@ -162,8 +162,11 @@ def give_last_piece(label: str, made: PathwayCandidates, staff: dict[str, Any]) 
 
 
 def test_each_pathway_reaches_conforme_through_pages(
-    world: tuple[PathwayCandidates, dict[str, Any]],
+    world: tuple[PathwayCandidates, dict[str, Any]], settings: Any
 ) -> None:
+    # a deposited report is analysed by the background worker: here, inline (as with
+    # TASKS_BACKEND=immediate), so that the page shows the verdict at once
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     made, staff = world
     assert set(made.students) == set(LAST_PIECES)
     head = staff["head"]

@@ -208,6 +208,8 @@ def placement_board(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     rows = board_rows(cohort, period)
     counts = filter_counts(rows)
     rule = school_finds_host(cohort)
+    # the counts of the filters need every row; the page shows 50 of the filter's rows
+    page = paginate_list(request, [row for row in rows if current.keeps(row.status)])
     context = {
         "cohort": cohort,
         "periods": periods,
@@ -216,10 +218,7 @@ def placement_board(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "filters": [(f, counts[f.slug]) for f in BOARD_FILTERS],
         "current": current,
         "total": len(rows),
-        # the counts of the filters need every row; the page shows 50 of the filter's rows
-        "page": (
-            page := paginate_list(request, [row for row in rows if current.keeps(row.status)])
-        ),
+        "page": page,
         "rows": page.object_list,
         # the right to create a convention depends on the cohort, not on the student (staff)
         "may_create_conventions": bool(rows)

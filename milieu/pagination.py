@@ -19,14 +19,21 @@ PAGE_SIZE = 50
 
 
 def paginate(
-    request: HttpRequest, queryset: QuerySet[Any], per_page: int = PAGE_SIZE, param: str = "page"
+    request: HttpRequest, queryset: QuerySet[Any], per_page: int | None = None, param: str = "page"
 ) -> Page[Any]:
     """The page asked for by `?page=` (the first one when it is not a number, the last one when
     it is past the end: never an error). Three queries whatever the list's length (count, pks,
     rows), plus the queryset's prefetches."""
     pks = queryset.values_list("pk", flat=True)
-    page = Paginator(pks, per_page).get_page(request.GET.get(param))
+    page = Paginator(pks, per_page or PAGE_SIZE).get_page(request.GET.get(param))
     wanted = list(page.object_list)
     found = {obj.pk: obj for obj in queryset.filter(pk__in=wanted)} if wanted else {}
     page.object_list = [found[pk] for pk in wanted if pk in found]
     return page
+
+
+def paginate_list(
+    request: HttpRequest, rows: list[Any], per_page: int | None = None, param: str = "page"
+) -> Page[Any]:
+    """A page of rows already computed (a board whose filters and counts need every row)."""
+    return Paginator(rows, per_page or PAGE_SIZE).get_page(request.GET.get(param))

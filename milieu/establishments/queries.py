@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from milieu.conventions.enums import ConventionStatus
 from milieu.conventions.models import Convention, ConventionPeriod
@@ -240,14 +240,24 @@ def period_conventions(cohort: Cohort, period: CohortPeriod) -> dict[int, Conven
     return found
 
 
-def board_rows(cohort: Cohort, period: CohortPeriod | None) -> list[BoardRow]:
-    """Every student of the cohort with their open choice and convention for `period` (three
-    queries)."""
+def board_students(cohort: Cohort, period: CohortPeriod | None) -> QuerySet[Student]:
+    """The cohort's students in name order, with their open choice for `period`."""
     placements = Placement.objects.open().select_related("host", "tutor", "site")
     placements = placements.filter(cohort_period=period) if period else placements.none()
-    students = Student.objects.filter(cohort=cohort).prefetch_related(
-        Prefetch("placements", queryset=placements, to_attr="open_placements")
+    return (
+        Student.objects.filter(cohort=cohort)
+        .order_by("last_name", "first_name", "pk")
+        .prefetch_related(Prefetch("placements", queryset=placements, to_attr="open_placements"))
     )
+
+
+def board_rows(
+    cohort: Cohort, period: CohortPeriod | None, students: Iterable[Student] | None = None
+) -> list[BoardRow]:
+    """Every student of the cohort (or of `students`, a page of `board_students`) with their
+    open choice and convention for `period` (three queries)."""
+    if students is None:
+        students = board_students(cohort, period)
     conventions = period_conventions(cohort, period) if period else {}
     rows = []
     for student in students:

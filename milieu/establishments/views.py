@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -22,6 +23,7 @@ from milieu.establishments.queries import (
     BOARD_FILTERS,
     FILTERS_BY_SLUG,
     board_rows,
+    board_students,
     cohort_counts,
     coming_period,
     filter_counts,
@@ -31,6 +33,7 @@ from milieu.exams.queries import VerdictRow, verdict_rows
 from milieu.exports import csv_response
 from milieu.formats import weeks
 from milieu.http import HtmxHttpRequest, client_ip
+from milieu.pagination import paginate, paginate_list
 from milieu.people.invitations import joined_count
 from milieu.permissions import can, require, visible_cohorts, visible_establishments
 from milieu.rules.calendar import school_year_of
@@ -50,8 +53,18 @@ def _cohort(request: HttpRequest, pk: int, action: str = "cohort.view") -> Cohor
 @login_required
 def cohort_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "cohort.list")
-    cohorts = visible_cohorts(request.user).order_by("establishment__name", "-school_year", "name")
-    rows = cohort_counts(cohorts, timezone.localdate())
+    cohorts = visible_cohorts(request.user)
+    several = cohorts.order_by().values("establishment_id").distinct()[:2].count() > 1
+    query = " ".join(request.GET.get("q", "").split())[:100]
+    if query:
+        cohorts = cohorts.filter(
+            Q(name__icontains=query)
+            | Q(establishment__name__icontains=query)
+            | Q(establishment__city__icontains=query)
+            | Q(establishment__uai__iexact=query)
+        )
+    page = paginate(request, cohorts.order_by("establishment__name", "-school_year", "name", "pk"))
+    rows = cohort_counts(page.object_list, timezone.localdate())
     creatable = [
         e for e in visible_establishments(request.user) if can(request.user, "cohort.create", e)
     ]
@@ -60,8 +73,10 @@ def cohort_list(request: HttpRequest) -> HttpResponse:
         "establishments/cohort_list.html",
         {
             "rows": rows,
+            "page": page,
+            "query": query,
             "may_create": bool(creatable),
-            "several_establishments": len({row.cohort.establishment_id for row in rows}) > 1,
+            "several_establishments": several,
         },
     )
 
@@ -72,6 +87,7 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
     periods = list(cohort.periods.all())
     today = timezone.localdate()
     period = coming_period(periods, today)
+    page = paginate(request, board_students(cohort, period))
     return render(
         request,
         "establishments/cohort_detail.html",
@@ -79,7 +95,8 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "cohort": cohort,
             "periods": periods,
             "period": period,
-            "rows": board_rows(cohort, period),
+            "rows": board_rows(cohort, period, page.object_list),
+            "page": page,
             "today": today,
             # BEP (seed 000 §1): the attestation joined to the livret scolaire, for the cohort
             "livret": bool(cohort.catalogue_extra.get("livret_attestation"))
@@ -192,6 +209,8 @@ def placement_board(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     rows = board_rows(cohort, period)
     counts = filter_counts(rows)
     rule = school_finds_host(cohort)
+    # the counts of the filters need every row; the page shows 50 of the filter's rows
+    page = paginate_list(request, [row for row in rows if current.keeps(row.status)])
     context = {
         "cohort": cohort,
         "periods": periods,
@@ -200,7 +219,8 @@ def placement_board(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "filters": [(f, counts[f.slug]) for f in BOARD_FILTERS],
         "current": current,
         "total": len(rows),
-        "rows": [row for row in rows if current.keeps(row.status)],
+        "page": page,
+        "rows": page.object_list,
         # the right to create a convention depends on the cohort, not on the student (staff)
         "may_create_conventions": bool(rows)
         and can(request.user, "convention.create", rows[0].student),

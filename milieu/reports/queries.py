@@ -205,17 +205,23 @@ def report_summary(
     return report_findings(verdict), ""
 
 
-def cohort_rows(cohort: Any, *, deadline: date | None, today: date) -> list[CohortRow]:
-    """Each student of the cohort with their latest version, its visa and the engine's REPORT_*
-    findings on it (two queries whatever the number of students)."""
+def cohort_report_students(cohort: Any) -> Any:
+    """The cohort's students in name order, with their latest version's pk and counts."""
     latest = ReportDeposit.objects.filter(student=OuterRef("pk")).order_by("-version")
-    students = list(
-        cohort.students.annotate(
-            latest_deposit_id=Subquery(latest.values("pk")[:1]),
-            version_count=Count("report_deposits", distinct=True),
-            refusal_count=Count("report_refusals", distinct=True),
-        ).order_by("last_name", "first_name", "pk")
-    )
+    return cohort.students.annotate(
+        latest_deposit_id=Subquery(latest.values("pk")[:1]),
+        version_count=Count("report_deposits", distinct=True),
+        refusal_count=Count("report_refusals", distinct=True),
+    ).order_by("last_name", "first_name", "pk")
+
+
+def cohort_rows(
+    cohort: Any, *, deadline: date | None, today: date, students: Any = None
+) -> list[CohortRow]:
+    """Each student of the cohort (or of `students`, a page of `cohort_report_students`) with
+    their latest version, its visa and the engine's REPORT_* findings on it (two queries
+    whatever the number of students)."""
+    students = list(cohort_report_students(cohort) if students is None else students)
     ids = [s.latest_deposit_id for s in students if s.latest_deposit_id is not None]
     deposits = {
         d.pk: d

@@ -30,6 +30,7 @@ from milieu.exams.queries import session_of_cohort
 from milieu.followup.models import TutorAccess
 from milieu.followup.operations import FollowupRefused, resolve_access
 from milieu.http import client_ip, stored_file_response
+from milieu.pagination import paginate
 from milieu.permissions import can, require, visible_cohorts, visible_students
 from milieu.reports.analysis import ReportAnalysis, report_profile
 from milieu.reports.conformity import conformity, exam_day, report_findings
@@ -45,7 +46,13 @@ from milieu.reports.operations import (
     record_refusal,
     set_deadline,
 )
-from milieu.reports.queries import cohort_rows, deadline_state, reading_figures, today
+from milieu.reports.queries import (
+    cohort_report_students,
+    cohort_rows,
+    deadline_state,
+    reading_figures,
+    today,
+)
 from milieu.rules import evaluate
 from milieu.students.models import Student
 
@@ -332,7 +339,8 @@ def cohort(request: HttpRequest, pk: int) -> HttpResponse:
     if session is not None:
         deadline = session.report_deadline or session.exam_date
     day = today()
-    rows = cohort_rows(found, deadline=deadline, today=day)
+    page = paginate(request, cohort_report_students(found))
+    rows = cohort_rows(found, deadline=deadline, today=day, students=page.object_list)
     failed = bool(error) or (request.method == "POST" and not form.is_valid())
     return render(
         request,
@@ -345,6 +353,7 @@ def cohort(request: HttpRequest, pk: int) -> HttpResponse:
             "effective_deadline": deadline or exam_day(int(found.session)),
             "today": day,
             "rows": rows,
+            "page": page,
             "expected": report_profile(str(found.diploma)) is not None,
             "form": form,
             "may_set": may_set,

@@ -30,6 +30,9 @@ from django.utils import timezone
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from milieu.health.heartbeat import MAX_AGE
+from milieu.health.models import WorkerHeartbeat
+
 logger = logging.getLogger(__name__)
 
 LOST = "milieu.workers.WorkerLost"
@@ -94,6 +97,17 @@ def _job_id(result: DBTaskResult[Any, Any]) -> int | None:
     return args[0] if args and isinstance(args[0], int) else None
 
 
+def _beating_workers(now: datetime) -> set[str]:
+    """The ids of the `milieu worker` processes whose heartbeat is fresh (`milieu.health`): a job
+    they hold is running, however long it takes. A worker started without a heartbeat (plain
+    `db_worker`) is judged by its job's age alone."""
+    return set(
+        WorkerHeartbeat.objects.filter(beat_at__gte=now - MAX_AGE).values_list(
+            "worker_id", flat=True
+        )
+    )
+
+
 def recover_stalled_tasks(
     *,
     now: datetime | None = None,
@@ -113,7 +127,10 @@ def recover_stalled_tasks(
             .filter(status=TaskResultStatus.RUNNING, started_at__lt=now - stalled_after)
             .order_by("started_at")
         )
+        alive = _beating_workers(now)
         for result in stuck:
+            if result.worker_ids and result.worker_ids[-1] in alive:
+                continue  # a long job of a worker that still beats: not lost
             attempts = len(result.worker_ids or [])
             back, give_up = JOBS.get(result.task_path, (None, None))
             job_id = _job_id(result)
@@ -146,3 +163,15 @@ def recover_stalled_tasks(
                 (result.worker_ids or ["?"])[-1],
             )
     return recovery
+
+
+def recover_and_log() -> None:
+    """`recover_stalled_tasks`, saying in the log what it did: each `milieu worker` runs it about
+    once a minute (`milieu.health.heartbeat`), so that nothing waits for a cron."""
+    recovery = recover_stalled_tasks()
+    if recovery.requeued or recovery.failed:
+        logger.warning(
+            "background jobs of dead workers: %s put back in the queue, %s given up",
+            len(recovery.requeued),
+            len(recovery.failed),
+        )

@@ -14,6 +14,8 @@ import logging
 import os
 import socket
 import threading
+import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.db import connections
@@ -26,6 +28,7 @@ logger = logging.getLogger(__name__)
 INTERVAL = 15.0
 MAX_AGE = timedelta(seconds=60)
 FORGET_AFTER = timedelta(days=1)
+CHORES_EVERY = 60.0  # seconds between two runs of the worker's periodic chores
 
 
 def beat(worker_id: str, *, started_at: datetime) -> None:
@@ -61,8 +64,17 @@ class HeartbeatThread(threading.Thread):
     """Beats every `interval` seconds until `stop` (call `beat_once` first, before `start`:
     the worker is then on record before it takes its first task)."""
 
-    def __init__(self, worker_id: str, *, interval: float = INTERVAL) -> None:
+    def __init__(
+        self,
+        worker_id: str,
+        *,
+        interval: float = INTERVAL,
+        chores: Callable[[], None] | None = None,
+    ) -> None:
+        """`chores`: run about once a minute after a beat, from this thread (the worker gives
+        the recovery of its dead peers' jobs, `milieu.workers.recover_and_log`)."""
         super().__init__(name="milieu-heartbeat", daemon=True)
+        self.chores = chores
         self.worker_id = worker_id
         self.interval = interval
         self.started_at = timezone.now()
@@ -74,10 +86,22 @@ class HeartbeatThread(threading.Thread):
         except Exception:
             logger.exception("Battement du processus d’arrière-plan non enregistré")
 
+    def chores_once(self) -> None:
+        if self.chores is None:
+            return
+        try:
+            self.chores()
+        except Exception:
+            logger.exception("Tâche périodique du processus d’arrière-plan en échec")
+
     def run(self) -> None:
+        last_chores = 0.0
         while not self._stopping.wait(self.interval):
             try:
                 self.beat_once()
+                if time.monotonic() - last_chores >= CHORES_EVERY:
+                    last_chores = time.monotonic()
+                    self.chores_once()
             finally:
                 connections.close_all()  # this thread's connections only
 

@@ -117,3 +117,66 @@ def test_an_import_crashed_three_times_is_given_up_with_a_french_message(
     assert failed.status == ImportStatus.FAILED
     assert "s’est interrompu 3 fois" in failed.error_message
     assert recover_stalled_tasks().failed == []  # once only
+
+
+def test_a_long_job_of_a_worker_that_still_beats_is_left_alone(
+    academie: Any,  # noqa: F811
+) -> None:
+    from milieu.health.heartbeat import beat
+
+    school = make_school(academie, "A")
+    start_import(
+        establishment=school.establishment,
+        kind=ImportKind.STUDENTS,
+        file_name="eleves.csv",
+        data=csv_bytes([student(1)]),
+        by=school.secretary,
+        cohort=school.cohort,
+    )
+    crash(DBTaskResult.objects.get(), worker="vivant", minutes_ago=30)
+    beat("vivant", started_at=timezone.now() - timedelta(hours=1))
+    assert recover_stalled_tasks().requeued == []
+    assert DBTaskResult.objects.get().status == TaskResultStatus.RUNNING
+    # once its heartbeat is old, the worker is gone and its job goes back to the queue
+    later = timezone.now() + timedelta(minutes=2)
+    assert len(recover_stalled_tasks(now=later).requeued) == 1
+
+
+def test_the_workers_heartbeat_runs_the_recovery_as_a_chore(
+    academie: Any,  # noqa: F811
+) -> None:
+    from milieu.health.heartbeat import HeartbeatThread
+    from milieu.workers import recover_and_log
+
+    school = make_school(academie, "A")
+    start_import(
+        establishment=school.establishment,
+        kind=ImportKind.STUDENTS,
+        file_name="eleves.csv",
+        data=csv_bytes([student(1)]),
+        by=school.secretary,
+        cohort=school.cohort,
+    )
+    crash(DBTaskResult.objects.get(), worker="mort", minutes_ago=20)
+    thread = HeartbeatThread("témoin", interval=0.05, chores=recover_and_log)
+    thread.beat_once()
+    thread.start()
+    try:
+        for _ in range(400):  # at most 20 s on a loaded machine
+            if DBTaskResult.objects.get().status == TaskResultStatus.READY:
+                break
+            thread._stopping.wait(0.05)
+    finally:
+        thread.stop()
+    assert DBTaskResult.objects.get().status == TaskResultStatus.READY
+
+
+def test_a_failing_chore_does_not_stop_the_heartbeat(caplog: Any) -> None:
+    from milieu.health.heartbeat import HeartbeatThread
+
+    def broken() -> None:
+        raise RuntimeError("panne")
+
+    thread = HeartbeatThread("témoin", interval=1, chores=broken)
+    thread.chores_once()
+    assert "Tâche périodique du processus d’arrière-plan en échec" in caplog.text

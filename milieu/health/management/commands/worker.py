@@ -13,6 +13,7 @@ from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands import db_worker
 
 from milieu.health.heartbeat import INTERVAL, HeartbeatThread
+from milieu.workers import recover_and_log
 
 
 class Command(db_worker.Command):
@@ -37,7 +38,7 @@ class Command(db_worker.Command):
         if watching_only or options.get("batch"):
             super().handle(*args, **options)
             return
-        heartbeat = HeartbeatThread(options["worker_id"], interval=interval)
+        heartbeat = HeartbeatThread(options["worker_id"], interval=interval, chores=recover_and_log)
         heartbeat.beat_once()
         heartbeat.start()
         try:

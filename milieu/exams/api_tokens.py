@@ -19,6 +19,7 @@ from milieu.audit.enums import AuditAction
 from milieu.audit.journal import record
 from milieu.exams.models import ApiToken
 from milieu.permissions import require, scope_of
+from milieu.validators import name_problem
 
 KEY_PREFIX = "milieu_"
 LABEL_MAX_LENGTH = 100
@@ -45,6 +46,9 @@ def create_token(
 ) -> tuple[ApiToken, str]:
     """A new key for `academie`; returns the row and the key itself (to show once)."""
     require(by, "api_token.manage", academie)
+    problem = name_problem(label.replace("\n", " ").replace("\r", " "))
+    if problem:
+        raise TokenRefused("Libellé : " + problem)
     label = " ".join(label.split())
     if not label:
         raise TokenRefused("Donnez un libellé à la clé (par exemple le logiciel qui l'utilise).")

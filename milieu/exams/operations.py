@@ -100,6 +100,11 @@ def session_errors(data: SessionData) -> dict[str, str]:
             "La date limite de remise du rapport ou du dossier doit précéder l'examen "
             f"({data.exam_date:%d/%m/%Y})."
         )
+    elif data.report_deadline is not None and data.report_deadline.year < data.session - 1:
+        errors["report_deadline"] = (
+            "La date limite de remise du rapport ou du dossier tombe dans l'année de la session "
+            f"{data.session} ou la précédente."
+        )
     return errors
 
 

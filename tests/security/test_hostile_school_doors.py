@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -124,10 +125,12 @@ BAD_EMAILS = [
 ]
 
 
-@pytest.mark.parametrize("email", BAD_EMAILS, ids=repr)
+@pytest.mark.parametrize("email", BAD_EMAILS, ids=lambda e: repr(e)[:30])
 def test_an_invitation_to_a_bad_address_is_refused_in_french_and_sends_nothing(
     school_a: School, email: str
 ) -> None:
+    if connection.vendor == "postgresql" and ("\x00" in email or len(email) > 254):
+        pytest.skip("PostgreSQL cannot even hold this address")
     student = StudentFactory.create(cohort=school_a.cohort, email=email)
     client = client_for(school_a.ddfpt)
     response = client.post(reverse("invite_student", args=[student.pk]), follow=True)

@@ -376,3 +376,43 @@ def test_the_verdicts_api_answers_hostile_queries_without_error(
     body = response.content.decode()
     assert SCRIPT not in body or response["Content-Type"].startswith("application/json")
     assert "Traceback" not in body
+
+
+# --- the board's exports: every cell through `milieu.exports.safe_cell` ---------------------
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_board_exports_neutralise_formula_names(
+    academie: Any, rectorat: Any, school_a: School, fmt: str
+) -> None:
+    import csv
+    import io
+
+    from milieu.exams.verdicts import refresh_verdicts
+    from milieu.factories import StudentFactory
+    from tests.security.hostile import FORMULAS
+
+    save_exam_session(academie, SessionData("bts-ciel", 2028, date(2028, 5, 16)), by=rectorat)
+    for formula in FORMULAS:
+        StudentFactory.create(cohort=school_a.cohort, last_name=formula, first_name=formula)
+    refresh_verdicts(Student.objects.all(), date(2028, 5, 10))
+
+    response = client_for(rectorat).get(reverse("exams:board_export", args=[fmt]))
+
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content)  # type: ignore[union-attr]
+    if fmt == "csv":
+        cells = [
+            c
+            for row in csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";")
+            for c in row
+        ]
+    else:
+        from openpyxl import load_workbook
+
+        sheet = load_workbook(io.BytesIO(body)).active
+        assert sheet is not None
+        cells = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
+    found = [c for c in cells if any(f in c for f in FORMULAS)]
+    assert found, "the hostile names are exported"
+    assert not [c for c in found if c[:1] in "=+-@"]

@@ -400,7 +400,11 @@ def test_the_board_exports_neutralise_formula_names(
     response = client_for(rectorat).get(reverse("exams:board_export", args=[fmt]))
 
     assert response.status_code == 200
-    body = b"".join(response.streaming_content)  # type: ignore[union-attr]
+    body = (
+        b"".join(response.streaming_content)  # type: ignore[attr-defined]
+        if response.streaming
+        else response.content
+    )
     if fmt == "csv":
         cells = [
             c
@@ -416,3 +420,12 @@ def test_the_board_exports_neutralise_formula_names(
     found = [c for c in cells if any(f in c for f in FORMULAS)]
     assert found, "the hostile names are exported"
     assert not [c for c in found if c[:1] in "=+-@"]
+
+
+def test_a_derogation_request_sent_twice_is_kept_once(school_a: School) -> None:
+    client = client_for(school_a.ddfpt)
+    assert client.post(_derogation_url(school_a), VALID_REQUEST).status_code == 302
+    again = client.post(_derogation_url(school_a), VALID_REQUEST)
+    no_traceback(again.content.decode())
+    assert again.status_code == 400 and "déjà enregistrée" in again.content.decode()
+    assert DerogationRequest.objects.count() == 1

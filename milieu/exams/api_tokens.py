@@ -56,6 +56,14 @@ def create_token(
         raise TokenRefused(f"Le libellé tient en {LABEL_MAX_LENGTH} caractères au plus.")
     key = KEY_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
+        type(academie).objects.select_for_update().filter(pk=academie.pk).first()
+        if ApiToken.objects.filter(
+            academie=academie, label=label, revoked_at__isnull=True
+        ).exists():
+            raise TokenRefused(
+                f"Une clé active porte déjà le libellé « {label} » : révoquez-la ou choisissez "
+                "un autre libellé."
+            )
         token = ApiToken.objects.create(
             academie=academie,
             label=label,

@@ -429,3 +429,25 @@ def test_a_derogation_request_sent_twice_is_kept_once(school_a: School) -> None:
     no_traceback(again.content.decode())
     assert again.status_code == 400 and "déjà enregistrée" in again.content.decode()
     assert DerogationRequest.objects.count() == 1
+
+
+def test_an_api_key_sent_twice_is_refused_in_french(rectorat: Any) -> None:
+    from milieu.exams.models import ApiToken
+
+    client = client_for(rectorat)
+    assert client.post(TOKENS_URL, {"label": "Cyclades"}).status_code == 200
+    again = client.post(TOKENS_URL, {"label": "Cyclades"})
+    assert again.status_code == 400 and "déjà le libellé" in again.content.decode()
+    assert ApiToken.objects.count() == 1
+
+
+def test_another_academies_api_key_cannot_be_revoked(rectorat: Any, other_rectorat: Any) -> None:
+    from milieu.exams.api_tokens import create_token
+
+    token, _ = create_token(rectorat.memberships.first().academie, "Cyclades", by=rectorat)
+    url = reverse("exams:api_token_revoke", args=[token.pk])
+    client = client_for(other_rectorat)
+    assert client.get(url).status_code == 404
+    assert client.post(url).status_code == 404
+    token.refresh_from_db()
+    assert token.revoked_at is None

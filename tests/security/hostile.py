@@ -13,5 +13,10 @@ BAD_DATES = ["0001-01-01", "9999-12-31", "2028-02-31", "31/02/2028", "demain", "
 BAD_NUMBERS = ["-1", "-99999", "1" + "0" * 30, "abc", "1e400", "NaN", "²"]
 
 
+ENGLISH = ("Enter a valid", "This field is required", "Null characters", "Ensure this value")
+
+
 def no_traceback(html: str) -> None:
+    """No server error page, and no error message left in Django's English."""
     assert "Traceback" not in html and "Server Error" not in html
+    assert not [words for words in ENGLISH if words in html]

@@ -451,3 +451,21 @@ def test_another_academies_api_key_cannot_be_revoked(rectorat: Any, other_rector
     assert client.post(url).status_code == 404
     token.refresh_from_db()
     assert token.revoked_at is None
+
+
+def test_a_hostile_piece_added_on_edit_is_refused_and_another_schools_piece_is_not_found(
+    school_a: School, school_b: School
+) -> None:
+    client = client_for(school_a.ddfpt)
+    sent = {**VALID_REQUEST, "attachments": [upload("certificat.pdf")]}
+    assert client.post(_derogation_url(school_a), sent).status_code == 302
+    found = DerogationRequest.objects.get()
+    piece = found.attachments.get()
+    edit = reverse("exams:derogation_edit", args=[found.pk])
+    hostile = HOSTILE_PDFS["javascript"][0]()
+    refused = client.post(edit, {**VALID_REQUEST, "attachments": [upload("js.pdf", hostile)]})
+    assert refused.status_code == 400 and "JavaScript" in refused.content.decode()
+    assert found.attachments.count() == 1
+    download = reverse("exams:attachment_download", args=[found.pk, piece.pk])
+    assert client.get(download).status_code == 200
+    assert client_for(school_b.ddfpt).get(download).status_code == 404

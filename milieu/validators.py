@@ -49,3 +49,33 @@ def guard_names(form: forms.BaseForm, *names: str) -> None:
         field = form.fields.get(name)
         if field is not None and validate_name not in field.validators:
             field.validators.append(validate_name)
+
+
+def text_problem(value: str) -> str | None:
+    """None when `value` may be a free text of several lines (a justification, observations);
+    else why not, in French. Line breaks and tabs are welcome; other control characters (NUL
+    among them, which PostgreSQL cannot store) and bidi overrides are not."""
+    for character in value:
+        if character in "\n\r\t":
+            continue
+        if unicodedata.category(character) in ("Cc", "Cs") or character in _BIDI_CONTROLS:
+            return (
+                f"un caractère invisible (U+{ord(character):04X}) n’est pas accepté ; "
+                "retapez-le au clavier plutôt que de le copier-coller."
+            )
+    return None
+
+
+def validate_text(value: Any) -> None:
+    """Form validator: the reason of `text_problem`, as a sentence."""
+    problem = text_problem(str(value))
+    if problem:
+        raise ValidationError(problem[0].upper() + problem[1:], code="text_characters")
+
+
+def guard_texts(form: forms.BaseForm, *names: str) -> None:
+    """Add `validate_text` to these fields of a form (those it has)."""
+    for name in names:
+        field = form.fields.get(name)
+        if field is not None and validate_text not in field.validators:
+            field.validators.append(validate_text)

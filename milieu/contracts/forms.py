@@ -6,6 +6,7 @@ from django import forms
 
 from milieu.contracts.enums import SpecialContractKind
 from milieu.establishments.forms import DateInput
+from milieu.validators import validate_name
 
 _DATE_ERRORS = {"required": "Indiquez la date.", "invalid": "Saisissez une date valide."}
 
@@ -22,6 +23,7 @@ class SpecialContractForm(forms.Form):
     employer = forms.CharField(
         label="Employeur",
         max_length=200,
+        validators=[validate_name],
         error_messages={"required": "Indiquez l'employeur."},
     )
     siret = forms.CharField(

@@ -72,6 +72,25 @@ def record_special_contract(
             "peut effectuer son stage dans le cadre d'un contrat de travail de type particulier."
         )
     errors = contract_errors(data)
+    session = student.cohort.session
+    if session and "end" not in errors:
+        first, last = date(session - 3, 1, 1), date(session, 12, 31)
+        if data.start < first or data.end > last:
+            errors["start"] = (
+                f"Le contrat tombe pendant la formation de la session {session} : "
+                f"entre le {first:%d/%m/%Y} et le {last:%d/%m/%Y}."
+            )
+    if (
+        not errors
+        and SpecialContract.objects.filter(
+            student=student,
+            kind=data.kind,
+            siret="".join(data.siret.split()),
+            start=data.start,
+            end=data.end,
+        ).exists()
+    ):
+        raise ContractRefused("Ce contrat est déjà enregistré pour ce candidat.")
     if errors:
         raise ContractRefused(
             "Le contrat n'est pas enregistré : corrigez les champs signalés.", errors

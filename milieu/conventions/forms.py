@@ -14,6 +14,7 @@ from typing import Any
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from milieu.conventions.calendar import DAY_LABELS, WEEKDAYS
 from milieu.conventions.models import Convention
@@ -408,6 +409,21 @@ class ConventionForm(forms.ModelForm[Convention]):
         return [self[name] for name in self.annex_item_names]
 
     # --- cleaning -----------------------------------------------------------------------
+
+    def clean_embassy_notified_on(self) -> Any:
+        """The notice is sent around the stage: a year 0001 or 9999 is a typing slip."""
+        day = self.cleaned_data.get("embassy_notified_on")
+        if day is not None:
+            today = timezone.localdate()
+            first, last = (
+                today.replace(year=today.year - 2, day=1),
+                today.replace(year=today.year + 2, day=1),
+            )
+            if not first <= day <= last:
+                raise forms.ValidationError(
+                    f"Indiquez une date entre le {first:%d/%m/%Y} et le {last:%d/%m/%Y}."
+                )
+        return day
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

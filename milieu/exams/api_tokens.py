@@ -19,6 +19,7 @@ from milieu.audit.enums import AuditAction
 from milieu.audit.journal import record
 from milieu.exams.models import ApiToken
 from milieu.permissions import require, scope_of
+from milieu.validators import name_problem
 
 KEY_PREFIX = "milieu_"
 LABEL_MAX_LENGTH = 100
@@ -45,6 +46,9 @@ def create_token(
 ) -> tuple[ApiToken, str]:
     """A new key for `academie`; returns the row and the key itself (to show once)."""
     require(by, "api_token.manage", academie)
+    problem = name_problem(label.replace("\n", " ").replace("\r", " "))
+    if problem:
+        raise TokenRefused("Libellé : " + problem)
     label = " ".join(label.split())
     if not label:
         raise TokenRefused("Donnez un libellé à la clé (par exemple le logiciel qui l'utilise).")
@@ -52,6 +56,14 @@ def create_token(
         raise TokenRefused(f"Le libellé tient en {LABEL_MAX_LENGTH} caractères au plus.")
     key = KEY_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
+        type(academie).objects.select_for_update().filter(pk=academie.pk).first()
+        if ApiToken.objects.filter(
+            academie=academie, label=label, revoked_at__isnull=True
+        ).exists():
+            raise TokenRefused(
+                f"Une clé active porte déjà le libellé « {label} » : révoquez-la ou choisissez "
+                "un autre libellé."
+            )
         token = ApiToken.objects.create(
             academie=academie,
             label=label,

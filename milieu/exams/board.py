@@ -19,6 +19,7 @@ from milieu.dossiers.enums import VerdictStatus
 from milieu.establishments.models import Cohort, Establishment
 from milieu.exams.models import StoredVerdict
 from milieu.exams.outlook import Outlook, outlook_of
+from milieu.http import parse_id
 from milieu.permissions import scope_of
 from milieu.rules import get_catalogue
 from milieu.rules.references import FINDING_LABELS
@@ -49,7 +50,7 @@ class BoardFilters:
         f = cls()
         session = str(data.get("session", "")).strip()
         if session:
-            if session.isdigit() and int(session) in sessions:
+            if parse_id(session) in sessions:
                 f.session = int(session)
             else:
                 f.ignored.append("session")
@@ -57,7 +58,7 @@ class BoardFilters:
             f.session = sessions[0]
         school = str(data.get("establishment", "")).strip()
         if school:
-            if school.isdigit() and int(school) in {e.pk for e in establishments}:
+            if parse_id(school) in {e.pk for e in establishments}:
                 f.establishment = int(school)
             else:
                 f.ignored.append("établissement")

@@ -45,6 +45,7 @@ from milieu.exams.models import ReportConformity
 from milieu.permissions import require
 from milieu.rules import get_catalogue
 from milieu.rules.references import CONFORMITY_PRONOUNCED
+from milieu.validators import text_problem
 
 Ground = ReportConformity.Ground
 REASON_MAX_LENGTH = 2000
@@ -143,6 +144,9 @@ def _checked(student: Any, p: Pronouncement) -> Pronouncement:
         raise ConformityRefused("Indiquez les observations du service des examens.")
     if len(reason) > REASON_MAX_LENGTH:
         raise ConformityRefused(f"Les observations tiennent en {REASON_MAX_LENGTH} caractères.")
+    problem = text_problem(reason)
+    if problem:
+        raise ConformityRefused("Observations : " + problem)
     if str(student.cohort.diploma) not in CONFORMITY_PRONOUNCED:
         raise ConformityRefused(
             f"La conformité du rapport de {student} n'est pas prononcée par le service des "

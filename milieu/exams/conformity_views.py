@@ -35,7 +35,7 @@ from milieu.exams.conformity import (
     required_sections,
 )
 from milieu.exams.models import ReportConformity
-from milieu.http import client_ip
+from milieu.http import client_ip, parse_id
 from milieu.permissions import require, visible_students
 from milieu.rules import get_catalogue
 from milieu.rules.references import CONFORMITY_PRONOUNCED, FINDING_LABELS
@@ -99,7 +99,7 @@ def report_conformity(request: HttpRequest) -> HttpResponse:
     error = ""
     chosen: list[Any] = []
     if request.method == "POST":
-        ids = [int(v) for v in request.POST.getlist("student") if v.isdigit()]
+        ids = [i for i in map(parse_id, request.POST.getlist("student")) if i is not None]
         chosen = list(
             visible_students(request.user)
             .filter(pk__in=ids, cohort__diploma__in=sorted(CONFORMITY_PRONOUNCED))

@@ -14,6 +14,7 @@ from milieu.exams.operations import (
     SessionData,
 )
 from milieu.exams.options import DerogationOptions, request_errors
+from milieu.validators import guard_names, guard_texts, validate_text
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 _DATE_ERRORS = {"invalid": "Saisissez une date valide (jj/mm/aaaa)."}
@@ -66,6 +67,8 @@ class ExamSessionForm(forms.Form):
         field = self.fields["diploma"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [("", "— Choisir —"), *diploma_choices()]
+        guard_names(self, "pilot_academie")
+        guard_texts(self, "transmission")
 
     def data_object(self) -> SessionData:
         d = self.cleaned_data
@@ -160,6 +163,7 @@ class DerogationForm(forms.Form):
     def __init__(self, *args: Any, options: DerogationOptions, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.options = options
+        guard_texts(self, "justification")
         kind = self.fields["kind"]
         assert isinstance(kind, forms.ChoiceField)
         kind.choices = [(k, o.label) for k, o in options.kinds.items()]
@@ -225,4 +229,5 @@ class DecisionForm(forms.Form):
         error_messages={
             "max_length": f"Le texte compte au plus {COMMENT_MAX_LENGTH} caractères.",
         },
+        validators=[validate_text],
     )

@@ -100,6 +100,11 @@ def session_errors(data: SessionData) -> dict[str, str]:
             "La date limite de remise du rapport ou du dossier doit précéder l'examen "
             f"({data.exam_date:%d/%m/%Y})."
         )
+    elif data.report_deadline is not None and data.report_deadline.year < data.session - 1:
+        errors["report_deadline"] = (
+            "La date limite de remise du rapport ou du dossier tombe dans l'année de la session "
+            f"{data.session} ou la précédente."
+        )
     return errors
 
 
@@ -238,8 +243,11 @@ def create_request(
     by: Any,
     uploads: Iterable[Any] = (),
     ip: str | None = None,
+    refuse_duplicate: bool = False,
 ) -> DerogationRequest:
-    """A draft request for `student`, with its supporting PDFs (hostile files refused)."""
+    """A draft request for `student`, with its supporting PDFs (hostile files refused).
+    `refuse_duplicate` (the form's double submission): refused when an open request of the
+    student already says the same."""
     require(by, "derogation.request", student)
     clean = _validated(student, data)
     contents = _read_uploads(uploads)
@@ -248,6 +256,22 @@ def create_request(
     stored: list[str] = []
     try:
         with transaction.atomic():
+            type(student).objects.select_for_update().filter(pk=student.pk).first()
+            if (
+                refuse_duplicate
+                and DerogationRequest.objects.filter(
+                    student=student,
+                    status__in=[_S.DRAFT, _S.SUBMITTED],
+                    kind=clean.kind,
+                    reason=clean.reason,
+                    weeks=clean.weeks,
+                    justification=clean.justification,
+                ).exists()
+            ):
+                raise ExamsRefused(
+                    "Cette demande est déjà enregistrée pour ce candidat : ouvrez-la plutôt que "
+                    "d'en créer une seconde."
+                )
             request = DerogationRequest.objects.create(
                 student=student,
                 kind=clean.kind,

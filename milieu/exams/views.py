@@ -254,6 +254,7 @@ def derogation_create(request: HttpRequest, student_pk: int) -> HttpResponse:
                 by=request.user,
                 uploads=form.cleaned_data.get("attachments") or [],
                 ip=client_ip(request),
+                refuse_duplicate=True,
             )
         except AttachmentRefused as refused:
             form.add_error("attachments", str(refused))

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from milieu.validators import validate_name
+from milieu.validators import validate_name, validate_text
 
 
 class AbsenceForm(forms.Form):
@@ -216,6 +216,7 @@ class PedagogySessionForm(forms.Form):
         label="Menée par",
         max_length=300,
         help_text="Les enseignants de l'équipe pédagogique qui l'ont menée.",
+        validators=[validate_name],
         error_messages={"required": "Indiquez qui a mené la séance."},
     )
     content = forms.CharField(
@@ -223,6 +224,7 @@ class PedagogySessionForm(forms.Form):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Ce qui a été fait : objectifs présentés, consignes, retour d'expérience…",
+        validators=[validate_text],
         error_messages={"required": "Indiquez ce qui a été fait."},
     )
 
@@ -254,6 +256,7 @@ class VisitAnswerForm(forms.Form):
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[validate_text],
     )
     tutor_name = forms.CharField(
         label="Votre nom",

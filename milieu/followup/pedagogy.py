@@ -13,7 +13,7 @@ dashboard queue, never a finding.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -86,6 +86,11 @@ def record_pedagogy_session(
         raise FollowupRefused(
             f"La préparation a lieu avant la période : au plus tard le {period.start:%d/%m/%Y}."
         )
+    if kind == PedagogyKind.PREPARATION and held_on < period.start - timedelta(days=366):
+        raise FollowupRefused(
+            "La préparation a lieu dans l'année qui précède la période : au plus tôt le "
+            f"{period.start - timedelta(days=366):%d/%m/%Y}."
+        )
     if kind == PedagogyKind.EXPLOITATION and held_on < period.end:
         raise FollowupRefused(
             "L'exploitation pédagogique a lieu au retour de l'élève : à partir du "
@@ -102,6 +107,10 @@ def record_pedagogy_session(
                 "Cette période n'est pas celle d'une convention en vigueur : elle ne reçoit pas "
                 "de séance."
             )
+        if PedagogySession.objects.filter(
+            period=locked, kind=kind, held_on=held_on, led_by=led_by[:300], content=content
+        ).exists():
+            raise FollowupRefused("Cette séance est déjà enregistrée.")
         session = PedagogySession.objects.create(
             period=locked,
             kind=kind,

@@ -15,7 +15,9 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
+from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -90,6 +92,13 @@ def invite_student(student: Student, *, by: Any, ip: str | None = None) -> Invit
         raise InvitationError(
             f"{student.full_name} n'a pas d'adresse électronique : renseignez-la d'abord."
         )
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise InvitationError(
+            f"L'adresse de {student.full_name} n'est pas une adresse électronique valide : "
+            "corrigez-la d'abord."
+        ) from None
     if User.objects.filter(email__iexact=email).exists():
         raise InvitationError(
             f"L'adresse {email} est déjà celle d'un autre compte : corrigez celle de l'élève."
@@ -129,7 +138,10 @@ def invite_cohort(cohort: Any, *, by: Any, ip: str | None = None) -> list[Invita
         for student in invitable_students(cohort).select_related("cohort__establishment"):
             if User.objects.filter(email__iexact=student.email.strip()).exists():
                 continue  # shown on the student's page when invited alone
-            sent.append(invite_student(student, by=by, ip=ip))
+            try:
+                sent.append(invite_student(student, by=by, ip=ip))
+            except InvitationError:
+                continue  # an address that is not one: shown on the student's page
     return sent
 
 

@@ -214,3 +214,18 @@ def test_every_missing_field_is_named_at_once(school_a: School) -> None:
     assert "Choisissez le motif de la demande." in page
     assert "Indiquez la durée de stage demandée, en semaines." in page
     assert "Exposez la situation du candidat" in page
+
+
+def test_withdrawing_a_request_asks_for_a_confirmation_first(school_a: School) -> None:
+    """Walked in Chromium: « Retirer la demande » withdrew it (for good) in one click."""
+    mine = draft_request(school_a)
+    client = client_for(school_a.ddfpt)
+    page = client.get(reverse("exams:derogation_detail", args=[mine.pk])).content.decode()
+    action = reverse("exams:derogation_transition", args=[mine.pk, "retirer"])
+    block = page.split("<summary")[-1].split("</details>")[0]
+    assert "Retirer la demande" in block and f'action="{action}"' in block
+    assert "Confirmer le retrait" in block
+    response = client.post(action)
+    assert response.status_code == 302
+    mine.refresh_from_db()
+    assert mine.status == DerogationStatus.WITHDRAWN

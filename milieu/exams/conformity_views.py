@@ -172,6 +172,7 @@ def report_conformity(request: HttpRequest) -> HttpResponse:
             "error": error,
             "post": request.POST if request.method == "POST" else {},
             "checked": {str(s.pk) for s in chosen},
+            "missing": request.POST.getlist("missing_sections") if request.method == "POST" else [],
             "query": source.urlencode(),
         },
         status=400 if error else 200,

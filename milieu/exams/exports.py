@@ -80,6 +80,8 @@ def status_label(verdict: StoredVerdict | _Verdict | None) -> str:
 def required_weeks(verdict: StoredVerdict | _Verdict | None) -> str:
     if verdict is None or verdict.weeks_min is None:
         return ""
+    if verdict.weeks_max is None and verdict.weeks_min <= 0:
+        return ""  # no minimum (an apprentice's contract stands for the PFMP): not « au moins 0 »
     if verdict.weeks_max is None:
         return f"au moins {fr_number(verdict.weeks_min)}"
     if verdict.weeks_max == verdict.weeks_min:

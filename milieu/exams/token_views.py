@@ -3,6 +3,8 @@ the new key once, and the revocation with its confirmation."""
 
 from __future__ import annotations
 
+import secrets
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -19,6 +21,14 @@ from milieu.exams.api_tokens import (
 )
 from milieu.http import client_ip
 from milieu.permissions import can, require, visible_academies
+
+# the creation form carries a one-time value: a reload of the page that showed a new key sends
+# the same form again, which must not create (and show) a second active key behind the user's back
+FORM_NONCE = "api_token_form"
+ALREADY_SENT = (
+    "Ce formulaire a déjà été envoyé (page rechargée ?) : la clé n’a été créée qu’une fois et "
+    "n’est plus affichée. Pour une autre clé, remplissez de nouveau le formulaire."
+)
 
 
 def _no_store(response: HttpResponse) -> HttpResponse:
@@ -41,7 +51,11 @@ def token_list(request: HttpRequest) -> HttpResponse:
     created = None
     key = ""
     status = 200
-    if request.method == "POST":
+    sent_nonce = request.POST.get("formulaire", "") if request.method == "POST" else ""
+    if sent_nonce and sent_nonce != request.session.get(FORM_NONCE):
+        error = ALREADY_SENT
+        status = 400
+    elif request.method == "POST":
         label = request.POST.get("label", "")
         chosen = request.POST.get("academie", "")
         academie = next((a for a in academies if str(a.pk) == chosen), None)
@@ -57,6 +71,8 @@ def token_list(request: HttpRequest) -> HttpResponse:
                 error = str(refusal)
         if error:
             status = 400
+    nonce = secrets.token_urlsafe(16)
+    request.session[FORM_NONCE] = nonce
     tokens = list(visible_tokens(request.user))
     response = render(
         request,
@@ -69,6 +85,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
             "error": error,
             "created": created,
             "key": key,
+            "nonce": nonce,
             "api_url": request.build_absolute_uri(reverse("api-v1:verdicts")),
         },
         status=status,

@@ -49,7 +49,10 @@ def test_the_main_lists_fit_a_phone_and_a_desktop(
         PlacementFactory.create(
             student=new_student(school), cohort_period=school.period, status=status
         )
+    # the convention form: its timetable table widened the page through its fieldset
+    draft = convention_for(school, new_student(school))
     pages = {
+        "convention-modifier": f"/conventions/{draft.pk}/modifier/",
         "promotions": "/promotions/",
         "promotion-eleves": f"/promotions/{school.cohort.pk}/",
         "placements": f"/promotions/{school.cohort.pk}/placements/",

@@ -83,6 +83,29 @@ def test_the_page_shows_a_new_key_once_then_only_its_prefix(academie: Any, recto
     assert refused.status_code == 400 and "Donnez un libellé" in refused.content.decode()
 
 
+def test_reloading_the_page_that_showed_a_key_creates_no_second_key(
+    academie: Any, rectorat: Any
+) -> None:
+    """Walked in Chromium: a reload after the creation sent the form again and left a second
+    active key, the first one lost; the form's one-time value refuses the second sending."""
+    client = client_for(rectorat)
+    page = reverse("exams:api_tokens")
+
+    def nonce(html: str) -> str:
+        return html.split('name="formulaire" value="')[1].split('"')[0]
+
+    form = {"label": "Cyclades", "formulaire": nonce(client.get(page).content.decode())}
+    created = client.post(page, form)
+    assert created.status_code == 200 and ApiToken.objects.count() == 1
+    reloaded = client.post(page, form)  # the browser's « renvoyer le formulaire »
+    assert reloaded.status_code == 400 and ApiToken.objects.count() == 1
+    text = reloaded.content.decode()
+    assert "déjà été envoyé" in text and "<code data-key>" not in text
+    # the page's new form still creates the next key
+    second = client.post(page, {"label": "Autre logiciel", "formulaire": nonce(text)})
+    assert second.status_code == 200 and ApiToken.objects.count() == 2
+
+
 def test_revoking_asks_for_confirmation_then_refuses_the_key_with_a_french_401(
     academie: Any, rectorat: Any, key: str
 ) -> None:

@@ -180,3 +180,17 @@ def test_the_board_exports_its_selection_as_csv_and_xlsx(
 def test_the_rectorat_dashboard_links_to_the_board(rectorat: Any) -> None:
     page = client_for(rectorat).get(reverse("dashboard")).content.decode()
     assert f'href="{BOARD}" data-academie-board' in page
+
+
+def test_the_dashboard_offers_the_report_conformity_page_only_to_who_may_open_it(
+    rectorat: Any, delegate: Any
+) -> None:
+    """Walked in Chromium: the recteur's delegate followed « Conformité des rapports » from the
+    dashboard to a 403."""
+    page = reverse("exams:report_conformity")
+    for user, allowed in ((rectorat, True), (delegate, False)):
+        client = client_for(user)
+        assert (client.get(page).status_code == 200) is allowed
+        dashboard = client.get(reverse("dashboard")).content.decode()
+        assert ("data-report-conformity" in dashboard) is allowed
+        assert "data-academie-board" in dashboard

@@ -255,6 +255,33 @@ def test_the_page_pronounces_in_bulk_after_a_confirmation_step(
     assert refused.status_code == 400 and "observations" in refused.content.decode()
 
 
+def test_a_refused_decision_keeps_the_ticked_expectations_on_the_page(
+    school_a: School, mm_session: Any, rectorat: Any
+) -> None:
+    """Walked in Chromium: an error (no decision chosen) came back with the missing sections
+    and the visa box unticked, to tick again."""
+    student = deposited(school_a, last_name="Alpha")
+    refresh_verdicts(Student.objects.all(), date(2028, 5, 10))
+    refused = client_for(rectorat).post(
+        PAGE,
+        {
+            "student": [student.pk],
+            "ground": "expectations",
+            "missing_sections": ["conclusion"],
+            "not_endorsed": "1",
+            "query": "session=2028",
+            "step": "confirm",
+        },
+    )
+    assert refused.status_code == 400
+    text = refused.content.decode()
+    assert 'value="conclusion" checked' in text
+    assert 'name="not_endorsed" value="1" checked' in text
+    assert f'value="{student.pk}" checked' in text
+    untouched = next(key for key in SECTIONS if key != "conclusion")
+    assert f'value="{untouched}" checked' not in text
+
+
 def test_only_the_exam_service_opens_the_page(
     school_a: School, delegate: Any, other_rectorat: Any, mm_session: Any
 ) -> None:

@@ -146,3 +146,27 @@ def test_the_dashboard_links_the_head_to_the_establishment_board_and_not_the_tea
     assert reverse("exams:school_board") in head
     teacher = client_for(school_a.teacher).get(reverse("dashboard")).content.decode()
     assert reverse("exams:school_board") not in teacher
+
+
+def test_the_board_speaks_to_the_head_without_a_shell_command_or_a_redundant_column(
+    school_a: School, rectorat: Any
+) -> None:
+    """Walked in Chromium: the head read « (milieu eligibility refresh) » and a column repeating
+    their own establishment on every row."""
+    refreshed()
+    text = client_for(school_a.head).get(BOARD).content.decode()
+    assert "milieu eligibility refresh" not in text
+    assert '<th scope="col">Établissement</th>' not in text
+    assert "chaque jour pour tous" in text
+    academie = client_for(rectorat).get(reverse("exams:board")).content.decode()
+    assert '<th scope="col">Établissement</th>' in academie
+    assert "milieu eligibility refresh" not in academie
+
+
+def test_no_required_minimum_is_shown_blank_not_as_au_moins_0() -> None:
+    from milieu.exams.exports import required_weeks
+    from milieu.exams.models import StoredVerdict
+
+    assert required_weeks(StoredVerdict(weeks_min=0.0, weeks_max=None)) == ""
+    assert required_weeks(StoredVerdict(weeks_min=12.0, weeks_max=None)) == "au moins 12"
+    assert required_weeks(StoredVerdict(weeks_min=6.0, weeks_max=8.0)) == "6 à 8"

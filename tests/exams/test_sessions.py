@@ -121,6 +121,9 @@ def test_the_report_pages_show_the_rectorats_date_and_the_schools_reminder(
     )
     text = cohort_page.content.decode()
     assert "05/05/2028" in text and "fixée par le rectorat" in text and "rappel interne" in text
+    # the school's own field is named a reminder, not « the deadline » the rectorat's date is
+    assert "Rappel interne de l’établissement (date)" in text
+    assert "Changer le rappel interne" in text and "Changer la date limite" not in text
     deposit = client_for(school_a.ddfpt).get(reverse("reports:deposit", args=[school_a.student.pk]))
     text = deposit.content.decode()
     assert "<strong>05/05/2028</strong>" in text

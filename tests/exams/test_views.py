@@ -214,3 +214,35 @@ def test_every_missing_field_is_named_at_once(school_a: School) -> None:
     assert "Choisissez le motif de la demande." in page
     assert "Indiquez la durée de stage demandée, en semaines." in page
     assert "Exposez la situation du candidat" in page
+
+
+def test_withdrawing_a_request_asks_for_a_confirmation_first(school_a: School) -> None:
+    """Walked in Chromium: « Retirer la demande » withdrew it (for good) in one click."""
+    mine = draft_request(school_a)
+    client = client_for(school_a.ddfpt)
+    page = client.get(reverse("exams:derogation_detail", args=[mine.pk])).content.decode()
+    action = reverse("exams:derogation_transition", args=[mine.pk, "retirer"])
+    block = page.split("<summary")[-1].split("</details>")[0]
+    assert "Retirer la demande" in block and f'action="{action}"' in block
+    assert "Confirmer le retrait" in block
+    response = client.post(action)
+    assert response.status_code == 302
+    mine.refresh_from_db()
+    assert mine.status == DerogationStatus.WITHDRAWN
+
+
+def test_the_status_filter_has_a_button_and_no_inline_script_the_csp_would_block(
+    school_a: School,
+) -> None:
+    """Walked in Chromium: the filter's `onchange` was refused by the Content-Security-Policy
+    (script-src 'self') and its button hidden in <noscript>: no way to filter."""
+    mine = draft_request(school_a)
+    client = client_for(school_a.ddfpt)
+    page = client.get(reverse("exams:derogation_list")).content.decode()
+    form = page.split("data-status-filter")[1].split("</form>")[0]
+    assert "onchange" not in form and "<noscript>" not in form
+    assert '<button class="fr-btn fr-btn--sm fr-btn--secondary" type="submit">Filtrer' in form
+    filtered = client.get(reverse("exams:derogation_list"), {"etat": "granted"}).content.decode()
+    assert f'data-derogation="{mine.pk}"' not in filtered
+    drafts = client.get(reverse("exams:derogation_list"), {"etat": "draft"}).content.decode()
+    assert f'data-derogation="{mine.pk}"' in drafts

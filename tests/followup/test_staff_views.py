@@ -66,6 +66,13 @@ def test_the_teacher_sends_then_revokes_a_link(
     access = TutorAccess.objects.get()
 
     revoke = reverse("followup:revoke_link", kwargs={"pk": convention_a.pk, "access_pk": access.pk})
+    # walked in Chromium: « Révoquer » cut the tutor off in one click; it now asks first
+    page = client.get(reverse("followup:convention", kwargs={"pk": convention_a.pk}))
+    confirm = (
+        page.content.decode().split(f'data-revoke-link="{access.pk}"')[1].split("</details>")[0]
+    )
+    assert f'action="{revoke}"' in confirm and "Confirmer la révocation" in confirm
+    assert "ne se rétablit pas" in confirm
     client.post(revoke)
     again = client.post(revoke, follow=True)
 

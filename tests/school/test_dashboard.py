@@ -140,3 +140,15 @@ def test_the_managers_dashboard_links_to_the_student_import(school_a: School) ->
     for role in ("ddfpt", "head"):
         page = client_for(getattr(school_a, role)).get(reverse("dashboard")).content.decode()
         assert f'href="{target}" data-import-students' in page, role
+
+
+def test_a_teacher_reaches_their_visit_calendar_and_the_alerts_from_the_dashboard(
+    school_a: School,
+) -> None:
+    """Walked in Chromium: no page linked to « Mon calendrier de visites »."""
+    client = client_for(school_a.teacher)
+    page = client.get(URL).content.decode()
+    for name, marker in (("visits:calendar", "data-visits-calendar"), ("visits:alerts", "")):
+        url = reverse(name)
+        assert f'href="{url}"' in page and marker in page
+        assert client.get(url).status_code == 200

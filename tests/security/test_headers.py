@@ -119,6 +119,9 @@ def test_no_page_holds_an_inline_script_style_or_handler(client: Client, school_
     )
     ddfpt = signed_in(school_a.ddfpt)
     cohort = school_a.cohort.pk
+    from tests.exams.conftest import draft_request
+
+    derogation = draft_request(school_a)
     urls = {
         client: ["/", reverse("login"), reverse("dossiers:check"), "/regles/", "/api/v1/docs"],
         ddfpt: [
@@ -133,6 +136,8 @@ def test_no_page_holds_an_inline_script_style_or_handler(client: Client, school_
             "/organismes/",
             "/organismes/tuteurs/",
             f"/imports/etablissements/{school_a.establishment.pk}/eleves/",
+            "/examens/derogations/",  # its filter's onchange (walked in Chromium)
+            f"/examens/derogations/{derogation.pk}/",  # its style attributes
             "/page-qui-n-existe-pas/",
         ],
         signed_in(school_a.student_user): ["/promotions/"],  # the 403 page

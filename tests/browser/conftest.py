@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.db import connections
@@ -24,3 +25,10 @@ def browser() -> Iterator[Browser]:
         # database at the end of the run.
         connections.close_all()
         launched.close()
+
+
+@pytest.fixture(autouse=True)
+def _background_work_inline(settings: Any) -> None:
+    """No `milieu worker` runs beside the live server: background tasks (a deposited report's
+    analysis) run inline, as with TASKS_BACKEND=immediate, and the page shows their result."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -85,4 +85,7 @@ def s3_bucket(s3_endpoint: str, settings: Any) -> Bucket:
         **settings.STORAGES,
         "default": env_storage("STORAGE_URL", environ={"STORAGE_URL": bucket.url}),
     }
+    # a deposited report is analysed inline here (TASKS_BACKEND=immediate): the received file
+    # goes to the bucket, the analysis reads it back from there
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     return bucket

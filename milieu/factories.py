@@ -275,7 +275,8 @@ class ConventionFactory(DjangoModelFactory[Convention]):
     from draft (the submission by `created_by`, later steps by `referent` or the system); from
     « En signature » on, the parties' data are frozen in `snapshot` and each party is a
     `Signatory` of the version (signed from « Signée » on, pending before); a cancelled
-    convention has no active period left. `with_documents=True` also renders the PDFs (slow).
+    convention has no active period left. `with_documents=True` also renders the PDFs (slow);
+    `signatories=False` leaves the signatories to the test, which places each one itself.
     """
 
     class Meta:
@@ -311,6 +312,7 @@ class ConventionFactory(DjangoModelFactory[Convention]):
     periods: Any = None
     cancelled_from = ConventionStatus.DRAFT
     with_documents = False
+    signatories = True
 
     @classmethod
     def in_status(cls, status: str, **kwargs: Any) -> Convention:
@@ -322,16 +324,24 @@ class ConventionFactory(DjangoModelFactory[Convention]):
         periods = kwargs.pop("periods") or [DEFAULT_CONVENTION_PERIOD]
         cancelled_from = kwargs.pop("cancelled_from")
         with_documents = kwargs.pop("with_documents")
+        signatories = kwargs.pop("signatories")
         convention = super()._create(model_class, *args, **kwargs)
         for start, end in sorted(periods):
             ConventionPeriod.objects.create(
                 convention=convention, student=convention.student, start=start, end=end
             )
-        _travel(convention, cancelled_from=cancelled_from, with_documents=with_documents)
+        _travel(
+            convention,
+            cancelled_from=cancelled_from,
+            with_documents=with_documents,
+            signatories=signatories,
+        )
         return convention
 
 
-def _travel(convention: Convention, *, cancelled_from: str, with_documents: bool) -> None:
+def _travel(
+    convention: Convention, *, cancelled_from: str, with_documents: bool, signatories: bool
+) -> None:
     """Leave the rows the operations would have left on the road to `convention.status`."""
 
     road = _road_to(convention.status, cancelled_from)
@@ -356,7 +366,8 @@ def _travel(convention: Convention, *, cancelled_from: str, with_documents: bool
         if with_documents:
             render_for_signature(convention)
         signed = ConventionStatus.SIGNED in road
-        for order, party in enumerate(signing_parties(convention)[0]):
+        parties = signing_parties(convention)[0] if signatories else []
+        for order, party in enumerate(parties):
             Signatory.objects.create(
                 convention=convention,
                 version=convention.version,

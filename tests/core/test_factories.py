@@ -116,3 +116,9 @@ def test_with_documents_renders_the_pdfs(school_a: School, settings: Any, tmp_pa
     convention = made(school_a, S.SIGNED, with_documents=True)
     kinds = set(convention.documents.values_list("kind", flat=True))
     assert kinds == {ConventionDocument.Kind.FOR_SIGNATURE, ConventionDocument.Kind.SEALED}
+
+
+def test_signatories_can_be_left_to_the_test(school_a: School) -> None:  # noqa: F811
+    convention = made(school_a, S.SIGNING, signatories=False)
+    assert convention.snapshot is not None
+    assert not convention.signatories.exists()

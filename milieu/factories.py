@@ -1,7 +1,8 @@
 """Factories for tests and for the demo (the demo is built with them, so it cannot drift).
 
 Business traits: `StudentFactory.create(minor=True)`, `apprentice=True`, `continuing="perfectionnement"`,
-`distance=True`, `repeater=True`; `HostFactory.create(abroad=True)`; `MembershipFactory.head(...)`, etc.
+`distance=True`, `repeater=True`; `HostFactory.create(abroad=True)`; `MembershipFactory.head(...)`;
+`ConventionFactory.create(signed=True)` (one trait per `ConventionStatus`, with its rows), etc.
 Identifiers are valid: UAI with their check letter, INE in a national format, SIRET with a Luhn key.
 """
 
@@ -296,8 +297,8 @@ class ConventionFactory(DjangoModelFactory[Convention]):
 
     student = factory.SubFactory(StudentFactory)
     host = factory.SubFactory(HostFactory, headcount=50)
-    tutor = factory.LazyAttribute(
-        lambda o: TutorFactory.create(host=o.host, email="tuteur@entreprise.exemple.fr")
+    tutor = factory.SubFactory(
+        TutorFactory, host=factory.SelfAttribute("..host"), email="tuteur@entreprise.exemple.fr"
     )
     referent = None
     created_by = factory.SubFactory(UserFactory)
@@ -318,6 +319,12 @@ class ConventionFactory(DjangoModelFactory[Convention]):
     def in_status(cls, status: str, **kwargs: Any) -> Convention:
         """`ConventionFactory.in_status(ConventionStatus.SIGNED, …)`: the trait named by `status`."""
         return cls.create(**{STATE_TRAITS[status]: True}, **kwargs)
+
+    @classmethod
+    def _build(cls, model_class: type[Convention], *args: Any, **kwargs: Any) -> Convention:
+        for name in ("periods", "cancelled_from", "with_documents", "signatories"):
+            kwargs.pop(name)  # an unsaved convention has no rows around it
+        return super()._build(model_class, *args, **kwargs)
 
     @classmethod
     def _create(cls, model_class: type[Convention], *args: Any, **kwargs: Any) -> Convention:

@@ -122,3 +122,9 @@ def test_signatories_can_be_left_to_the_test(school_a: School) -> None:  # noqa:
     convention = made(school_a, S.SIGNING, signatories=False)
     assert convention.snapshot is not None
     assert not convention.signatories.exists()
+
+
+def test_build_makes_an_unsaved_convention_without_rows() -> None:
+    convention = ConventionFactory.build(signed=True)
+    assert convention.pk is None and convention.status == S.SIGNED
+    assert convention.tutor is not None and convention.tutor.host is convention.host

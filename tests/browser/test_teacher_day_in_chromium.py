@@ -12,13 +12,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from playwright.sync_api import Browser, expect
 from pytest_django.live_server_helper import LiveServer
 
-from milieu.conventions.enums import ConventionStatus
-from milieu.conventions.models import Convention
 from milieu.conventions.operations import submit_convention
-from milieu.factories import AcademieFactory
+from milieu.factories import AcademieFactory, ConventionFactory
 from milieu.reports.operations import deposit_report
 from milieu.visits.models import Visit
-from tests.browser.day import convention_for, mm_periods, new_student
+from tests.browser.day import PERIOD_1, convention_for, mm_periods, new_student
 from tests.browser.pages import dashboard_screenshots, log_in
 from tests.core.conftest import make_school
 from tests.reports.pdfs import make_pdf, mm_pages
@@ -56,8 +54,13 @@ def test_the_teacher_validates_plans_a_visit_and_reads_a_report(
     submitted = convention_for(school, submitter)
     submit_convention(submitted, by=submitter.user)
     # a signed stage without its visit
-    signed = convention_for(school, new_student(school, cohort=school.other_cohort))
-    Convention.objects.filter(pk=signed.pk).update(status=ConventionStatus.SIGNED)
+    signed = ConventionFactory.create(
+        signed=True,
+        student=new_student(school, cohort=school.other_cohort),
+        created_by=school.ddfpt,
+        referent=teacher,
+        periods=[PERIOD_1],
+    )
     # a report deposited by a student of the cohort
     author = new_student(school, cohort=school.other_cohort, account="mm2@exemple.fr")
     deposit_report(

@@ -27,7 +27,11 @@ from milieu.conventions.models import (
     ConventionDocument,
     ConventionPeriod,
 )
-from milieu.conventions.operations import ConventionRefused, cancel_convention
+from milieu.conventions.operations import (
+    ConventionRefused,
+    cancel_convention,
+    start_due_conventions,
+)
 from milieu.conventions.signatures import LinkRefused, refuse_with_link, resolve_link
 from milieu.factories import HostSiteFactory, TutorFactory
 from tests.conventions.conftest import PDFSIG, code_for, draft
@@ -300,8 +304,9 @@ def test_place_tutor_timetable_and_hours_change(school_a: School) -> None:
 
 def test_an_avenant_during_the_stage_keeps_it_in_progress(school_a: School) -> None:
     convention = signed(school_a)
-    Convention.objects.filter(pk=convention.pk).update(status=ConventionStatus.IN_PROGRESS)
+    start_due_conventions(today=convention.first_day)  # the daily task starts the stage
     convention.refresh_from_db()
+    assert convention.status == ConventionStatus.IN_PROGRESS
     amendment = _amend(convention, school_a, early_end=date(2027, 6, 18))
     send_amendment_for_signature(amendment, by=school_a.ddfpt)
     sign_pending()

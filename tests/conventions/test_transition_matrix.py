@@ -118,6 +118,7 @@ def test_matrix(
     school_a: School, request: pytest.FixtureRequest, role: str, transition: str, state: str
 ) -> None:
     convention = draft(school_a)
+    # raw status on purpose: the grid tests each operation against the bare state
     Convention.objects.filter(pk=convention.pk).update(status=state)
     convention.refresh_from_db()
     user = _user(role, school_a, request)

@@ -23,11 +23,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from milieu.conventions.enums import ConventionStatus
 from milieu.conventions.models import Convention, ConventionPeriod
-from milieu.conventions.operations import create_convention
 from milieu.establishments.models import Cohort, Establishment
-from milieu.factories import CohortFactory, EstablishmentFactory, HostFactory
+from milieu.factories import CohortFactory, ConventionFactory, EstablishmentFactory, HostFactory
 from milieu.permissions import visible_students
 from milieu.students.models import Student
 from tests.core.conftest import School, make_school
@@ -48,15 +46,14 @@ STUDENTS_PER_COHORT = 40
 
 def _template_convention(school: School) -> Convention:
     today = timezone.localdate()
-    convention = create_convention(
+    convention = ConventionFactory.create(
+        signed=True,
         student=school.student,
         host=HostFactory.create(),
         periods=[(today - timedelta(days=10), today + timedelta(days=30))],
-        by=school.head,
+        created_by=school.head,
         referent=school.teacher,
     )
-    Convention.objects.filter(pk=convention.pk).update(status=ConventionStatus.SIGNED)
-    convention.refresh_from_db()
     return convention
 
 

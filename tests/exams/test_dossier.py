@@ -8,9 +8,7 @@ from typing import Any
 
 import time_machine
 
-from milieu.conventions.enums import ConventionStatus
 from milieu.conventions.models import Convention
-from milieu.conventions.operations import create_convention
 from milieu.exams.dossier import build_dossier
 from milieu.exams.enums import DerogationKind, DerogationReason
 from milieu.exams.operations import (
@@ -21,7 +19,7 @@ from milieu.exams.operations import (
     submit_request,
     withdraw_request,
 )
-from milieu.factories import HostFactory, TutorFactory
+from milieu.factories import ConventionFactory, HostFactory, TutorFactory
 from milieu.followup.operations import issue_certificate, issue_tutor_link, resolve_access
 from milieu.rules import evaluate
 from tests.exams.conftest import School, ccst_student, draft_request, reduction
@@ -32,16 +30,15 @@ AFTER = date(2028, 9, 1)
 def certified_stage(student: Any, by: Any, start: date, end: date) -> Convention:
     """A signed convention over one period, its certificate issued by the tutor."""
     host = HostFactory.create(headcount=50)
-    convention = create_convention(
+    convention = ConventionFactory.create(
+        signed=True,
         student=student,
         host=host,
         periods=[(start, end)],
-        by=by,
+        created_by=by,
         tutor=TutorFactory.create(host=host, email="tuteur@exemple.fr"),
         activities="Prospection et négociation.",
     )
-    Convention.objects.filter(pk=convention.pk).update(status=ConventionStatus.SIGNED)
-    convention.refresh_from_db()
     with time_machine.travel(datetime(end.year, end.month, end.day, 18, tzinfo=UTC), tick=False):
         access = resolve_access(issue_tutor_link(convention, by=by))
         issue_certificate(access, convention.active_periods().get(), tutor_name="Jean Tuteur")

@@ -14,15 +14,20 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from milieu.changes import verdict_inputs_changed
-from milieu.conventions.enums import ConventionStatus
 from milieu.conventions.models import Convention
-from milieu.conventions.operations import cancel_convention, create_convention
+from milieu.conventions.operations import cancel_convention
 from milieu.exams.dossier import build_dossier
 from milieu.exams.enums import DerogationKind, DerogationReason
 from milieu.exams.models import StoredVerdict
 from milieu.exams.operations import RequestData, create_request, grant_request, submit_request
 from milieu.exams.verdicts import dossier_sha256, refresh_verdicts
-from milieu.factories import EstablishmentFactory, HostFactory, StudentFactory, TutorFactory
+from milieu.factories import (
+    ConventionFactory,
+    EstablishmentFactory,
+    HostFactory,
+    StudentFactory,
+    TutorFactory,
+)
 from milieu.followup.operations import declare_absence, issue_tutor_link, resolve_access
 from milieu.rules import evaluate
 from milieu.students.models import Student
@@ -62,16 +67,15 @@ def assert_stored_equals_engine(student: Student, as_of: date) -> StoredVerdict:
 def signed_stage(student: Student, by: Any, start: date, end: date) -> Convention:
     """A signed convention over one period, no certificate yet."""
     host = HostFactory.create(headcount=50)
-    convention = create_convention(
+    convention = ConventionFactory.create(
+        signed=True,
         student=student,
         host=host,
         periods=[(start, end)],
-        by=by,
+        created_by=by,
         tutor=TutorFactory.create(host=host, email="tuteur@exemple.fr"),
         activities="Prospection et négociation.",
     )
-    Convention.objects.filter(pk=convention.pk).update(status=ConventionStatus.SIGNED)
-    convention.refresh_from_db()
     return convention
 
 

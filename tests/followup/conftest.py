@@ -8,14 +8,18 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from milieu.conventions.enums import ConventionStatus
 from milieu.conventions.models import Convention, ConventionPeriod
-from milieu.conventions.operations import create_convention
-from milieu.factories import CohortFactory, HostFactory, StudentFactory, TutorFactory, member
+from milieu.factories import (
+    CohortFactory,
+    ConventionFactory,
+    HostFactory,
+    StudentFactory,
+    TutorFactory,
+    member,
+)
 from milieu.followup.models import TutorAccess
 from milieu.followup.operations import issue_tutor_link, resolve_access
 from milieu.people.enums import Role
-from tests.conventions.conftest import draft
 from tests.core.conftest import (  # noqa: F401  (fixtures re-exported)
     School,
     academie,
@@ -28,13 +32,15 @@ from tests.core.conftest import (  # noqa: F401  (fixtures re-exported)
 
 def signed(school: School, **fields: Any) -> Convention:
     """A convention of the school's student, signed (its tutor has an e-mail address)."""
-    convention = draft(school, **fields)
-    Convention.objects.filter(pk=convention.pk).update(status=ConventionStatus.SIGNED)
-    convention.refresh_from_db()
-    assert convention.tutor is not None
-    convention.tutor.email = convention.tutor.email or "tuteur@entreprise.exemple.fr"
-    convention.tutor.save()
-    return convention
+    school.student.email = school.student.email or "eleve@exemple.fr"
+    school.student.save()
+    return ConventionFactory.create(
+        signed=True,
+        student=school.student,
+        created_by=school.teacher,
+        referent=school.teacher,
+        **fields,
+    )
 
 
 @pytest.fixture
@@ -113,17 +119,16 @@ def make_bijou(school: School, tag: str, periods: list[tuple[date, date]] | None
     )
     StudentFactory.create(cohort=cohort, user=classmate)
     host = HostFactory.create(headcount=12)
-    convention = create_convention(
+    convention = ConventionFactory.create(
+        signed=True,
         student=student,
         host=host,
         periods=periods or [(date(2027, 5, 31), date(2027, 7, 9))],
-        by=school.head,
+        created_by=school.head,
         tutor=TutorFactory.create(host=host),
         referent=school.teacher,
         activities="Sertissage, polissage.",
     )
-    Convention.objects.filter(pk=convention.pk).update(status=ConventionStatus.SIGNED)
-    convention.refresh_from_db()
     return Bijou(
         school=school,
         cohort=cohort,

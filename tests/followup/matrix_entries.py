@@ -14,20 +14,18 @@ def _signed(w: World) -> Any:
     """School A's student's signed convention (dates clear of the matrix's draft), with a
     tutor's link and a certificate, made on first use."""
     if "followup_convention" not in w.objects:
-        from milieu.conventions.models import Convention
-        from milieu.conventions.operations import create_convention
+        from milieu.factories import ConventionFactory
         from milieu.followup.operations import issue_certificate, issue_tutor_link, resolve_access
 
-        convention = create_convention(
+        convention = ConventionFactory.create(
+            signed=True,
             student=w.a.student,
             host=w.objects["host"],
             periods=[(date(2027, 1, 4), date(2027, 2, 12))],
-            by=w.a.teacher,
+            created_by=w.a.teacher,
             tutor=w.objects["tutor"],
             activities="Maintenance",
         )
-        Convention.objects.filter(pk=convention.pk).update(status="signed")
-        convention.refresh_from_db()
         tutor = w.objects["tutor"]
         tutor.email = tutor.email or "tuteur@matrice.fr"
         tutor.save()
@@ -64,23 +62,21 @@ def _bijou_period(w: World) -> Any:
     if "followup_bijou_period" not in w.objects:
         from django.utils import timezone
 
-        from milieu.conventions.models import Convention
-        from milieu.conventions.operations import create_convention
-        from milieu.factories import CohortFactory, StudentFactory
+        from milieu.factories import CohortFactory, ConventionFactory, StudentFactory
         from milieu.followup.models import Bilan, TrainingContract
         from milieu.followup.operations import BILAN, CONTRACT, items_of
 
         cohort = CohortFactory.create(establishment=w.a.establishment, diploma="bma-bijou")
         cohort.teachers.add(w.a.teacher)
-        convention = create_convention(
+        convention = ConventionFactory.create(
+            signed=True,
             student=StudentFactory.create(cohort=cohort),
             host=w.objects["host"],
             periods=[(date(2027, 1, 4), date(2027, 2, 12))],
-            by=w.a.head,
+            created_by=w.a.head,
             tutor=w.objects["tutor"],
             activities="Sertissage",
         )
-        Convention.objects.filter(pk=convention.pk).update(status="signed")
         period = convention.active_periods().get()
         for kind, model in ((CONTRACT, TrainingContract), (BILAN, Bilan)):
             items = items_of(kind, convention)

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from milieu.conventions.models import Convention
+from milieu.conventions.operations import cancel_convention
 from milieu.exams.dossier import build_dossier
 from milieu.followup.models import (
     Evaluation,
@@ -233,7 +234,7 @@ def test_a_cosigned_grid_of_a_cancelled_convention_does_not_count(
     filled(access)
     with on(AFTER):
         cosign_evaluation(access.convention, by=school_a.teacher)
-    Convention.objects.filter(pk=access.convention.pk).update(status="cancelled")
+    cancel_convention(access.convention, by=school_a.head, comment="Entreprise fermée.")
 
     assert build_dossier(school_a.student, as_of=AFTER)["evaluation"] is False
 

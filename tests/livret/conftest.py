@@ -15,8 +15,13 @@ from pypdf import PdfReader
 
 from milieu.conventions.enums import ConventionStatus
 from milieu.conventions.models import Convention, ConventionPeriod
-from milieu.conventions.operations import create_convention
-from milieu.factories import CohortFactory, HostFactory, StudentFactory, TutorFactory
+from milieu.factories import (
+    CohortFactory,
+    ConventionFactory,
+    HostFactory,
+    StudentFactory,
+    TutorFactory,
+)
 from milieu.followup.models import Absence, Certificate
 from milieu.followup.operations import issue_certificate, issue_tutor_link, resolve_access
 from tests.core.conftest import (  # noqa: F401 (fixtures re-exported)
@@ -85,11 +90,14 @@ def signed_convention(
         "objectives": "Découverte de l'entreprise et de ses métiers.",
     }
     defaults.update(fields)
-    convention = create_convention(
-        student=pupil, host=host, periods=periods or [JUNE], by=bep.teacher, **defaults
+    convention = ConventionFactory.in_status(
+        status,
+        student=pupil,
+        host=host,
+        periods=periods or [JUNE],
+        created_by=bep.teacher,
+        **defaults,
     )
-    Convention.objects.filter(pk=convention.pk).update(status=status)
-    convention.refresh_from_db()
     return convention
 
 

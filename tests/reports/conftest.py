@@ -14,9 +14,7 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from milieu.conventions.models import Convention
-from milieu.conventions.operations import create_convention
-from milieu.factories import HostFactory, StudentFactory, TutorFactory, member
+from milieu.factories import ConventionFactory, HostFactory, StudentFactory, TutorFactory, member
 from milieu.followup.operations import issue_tutor_link
 from milieu.people.enums import Role
 from tests.core.conftest import (  # noqa: F401  (fixtures re-exported)
@@ -89,16 +87,15 @@ def tutor_token(who: Candidate) -> str:
     """A tutor's link for the candidate's signed convention."""
     host = HostFactory.create(headcount=50)
     tutor = TutorFactory.create(host=host, email=f"tuteur-{who.student.pk}@entreprise.exemple.fr")
-    convention = create_convention(
+    convention = ConventionFactory.create(
+        signed=True,
         student=who.student,
         host=host,
         periods=[(date(2027, 5, 31), date(2027, 7, 9))],
-        by=who.school.ddfpt,
+        created_by=who.school.ddfpt,
         tutor=tutor,
         activities="Étalonnage des instruments",
     )
-    Convention.objects.filter(pk=convention.pk).update(status="signed")
-    convention.refresh_from_db()
     return issue_tutor_link(convention, by=who.school.ddfpt)
 
 

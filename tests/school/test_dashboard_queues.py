@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from milieu.conventions.enums import ConventionStatus, SignatureState
-from milieu.conventions.models import Convention, ConventionTransition, Signatory, SignatureLink
-from milieu.conventions.operations import create_convention
+from milieu.conventions.models import Convention, Signatory, SignatureLink
 from milieu.factories import (
+    ConventionFactory,
     HostFactory,
     PlacementFactory,
     StudentFactory,
@@ -36,23 +36,16 @@ def convention_in(
     school: School, status: str, *, student: Any = None, by: Any = None, periods: Any = None
 ) -> Convention:
     host = HostFactory.create(headcount=50)
-    convention = create_convention(
+    convention = ConventionFactory.in_status(
+        status,
         student=student or StudentFactory.create(cohort=school.cohort),
         host=host,
         periods=periods or [(date(2027, 5, 31), date(2027, 7, 9))],
-        by=school.teacher,
+        created_by=by or school.teacher,  # who submitted it, for the four-eyes queue
         tutor=TutorFactory.create(host=host),
         activities="Maintenance",
+        signatories=False,  # the tests place each pending signature themselves (`awaiting`)
     )
-    Convention.objects.filter(pk=convention.pk).update(status=status)
-    if status == S.SUBMITTED:
-        ConventionTransition.objects.create(
-            convention=convention,
-            from_status=S.DRAFT,
-            to_status=S.SUBMITTED,
-            actor=by or school.teacher,
-        )
-    convention.refresh_from_db()
     return convention
 
 

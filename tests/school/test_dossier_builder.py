@@ -12,6 +12,7 @@ from milieu.exams.dossier import build_dossier
 from milieu.factories import (
     CohortFactory,
     CohortPeriodFactory,
+    ConventionFactory,
     HostFactory,
     PlacementFactory,
     StudentFactory,
@@ -237,18 +238,16 @@ def convention_for(
     placement: Any = None,
     work_days: list[str] | None = None,
 ) -> Any:
-    from milieu.conventions.models import Convention
-    from milieu.conventions.operations import create_convention
 
-    convention = create_convention(
+    convention = ConventionFactory.in_status(
+        status,
         student=school.student,
         host=host or HostFactory.create(name="Mesures Kieffer"),
         periods=spans,
-        by=school.teacher,
+        created_by=school.teacher,
         placement=placement,
         work_days=work_days or ["mon", "tue", "wed", "thu", "fri"],
     )
-    Convention.objects.filter(pk=convention.pk).update(status=status)
     return convention
 
 

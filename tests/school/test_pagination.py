@@ -16,10 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from milieu import pagination
-from milieu.conventions.enums import ConventionStatus
-from milieu.conventions.models import Convention
-from milieu.conventions.operations import create_convention
-from milieu.factories import CohortFactory, HostFactory, StudentFactory
+from milieu.factories import CohortFactory, ConventionFactory, HostFactory, StudentFactory
 from tests.school.conftest import School
 
 
@@ -112,14 +109,14 @@ def test_the_report_list_is_paged(school_a: School, small_pages: int) -> None:
 def _signed_conventions(school: School, count: int) -> None:
     today = timezone.localdate()
     for _ in range(count):
-        convention = create_convention(
+        ConventionFactory.create(
+            signed=True,
             student=StudentFactory.create(cohort=school.cohort),
             host=HostFactory.create(),
             periods=[(today - timedelta(days=3), today + timedelta(days=20))],
-            by=school.head,
+            created_by=school.head,
             referent=school.teacher,
         )
-        Convention.objects.filter(pk=convention.pk).update(status=ConventionStatus.SIGNED)
 
 
 def test_the_visit_alerts_are_paged(school_a: School, small_pages: int) -> None:

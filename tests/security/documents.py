@@ -16,12 +16,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from milieu import storage
-from milieu.conventions.enums import ConventionStatus
 from milieu.conventions.models import Amendment, Convention, ConventionDocument
-from milieu.conventions.operations import create_convention
 from milieu.evidence.enums import EvidenceKind
 from milieu.evidence.models import EvidenceDocument
-from milieu.factories import CohortFactory, HostFactory, StudentFactory, TutorFactory
+from milieu.factories import (
+    CohortFactory,
+    ConventionFactory,
+    HostFactory,
+    StudentFactory,
+    TutorFactory,
+)
 from milieu.followup.models import (
     Bilan,
     Certificate,
@@ -52,16 +56,15 @@ def signed_convention(
     school: School, student: Any, periods: list[tuple[date, date]] | None = None
 ) -> Convention:
     host = HostFactory.create(headcount=50)
-    convention = create_convention(
+    convention = ConventionFactory.create(
+        signed=True,
         student=student,
         host=host,
         periods=periods or [(date(2026, 5, 4), date(2026, 6, 12))],
-        by=school.head,
+        created_by=school.head,
         tutor=TutorFactory.create(host=host, email="tuteur@entreprise.exemple.fr"),
         activities="Maintenance d'un réseau local.",
     )
-    Convention.objects.filter(pk=convention.pk).update(status=ConventionStatus.SIGNED)
-    convention.refresh_from_db()
     return convention
 
 

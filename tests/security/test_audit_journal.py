@@ -3,7 +3,7 @@ minor's document (who, when, from where, which student)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -15,9 +15,8 @@ from milieu.audit.enums import AuditAction
 from milieu.audit.journal import record
 from milieu.audit.models import AuditEntry
 from milieu.audit.views import PER_PAGE
-from milieu.conventions.enums import ConventionStatus
-from milieu.conventions.models import Convention, ConventionDocument, Signatory, SignatureLink
-from milieu.factories import AcademieFactory, StudentFactory, member
+from milieu.conventions.models import ConventionDocument, Signatory, SignatureLink
+from milieu.factories import AcademieFactory, ConventionFactory, StudentFactory, member
 from milieu.followup.models import Certificate
 from milieu.followup.operations import issue_tutor_link
 from milieu.people.enums import Role
@@ -285,8 +284,13 @@ def test_the_head_finds_the_minor_downloads_in_the_journal(school_a: School) -> 
 def test_a_signatorys_download_through_their_link_names_the_signatory(school_a: School) -> None:
 
     minor = StudentFactory.create(cohort=school_a.cohort, minor=True)
-    convention = signed_convention(school_a, minor)
-    Convention.objects.filter(pk=convention.pk).update(status=ConventionStatus.SIGNING)
+    convention = ConventionFactory.create(
+        signing=True,
+        signatories=False,  # the one signatory below is the test's
+        student=minor,
+        created_by=school_a.head,
+        periods=[(date(2026, 5, 4), date(2026, 6, 12))],
+    )
     ConventionDocument.objects.create(
         convention=convention, kind="for-signature", version=1, content=b"%PDF-1.4\n%%EOF\n"
     )

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from milieu.audit.enums import AuditAction
 from milieu.audit.models import AuditEntry
-from milieu.conventions.enums import ConventionStatus, SignatoryRole
+from milieu.conventions.enums import SignatoryRole
 from milieu.conventions.models import Convention, Signatory
 from milieu.conventions.operations import (
     approve_convention,
@@ -30,7 +30,13 @@ from milieu.conventions.operations import (
     validate_convention,
 )
 from milieu.conventions.signatures import remind_pending, resolve_link, send_for_signature
-from milieu.factories import AcademieFactory, HostFactory, PlacementFactory, TutorFactory
+from milieu.factories import (
+    AcademieFactory,
+    ConventionFactory,
+    HostFactory,
+    PlacementFactory,
+    TutorFactory,
+)
 from milieu.followup.models import TutorAccess
 from milieu.followup.operations import issue_tutor_link, resolve_access
 from milieu.hosts.models import Host, HostSite, Tutor
@@ -204,8 +210,9 @@ def test_a_rejected_placement_or_a_cancelled_convention_is_no_longer_working_wit
         tutor=tutor,
         status="rejected",
     )
-    cancelled = draft(school_a)
-    Convention.objects.filter(pk=cancelled.pk).update(status=ConventionStatus.CANCELLED)
+    cancelled = ConventionFactory.create(
+        cancelled=True, student=school_a.student, created_by=school_a.teacher
+    )
 
     assert not can(school_a.ddfpt, "tutor.change", tutor)
     assert not can(school_a.ddfpt, "tutor.change", cancelled.tutor)
@@ -371,9 +378,12 @@ def test_the_page_says_pending_signatures_keep_the_old_address(
 def test_an_issued_follow_up_link_keeps_its_recipient_and_keeps_working(
     school_a: School, client_for: Callable[[Any], Client]
 ) -> None:
-    convention = draft(school_a)
-    Convention.objects.filter(pk=convention.pk).update(status=ConventionStatus.SIGNED)
-    convention.refresh_from_db()
+    convention = ConventionFactory.create(
+        signed=True,
+        student=school_a.student,
+        created_by=school_a.teacher,
+        referent=school_a.teacher,
+    )
     original = tutor_of(convention).email
     token = issue_tutor_link(convention, by=school_a.ddfpt)
     access = TutorAccess.objects.get()

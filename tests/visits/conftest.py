@@ -9,8 +9,7 @@ from django.utils import timezone
 
 from milieu.conventions.enums import ConventionStatus
 from milieu.conventions.models import Convention, ConventionPeriod
-from milieu.conventions.operations import create_convention
-from milieu.factories import HostFactory, StudentFactory
+from milieu.factories import ConventionFactory, HostFactory, StudentFactory
 from milieu.visits.models import Visit
 from milieu.visits.operations import plan_visit
 from tests.core.conftest import (  # noqa: F401  (fixtures re-exported)
@@ -35,17 +34,15 @@ def convention_for(
     periods: list[tuple[date, date]] | None = None,
 ) -> Convention:
     """A convention of the school's student (or of `student`), over `periods` (`STAGE` by
-    default), put directly in `status`."""
-    convention = create_convention(
+    default), in `status` (the factory's trait for it)."""
+    return ConventionFactory.in_status(
+        status,
         student=student or school.student,
         host=HostFactory.create(name="Atelier Dubois", city="Colmar", address="3 rue des Lilas"),
         periods=periods or [STAGE],
-        by=school.teacher,
+        created_by=school.teacher,
         referent=school.teacher,
     )
-    Convention.objects.filter(pk=convention.pk).update(status=status)
-    convention.refresh_from_db()
-    return convention
 
 
 def another_student_convention(school: School, **kwargs: Any) -> Convention:

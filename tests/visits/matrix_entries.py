@@ -14,17 +14,17 @@ def _convention(w: World) -> Any:
     if "visit_convention" not in w.objects:
         from datetime import date
 
-        from milieu.conventions.models import Convention
-        from milieu.conventions.operations import create_convention
+        from milieu.factories import ConventionFactory
 
-        convention = create_convention(
+        convention = ConventionFactory.create(
+            signed=True,
             student=w.a.student,
             host=w.objects["host"],
+            tutor=w.objects["tutor"],
             periods=[(date(2028, 5, 29), date(2028, 7, 7))],
-            by=w.a.teacher,
+            created_by=w.a.teacher,
             referent=w.a.teacher,
         )
-        Convention.objects.filter(pk=convention.pk).update(status="signed")
         w.objects["visit_convention"] = convention
     return w.objects["visit_convention"]
 

@@ -55,7 +55,13 @@ def test_the_visitor_teaches_the_cohort_or_is_the_referent(school_a: School) -> 
 def test_a_cancelled_convention_takes_no_visit(school_a: School) -> None:
     convention = convention_for(school_a, status=ConventionStatus.CANCELLED)
     with pytest.raises(VisitRefused, match="Annulée"):
-        plan(convention, school_a.head, teacher=school_a.teacher)
+        plan_visit(  # the cancellation put its period out of force
+            convention,
+            by=school_a.head,
+            teacher=school_a.teacher,
+            period=convention.periods.get(),
+            when=WHEN,
+        )
 
 
 def test_the_visiting_teacher_records_the_report(visit: Visit, school_a: School) -> None:

@@ -12,7 +12,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from milieu.conventions.enums import ConventionStatus
-from milieu.conventions.models import Convention, ConventionPeriod
+from milieu.conventions.models import ConventionPeriod
 from milieu.factories import StudentFactory
 from milieu.visits.models import Visit
 from tests.core.conftest import make_school
@@ -50,10 +50,11 @@ def test_old_visits_get_the_period_of_their_day_else_the_nearest(academie: Any) 
         active=False,
     )
     cancelled = convention_for(
-        school, student=StudentFactory.create(cohort=school.cohort), periods=[SUMMER]
+        school,
+        student=StudentFactory.create(cohort=school.cohort),
+        periods=[SUMMER],
+        status=ConventionStatus.CANCELLED,  # its periods are out of force
     )
-    cancelled.periods.update(active=False)
-    Convention.objects.filter(pk=cancelled.pk).update(status=ConventionStatus.CANCELLED)
 
     def old_visit(conv: Any, when: datetime) -> int:
         visit = Visit.objects.create(

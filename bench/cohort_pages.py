@@ -29,13 +29,16 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=20)
     args = parser.parse_args()
 
+    import logging
+
     import django
 
     django.setup()
+    logging.getLogger("milieu.requests").setLevel(logging.WARNING)
     from django.conf import settings
 
     settings.ALLOWED_HOSTS = ["*"]
-    from django.db import connection
+    from django.db import connection, reset_queries
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
@@ -98,6 +101,7 @@ def main() -> None:
         print(f"{'page':34} {'queries':>7} {'median ms':>10} {'p95 ms':>8} {'KiB':>6}")
         for label, url in urls.items():
             assert client.get(url).status_code == 200
+            reset_queries()  # request_started empties the log: capture from an empty one
             with CaptureQueriesContext(connection) as queries:
                 response = client.get(url)
             times = []

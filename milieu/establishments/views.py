@@ -212,7 +212,7 @@ def placement_board(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     # the counts of the filters by one grouped COUNT; the rows of the page's 50 students only
     counts = board_counts(students)
     rule = school_finds_host(cohort)
-    page = paginate(request, filtered(students, current))
+    page = paginate(request, filtered(students, current), count=counts[current.slug])
     rows = board_rows(cohort, period, page.object_list)
     page.object_list = rows
     context = {

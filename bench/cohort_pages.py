@@ -3,9 +3,10 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/milieu_NAME \\
         .venv/bin/python bench/cohort_pages.py [--students 600] [--requests 20]
 
-The database must be migrated and empty (the factories' sequences start again each run). Per page:
-SQL queries, min, median and p95 (ms) over `--requests` requests through Django's test client, once
-with a cohort of 10 students and once after growing it to `--students`. Figures only.
+The database must be migrated and empty (the factories' sequences start again each run).
+Per page: SQL queries, min, median and p95 (ms) over `--requests` requests through Django's
+test client, with a cohort of 10 students, of 60 (a full page) and of `--students`. Figures
+only.
 """
 
 from __future__ import annotations
@@ -118,10 +119,11 @@ def main() -> None:
                 f" {len(response.content) / 1024:6.1f}"
             )
 
-    grow(10, 0)
-    run(10)
-    grow(args.students - 10, 10)
-    run(args.students)
+    size = 0
+    for target in sorted({10, 60, args.students}):  # 60: a full page, from a small cohort
+        grow(target - size, size)
+        size = target
+        run(size)
 
 
 if __name__ == "__main__":

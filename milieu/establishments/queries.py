@@ -286,7 +286,7 @@ def _board_status(period: CohortPeriod | None) -> Any:
     choice = Placement.objects.open().filter(student=OuterRef("pk"), cohort_period=period)
     return Case(
         When(Exists(convention), then=Value(WITH_CONVENTION)),
-        default=Subquery(choice.values("status")[:1]),
+        default=Subquery(choice.order_by().values("status")[:1]),  # one open choice at most
         output_field=CharField(),
     )
 
@@ -369,11 +369,6 @@ def board_rows(
             )
         )
     return rows
-
-
-def filter_counts(rows: Iterable[BoardRow]) -> dict[str, int]:
-    rows = list(rows)
-    return {f.slug: sum(1 for row in rows if f.keeps(row.status)) for f in BOARD_FILTERS}
 
 
 @dataclass(frozen=True)

@@ -19,13 +19,20 @@ PAGE_SIZE = 50
 
 
 def paginate(
-    request: HttpRequest, queryset: QuerySet[Any], per_page: int | None = None, param: str = "page"
+    request: HttpRequest,
+    queryset: QuerySet[Any],
+    per_page: int | None = None,
+    param: str = "page",
+    count: int | None = None,
 ) -> Page[Any]:
     """The page asked for by `?page=` (the first one when it is not a number, the last one when
     it is past the end: never an error). Three queries whatever the list's length (count, pks,
-    rows), plus the queryset's prefetches."""
+    rows), plus the queryset's prefetches; two when the caller already knows the `count`."""
     pks = queryset.values_list("pk", flat=True)
-    page = Paginator(pks, per_page or PAGE_SIZE).get_page(request.GET.get(param))
+    paginator = Paginator(pks, per_page or PAGE_SIZE)
+    if count is not None:
+        paginator.count = count  # a cached_property: known already, not counted again
+    page = paginator.get_page(request.GET.get(param))
     wanted = list(page.object_list)
     found = {obj.pk: obj for obj in queryset.filter(pk__in=wanted)} if wanted else {}
     page.object_list = [found[pk] for pk in wanted if pk in found]

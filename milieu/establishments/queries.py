@@ -11,9 +11,22 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 
 from milieu.conventions.enums import ConventionStatus
 from milieu.conventions.models import Convention, ConventionPeriod
@@ -221,34 +234,115 @@ class BoardRow:
         return source.tutor if source is not None else None
 
 
-def period_conventions(cohort: Cohort, period: CohortPeriod) -> dict[int, Convention]:
-    """The convention of each student of the cohort for `period` (one query): the latest one
-    with an active period within the window, or made from the host choice of that window."""
+def period_conventions(
+    cohort: Cohort, period: CohortPeriod, student_ids: Iterable[int] | None = None
+) -> dict[int, Convention]:
+    """The convention of each student of the cohort (or of `student_ids`, a page of it) for
+    `period` (one query): the latest one with an active period within the window, or made from
+    the host choice of that window."""
     found: dict[int, Convention] = {}
-    periods = (
-        ConventionPeriod.objects.filter(student__cohort=cohort, active=True)
-        .exclude(convention__status=ConventionStatus.CANCELLED)
-        .filter(
-            Q(start__lte=period.end, end__gte=period.start)
-            | Q(convention__placement__cohort_period=period)
-        )
-        .select_related("convention__host", "convention__site", "convention__tutor")
-        .order_by("-convention__created_at", "-convention_id")
-    )
+    periods = _period_convention_periods(period).filter(student__cohort=cohort)
+    if student_ids is not None:
+        periods = periods.filter(student_id__in=list(student_ids))
+    periods = periods.select_related(
+        "convention__host", "convention__site", "convention__tutor"
+    ).order_by("-convention__created_at", "-convention_id")
     for convention_period in periods:
         found.setdefault(convention_period.student_id, convention_period.convention)
     return found
 
 
-def board_students(cohort: Cohort, period: CohortPeriod | None) -> QuerySet[Student]:
-    """The cohort's students in name order, with their open choice for `period`."""
+def _period_convention_periods(period: CohortPeriod) -> QuerySet[ConventionPeriod]:
+    """The active periods of conventions (none cancelled) that cover `period`: within its
+    window, or made from the host choice of that window."""
+    return (
+        ConventionPeriod.objects.filter(active=True)
+        .exclude(convention__status=ConventionStatus.CANCELLED)
+        .filter(
+            Q(start__lte=period.end, end__gte=period.start)
+            | Q(convention__placement__cohort_period=period)
+        )
+    )
+
+
+def board_students(cohort: Cohort, period: CohortPeriod | None) -> QuerySet[Any]:
+    """The cohort's students in name order, with their open choice for `period`, and each
+    one's `board_status` (the `BoardRow.status`, computed by the database: a convention
+    covering the period, else the open choice's status, else null)."""
     placements = Placement.objects.open().select_related("host", "tutor", "site")
     placements = placements.filter(cohort_period=period) if period else placements.none()
     return (
         Student.objects.filter(cohort=cohort)
+        .annotate(board_status=_board_status(period))
         .order_by("last_name", "first_name", "pk")
         .prefetch_related(Prefetch("placements", queryset=placements, to_attr="open_placements"))
     )
+
+
+def _board_status(period: CohortPeriod | None) -> Any:
+    if period is None:
+        return Value(None, output_field=CharField())
+    convention = _period_convention_periods(period).filter(student=OuterRef("pk"))
+    choice = Placement.objects.open().filter(student=OuterRef("pk"), cohort_period=period)
+    return Case(
+        When(Exists(convention), then=Value(WITH_CONVENTION)),
+        default=Subquery(choice.order_by().values("status")[:1]),  # one open choice at most
+        output_field=CharField(),
+    )
+
+
+def filtered(students: QuerySet[Any], board_filter: BoardFilter) -> QuerySet[Any]:
+    """`students` (from `board_students`) kept by the filter, in the database."""
+    if not board_filter.statuses:
+        return students
+    condition = Q(board_status__in=[s for s in board_filter.statuses if s is not None])
+    if None in board_filter.statuses:
+        condition |= Q(board_status__isnull=True)
+    return students.filter(condition)
+
+
+def board_counts(students: QuerySet[Any]) -> dict[str, int]:
+    """How many of `students` (from `board_students`) each filter keeps (one query: a COUNT
+    grouped by status)."""
+    by_status: dict[str | None, int] = dict(
+        students.order_by()
+        .values("board_status")
+        .annotate(n=Count("pk"))
+        .values_list("board_status", "n")
+    )
+    return {
+        f.slug: sum(n for status, n in by_status.items() if f.keeps(status)) for f in BOARD_FILTERS
+    }
+
+
+@dataclass(frozen=True)
+class NamedStudent:
+    """A student's pk and name, read without the rest of the row."""
+
+    pk: int
+    first_name: str
+    last_name: str
+
+    def __str__(self) -> str:
+        return Student.__str__(cast(Any, self))
+
+
+@dataclass(frozen=True)
+class StudentStatus:
+    student: NamedStudent
+    status: str | None
+
+
+def without_retained_host(students: QuerySet[Any]) -> list[StudentStatus]:
+    """The students (from `board_students`) without a validated or arrêté host nor a
+    convention for the period, in name order (one query, light tuples)."""
+    rows = students.filter(Q(board_status__isnull=True) | Q(board_status=PlacementStatus.PROPOSED))
+    return [
+        StudentStatus(NamedStudent(pk, first, last), status)
+        for pk, first, last, status in rows.values_list(
+            "pk", "first_name", "last_name", "board_status"
+        )
+    ]
 
 
 def board_rows(
@@ -256,9 +350,13 @@ def board_rows(
 ) -> list[BoardRow]:
     """Every student of the cohort (or of `students`, a page of `board_students`) with their
     open choice and convention for `period` (three queries)."""
+    ids: list[int] | None = None
     if students is None:
         students = board_students(cohort, period)
-    conventions = period_conventions(cohort, period) if period else {}
+    else:
+        students = list(students)
+        ids = [student.pk for student in students]
+    conventions = period_conventions(cohort, period, ids) if period else {}
     rows = []
     for student in students:
         student.cohort = cohort
@@ -271,11 +369,6 @@ def board_rows(
             )
         )
     return rows
-
-
-def filter_counts(rows: Iterable[BoardRow]) -> dict[str, int]:
-    rows = list(rows)
-    return {f.slug: sum(1 for row in rows if f.keeps(row.status)) for f in BOARD_FILTERS}
 
 
 @dataclass(frozen=True)

@@ -22,18 +22,20 @@ from milieu.establishments.operations import create_cohort, update_cohort
 from milieu.establishments.queries import (
     BOARD_FILTERS,
     FILTERS_BY_SLUG,
+    board_counts,
     board_rows,
     board_students,
     cohort_counts,
     coming_period,
-    filter_counts,
+    filtered,
     school_finds_host,
+    without_retained_host,
 )
 from milieu.exams.queries import VerdictRow, verdict_rows
 from milieu.exports import csv_response
 from milieu.formats import weeks
 from milieu.http import HtmxHttpRequest, client_ip
-from milieu.pagination import paginate, paginate_list
+from milieu.pagination import paginate
 from milieu.people.invitations import joined_count
 from milieu.permissions import can, require, visible_cohorts, visible_establishments
 from milieu.rules.calendar import school_year_of
@@ -206,11 +208,13 @@ def placement_board(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         periods, timezone.localdate()
     )
     current = FILTERS_BY_SLUG.get(request.GET.get("filtre", ""), BOARD_FILTERS[0])
-    rows = board_rows(cohort, period)
-    counts = filter_counts(rows)
+    students = board_students(cohort, period)
+    # the counts of the filters by one grouped COUNT; the rows of the page's 50 students only
+    counts = board_counts(students)
     rule = school_finds_host(cohort)
-    # the counts of the filters need every row; the page shows 50 of the filter's rows
-    page = paginate_list(request, [row for row in rows if current.keeps(row.status)])
+    page = paginate(request, filtered(students, current), count=counts[current.slug])
+    rows = board_rows(cohort, period, page.object_list)
+    page.object_list = rows
     context = {
         "cohort": cohort,
         "periods": periods,
@@ -218,14 +222,14 @@ def placement_board(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "period_over": period is not None and period.end < timezone.localdate(),
         "filters": [(f, counts[f.slug]) for f in BOARD_FILTERS],
         "current": current,
-        "total": len(rows),
+        "total": counts[BOARD_FILTERS[0].slug],
         "page": page,
-        "rows": page.object_list,
+        "rows": rows,
         # the right to create a convention depends on the cohort, not on the student (staff)
         "may_create_conventions": bool(rows)
         and can(request.user, "convention.create", rows[0].student),
         "rule": rule,
-        "without_retained_host": [row for row in rows if not row.has_retained_host] if rule else [],
+        "without_retained_host": without_retained_host(students) if rule else [],
     }
     template = (
         "establishments/_board.html" if request.htmx else "establishments/placement_board.html"

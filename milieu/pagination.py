@@ -37,10 +37,3 @@ def paginate(
     found = {obj.pk: obj for obj in queryset.filter(pk__in=wanted)} if wanted else {}
     page.object_list = [found[pk] for pk in wanted if pk in found]
     return page
-
-
-def paginate_list(
-    request: HttpRequest, rows: list[Any], per_page: int | None = None, param: str = "page"
-) -> Page[Any]:
-    """A page of rows already computed (a board whose filters and counts need every row)."""
-    return Paginator(rows, per_page or PAGE_SIZE).get_page(request.GET.get(param))

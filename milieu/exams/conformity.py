@@ -103,6 +103,18 @@ def latest_conformity(student: Any) -> ReportConformity | None:
     )
 
 
+def latest_conformities(student_ids: Any) -> dict[int, ReportConformity]:
+    """`latest_conformity` of many students at once (one query): a student without a
+    pronouncement, or of a diploma whose conformity nobody pronounces, is absent."""
+    latest: dict[int, ReportConformity] = {}
+    for decision in ReportConformity.objects.filter(
+        student_id__in=student_ids,
+        student__cohort__diploma__in=sorted(CONFORMITY_PRONOUNCED),
+    ).order_by("student_id", "-decided_at", "-pk"):
+        latest.setdefault(decision.student_id, decision)
+    return latest
+
+
 def with_conformity(
     report: dict[str, Any] | None, decision: Any, sections: list[str]
 ) -> dict[str, Any] | None:

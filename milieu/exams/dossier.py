@@ -40,6 +40,12 @@ from milieu.conventions.enums import SIGNED_STATUSES, ConventionStatus, Signatur
 from milieu.conventions.models import ConventionPeriod, ConventionTransition, Signatory
 from milieu.evidence.pathways import evidence_pathway
 from milieu.evidence.queries import EvidenceFacts, evidence_facts, evidence_facts_by_student
+from milieu.exams.conformity import (
+    latest_conformities,
+    latest_conformity,
+    required_sections,
+    with_conformity,
+)
 from milieu.exams.models import ExamSession
 from milieu.exams.queries import (
     granted_derogations,
@@ -311,45 +317,16 @@ def _with_session(
     return None
 
 
-_UNREAD: Any = object()
-
-
 def _pronounced(
-    student: Student, report: dict[str, Any] | None, decision: Any = _UNREAD
+    student: Student, report: dict[str, Any] | None, decision: Any
 ) -> dict[str, Any] | None:
     """The report as the exam service pronounced it, where it did (`milieu.exams.conformity`:
     the contract has no field for it, the decision maps onto the report's fields). `decision`:
-    the student's latest pronouncement when the caller read it already (None: there is none)."""
-    from milieu.exams.conformity import latest_conformity, required_sections, with_conformity
-
-    if decision is _UNREAD:
-        decision = latest_conformity(student)
+    the student's latest pronouncement, None when there is none."""
     if decision is None:
         return report
     sections = required_sections(str(student.cohort.diploma), student.pathway_key)
     return with_conformity(report, decision, sections)
-
-
-def _pronounced_for(student: Student, pronounced: dict[int, Any]) -> Any:
-    """The student's pronouncement from `_latest_conformities`, None for a diploma whose
-    conformity nobody pronounces (as `latest_conformity` says)."""
-    from milieu.rules.references import CONFORMITY_PRONOUNCED
-
-    if str(student.cohort.diploma) not in CONFORMITY_PRONOUNCED:
-        return None
-    return pronounced.get(student.pk)
-
-
-def _latest_conformities(ids: Any) -> dict[int, Any]:
-    """The exam service's latest pronouncement per student of `ids` (one query)."""
-    from milieu.exams.models import ReportConformity
-
-    latest: dict[int, Any] = {}
-    for decision in ReportConformity.objects.filter(student_id__in=ids).order_by(
-        "student_id", "-decided_at", "-pk"
-    ):
-        latest.setdefault(decision.student_id, decision)
-    return latest
 
 
 def build_dossier(student: Student, *, as_of: date) -> dict[str, Any]:
@@ -367,7 +344,7 @@ def build_dossier(student: Student, *, as_of: date) -> dict[str, Any]:
         periods=_periods(student),
         evidence=evidence_facts(student),
         derogations=granted_derogations(student),
-        report=_pronounced(student, _report(student, session)),
+        report=_pronounced(student, _report(student, session), latest_conformity(student)),
         evaluated=_evaluated(student) or apprentice_evaluated(student),
     )
 
@@ -406,7 +383,7 @@ def build_dossiers(
     evidence = evidence_facts_by_student(ids)
     evaluated |= apprentice_evaluated_ids(ids)
     derogations = granted_derogations_by_student(ids)
-    pronounced = _latest_conformities(ids)
+    pronounced = latest_conformities(ids)
     latest: dict[int, ReportDeposit] = {}
     for version in (
         ReportDeposit.objects.filter(student_id__in=ids)
@@ -447,7 +424,7 @@ def build_dossiers(
                 evidence=evidence.get(student.pk) or EvidenceFacts(),
                 derogations=derogations.get(student.pk, []),
                 report=_pronounced(
-                    student, _with_session(report, session), _pronounced_for(student, pronounced)
+                    student, _with_session(report, session), pronounced.get(student.pk)
                 ),
                 evaluated=student.pk in evaluated,
             )

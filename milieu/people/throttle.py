@@ -105,21 +105,29 @@ def _writing() -> Iterator[None]:
 def _hit(key: str, now: datetime) -> tuple[int, datetime]:
     """Count one attempt on `key` atomically; its count (this attempt included) and the end of
     its window. The first statement writes, so that the row stays locked until the count is
-    read back: no other attempt can slip between the increment and the read."""
+    read back: no other attempt can slip between the increment and the read. A row deleted
+    meanwhile by a right password (`succeeded`) is counted again from scratch."""
     created = False
-    with _writing():
-        live = LoginAttemptWindow.objects.filter(key=key, window_end__gt=now)
-        if not live.update(hits=F("hits") + 1):
-            expired = LoginAttemptWindow.objects.filter(key=key, window_end__lte=now)
-            if not expired.update(hits=1, window_end=now + WINDOW):
-                try:
-                    with transaction.atomic():
-                        LoginAttemptWindow.objects.create(key=key, hits=1, window_end=now + WINDOW)
-                    created = True
-                except IntegrityError:
-                    # another attempt created it meanwhile (its INSERT committed first)
-                    LoginAttemptWindow.objects.filter(key=key).update(hits=F("hits") + 1)
-        hits, window_end = LoginAttemptWindow.objects.values_list("hits", "window_end").get(key=key)
+    row = None
+    while row is None:
+        with _writing():
+            live = LoginAttemptWindow.objects.filter(key=key, window_end__gt=now)
+            if not live.update(hits=F("hits") + 1):
+                expired = LoginAttemptWindow.objects.filter(key=key, window_end__lte=now)
+                if not expired.update(hits=1, window_end=now + WINDOW):
+                    try:
+                        with transaction.atomic():
+                            LoginAttemptWindow.objects.create(
+                                key=key, hits=1, window_end=now + WINDOW
+                            )
+                        created = True
+                    except IntegrityError:
+                        # another attempt created it meanwhile (its INSERT committed first)
+                        LoginAttemptWindow.objects.filter(key=key).update(hits=F("hits") + 1)
+            row = (
+                LoginAttemptWindow.objects.filter(key=key).values_list("hits", "window_end").first()
+            )
+    hits, window_end = row
     if created:
         # a new window now and then: forget the windows that are over
         with _writing():

@@ -7,6 +7,17 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from milieu.conventions.enums import ConventionStatus
+from milieu.conventions.models import AmendmentStatus
+from milieu.dossiers.enums import VerdictStatus
+from milieu.evidence.enums import EvidenceStatus
+from milieu.exams.enums import DerogationStatus
+from milieu.followup.models import EvaluationStatus
+from milieu.hosts.enums import PlacementStatus
+from milieu.imports.enums import ImportStatus, RowStatus
+from milieu.livret.enums import LivretStatus
+from milieu.visits.enums import VisitStatus
+
 
 @dataclass(frozen=True)
 class SiteConfig:
@@ -41,3 +52,28 @@ SKIPLINKS = [
 
 def site(request: HttpRequest) -> dict[str, Any]:
     return {"SITE_CONFIG": SITE_CONFIG, "skiplinks": SKIPLINKS}
+
+
+def statuses(request: HttpRequest) -> dict[str, Any]:
+    """Each workflow's status enum by its class name, so that a template compares a record's
+    status with a member, never with a raw string:
+    ``{% if convention.status == ConventionStatus.DRAFT %}``."""
+    return STATUS_ENUMS
+
+
+STATUS_ENUMS: dict[str, Any] = {
+    enum.__name__: enum
+    for enum in (
+        AmendmentStatus,
+        ConventionStatus,
+        DerogationStatus,
+        EvaluationStatus,
+        EvidenceStatus,
+        ImportStatus,
+        LivretStatus,
+        PlacementStatus,
+        RowStatus,
+        VerdictStatus,
+        VisitStatus,
+    )
+}

@@ -141,6 +141,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "milieu.context_processors.site",
+                "milieu.context_processors.statuses",
             ],
         },
     },

@@ -55,3 +55,35 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} — {self.object_label or self.actor_label}"
+
+
+class StateLog(models.Model):
+    """The one shape of a workflow's log row (`milieu.workflow.Workflow.apply` writes it): a
+    concrete log adds its foreign key to the record and, where it has them, the status choices."""
+
+    from_status = models.CharField("état de départ", max_length=16, blank=True)
+    to_status = models.CharField("état d'arrivée", max_length=16)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="par",
+    )
+    actor_label = models.CharField("par (hors compte)", max_length=200, blank=True)
+    at = models.DateTimeField("le", default=timezone.now)
+    ip = models.GenericIPAddressField("adresse IP", null=True, blank=True)
+    comment = models.TextField("commentaire", blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "pk"]
+
+    @property
+    def actor_display(self) -> str:
+        """Who acted, as the log shows it: the account's name, or the label of a person
+        without an account (a tutor's link, a signatory), or « système »."""
+        if self.actor is not None:
+            return self.actor.get_full_name() or self.actor.email
+        return self.actor_label or "système"

@@ -315,7 +315,7 @@ def _pathway_fields(spec: str, rng: random.Random) -> dict[str, Any]:
     return fields
 
 
-def _build(rng: random.Random) -> tuple[list[DemoAccount], dict[str, int]]:
+def build_academie(rng: random.Random) -> tuple[list[DemoAccount], dict[str, int]]:
     academie = Academie.objects.create(name=ACADEMIE_NAME, holiday_zone=HolidayZone.B)
     accounts: list[DemoAccount] = []
     for role, email, label in (
@@ -623,7 +623,7 @@ def _conventions(school: Establishment) -> int:
 STORY_COHORT = "BTS CIEL 2e année"
 STORY_EMAIL = "eleve.stage@demo.milieu.fr"
 STORY_PERIOD = (date(2026, 5, 18), date(2026, 6, 29))
-_story_links: list[str] = []
+story_links: list[str] = []
 
 
 def _signed_convention(student: Student, host: Host, tutor: Any, teacher: User) -> Any:
@@ -799,7 +799,7 @@ def _stage_story() -> None:
     from django.conf import settings
     from django.urls import reverse
 
-    _story_links.append(settings.SITE_URL + reverse("followup:tutor", kwargs={"token": token}))
+    story_links.append(settings.SITE_URL + reverse("followup:tutor", kwargs={"token": token}))
 
 
 def story_lines(base_url: str) -> tuple[str, ...]:
@@ -830,9 +830,9 @@ def story_lines(base_url: str) -> tuple[str, ...]:
             )
         else:
             lines.append(f"Stage à suivre vous-même ({student.full_name}) : {url}")
-    for link in _story_links:
+    for link in story_links:
         lines.append(f"Lien du tuteur de ce stage (sans compte) : {link}")
-    if students and not _story_links:
+    if students and not story_links:
         lines.append(
             "Lien du tuteur : émettez-en un depuis la page « Suivi » de la convention "
             "(le courriel s'affiche dans la console)."
@@ -883,7 +883,7 @@ def load_demo() -> DemoSummary:
             override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"),
             transaction.atomic(),
         ):
-            _build(random.Random(2026))
+            build_academie(random.Random(2026))
     counts = {
         "établissements": Establishment.objects.filter(academie__name=ACADEMIE_NAME).count(),
         "élèves": Student.objects.filter(

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from xdist.scheduler import LoadFileScheduling
+
+from milieu import demo
+from tests.demo_snapshot import cached
 
 
 @pytest.fixture(autouse=True)
@@ -33,6 +38,15 @@ def _private_files(settings: Any, tmp_path_factory: Any) -> None:
     settings.PRIVATE_FILES_ROOT = str(tmp_path_factory.mktemp("private"))
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _demo_built_once() -> Iterator[None]:
+    """The demo académie is built once per kind and process, then copied into the tests that
+    load it (tests/demo_snapshot.py): ten tests load it, 10 to 15 s a build."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(demo, "build_academie", cached(demo.build_academie))
+        yield
+
+
 def postgresql_skips(reports: list[Any]) -> int:
     """How many of the skipped tests' reports give PostgreSQL as their reason."""
     count = 0
@@ -56,3 +70,37 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
             yellow=True,
             bold=True,
         )
+
+
+# Under pytest-xdist (`-n auto --dist loadfile`, pyproject.toml), each file runs whole on one worker,
+# and the files that load the demo run on the same one, so that it is built there once per kind
+# (tests/demo_snapshot.py). The slowest units start first: nothing long is left for the end.
+DEMO_FILES = {
+    "tests/web/test_loaddemo.py",
+    "tests/web/test_loaddemo_pedagogy.py",
+    "tests/exams/test_demo.py",
+    "tests/exams/test_batched_dossiers.py",
+}
+FIRST = ("tests/serve/test_gunicorn.py", "tests/test_url_matrix.py", "demo")
+
+
+class _SlowestFirst(OrderedDict[str, Any]):
+    def __setitem__(self, key: str, value: Any) -> None:
+        super().__setitem__(key, value)
+        if key in FIRST:
+            self.move_to_end(key, last=False)
+
+
+class DemoFilesTogether(LoadFileScheduling):
+    def __init__(self, config: pytest.Config, log: Any = None) -> None:
+        super().__init__(config, log)
+        self.workqueue = _SlowestFirst()
+
+    def _split_scope(self, nodeid: str) -> str:
+        scope = super()._split_scope(nodeid)
+        return "demo" if scope in DEMO_FILES else scope
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    return DemoFilesTogether(config, log) if config.getvalue("dist") == "loadfile" else None

@@ -4,6 +4,7 @@ becomes required. Runs the real migrations back and forth (a transactional test)
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -35,7 +36,17 @@ def migrate(targets: list[tuple[str, str]]) -> Any:
     return executor.loader.project_state(targets).apps
 
 
+@pytest.fixture
+def latest_schema_afterwards(transactional_db: None) -> Iterator[None]:
+    """The test stops at 0006: the later migrations are applied again after it, for the tests
+    that follow in the same process (in parallel runs they may be any)."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("latest_schema_afterwards")
 def test_old_visits_get_the_period_of_their_day_else_the_nearest(academie: Any) -> None:
     school = make_school(academie, "M")
     convention = convention_for(school, periods=[SPRING, SUMMER])

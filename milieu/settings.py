@@ -382,7 +382,7 @@ if _oidc_origins:
     )
 # Several workers (`milieu db_worker` on several machines): a job still "running" after this
 # many seconds lost its worker (killed mid-job) and `milieu recover_tasks` puts it back in the
-# queue, at most TASK_MAX_ATTEMPTS claims in all (milieu/workers.py).
+# queue, at most TASK_MAX_ATTEMPTS claims in all (milieu/health/recovery.py).
 TASK_STALLED_AFTER = env_int("TASK_STALLED_AFTER", 900, minimum=60)
 TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", 3, minimum=1, maximum=20)
 # Error reporting to Sentry or any service that speaks its protocol (GlitchTip…), only when

@@ -12,6 +12,7 @@ Idempotent: only a queued job is run.
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
 
 from django.template.loader import render_to_string
@@ -57,14 +58,23 @@ def run_livret(job_id: int) -> None:
         _build(job)
     except Exception:
         logger.exception("livret %s: the edition failed", job_id)
-        _fail(job_id, UNEXPECTED)
+        fail_job(job_id, UNEXPECTED)
 
 
 def _progress(job_id: int, **counters: Any) -> None:
     LivretJob.objects.filter(pk=job_id).update(updated_at=timezone.now(), **counters)
 
 
-def _fail(job_id: int, message: str) -> None:
+def requeue_job(job_id: int, now: datetime) -> None:
+    """A build whose worker died goes back in the queue, from its first page
+    (`milieu.health.recovery`)."""
+    LivretJob.objects.filter(pk=job_id, status=LivretStatus.RUNNING).update(
+        status=LivretStatus.QUEUED, done=0, updated_at=now
+    )
+
+
+def fail_job(job_id: int, message: str) -> None:
+    """The build is given up, with a French message for the person who asked for it."""
     now = timezone.now()
     LivretJob.objects.filter(pk=job_id).update(
         status=LivretStatus.FAILED, error_message=message, finished_at=now, updated_at=now
@@ -88,12 +98,12 @@ def _build(job: LivretJob) -> None:
     cohort = job.cohort
     reference = livret_reference(cohort.diploma)
     if reference is None:
-        _fail(job.pk, no_livret_message(cohort))
+        fail_job(job.pk, no_livret_message(cohort))
         return
     ids = ordered_student_ids(cohort)
     _progress(job.pk, total=len(ids))
     if not ids:
-        _fail(job.pk, "La promotion ne compte aucun élève : il n’y a rien à éditer.")
+        fail_job(job.pk, "La promotion ne compte aucun élève : il n’y a rien à éditer.")
         return
     context = {
         "cohort": cohort,
@@ -113,7 +123,7 @@ def _build(job: LivretJob) -> None:
         students += len(pages)
         _progress(job.pk, done=min(index + BATCH, len(ids)))
     if not documents:
-        _fail(job.pk, "La promotion ne compte plus aucun élève : il n’y a rien à éditer.")
+        fail_job(job.pk, "La promotion ne compte plus aucun élève : il n’y a rien à éditer.")
         return
     pdf, page_count = write_pdf(documents)
     if page_count != students:

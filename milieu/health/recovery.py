@@ -35,7 +35,7 @@ from milieu.health.models import WorkerHeartbeat
 
 logger = logging.getLogger(__name__)
 
-LOST = "milieu.workers.WorkerLost"
+LOST = "milieu.health.recovery.WorkerLost"
 GIVEN_UP = (
     "Le traitement en arrière-plan s’est interrompu {attempts} fois (processus arrêté en "
     "cours de route) ; rien n’a été enregistré. Réessayez, et prévenez l’assistance si cela "
@@ -49,47 +49,25 @@ class Recovery:
     failed: list[str] = field(default_factory=list)  # task ids given up
 
 
-def _livret_back(job_id: int, now: datetime) -> None:
-    from milieu.livret.enums import LivretStatus
-    from milieu.livret.models import LivretJob
-
-    LivretJob.objects.filter(pk=job_id, status=LivretStatus.RUNNING).update(
-        status=LivretStatus.QUEUED, done=0, updated_at=now
-    )
+# task path → (put the job's own row back in the queue, mark it failed): each app that runs
+# background jobs registers its own in its `AppConfig.ready` (`recoverable(...)`), so that this
+# module reads none of them.
+JOBS: dict[str, tuple[Callable[[int, datetime], None], Callable[[int, str], None]]] = {}
 
 
-def _livret_failed(job_id: int, message: str) -> None:
-    from milieu.livret.processing import _fail
-
-    _fail(job_id, message)
-
-
-def _validation_back(job_id: int, now: datetime) -> None:
-    from milieu.imports.enums import ImportStatus
-    from milieu.imports.models import ImportJob
-
-    ImportJob.objects.filter(pk=job_id, status=ImportStatus.VALIDATING).update(
-        status=ImportStatus.QUEUED, processed_rows=0, updated_at=now
-    )
+def recoverable(
+    task_path: str,
+    *,
+    back: Callable[[int, datetime], None],
+    failed: Callable[[int, str], None],
+) -> None:
+    """Register how to put a job of `task_path` back in the queue, and how to mark it failed."""
+    JOBS[task_path] = (back, failed)
 
 
-def _import_failed(job_id: int, message: str) -> None:
-    from milieu.imports.processing import _fail
-
-    _fail(job_id, message)
-
-
-def _nothing(job_id: int, now: datetime) -> None:
-    """The writing phase of an import is one transaction: a crash wrote nothing, and the job
-    still says APPLYING, which the retried task runs."""
-
-
-# task path → (put the job's own row back in the queue, mark it failed)
-JOBS: dict[str, tuple[Callable[[int, datetime], None], Callable[[int, str], None]]] = {
-    "milieu.livret.tasks.build_livret": (_livret_back, _livret_failed),
-    "milieu.imports.tasks.validate_import": (_validation_back, _import_failed),
-    "milieu.imports.tasks.apply_import": (_nothing, _import_failed),
-}
+def nothing_to_put_back(job_id: int, now: datetime) -> None:
+    """For a phase that is one transaction: a crash wrote nothing, and the retried task runs
+    the job as its row still says."""
 
 
 def _job_id(result: DBTaskResult[Any, Any]) -> int | None:

@@ -10,6 +10,7 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
+from milieu.hosts.models import Host, Tutor
 from milieu.people.enums import RECTORAT_ROLES, Role
 from milieu.permissions.actions import Action
 from milieu.permissions.scope import DEROGATION_REQUESTERS, Scope, scope_of
@@ -104,16 +105,12 @@ def _followup_manage(s: Scope, c: Any) -> bool:
 
 def _host_change(s: Scope, h: Any) -> bool:
     """A manager of an establishment that works with the host (see `editable_hosts`)."""
-    from milieu.hosts.models import Host
-
     managed = s.managed_establishments
     return bool(managed) and Host.objects.filter(hosts_worked_with(managed), pk=h.pk).exists()
 
 
 def _tutor_change(s: Scope, t: Any) -> bool:
     """A manager of an establishment that works with the tutor (see `editable_tutors`)."""
-    from milieu.hosts.models import Tutor
-
     managed = s.managed_establishments
     return bool(managed) and Tutor.objects.filter(tutors_worked_with(managed), pk=t.pk).exists()
 

@@ -14,7 +14,7 @@ catalogue rule of its own kind, so a diploma without it keeps its v1 verdicts.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from milieu.rules.catalogue import Catalogue, get_catalogue
 from milieu.rules.counting import UNITS_PER_WEEK, units_of
@@ -27,8 +27,9 @@ from milieu.rules.judgement import Judgement, labels
 from milieu.rules.output import fr_date, json_number
 from milieu.rules.report import judge_report
 from milieu.rules.structure import OVERLAPS_LISTED, judge_overlap, judge_spread, judge_structure
+from milieu.rules.verdicts import Status, Verdict
 
-__all__ = ["OVERLAPS_LISTED", "evaluate"]
+__all__ = ["OVERLAPS_LISTED", "evaluate", "judge"]
 
 STAGE_KINDS = frozenset(
     {
@@ -49,7 +50,15 @@ STAGE_KINDS = frozenset(
 def evaluate(
     raw: Any, *, today: date | None = None, catalogue: Catalogue | None = None
 ) -> dict[str, Any]:
-    """The verdict of one dossier, or its error object. Never raises for a bad dossier."""
+    """The verdict of one dossier, or its error object. Never raises for a bad dossier.
+
+    The value is a `Verdict` (`milieu.rules.verdicts`), declared as a plain dict for the many
+    callers that store, reshape or pass it on as one; `judge` returns the same value, typed."""
+    return cast("dict[str, Any]", judge(raw, today=today, catalogue=catalogue))
+
+
+def judge(raw: Any, *, today: date | None = None, catalogue: Catalogue | None = None) -> Verdict:
+    """`evaluate`, typed: the verdict of one dossier, or its error object."""
     catalogue = catalogue or get_catalogue()
     today_ordinal = (today or date.today()).toordinal()
     try:
@@ -62,7 +71,7 @@ def evaluate(
     return verdict(Judgement(dossier))
 
 
-def verdict(j: Judgement) -> dict[str, Any]:
+def verdict(j: Judgement) -> Verdict:
     d = j.d
     as_of = d.as_of
     periods = judged_periods(j)
@@ -114,6 +123,7 @@ def verdict(j: Judgement) -> dict[str, Any]:
         }
 
     findings = list(j.findings.values())
+    status: Status
     if any(f["severity"] == "blocking" for f in findings):
         status = "non-compliant"
     elif j.pending:

@@ -9,6 +9,7 @@ from typing import Any
 from milieu.rules.catalogue import Diploma, Rule
 from milieu.rules.output import fr_date
 from milieu.rules.records import Derogation, Dossier, Period
+from milieu.rules.verdicts import Finding
 
 SEVERITY_RANK = {"info": 0, "warning": 1, "blocking": 2}
 
@@ -28,7 +29,7 @@ class Judgement:
         self.plan = self.diploma.plan(dossier.pathway_key)
         self.firsts = self.diploma.first_rules(dossier.pathway_key)
         self.mode = self.diploma.pathways[dossier.pathway_key].mode
-        self.findings: dict[str, dict[str, Any]] = {}
+        self.findings: dict[str, Finding] = {}
         self.pending = False
         self.valid_derogations: list[Derogation] = []  # set by `derogations.derogations`
         self.halved_by: list[str] = []  # the exam units a partial dispense covers
@@ -52,7 +53,7 @@ class Judgement:
         text = f"{message} ({self.diploma.source(rule.paragraph)})"
         existing = self.findings.get(code)
         if existing is None:
-            finding: dict[str, Any] = {
+            finding: Finding = {
                 "code": code,
                 "severity": severity,
                 "message": text,

@@ -1,10 +1,38 @@
-"""The duration completed against the duration required (contract v1.1, "Counting the duration")."""
+"""The duration completed against the duration required (contract v1.1, "Counting the duration"),
+and the one conversion of days into weeks that every part of Milieu uses.
+
+The contract (``shared/spec/dossier.md``, "Counting the duration"): "A period's presence days are
+the days from `start` to `end` inclusive whose weekday is in `work_days`, minus `absence_days`.
+Weeks = presence days ÷ number of `work_days` (5 by default), as a decimal" and, in the verdict,
+"`weeks_completed` rounded to 2 decimals". `weeks_from_days` is that, once: an exact decimal
+quotient rounded half up to the hundredth. The engine (in week units, `weeks_from_units`) uses
+it; the attendance figures and certificates (`milieu.followup`) are to call it too.
+
+(No tie can occur: units are whole and a week is 420 of them, so a quotient is never exactly
+halfway between two hundredths; the float rounding the engine used gave the same figures.)
+"""
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
+from milieu.rules.calendar import DEFAULT_WORK_DAY_NUMBERS
 from milieu.rules.counting import UNITS_PER_WEEK
 from milieu.rules.judgement import Judgement
 from milieu.rules.output import fr_number, json_number
+
+HUNDREDTH = Decimal("0.01")
+_UNITS_PER_WEEK = Decimal(UNITS_PER_WEEK)
+
+
+def weeks_from_days(days: int, work_days_per_week: int = len(DEFAULT_WORK_DAY_NUMBERS)) -> Decimal:
+    """Presence days as weeks, to the hundredth, half up (14 days of a 5-day week: 2.80)."""
+    return (Decimal(days) / Decimal(work_days_per_week)).quantize(HUNDREDTH, ROUND_HALF_UP)
+
+
+def weeks_from_units(units: int) -> Decimal:
+    """Week units (`milieu.rules.counting`, 420 a week) as weeks, rounded as `weeks_from_days`."""
+    return (Decimal(units) / _UNITS_PER_WEEK).quantize(HUNDREDTH, ROUND_HALF_UP)
 
 
 def judge_duration(
@@ -36,7 +64,7 @@ def judge_duration(
             message,
             severity="warning" if partial else None,
             detail={
-                "weeks_completed": round(completed, 2),
+                "weeks_completed": float(weeks_from_units(completed_units)),
                 "weeks_min": json_number(weeks_min),
             },
         )
@@ -47,7 +75,7 @@ def judge_duration(
             f"{fr_number(completed)} semaines effectuées pour {fr_number(weeks_max)} au plus",
             severity=duration.params.get("above_severity", "warning"),
             detail={
-                "weeks_completed": round(completed, 2),
+                "weeks_completed": float(weeks_from_units(completed_units)),
                 "weeks_max": json_number(weeks_max),
             },
         )

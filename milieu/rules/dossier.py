@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from milieu.rules.calendar import DEFAULT_WORK_DAY_NUMBERS, default_exam_date
+from milieu.rules.calendar import DEFAULT_WORK_DAY_NUMBERS, WEEKDAYS, default_exam_date
 from milieu.rules.catalogue import Catalogue
 from milieu.rules.fields import (
     DATE_CACHE,
@@ -40,7 +40,6 @@ from milieu.rules.fields import (
 )
 from milieu.rules.records import (
     WEEKDAY_INDEX,
-    WEEKDAYS,
     Derogation,
     Dossier,
     Period,
@@ -69,7 +68,6 @@ __all__ = [
     "scheduled_days",
 ]
 
-DEFAULT_WORK_DAYS = DEFAULT_WORK_DAY_NUMBERS
 PATHWAYS = ("scolaire", "apprentissage", "formation-continue", "experience-professionnelle")
 SITUATIONS = ("premiere-formation", "reconversion", "perfectionnement")
 DEROGATION_KINDS = ("reduction", "dispense", "partial")
@@ -130,13 +128,13 @@ def _period(raw: Any, index: int) -> Period:
                 and type(fit) is bool
                 and (raw_signed_on is None or signed_on is not None)
             ):
-                scheduled = scheduled_days(start, end, DEFAULT_WORK_DAYS)
+                scheduled = scheduled_days(start, end, DEFAULT_WORK_DAY_NUMBERS)
                 if absence <= scheduled:
                     return Period(
                         start,
                         end,
                         absence,
-                        DEFAULT_WORK_DAYS,
+                        DEFAULT_WORK_DAY_NUMBERS,
                         scheduled,
                         flags[0],
                         flags[1],
@@ -174,7 +172,7 @@ def _checked_period(raw: Any, index: int) -> Period:
     raw_days = value_of(obj, "work_days")
     work_days: tuple[int, ...]
     if raw_days is MISSING:
-        work_days = DEFAULT_WORK_DAYS
+        work_days = DEFAULT_WORK_DAY_NUMBERS
     else:
         if not isinstance(raw_days, list) or not raw_days:
             raise DossierError(

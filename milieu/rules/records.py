@@ -9,9 +9,9 @@ Pure Python, no Django.
 
 from __future__ import annotations
 
+from milieu.rules.calendar import WEEKDAYS
 from milieu.rules.catalogue import Diploma
 
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEKDAY_INDEX = {name: index for index, name in enumerate(WEEKDAYS)}
 
 

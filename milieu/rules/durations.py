@@ -14,6 +14,7 @@ halfway between two hundredths; the float rounding the engine used gave the same
 
 from __future__ import annotations
 
+import functools
 from decimal import ROUND_HALF_UP, Decimal
 
 from milieu.rules.calendar import DEFAULT_WORK_DAY_NUMBERS
@@ -30,6 +31,7 @@ def weeks_from_days(days: int, work_days_per_week: int = len(DEFAULT_WORK_DAY_NU
     return (Decimal(days) / Decimal(work_days_per_week)).quantize(HUNDREDTH, ROUND_HALF_UP)
 
 
+@functools.lru_cache(maxsize=4096)  # a few totals recur (whole weeks): the engine asks each dossier
 def weeks_from_units(units: int) -> Decimal:
     """Week units (`milieu.rules.counting`, 420 a week) as weeks, rounded as `weeks_from_days`."""
     return (Decimal(units) / _UNITS_PER_WEEK).quantize(HUNDREDTH, ROUND_HALF_UP)

@@ -14,7 +14,7 @@ catalogue rule of its own kind, so a diploma without it keeps its v1 verdicts.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any
 
 from milieu.rules.catalogue import Catalogue, get_catalogue
 from milieu.rules.counting import units_of
@@ -47,18 +47,8 @@ STAGE_KINDS = frozenset(
 )
 
 
-def evaluate(
-    raw: Any, *, today: date | None = None, catalogue: Catalogue | None = None
-) -> dict[str, Any]:
-    """The verdict of one dossier, or its error object. Never raises for a bad dossier.
-
-    The value is a `Verdict` (`milieu.rules.verdicts`), declared as a plain dict for the many
-    callers that store, reshape or pass it on as one; `judge` returns the same value, typed."""
-    return cast("dict[str, Any]", judge(raw, today=today, catalogue=catalogue))
-
-
 def judge(raw: Any, *, today: date | None = None, catalogue: Catalogue | None = None) -> Verdict:
-    """`evaluate`, typed: the verdict of one dossier, or its error object."""
+    """The verdict of one dossier, or its error object. Never raises for a bad dossier."""
     catalogue = catalogue or get_catalogue()
     today_ordinal = (today or date.today()).toordinal()
     try:
@@ -69,6 +59,20 @@ def judge(raw: Any, *, today: date | None = None, catalogue: Catalogue | None = 
             "error": {"field": printable(error.field), "message": printable(error.message)},
         }
     return verdict(Judgement(dossier))
+
+
+# `evaluate` is `judge` itself (no extra call on the hot path), declared to return a plain dict
+# for the many callers that store, reshape or pass the verdict on as one; `judge` says `Verdict`.
+if TYPE_CHECKING:
+
+    def evaluate(
+        raw: Any, *, today: date | None = None, catalogue: Catalogue | None = None
+    ) -> dict[str, Any]:
+        """The verdict of one dossier (a `Verdict`), or its error object. Never raises."""
+        ...
+
+else:
+    evaluate = judge
 
 
 def verdict(j: Judgement) -> Verdict:

@@ -23,6 +23,10 @@ def labels(periods: Sequence[Period]) -> str:
 
 
 class Judgement:
+    # Set by `derogations.derogations`, which the verdict runs before any reader of them.
+    valid_derogations: list[Derogation]
+    halved_by: list[str]  # the exam units a partial dispense covers
+
     def __init__(self, dossier: Dossier) -> None:
         self.d = dossier
         self.diploma: Diploma = dossier.diploma
@@ -31,8 +35,6 @@ class Judgement:
         self.mode = self.diploma.pathways[dossier.pathway_key].mode
         self.findings: dict[str, Finding] = {}
         self.pending = False
-        self.valid_derogations: list[Derogation] = []  # set by `derogations.derogations`
-        self.halved_by: list[str] = []  # the exam units a partial dispense covers
 
     # --- findings ------------------------------------------------------------------------
 

@@ -6,10 +6,9 @@ import functools
 import json
 from collections.abc import Mapping
 from datetime import date
-from typing import TYPE_CHECKING, Any, overload
+from typing import Any, overload
 
-if TYPE_CHECKING:
-    from milieu.rules.verdicts import Verdict
+from milieu.rules.verdicts import Verdict
 
 _encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 

@@ -31,10 +31,15 @@ def weeks_from_days(days: int, work_days_per_week: int = len(DEFAULT_WORK_DAY_NU
     return (Decimal(days) / Decimal(work_days_per_week)).quantize(HUNDREDTH, ROUND_HALF_UP)
 
 
-@functools.lru_cache(maxsize=4096)  # a few totals recur (whole weeks): the engine asks each dossier
 def weeks_from_units(units: int) -> Decimal:
     """Week units (`milieu.rules.counting`, 420 a week) as weeks, rounded as `weeks_from_days`."""
     return (Decimal(units) / _UNITS_PER_WEEK).quantize(HUNDREDTH, ROUND_HALF_UP)
+
+
+@functools.lru_cache(maxsize=4096)  # a few totals recur (whole weeks); asked for every dossier
+def weeks_figure(units: int) -> float:
+    """`weeks_from_units` as the verdict's JSON number (`weeks_completed`: 12.0, 7.6)."""
+    return float(weeks_from_units(units))
 
 
 def judge_duration(
@@ -66,7 +71,7 @@ def judge_duration(
             message,
             severity="warning" if partial else None,
             detail={
-                "weeks_completed": float(weeks_from_units(completed_units)),
+                "weeks_completed": weeks_figure(completed_units),
                 "weeks_min": json_number(weeks_min),
             },
         )
@@ -77,7 +82,7 @@ def judge_duration(
             f"{fr_number(completed)} semaines effectuées pour {fr_number(weeks_max)} au plus",
             severity=duration.params.get("above_severity", "warning"),
             detail={
-                "weeks_completed": float(weeks_from_units(completed_units)),
+                "weeks_completed": weeks_figure(completed_units),
                 "weeks_max": json_number(weeks_max),
             },
         )

@@ -21,7 +21,7 @@ from milieu.rules.counting import units_of
 from milieu.rules.derogations import derogations, repeater_credit, requirement
 from milieu.rules.documents import judge_evaluation, judge_period_documents, judged_periods
 from milieu.rules.dossier import DossierError, dossier_id, parse_dossier, printable
-from milieu.rules.durations import judge_duration, weeks_from_units
+from milieu.rules.durations import judge_duration, weeks_figure
 from milieu.rules.evidence import judge_pathway_evidence
 from milieu.rules.judgement import Judgement, labels
 from milieu.rules.output import fr_date, json_number
@@ -139,7 +139,7 @@ def verdict(j: Judgement) -> Verdict:
         "diploma": j.diploma.id,
         "pathway": d.pathway,
         "status": status,
-        "weeks_completed": float(weeks_from_units(completed_units)),
+        "weeks_completed": weeks_figure(completed_units),
         "weeks_required": {"min": json_number(weeks_min), "max": json_number(weeks_max)},
         "findings": findings,
     }

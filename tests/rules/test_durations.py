@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from milieu.rules.counting import UNITS_PER_WEEK
-from milieu.rules.durations import weeks_from_days, weeks_from_units
+from milieu.rules.durations import weeks_figure, weeks_from_days, weeks_from_units
 
 
 def test_presence_days_over_the_work_days_to_the_hundredth() -> None:
@@ -27,4 +27,4 @@ def test_days_and_week_units_give_the_same_weeks(days: int, per_week: int) -> No
 
 @given(st.integers(min_value=0, max_value=10**7))
 def test_the_verdict_figures_are_those_the_float_rounding_gave(units: int) -> None:
-    assert float(weeks_from_units(units)) == round(units / UNITS_PER_WEEK, 2)
+    assert weeks_figure(units) == float(weeks_from_units(units)) == round(units / UNITS_PER_WEEK, 2)

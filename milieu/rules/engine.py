@@ -1,6 +1,6 @@
 """Judge a candidate's dossier against their diploma's catalogue (contract v1.1).
 
-`evaluate` is the only entry point. The steps follow the regulation's logic: which pathway the
+`evaluate` (or `judge`, the same typed) is the only entry point. The steps follow the regulation's logic: which pathway the
 candidate is on (its *mode*), which derogations the recteur validly decided, what duration applies,
 what was done, then the per-period documents, the pathway evidence and the report. Every finding
 carries the `ref` of the catalogue rule that produced it; the rule's severity is the catalogue's.
@@ -9,6 +9,18 @@ Contract v1.1 adds periods worked under a *contrat de travail de type particulie
 *perfectionnement* candidate may show, the fit between a derogation's reason and its kind, the
 jewellery stage's spread over two years, late conventions and repeaters' evidence: each is a
 catalogue rule of its own kind, so a diploma without it keeps its v1 verdicts.
+
+Where each step lives (each function takes the `Judgement` first and records findings on it):
+
+- `dossier` (with `fields`, `records`): the dossier read and checked, the engine's input;
+- `judgement`: the state of one judgement and `Judgement.add`, how findings merge;
+- `derogations`: the recteur's derogations, dispense, reduced duration, repeater's credit;
+- `durations`: weeks from days (`weeks_from_days`, used by all Milieu) and the duration judged;
+- `structure`: overlaps, first-year block, summer rest, recommended phases, spread;
+- `documents`: the periods judged (special contracts), convention, certificate, bilan, grid;
+- `evidence`: pathways without a stage (apprenticeship, work certificates, experience);
+- `report`: the report's deposit, length, sections, English documents, format, endorsement;
+- `verdicts`: the output's types; `output`: its one canonical text.
 """
 
 from __future__ import annotations

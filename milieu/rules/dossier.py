@@ -3,6 +3,9 @@
 Dates become proleptic ordinals (ints) so that the engine counts days with integer arithmetic.
 Unknown fields are ignored; a wrong type or value raises `DossierError` with a JSON pointer.
 A JSON ``null`` on an optional field means the field is absent.
+
+The values read are in `milieu.rules.records` (re-exported here, the path the rest of Milieu
+uses); the typed field readers and the error in `milieu.rules.fields`.
 """
 
 from __future__ import annotations
@@ -11,12 +14,60 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from milieu.rules.calendar import DEFAULT_WORK_DAY_NUMBERS, default_exam_date
-from milieu.rules.catalogue import Catalogue, Diploma
+from milieu.rules.calendar import DEFAULT_WORK_DAY_NUMBERS, WEEKDAYS, default_exam_date
+from milieu.rules.catalogue import Catalogue
+from milieu.rules.fields import (
+    DATE_CACHE,
+    FIRST_DAY,
+    FIRST_YEAR,
+    LAST_DAY,
+    LAST_YEAR,
+    MAX_REPORT_ITEMS,
+    MISSING,
+    DossierError,
+    count_text,
+    optional_date,
+    printable,
+    quote,
+    read_array,
+    read_bool,
+    read_choice,
+    read_int,
+    read_int_map,
+    read_object,
+    required_date,
+    value_of,
+)
+from milieu.rules.records import (
+    WEEKDAY_INDEX,
+    Derogation,
+    Dossier,
+    Period,
+    Report,
+    WorkCertificate,
+    scheduled_days,
+)
 
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-WEEKDAY_INDEX = {name: index for index, name in enumerate(WEEKDAYS)}
-DEFAULT_WORK_DAYS = DEFAULT_WORK_DAY_NUMBERS
+__all__ = [
+    "FIRST_DAY",
+    "FIRST_YEAR",
+    "LAST_DAY",
+    "LAST_YEAR",
+    "MAX_REPORT_ITEMS",
+    "WEEKDAYS",
+    "WEEKDAY_INDEX",
+    "Derogation",
+    "Dossier",
+    "DossierError",
+    "Period",
+    "Report",
+    "WorkCertificate",
+    "dossier_id",
+    "parse_dossier",
+    "printable",
+    "scheduled_days",
+]
+
 PATHWAYS = ("scolaire", "apprentissage", "formation-continue", "experience-professionnelle")
 SITUATIONS = ("premiere-formation", "reconversion", "perfectionnement")
 DEROGATION_KINDS = ("reduction", "dispense", "partial")
@@ -33,399 +84,13 @@ REPEATER_CONTRACTS = ("extended", "new-employer")
 # What one dossier may hold. A real file holds a few periods; these bounds keep the judgement of
 # any dossier, from any door (command line, API, web page), in a few milliseconds, and its
 # verdict small. Beyond one, the dossier is refused with an error object naming the limit.
+# (MAX_REPORT_ITEMS, read by the field readers, is in `milieu.rules.fields`.)
 MAX_PERIODS = 200
 MAX_WORK_CERTIFICATES = 200
 MAX_DEROGATIONS = 20
 MAX_UNITS = 20  # exam units listed by one derogation
-MAX_REPORT_ITEMS = 50  # report sections, English documents, section_pages and parts entries
 MAX_ID_LENGTH = 200
 MAX_DEROGATION_WEEKS = 520  # a reduced duration, in weeks: ten years at most
-# Dates of a dossier: the sessions the engine knows (1900 onwards) to two centuries ahead. A date
-# outside would make no sense for a candidate, and near the calendar's end a year 1 or a window
-# would cross the last day Python can write.
-FIRST_YEAR = 1900
-LAST_YEAR = 2199
-FIRST_DAY = date(FIRST_YEAR, 1, 1).toordinal()
-LAST_DAY = date(LAST_YEAR, 12, 31).toordinal()
-
-_MISSING = object()
-
-
-class DossierError(ValueError):
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
-
-
-class Period:
-    __slots__ = (
-        "absence_days",
-        "activities_fit",
-        "bilan",
-        "certificate",
-        "convention_signed",
-        "convention_signed_on",
-        "country",
-        "end",
-        "host_name",
-        "index",
-        "kind",
-        "scheduled_days",
-        "start",
-        "training_contract",
-        "work_days",
-    )
-
-    def __init__(
-        self,
-        start: int,
-        end: int,
-        absence_days: int,
-        work_days: tuple[int, ...],
-        scheduled_days: int,
-        convention_signed: bool,
-        certificate: bool,
-        training_contract: bool,
-        bilan: bool,
-        host_name: str | None,
-        country: str,
-        index: int,
-        kind: str = "stage",
-        activities_fit: bool = False,
-        convention_signed_on: int | None = None,
-    ) -> None:
-        self.start = start
-        self.end = end
-        self.absence_days = absence_days
-        self.work_days = work_days
-        self.scheduled_days = scheduled_days
-        self.convention_signed = convention_signed
-        self.certificate = certificate
-        self.training_contract = training_contract
-        self.bilan = bilan
-        self.host_name = host_name
-        self.country = country
-        self.index = index
-        self.kind = kind
-        self.activities_fit = activities_fit
-        self.convention_signed_on = convention_signed_on
-
-    start: int
-    end: int
-    absence_days: int
-    work_days: tuple[int, ...]
-    scheduled_days: int
-    convention_signed: bool
-    certificate: bool
-    training_contract: bool
-    bilan: bool
-    host_name: str | None
-    country: str
-    index: int
-    kind: str  # "stage" or "special-contract" (v1.1)
-    activities_fit: bool
-    convention_signed_on: int | None
-
-
-class WorkCertificate:
-    __slots__ = ("end", "full_time", "in_sector", "start")
-
-    def __init__(self, start: int, end: int, full_time: bool, in_sector: bool) -> None:
-        self.start = start
-        self.end = end
-        self.full_time = full_time
-        self.in_sector = in_sector
-
-
-class Derogation:
-    __slots__ = ("decided_by", "index", "kind", "reason", "units", "weeks")
-
-    def __init__(
-        self,
-        index: int,
-        kind: str,
-        reason: str,
-        decided_by: str,
-        weeks: float | None,
-        units: tuple[str, ...],
-    ) -> None:
-        self.index = index
-        self.kind = kind
-        self.reason = reason
-        self.decided_by = decided_by
-        self.weeks = weeks
-        self.units = units
-
-
-class Report:
-    __slots__ = (
-        "annex_pages",
-        "deadline",
-        "endorsed_by_host",
-        "english_documents",
-        "page_format",
-        "pages",
-        "parts",
-        "section_pages",
-        "sections",
-        "submitted_on",
-    )
-
-    submitted_on: int | None
-    deadline: int | None
-    pages: int
-    annex_pages: int
-    page_format: str
-    sections: frozenset[str]
-    section_pages: dict[str, int]
-    english_documents: tuple[str, ...]
-    endorsed_by_host: bool
-    parts: dict[str, int]
-
-
-class Dossier:
-    __slots__ = (
-        "apprenticeship_evidence",
-        "as_of",
-        "derogations",
-        "diploma",
-        "distance",
-        "evaluation",
-        "exam_date",
-        "id",
-        "pathway",
-        "pathway_key",
-        "periods",
-        "professional_experience_in_sector",
-        "repeater_contract",
-        "repeater_previous_evaluation",
-        "repeater_previous_session",
-        "repeater_report",
-        "report",
-        "session",
-        "situation",
-        "training_start",
-        "work_certificates",
-    )
-
-    id: str | None
-    diploma: Diploma
-    pathway: str
-    situation: str | None
-    pathway_key: str
-    distance: bool
-    session: int
-    exam_date: int
-    training_start: int
-    as_of: int
-    periods: list[Period]
-    apprenticeship_evidence: bool
-    work_certificates: list[WorkCertificate]
-    professional_experience_in_sector: bool
-    derogations: list[Derogation]
-    report: Report | None
-    evaluation: bool
-    repeater_previous_session: int | None
-    repeater_report: str | None
-    repeater_previous_evaluation: bool
-    repeater_contract: str | None
-
-
-# --- typed readers -------------------------------------------------------------------------
-
-
-def printable(text: str) -> str:
-    """`text` with any lone surrogate (``"\\ud800"`` in JSON) written as its escape, so that it can
-    be encoded as UTF-8 by every door."""
-    if text.isascii():
-        return text
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return text.encode("utf-8", "backslashreplace").decode("utf-8")
-    return text
-
-
-def _quote(value: Any) -> str:
-    """A short French rendering of a wrong value, whatever it is (never its whole contents)."""
-    if isinstance(value, str):
-        shown = value if len(value) <= 60 else value[:57] + "…"
-        return f"« {printable(shown)} »"
-    if isinstance(value, bool) or value is None:
-        return repr(value)
-    if isinstance(value, int):
-        if -(10**15) < value < 10**15:
-            return str(value)
-        try:
-            digits = len(str(abs(value)))
-        except ValueError:  # beyond sys.get_int_max_str_digits()
-            return "un nombre immense"
-        return f"un nombre de {_count(digits)} chiffres"
-    if isinstance(value, float):
-        if value != value:
-            return "NaN"
-        return repr(value) if abs(value) != float("inf") else "un nombre infini"
-    if isinstance(value, list):
-        return "une liste"
-    if isinstance(value, Mapping):
-        return "un objet"
-    return "une valeur"
-
-
-def _get(obj: Mapping[str, Any], name: str) -> Any:
-    value = obj.get(name, _MISSING)
-    return _MISSING if value is None else value
-
-
-_DATE_CACHE: dict[str, int] = {}
-
-
-def _date(value: Any, field: str, label: str) -> int:
-    if type(value) is str:
-        cached = _DATE_CACHE.get(value)
-        if cached is not None:
-            return cached
-    if (
-        type(value) is str
-        and len(value) == 10
-        and value[4] == "-"
-        and value[7] == "-"
-        and value[:4].isdigit()
-        and value[5:7].isdigit()
-        and value[8:].isdigit()
-    ):
-        try:
-            ordinal = date.fromisoformat(value).toordinal()
-        except ValueError:
-            raise DossierError(
-                field, f"{label} : {_quote(value)} n'est pas une date du calendrier"
-            ) from None
-        if not FIRST_DAY <= ordinal <= LAST_DAY:
-            raise DossierError(
-                field,
-                f"{label} : {_quote(value)} est hors des dates admises "
-                f"(du 01/01/{FIRST_YEAR} au 31/12/{LAST_YEAR})",
-            )
-        if len(_DATE_CACHE) > 100_000:
-            _DATE_CACHE.clear()
-        _DATE_CACHE[value] = ordinal
-        return ordinal
-    raise DossierError(field, f"{label} : {_quote(value)} n'est pas une date AAAA-MM-JJ")
-
-
-def _required_date(obj: Mapping[str, Any], name: str, field: str, label: str) -> int:
-    value = _get(obj, name)
-    if value is _MISSING:
-        raise DossierError(field, f"{label} : champ obligatoire manquant")
-    return _date(value, field, label)
-
-
-def _optional_date(obj: Mapping[str, Any], name: str, field: str, label: str) -> int | None:
-    value = _get(obj, name)
-    return None if value is _MISSING else _date(value, field, label)
-
-
-def _bool(obj: Mapping[str, Any], name: str, field: str, default: bool = False) -> bool:
-    value = _get(obj, name)
-    if value is _MISSING:
-        return default
-    if type(value) is not bool:
-        raise DossierError(field, f"{name} : {_quote(value)} n'est pas un booléen (true ou false)")
-    return value
-
-
-def _int(
-    obj: Mapping[str, Any],
-    name: str,
-    field: str,
-    default: int | None = None,
-    minimum: int | None = 0,
-) -> int:
-    value = _get(obj, name)
-    if value is _MISSING:
-        if default is None:
-            raise DossierError(field, f"{name} : champ obligatoire manquant")
-        return default
-    if type(value) is not int:
-        raise DossierError(field, f"{name} : {_quote(value)} n'est pas un nombre entier")
-    if minimum is not None and value < minimum:
-        raise DossierError(field, f"{name} : {_quote(value)} est inférieur à {minimum}")
-    return value
-
-
-def _choice(
-    obj: Mapping[str, Any],
-    name: str,
-    field: str,
-    allowed: tuple[str, ...],
-    default: str | None = None,
-) -> str:
-    value = _get(obj, name)
-    if value is _MISSING:
-        if default is None:
-            raise DossierError(
-                field,
-                f"{name} : champ obligatoire manquant (valeurs admises : {', '.join(allowed)})",
-            )
-        return default
-    if value not in allowed or type(value) is not str:
-        raise DossierError(
-            field,
-            f"{name} : {_quote(value)} n'est pas admis (valeurs admises : {', '.join(allowed)})",
-        )
-    return value
-
-
-def _object(value: Any, field: str, label: str) -> Mapping[str, Any]:
-    if type(value) is not dict and not isinstance(value, Mapping):
-        raise DossierError(field, f"{label} : un objet JSON est attendu")
-    return value
-
-
-def _array(
-    obj: Mapping[str, Any], name: str, field: str, limit: int, what: str = "éléments"
-) -> list[Any]:
-    value = _get(obj, name)
-    if value is _MISSING:
-        return []
-    if not isinstance(value, list):
-        raise DossierError(field, f"{name} : une liste JSON est attendue")
-    if len(value) > limit:
-        raise DossierError(field, _too_many(name, len(value), limit, what))
-    return value
-
-
-def _too_many(name: str, count: int, limit: int, what: str) -> str:
-    return f"{name} : {_count(count)} {what}, au plus {_count(limit)} par dossier"
-
-
-def _count(n: int) -> str:
-    """12345 -> "12 345" (French thousands separator, a narrow no-break space)."""
-    return f"{n:,}".replace(",", "\u202f")
-
-
-def _int_map(obj: Mapping[str, Any], name: str, field: str) -> dict[str, int]:
-    value = _get(obj, name)
-    if value is _MISSING:
-        return {}
-    mapping = _object(value, field, name)
-    if len(mapping) > MAX_REPORT_ITEMS:
-        raise DossierError(field, _too_many(name, len(mapping), MAX_REPORT_ITEMS, "entrées"))
-    result: dict[str, int] = {}
-    for key, count in mapping.items():
-        if type(count) is not int or count < 0:
-            raise DossierError(
-                f"{field}/{_pointer_token(key)}",
-                f"{name}.{key} : {_quote(count)} n'est pas un nombre de pages (entier positif)",
-            )
-        result[key] = count
-    return result
-
-
-def _pointer_token(key: str) -> str:
-    """One reference token of a JSON pointer (RFC 6901): "~" and "/" escaped."""
-    return key.replace("~", "~0").replace("/", "~1")
 
 
 # --- parts of a dossier --------------------------------------------------------------------
@@ -442,8 +107,8 @@ def _period(raw: Any, index: int) -> Period:
     if type(raw) is dict:
         raw_start = raw.get("start")
         raw_end = raw.get("end")
-        start = _DATE_CACHE.get(raw_start) if type(raw_start) is str else None
-        end = _DATE_CACHE.get(raw_end) if type(raw_end) is str else None
+        start = DATE_CACHE.get(raw_start) if type(raw_start) is str else None
+        end = DATE_CACHE.get(raw_end) if type(raw_end) is str else None
         if start is not None and end is not None and end >= start and "work_days" not in raw:
             absence = raw.get("absence_days", 0)
             flags = [raw.get(name, False) for name in _PERIOD_FLAGS]
@@ -453,7 +118,7 @@ def _period(raw: Any, index: int) -> Period:
                 kind = "stage"
             fit = raw.get("activities_fit", False)
             raw_signed_on = raw.get("convention_signed_on")
-            signed_on = _DATE_CACHE.get(raw_signed_on) if type(raw_signed_on) is str else None
+            signed_on = DATE_CACHE.get(raw_signed_on) if type(raw_signed_on) is str else None
             if (
                 type(absence) is int
                 and absence >= 0
@@ -463,13 +128,13 @@ def _period(raw: Any, index: int) -> Period:
                 and type(fit) is bool
                 and (raw_signed_on is None or signed_on is not None)
             ):
-                scheduled = scheduled_days(start, end, DEFAULT_WORK_DAYS)
+                scheduled = scheduled_days(start, end, DEFAULT_WORK_DAY_NUMBERS)
                 if absence <= scheduled:
                     return Period(
                         start,
                         end,
                         absence,
-                        DEFAULT_WORK_DAYS,
+                        DEFAULT_WORK_DAY_NUMBERS,
                         scheduled,
                         flags[0],
                         flags[1],
@@ -496,18 +161,18 @@ def _plain_host(host: dict[str, Any]) -> bool:
 
 def _checked_period(raw: Any, index: int) -> Period:
     field = f"/periods/{index}"
-    obj = _object(raw, field, f"période {index + 1}")
-    start = _required_date(obj, "start", f"{field}/start", f"période {index + 1}, début")
-    end = _required_date(obj, "end", f"{field}/end", f"période {index + 1}, fin")
+    obj = read_object(raw, field, f"période {index + 1}")
+    start = required_date(obj, "start", f"{field}/start", f"période {index + 1}, début")
+    end = required_date(obj, "end", f"{field}/end", f"période {index + 1}, fin")
     if end < start:
         raise DossierError(
             f"{field}/end",
             f"période {index + 1} : la fin ({date.fromordinal(end).isoformat()}) précède le début ({date.fromordinal(start).isoformat()})",
         )
-    raw_days = _get(obj, "work_days")
+    raw_days = value_of(obj, "work_days")
     work_days: tuple[int, ...]
-    if raw_days is _MISSING:
-        work_days = DEFAULT_WORK_DAYS
+    if raw_days is MISSING:
+        work_days = DEFAULT_WORK_DAY_NUMBERS
     else:
         if not isinstance(raw_days, list) or not raw_days:
             raise DossierError(
@@ -522,7 +187,7 @@ def _checked_period(raw: Any, index: int) -> Period:
                 if type(day) is not str or day not in WEEKDAY_INDEX:
                     raise DossierError(
                         f"{field}/work_days/{position}",
-                        f"work_days : {_quote(day)} n'est pas un jour (mon, tue, wed, thu, fri, sat, sun)",
+                        f"work_days : {quote(day)} n'est pas un jour (mon, tue, wed, thu, fri, sat, sun)",
                     )
                 if WEEKDAY_INDEX[day] in indexes:
                     raise DossierError(
@@ -535,24 +200,24 @@ def _checked_period(raw: Any, index: int) -> Period:
                 _WEEKDAY_CACHE[key] = cached
         work_days = cached
     scheduled = scheduled_days(start, end, work_days)
-    absence = _int(obj, "absence_days", f"{field}/absence_days", default=0)
+    absence = read_int(obj, "absence_days", f"{field}/absence_days", default=0)
     if absence > scheduled:
         raise DossierError(
             f"{field}/absence_days",
-            f"période {index + 1} : {_quote(absence)} jours d'absence pour {scheduled} jours prévus",
+            f"période {index + 1} : {quote(absence)} jours d'absence pour {scheduled} jours prévus",
         )
     host_name: str | None = None
     country = "FR"
-    host = _get(obj, "host")
-    if host is not _MISSING:
-        host_obj = _object(host, f"{field}/host", "host")
-        name = _get(host_obj, "name")
-        if name is not _MISSING:
+    host = value_of(obj, "host")
+    if host is not MISSING:
+        host_obj = read_object(host, f"{field}/host", "host")
+        name = value_of(host_obj, "name")
+        if name is not MISSING:
             if type(name) is not str:
                 raise DossierError(f"{field}/host/name", "host.name : une chaîne est attendue")
             host_name = name
-        raw_country = _get(host_obj, "country")
-        if raw_country is not _MISSING:
+        raw_country = value_of(host_obj, "country")
+        if raw_country is not MISSING:
             if (
                 type(raw_country) is not str
                 or len(raw_country) != 2
@@ -561,7 +226,7 @@ def _checked_period(raw: Any, index: int) -> Period:
             ):
                 raise DossierError(
                     f"{field}/host/country",
-                    f"host.country : {_quote(raw_country)} n'est pas un code pays ISO 3166 à deux lettres majuscules",
+                    f"host.country : {quote(raw_country)} n'est pas un code pays ISO 3166 à deux lettres majuscules",
                 )
             country = raw_country
     return Period(
@@ -570,16 +235,16 @@ def _checked_period(raw: Any, index: int) -> Period:
         absence,
         work_days,
         scheduled,
-        _bool(obj, "convention_signed", f"{field}/convention_signed"),
-        _bool(obj, "certificate", f"{field}/certificate"),
-        _bool(obj, "training_contract", f"{field}/training_contract"),
-        _bool(obj, "bilan", f"{field}/bilan"),
+        read_bool(obj, "convention_signed", f"{field}/convention_signed"),
+        read_bool(obj, "certificate", f"{field}/certificate"),
+        read_bool(obj, "training_contract", f"{field}/training_contract"),
+        read_bool(obj, "bilan", f"{field}/bilan"),
         host_name,
         country,
         index,
-        _choice(obj, "kind", f"{field}/kind", PERIOD_KINDS, default="stage"),
-        _bool(obj, "activities_fit", f"{field}/activities_fit"),
-        _optional_date(
+        read_choice(obj, "kind", f"{field}/kind", PERIOD_KINDS, default="stage"),
+        read_bool(obj, "activities_fit", f"{field}/activities_fit"),
+        optional_date(
             obj,
             "convention_signed_on",
             f"{field}/convention_signed_on",
@@ -590,11 +255,11 @@ def _checked_period(raw: Any, index: int) -> Period:
 
 def _work_certificate(raw: Any, index: int) -> WorkCertificate:
     field = f"/work_certificates/{index}"
-    obj = _object(raw, field, f"certificat de travail {index + 1}")
-    start = _required_date(
+    obj = read_object(raw, field, f"certificat de travail {index + 1}")
+    start = required_date(
         obj, "start", f"{field}/start", f"certificat de travail {index + 1}, début"
     )
-    end = _required_date(obj, "end", f"{field}/end", f"certificat de travail {index + 1}, fin")
+    end = required_date(obj, "end", f"{field}/end", f"certificat de travail {index + 1}, fin")
     if end < start:
         raise DossierError(
             f"{field}/end", f"certificat de travail {index + 1} : la fin précède le début"
@@ -602,20 +267,20 @@ def _work_certificate(raw: Any, index: int) -> WorkCertificate:
     return WorkCertificate(
         start,
         end,
-        _bool(obj, "full_time", f"{field}/full_time"),
-        _bool(obj, "in_sector", f"{field}/in_sector"),
+        read_bool(obj, "full_time", f"{field}/full_time"),
+        read_bool(obj, "in_sector", f"{field}/in_sector"),
     )
 
 
 def _derogation(raw: Any, index: int) -> Derogation:
     field = f"/derogations/{index}"
-    obj = _object(raw, field, f"dérogation {index + 1}")
-    kind = _choice(obj, "kind", f"{field}/kind", DEROGATION_KINDS)
-    reason = _choice(obj, "reason", f"{field}/reason", DEROGATION_REASONS)
-    decided_by = _choice(obj, "decided_by", f"{field}/decided_by", DECIDERS)
-    weeks_raw = _get(obj, "weeks")
+    obj = read_object(raw, field, f"dérogation {index + 1}")
+    kind = read_choice(obj, "kind", f"{field}/kind", DEROGATION_KINDS)
+    reason = read_choice(obj, "reason", f"{field}/reason", DEROGATION_REASONS)
+    decided_by = read_choice(obj, "decided_by", f"{field}/decided_by", DECIDERS)
+    weeks_raw = value_of(obj, "weeks")
     weeks: float | None = None
-    if weeks_raw is not _MISSING:
+    if weeks_raw is not MISSING:
         if (
             type(weeks_raw) not in (int, float)
             or not 0 <= weeks_raw <= MAX_DEROGATION_WEEKS
@@ -623,7 +288,7 @@ def _derogation(raw: Any, index: int) -> Derogation:
         ):
             raise DossierError(
                 f"{field}/weeks",
-                f"weeks : {_quote(weeks_raw)} n'est pas un nombre de semaines "
+                f"weeks : {quote(weeks_raw)} n'est pas un nombre de semaines "
                 f"entre 0 et {MAX_DEROGATION_WEEKS}",
             )
         weeks = weeks_raw
@@ -632,11 +297,13 @@ def _derogation(raw: Any, index: int) -> Derogation:
             f"{field}/weeks", "weeks : une réduction doit donner la durée réduite en semaines"
         )
     units: list[str] = []
-    for position, unit in enumerate(_array(obj, "units", f"{field}/units", MAX_UNITS, "unités")):
+    for position, unit in enumerate(
+        read_array(obj, "units", f"{field}/units", MAX_UNITS, "unités")
+    ):
         if type(unit) is not str or not unit.strip():
             raise DossierError(
                 f"{field}/units/{position}",
-                f"units : {_quote(unit)} n'est pas un nom d'unité (ex. « U4 »)",
+                f"units : {quote(unit)} n'est pas un nom d'unité (ex. « U4 »)",
             )
         units.append("".join(unit.split()).upper())
     return Derogation(index, kind, reason, decided_by, weeks, tuple(units))
@@ -644,20 +311,20 @@ def _derogation(raw: Any, index: int) -> Derogation:
 
 def _report(raw: Any) -> Report:
     field = "/report"
-    obj = _object(raw, field, "report")
+    obj = read_object(raw, field, "report")
     report = Report()
-    report.submitted_on = _optional_date(
+    report.submitted_on = optional_date(
         obj, "submitted_on", f"{field}/submitted_on", "date de dépôt"
     )
-    report.deadline = _optional_date(obj, "deadline", f"{field}/deadline", "date limite")
-    report.pages = _int(obj, "pages", f"{field}/pages", default=0)
-    report.annex_pages = _int(obj, "annex_pages", f"{field}/annex_pages", default=0)
-    report.page_format = _choice(
+    report.deadline = optional_date(obj, "deadline", f"{field}/deadline", "date limite")
+    report.pages = read_int(obj, "pages", f"{field}/pages", default=0)
+    report.annex_pages = read_int(obj, "annex_pages", f"{field}/annex_pages", default=0)
+    report.page_format = read_choice(
         obj, "page_format", f"{field}/page_format", PAGE_FORMATS, default="A4"
     )
     sections: set[str] = set()
     for position, key in enumerate(
-        _array(obj, "sections", f"{field}/sections", MAX_REPORT_ITEMS, "parties")
+        read_array(obj, "sections", f"{field}/sections", MAX_REPORT_ITEMS, "parties")
     ):
         if type(key) is not str:
             raise DossierError(
@@ -665,20 +332,22 @@ def _report(raw: Any) -> Report:
             )
         sections.add(key)
     report.sections = frozenset(sections)
-    report.section_pages = _int_map(obj, "section_pages", f"{field}/section_pages")
+    report.section_pages = read_int_map(obj, "section_pages", f"{field}/section_pages")
     documents: list[str] = []
     for position, doc in enumerate(
-        _array(
+        read_array(
             obj, "english_documents", f"{field}/english_documents", MAX_REPORT_ITEMS, "documents"
         )
     ):
-        doc_obj = _object(doc, f"{field}/english_documents/{position}", "english_documents")
+        doc_obj = read_object(doc, f"{field}/english_documents/{position}", "english_documents")
         documents.append(
-            _choice(doc_obj, "kind", f"{field}/english_documents/{position}/kind", DOCUMENT_KINDS)
+            read_choice(
+                doc_obj, "kind", f"{field}/english_documents/{position}/kind", DOCUMENT_KINDS
+            )
         )
     report.english_documents = tuple(documents)
-    report.endorsed_by_host = _bool(obj, "endorsed_by_host", f"{field}/endorsed_by_host")
-    report.parts = _int_map(obj, "parts", f"{field}/parts")
+    report.endorsed_by_host = read_bool(obj, "endorsed_by_host", f"{field}/endorsed_by_host")
+    report.parts = read_int_map(obj, "parts", f"{field}/parts")
     return report
 
 
@@ -692,25 +361,25 @@ def dossier_id(raw: Any) -> str | None:
 
 
 def parse_dossier(raw: Any, catalogue: Catalogue, today: int) -> Dossier:
-    obj = _object(raw, "", "dossier")
+    obj = read_object(raw, "", "dossier")
     d = Dossier()
-    raw_id = _get(obj, "id")
-    if raw_id is not _MISSING and type(raw_id) is not str:
+    raw_id = value_of(obj, "id")
+    if raw_id is not MISSING and type(raw_id) is not str:
         raise DossierError("/id", "id : une chaîne est attendue")
     if type(raw_id) is str:
         if len(raw_id) > MAX_ID_LENGTH:
             raise DossierError(
-                "/id", f"id : {_count(len(raw_id))} caractères, au plus {MAX_ID_LENGTH}"
+                "/id", f"id : {count_text(len(raw_id))} caractères, au plus {MAX_ID_LENGTH}"
             )
         if printable(raw_id) != raw_id:
             raise DossierError(
                 "/id",
-                f"id : {_quote(raw_id)} contient un caractère invalide (demi-paire de substitution UTF-16 isolée)",
+                f"id : {quote(raw_id)} contient un caractère invalide (demi-paire de substitution UTF-16 isolée)",
             )
     d.id = raw_id if type(raw_id) is str else None
 
-    diploma_id = _get(obj, "diploma")
-    if diploma_id is _MISSING:
+    diploma_id = value_of(obj, "diploma")
+    if diploma_id is MISSING:
         raise DossierError(
             "/diploma",
             f"diploma : champ obligatoire manquant (diplômes connus : {', '.join(catalogue.ids())})",
@@ -719,52 +388,54 @@ def parse_dossier(raw: Any, catalogue: Catalogue, today: int) -> Dossier:
     if diploma is None:
         raise DossierError(
             "/diploma",
-            f"diploma : {_quote(diploma_id)} n'est pas un diplôme du catalogue (diplômes connus : {', '.join(catalogue.ids())})",
+            f"diploma : {quote(diploma_id)} n'est pas un diplôme du catalogue (diplômes connus : {', '.join(catalogue.ids())})",
         )
     d.diploma = diploma
 
-    d.pathway = _choice(obj, "pathway", "/pathway", PATHWAYS)
+    d.pathway = read_choice(obj, "pathway", "/pathway", PATHWAYS)
     if d.pathway == "formation-continue":
-        situation = _get(obj, "continuing_situation")
-        if situation is _MISSING:
+        situation = value_of(obj, "continuing_situation")
+        if situation is MISSING:
             raise DossierError(
                 "/continuing_situation",
                 "continuing_situation : obligatoire en formation continue (premiere-formation, reconversion ou perfectionnement)",
             )
-        d.situation = _choice(obj, "continuing_situation", "/continuing_situation", SITUATIONS)
+        d.situation = read_choice(obj, "continuing_situation", "/continuing_situation", SITUATIONS)
         d.pathway_key = f"formation-continue/{d.situation}"
     else:
         # Only meaningful with formation-continue; a wrong value is still an error.
-        if _get(obj, "continuing_situation") is not _MISSING:
-            _choice(obj, "continuing_situation", "/continuing_situation", SITUATIONS)
+        if value_of(obj, "continuing_situation") is not MISSING:
+            read_choice(obj, "continuing_situation", "/continuing_situation", SITUATIONS)
         d.situation = None
         d.pathway_key = d.pathway
 
-    d.distance = _bool(obj, "distance", "/distance")
-    d.session = _int(obj, "session", "/session", minimum=1900)
+    d.distance = read_bool(obj, "distance", "/distance")
+    d.session = read_int(obj, "session", "/session", minimum=1900)
     if d.session > LAST_YEAR:
         raise DossierError(
-            "/session", f"session : {_quote(d.session)} n'est pas une année de session"
+            "/session", f"session : {quote(d.session)} n'est pas une année de session"
         )
-    exam_date = _optional_date(obj, "exam_date", "/exam_date", "date de l'examen")
+    exam_date = optional_date(obj, "exam_date", "/exam_date", "date de l'examen")
     d.exam_date = exam_date if exam_date is not None else default_exam_date(d.session).toordinal()
-    d.training_start = _required_date(
+    d.training_start = required_date(
         obj, "training_start", "/training_start", "début de la formation"
     )
-    as_of = _optional_date(obj, "as_of", "/as_of", "date d'évaluation du dossier")
+    as_of = optional_date(obj, "as_of", "/as_of", "date d'évaluation du dossier")
     d.as_of = as_of if as_of is not None else today
 
     d.periods = [
         _period(raw_period, index)
         for index, raw_period in enumerate(
-            _array(obj, "periods", "/periods", MAX_PERIODS, "périodes")
+            read_array(obj, "periods", "/periods", MAX_PERIODS, "périodes")
         )
     ]
-    d.apprenticeship_evidence = _bool(obj, "apprenticeship_evidence", "/apprenticeship_evidence")
+    d.apprenticeship_evidence = read_bool(
+        obj, "apprenticeship_evidence", "/apprenticeship_evidence"
+    )
     d.work_certificates = [
         _work_certificate(c, i)
         for i, c in enumerate(
-            _array(
+            read_array(
                 obj,
                 "work_certificates",
                 "/work_certificates",
@@ -773,50 +444,37 @@ def parse_dossier(raw: Any, catalogue: Catalogue, today: int) -> Dossier:
             )
         )
     ]
-    d.professional_experience_in_sector = _bool(
+    d.professional_experience_in_sector = read_bool(
         obj, "professional_experience_in_sector", "/professional_experience_in_sector"
     )
     d.derogations = [
         _derogation(g, i)
         for i, g in enumerate(
-            _array(obj, "derogations", "/derogations", MAX_DEROGATIONS, "dérogations")
+            read_array(obj, "derogations", "/derogations", MAX_DEROGATIONS, "dérogations")
         )
     ]
-    raw_report = _get(obj, "report")
-    d.report = None if raw_report is _MISSING else _report(raw_report)
-    d.evaluation = _bool(obj, "evaluation", "/evaluation")
+    raw_report = value_of(obj, "report")
+    d.report = None if raw_report is MISSING else _report(raw_report)
+    d.evaluation = read_bool(obj, "evaluation", "/evaluation")
 
-    raw_repeater = _get(obj, "repeater")
-    if raw_repeater is _MISSING:
+    raw_repeater = value_of(obj, "repeater")
+    if raw_repeater is MISSING:
         d.repeater_previous_session = None
         d.repeater_report = None
         d.repeater_previous_evaluation = False
         d.repeater_contract = None
     else:
-        repeater = _object(raw_repeater, "/repeater", "repeater")
-        d.repeater_previous_session = _int(
+        repeater = read_object(raw_repeater, "/repeater", "repeater")
+        d.repeater_previous_session = read_int(
             repeater, "previous_session", "/repeater/previous_session", minimum=1900
         )
-        d.repeater_report = _choice(repeater, "report", "/repeater/report", REPEATER_REPORTS)
-        d.repeater_previous_evaluation = _bool(
+        d.repeater_report = read_choice(repeater, "report", "/repeater/report", REPEATER_REPORTS)
+        d.repeater_previous_evaluation = read_bool(
             repeater, "previous_evaluation", "/repeater/previous_evaluation"
         )
         d.repeater_contract = (
             None
-            if _get(repeater, "contract") is _MISSING
-            else _choice(repeater, "contract", "/repeater/contract", REPEATER_CONTRACTS)
+            if value_of(repeater, "contract") is MISSING
+            else read_choice(repeater, "contract", "/repeater/contract", REPEATER_CONTRACTS)
         )
     return d
-
-
-def scheduled_days(start: int, end: int, work_days: tuple[int, ...]) -> int:
-    """Days from `start` to `end` inclusive (ordinals) whose weekday is in `work_days` (0 = Monday)."""
-    total = end - start + 1
-    full_weeks, rest = divmod(total, 7)
-    count = full_weeks * len(work_days)
-    if rest:
-        first = (start - 1) % 7  # ordinal 1 (0001-01-01) is a Monday
-        for offset in range(rest):
-            if (first + offset) % 7 in work_days:
-                count += 1
-    return count

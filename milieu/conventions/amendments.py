@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import partial
 from itertools import pairwise
 from typing import Any
 
@@ -39,14 +40,22 @@ from milieu.conventions.checks import Problem, check_convention
 from milieu.conventions.documents import render_pdf, store
 from milieu.conventions.enums import (
     OPEN_STATUSES,
+    AmendmentStatus,
     ConventionStatus,
     SignatureMethod,
     SignatureState,
 )
+from milieu.conventions.flow import (
+    AMENDMENT_FLOW,
+    OPEN_AMENDMENT_STATUSES,
+    ConventionRefused,
+    add_periods,
+)
+from milieu.conventions.links import IssuedLink, issue_link, mail_link
 from milieu.conventions.mails import send_sealed_copies
 from milieu.conventions.models import (
     Amendment,
-    AmendmentStatus,
+    AmendmentTransition,
     Convention,
     ConventionDocument,
     ConventionPeriod,
@@ -54,11 +63,21 @@ from milieu.conventions.models import (
     Signatory,
     SignatureLink,
 )
-from milieu.conventions.operations import ConventionRefused, _add_periods
-from milieu.permissions import require
+from milieu.hosts.models import HostSite, Tutor
+from milieu.people.models import User
+from milieu.permissions import Action, require
 
 AMENDABLE_STATUSES = frozenset({ConventionStatus.SIGNED, ConventionStatus.IN_PROGRESS})
-OPEN_AMENDMENT_STATUSES = frozenset({AmendmentStatus.DRAFT, AmendmentStatus.SIGNING})
+__all__ = [
+    "AMENDABLE_STATUSES",
+    "OPEN_AMENDMENT_STATUSES",
+    "amended_problems",
+    "cancel_amendment",
+    "cancel_on_refusal",
+    "complete_if_all_signed",
+    "create_amendment",
+    "send_amendment_for_signature",
+]
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
@@ -128,12 +147,12 @@ def _period_reasons(convention: Convention, periods: list[tuple[date, date]]) ->
 def create_amendment(
     convention: Convention,
     *,
-    by: Any,
+    by: User,
     reason: str,
     new_periods: list[tuple[date, date]] | None = None,
     early_end: date | None = None,
-    new_site: Any = None,
-    new_tutor: Any = None,
+    new_site: HostSite | None = None,
+    new_tutor: Tutor | None = None,
     new_timetable: dict[str, list[list[str]]] | None = None,
     new_weekly_hours: Decimal | None = None,
     ip: str | None = None,
@@ -142,7 +161,7 @@ def create_amendment(
 
     A value equal to the convention's current one is not a change; at least one change is due.
     """
-    require(by, "convention.amend", convention)
+    require(by, Action.CONVENTION_AMEND, convention)
     with transaction.atomic():
         locked = Convention.objects.select_for_update().get(pk=convention.pk)
         if locked.status not in AMENDABLE_STATUSES:
@@ -220,6 +239,14 @@ def create_amendment(
             new_weekly_hours=new_weekly_hours,
             created_by=by,
         )
+        AmendmentTransition.objects.create(
+            amendment=amendment,
+            from_status="",
+            to_status=AmendmentStatus.DRAFT,
+            actor=by,
+            ip=ip,
+            comment=amendment.reason,
+        )
         _log(locked, f"Avenant n° {number} créé : {amendment.reason}", by=by, ip=ip)
     return amendment
 
@@ -235,11 +262,12 @@ def _log(
     convention: Convention,
     comment: str,
     *,
-    by: Any = None,
+    by: User | None = None,
     actor_label: str = "",
     ip: str | None = None,
 ) -> None:
-    """A history row of the convention whose status does not change."""
+    """A history row of the convention whose status does not change (the avenant's own steps
+    are in its `AmendmentTransition` log)."""
     ConventionTransition.objects.create(
         convention=convention,
         from_status=convention.status,
@@ -262,12 +290,12 @@ def _apply_changes(convention: Convention, amendment: Amendment) -> None:
         kept = {(p.start, p.end) for p in active if (p.start, p.end) in wanted}
         replaced = [p.pk for p in active if (p.start, p.end) not in wanted]
         ConventionPeriod.objects.filter(pk__in=replaced).update(active=False)
-        _add_periods(convention, sorted(wanted - kept), amendment=amendment)
+        add_periods(convention, sorted(wanted - kept), amendment=amendment)
     elif amendment.early_end:
         cut = amendment.early_end
         ending = [p for p in active if p.end > cut]
         ConventionPeriod.objects.filter(pk__in=[p.pk for p in ending]).update(active=False)
-        _add_periods(
+        add_periods(
             convention, [(p.start, cut) for p in ending if p.start <= cut], amendment=amendment
         )
     fields = []
@@ -314,66 +342,56 @@ def amended_problems(amendment: Amendment) -> list[Problem]:
 
 
 def send_amendment_for_signature(
-    amendment: Amendment, *, by: Any, ip: str | None = None
+    amendment: Amendment, *, by: User, ip: str | None = None
 ) -> Amendment:
     """Render the avenant's PDF once and invite the convention's parties to sign it."""
-    from milieu.conventions.signatures import IssuedLink, _issue_link, _mail_link
-
-    require(by, "convention.amend", amendment.convention)
+    require(by, Action.AMENDMENT_SEND, amendment)
     issued: list[IssuedLink] = []
     with transaction.atomic():
         convention = Convention.objects.select_for_update().get(pk=amendment.convention_id)
-        locked = Amendment.objects.select_for_update().get(pk=amendment.pk)
-        if locked.status != AmendmentStatus.DRAFT:
-            raise ConventionRefused(
-                [
-                    "Action déjà effectuée ou impossible : l'avenant est "
-                    f"« {locked.get_status_display()} »."
-                ]
-            )
-        if convention.status not in AMENDABLE_STATUSES:
-            raise ConventionRefused(
-                [
+        parties = original_parties(convention)
+
+        def guard(a: Amendment) -> list[str]:
+            if convention.status not in AMENDABLE_STATUSES:
+                return [
                     "Un avenant ne modifie qu'une convention signée ou un stage en cours ; "
                     f"la convention est « {convention.get_status_display()} »."
                 ]
+            reasons = [p.message for p in amended_problems(a) if p.blocking]
+            if not parties:
+                reasons.append("La convention n'a aucun signataire à qui soumettre l'avenant.")
+            return reasons
+
+        def effect(a: Amendment) -> None:
+            pdf = render_pdf(
+                "conventions/amendments/pdf/amendment.html",
+                {"a": build_amendment_snapshot(a, convention), "final": False},
             )
-        parties = original_parties(convention)
-        reasons = [p.message for p in amended_problems(locked) if p.blocking]
-        if not parties:
-            reasons.append("La convention n'a aucun signataire à qui soumettre l'avenant.")
-        if reasons:
-            raise ConventionRefused(reasons)
-        pdf = render_pdf(
-            "conventions/amendments/pdf/amendment.html",
-            {"a": build_amendment_snapshot(locked, convention), "final": False},
-        )
-        store(convention, ConventionDocument.Kind.AMENDMENT, pdf, amendment=locked)
-        for order, party in enumerate(parties):
-            signatory = Signatory.objects.create(
-                convention=convention,
-                amendment=locked,
-                version=convention.version,
-                role=party.role,
-                name=party.name,
-                email=party.email,
-                on_behalf_of=party.on_behalf_of,
-                user=party.user,
-                order=order,
-                method=SignatureMethod.ONLINE if party.email else SignatureMethod.PAPER,
-            )
-            if party.email:
-                issued.append(_issue_link(signatory))
-        locked.status = AmendmentStatus.SIGNING
-        locked.save(update_fields=["status"])
-        _log(convention, f"Avenant n° {locked.number} envoyé en signature", by=by, ip=ip)
+            store(convention, ConventionDocument.Kind.AMENDMENT, pdf, amendment=a)
+            for order, party in enumerate(parties):
+                signatory = Signatory.objects.create(
+                    convention=convention,
+                    amendment=a,
+                    version=convention.version,
+                    role=party.role,
+                    name=party.name,
+                    email=party.email,
+                    on_behalf_of=party.on_behalf_of,
+                    user=party.user,
+                    order=order,
+                    method=SignatureMethod.ONLINE if party.email else SignatureMethod.PAPER,
+                )
+                if party.email:
+                    issued.append(issue_link(signatory))
+            _log(convention, f"Avenant n° {a.number} envoyé en signature", by=by, ip=ip)
 
         def mail_all() -> None:
             for link in issued:
-                _mail_link(link)
+                mail_link(link)
 
-        transaction.on_commit(mail_all)
-    amendment.refresh_from_db()
+        AMENDMENT_FLOW.apply(
+            amendment, "send", by=by, ip=ip, guard=guard, effect=effect, after_commit=[mail_all]
+        )
     return amendment
 
 
@@ -393,27 +411,22 @@ def _notify_author(amendment: Amendment, subject: str, body: str) -> None:
 
 
 def cancel_amendment(
-    amendment: Amendment, *, by: Any, reason: str, ip: str | None = None
+    amendment: Amendment, *, by: User, reason: str, ip: str | None = None
 ) -> Amendment:
     """The establishment gives up an avenant still in draft or in signature; its links close."""
-    require(by, "convention.amend", amendment.convention)
+    require(by, Action.AMENDMENT_CANCEL, amendment)
     if not reason.strip():
         raise ConventionRefused(["Indiquez le motif de l'annulation de l'avenant."])
     with transaction.atomic():
         convention = Convention.objects.select_for_update().get(pk=amendment.convention_id)
-        locked = Amendment.objects.select_for_update().get(pk=amendment.pk)
-        if locked.status not in OPEN_AMENDMENT_STATUSES:
-            raise ConventionRefused(
-                [
-                    "Action déjà effectuée ou impossible : l'avenant est "
-                    f"« {locked.get_status_display()} »."
-                ]
-            )
-        locked.status = AmendmentStatus.CANCELLED
-        locked.save(update_fields=["status"])
-        _close_links(locked)
-        _log(convention, f"Avenant n° {locked.number} annulé : {reason.strip()}", by=by, ip=ip)
-    amendment.refresh_from_db()
+
+        def effect(a: Amendment) -> None:
+            _close_links(a)
+            _log(convention, f"Avenant n° {a.number} annulé : {reason.strip()}", by=by, ip=ip)
+
+        AMENDMENT_FLOW.apply(
+            amendment, "cancel", by=by, ip=ip, comment=reason.strip(), effect=effect
+        )
     return amendment
 
 
@@ -421,30 +434,30 @@ def cancel_on_refusal(signatory: Signatory, reason: str, *, ip: str | None) -> N
     """A party refused to sign: the avenant is cancelled with the reason (called by
     `signatures.refuse_with_link`, inside its transaction)."""
     assert signatory.amendment_id is not None
-    amendment = (
-        Amendment.objects.select_for_update(of=("self",))
-        .select_related("created_by")
-        .get(pk=signatory.amendment_id)
-    )
-    if amendment.status != AmendmentStatus.SIGNING:
+    amendment = Amendment.objects.select_for_update(of=("self",)).get(pk=signatory.amendment_id)
+    if not AMENDMENT_FLOW.may(amendment, "refuse"):
         return
-    amendment.status = AmendmentStatus.CANCELLED
-    amendment.save(update_fields=["status"])
-    _close_links(amendment)
     convention = Convention.objects.get(pk=amendment.convention_id)
     who = f"{signatory.name} ({signatory.get_role_display()})"
-    _log(
-        convention,
-        f"Avenant n° {amendment.number} refusé par {who} : {reason.strip()}",
-        actor_label=who,
-        ip=ip,
-    )
-    _notify_author(
-        amendment,
-        f"Avenant n° {amendment.number} à la convention n° {convention.pk} refusé",
-        f"Bonjour,\n\n{who} a refusé de signer l'avenant n° {amendment.number} à la convention "
-        f"de stage n° {convention.pk}.\n\nMotif : {reason.strip()}\n\nL'avenant est annulé ; "
-        "la convention reste telle qu'elle a été signée.\n",
+
+    def effect(a: Amendment) -> None:
+        _close_links(a)
+        _log(
+            convention,
+            f"Avenant n° {a.number} refusé par {who} : {reason.strip()}",
+            actor_label=who,
+            ip=ip,
+        )
+        _notify_author(
+            a,
+            f"Avenant n° {a.number} à la convention n° {convention.pk} refusé",
+            f"Bonjour,\n\n{who} a refusé de signer l'avenant n° {a.number} à la convention "
+            f"de stage n° {convention.pk}.\n\nMotif : {reason.strip()}\n\nL'avenant est "
+            "annulé ; la convention reste telle qu'elle a été signée.\n",
+        )
+
+    AMENDMENT_FLOW.apply(
+        amendment, "refuse", by=None, actor_label=who, ip=ip, comment=reason.strip(), effect=effect
     )
 
 
@@ -452,41 +465,47 @@ def complete_if_all_signed(amendment: Amendment, *, ip: str | None) -> None:
     """After a signature: when every party has signed, seal the avenant and apply it (called
     by `signatures.sign_with_link` and `sign_on_paper`, inside their transaction, with the
     convention's row locked)."""
-    amendment = (
-        Amendment.objects.select_for_update(of=("self",))
-        .select_related("created_by")
-        .get(pk=amendment.pk)
-    )
-    if amendment.status != AmendmentStatus.SIGNING:
+    amendment = Amendment.objects.select_for_update(of=("self",)).get(pk=amendment.pk)
+    if not AMENDMENT_FLOW.may(amendment, "complete"):
         return
     if amendment.signatories.exclude(state=SignatureState.SIGNED).exists():
         return
     convention = Convention.objects.select_for_update().get(pk=amendment.convention_id)
-    amendment.status = AmendmentStatus.SIGNED
-    amendment.signed_at = timezone.now()
-    amendment.save(update_fields=["status", "signed_at"])
-    seal_amendment(amendment, convention)
-    try:
-        _apply_changes(convention, amendment)
-    except ConventionRefused as refused:
-        raise ConventionRefused(
-            [
-                f"L'avenant n° {amendment.number} ne peut plus s'appliquer : "
-                + " ".join(refused.reasons)
-                + " La signature n'est pas enregistrée ; l'établissement doit annuler l'avenant."
-            ]
-        ) from None
-    _log(
-        convention,
-        f"Avenant n° {amendment.number} signé",
+
+    def effect(a: Amendment) -> None:
+        a.signed_at = timezone.now()
+        a.save(update_fields=["signed_at"])
+        seal_amendment(a, convention)
+        try:
+            _apply_changes(convention, a)
+        except ConventionRefused as refused:
+            raise ConventionRefused(
+                [
+                    f"L'avenant n° {a.number} ne peut plus s'appliquer : "
+                    + " ".join(refused.reasons)
+                    + " La signature n'est pas enregistrée ; l'établissement doit annuler "
+                    "l'avenant."
+                ]
+            ) from None
+        _log(
+            convention,
+            f"Avenant n° {a.number} signé",
+            actor_label="Milieu (dernière signature)",
+            ip=ip,
+        )
+        _notify_author(
+            a,
+            f"Avenant n° {a.number} à la convention n° {convention.pk} signé",
+            f"Bonjour,\n\nToutes les parties ont signé l'avenant n° {a.number} à la "
+            f"convention de stage n° {convention.pk}. Il est scellé et s'applique désormais.\n",
+        )
+
+    AMENDMENT_FLOW.apply(
+        amendment,
+        "complete",
+        by=None,
         actor_label="Milieu (dernière signature)",
         ip=ip,
-    )
-    sealed = (convention.pk, amendment.pk)
-    transaction.on_commit(lambda: send_sealed_copies(*sealed))
-    _notify_author(
-        amendment,
-        f"Avenant n° {amendment.number} à la convention n° {convention.pk} signé",
-        f"Bonjour,\n\nToutes les parties ont signé l'avenant n° {amendment.number} à la "
-        f"convention de stage n° {convention.pk}. Il est scellé et s'applique désormais.\n",
+        effect=effect,
+        after_commit=[partial(send_sealed_copies, convention.pk, amendment.pk)],
     )

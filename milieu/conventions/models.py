@@ -19,7 +19,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from milieu.audit.models import StateLog
 from milieu.conventions.enums import (
+    AmendmentStatus,
     ConventionStatus,
     SignatoryRole,
     SignatureMethod,
@@ -236,7 +238,10 @@ class ConventionPeriod(models.Model):
         return f"du {self.start:%d/%m/%Y} au {self.end:%d/%m/%Y}"
 
 
-class ConventionTransition(models.Model):
+class ConventionTransition(StateLog):
+    """One step of a convention's life (`milieu.conventions.flow.CONVENTION_FLOW` writes it);
+    an avenant's steps appear here too, the status unchanged, with a comment."""
+
     convention = models.ForeignKey(
         Convention, on_delete=models.CASCADE, related_name="transitions", verbose_name="convention"
     )
@@ -244,22 +249,9 @@ class ConventionTransition(models.Model):
         "état de départ", max_length=16, choices=ConventionStatus.choices, blank=True
     )
     to_status = models.CharField("état d'arrivée", max_length=16, choices=ConventionStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="par",
-    )
-    actor_label = models.CharField("acteur (hors compte)", max_length=200, blank=True)
-    at = models.DateTimeField("le", auto_now_add=True)
-    ip = models.GenericIPAddressField("adresse IP", null=True, blank=True)
-    comment = models.TextField("commentaire", blank=True)
 
-    class Meta:
+    class Meta(StateLog.Meta):
         verbose_name = "étape de la convention"
-        ordering = ["at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.from_status or '∅'} → {self.to_status}"
@@ -391,13 +383,6 @@ class SignatureCodeSent(models.Model):
         return f"Code envoyé le {self.sent_at:%d/%m/%Y %H:%M} à {self.email}"
 
 
-class AmendmentStatus(models.TextChoices):
-    DRAFT = "draft", "Brouillon"
-    SIGNING = "signing", "En signature"
-    SIGNED = "signed", "Signé"
-    CANCELLED = "cancelled", "Annulé"
-
-
 class Amendment(models.Model):
     """An avenant: new dates, place, tutor, timetable, or an early end; re-signed by the parties."""
 
@@ -448,3 +433,21 @@ class Amendment(models.Model):
 
     def __str__(self) -> str:
         return f"Avenant n° {self.number} à la convention n° {self.convention_id}"
+
+
+class AmendmentTransition(StateLog):
+    """One step of an avenant's life (`milieu.conventions.flow.AMENDMENT_FLOW` writes it)."""
+
+    amendment = models.ForeignKey(
+        Amendment, on_delete=models.CASCADE, related_name="transitions", verbose_name="avenant"
+    )
+    from_status = models.CharField(
+        "état de départ", max_length=16, choices=AmendmentStatus.choices, blank=True
+    )
+    to_status = models.CharField("état d'arrivée", max_length=16, choices=AmendmentStatus.choices)
+
+    class Meta(StateLog.Meta):
+        verbose_name = "étape de l'avenant"
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '∅'} → {self.to_status}"

@@ -15,31 +15,27 @@ before and after, and a comment "Avenant n° N …").
 
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import partial
-from itertools import pairwise
-from typing import Any
 
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
 from milieu.changes import verdict_inputs_changed
+from milieu.conventions.amendment_checks import period_reasons, same_timetable, timetable_reasons
 from milieu.conventions.amendment_documents import (
-    DAY_LABELS,
     amendment_periods,
     build_amendment_snapshot,
     fr_date,
     original_parties,
     seal_amendment,
 )
-from milieu.conventions.calendar import WEEKDAYS, minutes, weekly_minutes
+from milieu.conventions.calendar import WEEKDAYS
 from milieu.conventions.checks import Problem, check_convention
 from milieu.conventions.documents import render_pdf, store
 from milieu.conventions.enums import (
-    OPEN_STATUSES,
     AmendmentStatus,
     ConventionStatus,
     SignatureMethod,
@@ -78,70 +74,9 @@ __all__ = [
     "create_amendment",
     "send_amendment_for_signature",
 ]
-_HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
 # --- creating -----------------------------------------------------------------------------
-
-
-def _timetable_reasons(timetable: dict[str, Any]) -> list[str]:
-    reasons = []
-    for day, spans in timetable.items():
-        if day not in WEEKDAYS:
-            reasons.append(f"Jour inconnu dans les horaires : « {day} ».")
-            continue
-        ordered = []
-        for span in spans:
-            if (
-                not isinstance(span, list | tuple)
-                or len(span) != 2
-                or not all(isinstance(t, str) and _HHMM.match(t) for t in span)
-            ):
-                reasons.append(f"Horaire illisible le {DAY_LABELS[day]} : écrivez 08:30–12:00.")
-                continue
-            if minutes(span[1]) <= minutes(span[0]):
-                reasons.append(
-                    f"Le {DAY_LABELS[day]}, la plage {span[0]}–{span[1]} finit avant de commencer."
-                )
-            ordered.append((minutes(span[0]), minutes(span[1])))
-        ordered.sort()
-        if any(b[0] < a[1] for a, b in pairwise(ordered)):
-            reasons.append(f"Le {DAY_LABELS[day]}, deux plages horaires se chevauchent.")
-    if not reasons and weekly_minutes(timetable) == 0:
-        reasons.append("Les nouveaux horaires ne comportent aucune plage de travail.")
-    return reasons
-
-
-def _period_reasons(convention: Convention, periods: list[tuple[date, date]]) -> list[str]:
-    if not periods:
-        return ["Indiquez au moins une période."]
-    reasons = [
-        f"La période du {fr_date(s)} au {fr_date(e)} finit avant de commencer."
-        for s, e in periods
-        if e < s
-    ]
-    ordered = sorted(periods)
-    for (s1, e1), (s2, e2) in pairwise(ordered):
-        if s2 <= e1:
-            reasons.append(
-                f"Les périodes du {fr_date(s1)} au {fr_date(e1)} et du {fr_date(s2)} au {fr_date(e2)} se chevauchent."
-            )
-    for start, end in ordered:
-        clash = (
-            ConventionPeriod.objects.filter(
-                student_id=convention.student_id, active=True, start__lte=end, end__gte=start
-            )
-            .exclude(convention=convention)
-            .filter(convention__status__in=list(OPEN_STATUSES))
-            .first()
-        )
-        if clash is not None:
-            reasons.append(
-                f"La période du {fr_date(start)} au {fr_date(end)} chevauche la période {clash} de la "
-                f"convention n° {clash.convention_id} : un élève ne peut être en stage à deux "
-                "endroits à la fois."
-            )
-    return reasons
 
 
 def create_amendment(
@@ -178,7 +113,7 @@ def create_amendment(
             new_site = None
         if new_tutor is not None and new_tutor.pk == locked.tutor_id:
             new_tutor = None
-        if new_timetable is not None and _same_timetable(new_timetable, locked.timetable):
+        if new_timetable is not None and same_timetable(new_timetable, locked.timetable):
             new_timetable = None
         if new_weekly_hours is not None and Decimal(new_weekly_hours) == locked.weekly_hours:
             new_weekly_hours = None
@@ -190,7 +125,7 @@ def create_amendment(
                 "Un avenant donne soit de nouvelles périodes, soit une fin anticipée, pas les deux."
             )
         elif new_periods is not None:
-            reasons += _period_reasons(locked, new_periods)
+            reasons += period_reasons(locked, new_periods)
         elif early_end is not None and current:
             first, last = current[0][0], current[-1][1]
             if not first <= early_end < last:
@@ -203,7 +138,7 @@ def create_amendment(
         if new_tutor is not None and new_tutor.host_id != locked.host_id:
             reasons.append("Le tuteur choisi n'appartient pas à l'organisme d'accueil.")
         if new_timetable is not None:
-            reasons += _timetable_reasons(new_timetable)
+            reasons += timetable_reasons(new_timetable)
         if new_weekly_hours is not None and not 0 < Decimal(new_weekly_hours) <= 48:
             reasons.append("La durée hebdomadaire est comprise entre 0 et 48 heures.")
         changes = (new_periods, early_end, new_site, new_tutor, new_timetable, new_weekly_hours)
@@ -249,13 +184,6 @@ def create_amendment(
         )
         _log(locked, f"Avenant n° {number} créé : {amendment.reason}", by=by, ip=ip)
     return amendment
-
-
-def _same_timetable(a: dict[str, Any], b: dict[str, Any]) -> bool:
-    def norm(t: dict[str, Any]) -> dict[str, list[list[str]]]:
-        return {d: [list(s) for s in spans] for d, spans in t.items() if spans}
-
-    return norm(a) == norm(b)
 
 
 def _log(

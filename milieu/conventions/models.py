@@ -296,6 +296,10 @@ class ConventionDocument(models.Model):
     def digest(content: bytes) -> str:
         return hashlib.sha256(content).hexdigest()
 
+    @property
+    def is_sealed(self) -> bool:
+        return self.kind in (self.Kind.SEALED, self.Kind.AMENDMENT_SEALED)
+
 
 class Signatory(models.Model):
     """One party who signs one version of a convention, or an avenant."""
@@ -337,6 +341,14 @@ class Signatory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_role_display()})"
+
+    @property
+    def has_signed(self) -> bool:
+        return self.state == SignatureState.SIGNED
+
+    @property
+    def on_paper(self) -> bool:
+        return self.method == SignatureMethod.PAPER
 
 
 class SignatureLink(models.Model):

@@ -15,11 +15,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.contrib.postgres.fields import RangeOperators
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
 from django.utils import timezone
 
 from milieu.audit.models import StateLog
+from milieu.conventions.constraints import DateRange, PostgresExclusionConstraint
 from milieu.conventions.enums import (
     AmendmentStatus,
     ConventionStatus,
@@ -175,6 +177,11 @@ class Convention(models.Model):
                 condition=Q(weekly_hours__gt=0) & Q(weekly_hours__lte=48),
                 violation_error_message="La durée hebdomadaire est comprise entre 0 et 48 heures.",
             ),
+            models.CheckConstraint(
+                name="convention_status_known",
+                condition=Q(status__in=ConventionStatus.values),
+                violation_error_message="L'état de la convention n'est pas un état connu.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -230,9 +237,25 @@ class ConventionPeriod(models.Model):
                 condition=Q(end__gte=F("start")),
                 violation_error_message="La fin de la période précède son début.",
             ),
+            # PostgreSQL only (no SQL on SQLite): two active periods of one student never
+            # overlap (created by migration 0002, declared here since 0006)
+            PostgresExclusionConstraint(
+                name="convention_period_no_overlap_per_student",
+                index_type="GIST",
+                expressions=[
+                    ("student", RangeOperators.EQUAL),
+                    (
+                        DateRange("start", "end", Value("[]")),
+                        RangeOperators.OVERLAPS,
+                    ),
+                ],
+                condition=Q(active=True),
+                violation_error_message=(
+                    "Cette période chevauche une autre période de l'élève : un élève ne peut "
+                    "être en stage à deux endroits à la fois."
+                ),
+            ),
         ]
-        # PostgreSQL also holds an exclusion constraint (migration 0002): two active periods
-        # of one student in open conventions never overlap.
 
     def __str__(self) -> str:
         return f"du {self.start:%d/%m/%Y} au {self.end:%d/%m/%Y}"

@@ -30,6 +30,7 @@ from milieu.establishments.forms import DateInput, teachers_of
 from milieu.hosts.models import Host, HostSite, Tutor
 from milieu.http import parse_id
 from milieu.people.models import User
+from milieu.students.models import Student
 from milieu.validators import guard_names
 
 __all__ = [
@@ -188,7 +189,7 @@ class ConventionForm(TimetableFields, AnnexFields, forms.ModelForm[Convention]):
     def __init__(
         self,
         *args: Any,
-        student: Any,
+        student: Student,
         hosts: QuerySet[Host],
         tutors_readable: bool,
         **kwargs: Any,

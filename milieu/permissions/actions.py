@@ -90,3 +90,7 @@ class Action(StrEnum):
     ELIGIBILITY_SCHOOL_BOARD = "eligibility.school_board"
     REPORT_CONFORMITY_LIST = "report_conformity.list"
     REPORT_CONFORMITY_PRONOUNCE = "report_conformity.pronounce"
+    # --- conventions (avenants' workflow: obj is the avenant) ---
+    AMENDMENT_VIEW = "amendment.view"
+    AMENDMENT_SEND = "amendment.send"
+    AMENDMENT_CANCEL = "amendment.cancel"

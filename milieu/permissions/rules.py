@@ -273,6 +273,10 @@ RULES: dict[Action, Check] = {
     Action.REPORT_CONFORMITY_PRONOUNCE: lambda s, st: (
         Role.EXAM_SERVICE in s.rectorat_of(st.cohort.establishment.academie_id)
     ),
+    # --- conventions: an avenant is sent or cancelled by its convention's managers ---
+    Action.AMENDMENT_VIEW: lambda s, a: _convention_view(s, a.convention),
+    Action.AMENDMENT_SEND: lambda s, a: s.manages(a.convention.student.cohort.establishment_id),
+    Action.AMENDMENT_CANCEL: lambda s, a: s.manages(a.convention.student.cohort.establishment_id),
 }
 
 

@@ -15,12 +15,11 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from milieu.conventions.calendar import minimum_hourly_gratification
 from milieu.conventions.checks import Problem, check_convention
 from milieu.conventions.models import Convention, ConventionPeriod
 from milieu.conventions.operations import blocking_reasons, create_convention
 from milieu.factories import HostFactory, StudentFactory, TutorFactory
-from milieu.rules.workplace import LAW_PATH
+from milieu.rules.workplace import LAW_PATH, get_law
 from tests.conventions.conftest import draft
 from tests.core.conftest import School
 
@@ -173,9 +172,9 @@ def test_the_rates_are_those_of_the_law_file() -> None:
     law = tomllib.loads(LAW_PATH.read_text(encoding="utf-8"))
     table = law["gratification"]["minimum_hourly"]
     assert table == {"2024": "4.35", "2025": "4.35", "2026": "4.50"}
-    assert minimum_hourly_gratification(2025) == Decimal("4.35")
-    assert minimum_hourly_gratification(2026) == Decimal("4.50")
-    assert minimum_hourly_gratification(2027) == Decimal("4.50")  # the latest known year
+    assert get_law().minimum_hourly_gratification(2025) == Decimal("4.35")
+    assert get_law().minimum_hourly_gratification(2026) == Decimal("4.50")
+    assert get_law().minimum_hourly_gratification(2027) == Decimal("4.50")  # the latest known year
 
 
 def test_44_days_of_7_hours_need_no_gratification(school_a: School) -> None:

@@ -323,6 +323,9 @@ def test_the_ccst_summer_rest_blocks_the_approval_paragraph_b1(school_a: School)
     convention = draft(school_a, periods=[(date(2027, 7, 5), date(2027, 8, 13))])
     problem = _only(convention, "SUMMER_REST_NOT_RESPECTED")
     assert problem.blocking
+    # the engine's severity as the engine gives it, shown beside the convention's decision
+    assert problem.severity == "warning"
+    assert problem.engine_severity_label == "Avertissement"
     assert problem.ref.endswith("§B.1")  # the CCST seed, §B.1
     assert problem.message.startswith(
         "Repos estival non respecté (annexe BTS CCST, §B.1 : les périodes ne se prolongent "
@@ -332,6 +335,24 @@ def test_the_ccst_summer_rest_blocks_the_approval_paragraph_b1(school_a: School)
     )
     assert "été 2027 : 18 jours de repos consécutifs au plus" in problem.message
     assert problem.message in blocking_reasons(convention)
+
+
+def test_the_convention_page_shows_the_engine_s_own_severity_paragraph_b1(
+    school_a: School, client: Any
+) -> None:
+    """Seed 002 §B.1: the page says the finding stops the approval, and that the engine itself
+    gives it as a warning (the severity shown as the engine gives it)."""
+    cohort = school_a.cohort
+    cohort.diploma = "bts-ccst"
+    cohort.save()
+    convention = draft(school_a, periods=[(date(2027, 7, 5), date(2027, 8, 13))])
+    client.force_login(school_a.ddfpt)
+    page = client.get(f"/conventions/{convention.pk}/").content.decode()
+    item = page[page.index('data-problem="SUMMER_REST_NOT_RESPECTED"') :]
+    item = item[: item.index("</li>")]
+    assert "data-blocking" in item
+    assert 'data-engine-severity="warning"' in item
+    assert "Moteur : avertissement" in item
 
 
 def test_a_ccst_summer_with_four_weeks_of_rest_is_approvable_paragraph_b1(

@@ -18,6 +18,24 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from milieu.followup.enums import EvaluationStatus, FollowupAction, PedagogyKind
+
+__all__ = [
+    "Absence",
+    "Bilan",
+    "Certificate",
+    "Evaluation",
+    "EvaluationStatus",
+    "FollowupAction",
+    "FollowupEvent",
+    "PedagogyKind",
+    "PedagogySession",
+    "PeriodDocument",
+    "PresenceConfirmation",
+    "TrainingContract",
+    "TutorAccess",
+]
+
 
 def _name(user: Any) -> str:
     """A user's name as the pages and the PDFs give it (their e-mail when it is unknown)."""
@@ -145,24 +163,6 @@ class Certificate(models.Model):
 # --- the audit trail ----------------------------------------------------------------------------
 
 
-class FollowupAction(models.TextChoices):
-    LINK_ISSUED = "link-issued", "Lien de suivi envoyé au tuteur"
-    LINK_REVOKED = "link-revoked", "Lien de suivi révoqué"
-    ABSENCE_DECLARED = "absence-declared", "Absence déclarée"
-    PRESENCE_CONFIRMED = "presence-confirmed", "Présence du stagiaire confirmée"
-    CERTIFICATE_ISSUED = "certificate-issued", "Attestation de stage délivrée"
-    EVALUATION_FILLED = "evaluation-filled", "Grille d'évaluation remplie par le tuteur"
-    EVALUATION_CHANGED = "evaluation-changed", "Grille d'évaluation modifiée"
-    EVALUATION_COSIGNED = "evaluation-cosigned", "Grille d'évaluation arrêtée conjointement"
-    CONTRACT_EDITED = "contract-edited", "Contrat individuel de formation modifié"
-    CONTRACT_SIGNED = "contract-signed", "Contrat individuel de formation signé"
-    BILAN_EDITED = "bilan-edited", "Bilan individuel modifié"
-    BILAN_SIGNED = "bilan-signed", "Bilan individuel signé"
-    LINK_RENEWED = "link-renewed", "Lien de suivi prolongé"
-    PAPER_CERTIFICATE = "paper-certificate", "Attestation de stage papier enregistrée"
-    PEDAGOGY_RECORDED = "pedagogy-recorded", "Préparation ou exploitation pédagogique enregistrée"
-
-
 class FollowupEvent(models.Model):
     """One follow-up operation: who (an account, or the tutor's typed name), when, from where."""
 
@@ -240,12 +240,6 @@ class PresenceConfirmation(models.Model):
 
 
 # --- the evaluation grid / fiche d'appréciation -------------------------------------------------
-
-
-class EvaluationStatus(models.TextChoices):
-    DRAFT = "draft", "Brouillon"
-    FILLED = "filled", "Remplie par le tuteur"
-    COSIGNED = "cosigned", "Arrêtée conjointement"
 
 
 class Evaluation(models.Model):
@@ -464,11 +458,6 @@ class Bilan(PeriodDocument):
 
 
 # --- BEP: préparation and exploitation pédagogique of each period (seed 000 §1) -----------------
-
-
-class PedagogyKind(models.TextChoices):
-    PREPARATION = "preparation", "Préparation"
-    EXPLOITATION = "exploitation", "Exploitation pédagogique"
 
 
 class PedagogySession(models.Model):

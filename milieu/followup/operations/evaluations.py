@@ -3,9 +3,8 @@ pedagogical team adjusts it and co-signs it at the end of the stage (then it is 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from django.db import transaction
 from django.db.models import Max
@@ -14,31 +13,41 @@ from django.utils import timezone
 from milieu.conventions.documents import render_pdf
 from milieu.conventions.models import Convention
 from milieu.followup.enums import EvaluationStatus
-from milieu.followup.models import Evaluation, FollowupAction, TutorAccess
+from milieu.followup.models import Evaluation, EvaluationTransition, FollowupAction, TutorAccess
 from milieu.followup.operations.base import FollowupRefused, record_event, tutor_checks
 from milieu.people.models import User
 from milieu.permissions import Action, require
-
-
-@dataclass(frozen=True)
-class Step:
-    sources: frozenset[str]
-    target: str
-    label: str
-
+from milieu.workflow import Transition, Workflow
 
 E = EvaluationStatus
 
-# name -> the states it may start from, the state it leads to, what it is called
-EVALUATION_TRANSITIONS: dict[str, Step] = {
-    "draft": Step(frozenset({E.DRAFT}), E.DRAFT, "Enregistrer le brouillon (tuteur)"),
-    "fill": Step(
-        frozenset({E.DRAFT, E.FILLED}), E.FILLED, "Transmettre à l'équipe pédagogique (tuteur)"
-    ),
-    "adjust": Step(frozenset({E.FILLED}), E.FILLED, "Ajuster la grille (équipe pédagogique)"),
-    "cosign": Step(frozenset({E.FILLED}), E.COSIGNED, "Arrêter conjointement (équipe pédagogique)"),
-}
+# The grid's one transition table: the tutor drafts and sends it through their link (no
+# account, no permission: the link is the credential), the team adjusts and co-signs it.
+EVALUATION_FLOW: Workflow[Evaluation] = Workflow(
+    model=Evaluation,
+    log=EvaluationTransition,
+    subject="evaluation",
+    refused=FollowupRefused,
+    noun="la grille d'évaluation",
+    transitions={
+        "draft": Transition({E.DRAFT}, E.DRAFT, None, "Enregistrer le brouillon (tuteur)"),
+        "fill": Transition(
+            {E.DRAFT, E.FILLED}, E.FILLED, None, "Transmettre à l'équipe pédagogique (tuteur)"
+        ),
+        "adjust": Transition(
+            {E.FILLED}, E.FILLED, Action.EVALUATION_COSIGN, "Ajuster la grille (équipe pédagogique)"
+        ),
+        "cosign": Transition(
+            {E.FILLED},
+            E.COSIGNED,
+            Action.EVALUATION_COSIGN,
+            "Arrêter conjointement (équipe pédagogique)",
+        ),
+    },
+)
+EVALUATION_TRANSITIONS = EVALUATION_FLOW.transitions
 
+# why a transition is not possible from a state, in the grid's own words
 _EVALUATION_REFUSED = {
     E.DRAFT: "Le tuteur n'a pas encore transmis la grille d'évaluation.",
     E.FILLED: (
@@ -49,11 +58,18 @@ _EVALUATION_REFUSED = {
 }
 
 
-def evaluation_step(evaluation: Evaluation, name: str) -> str:
-    step = EVALUATION_TRANSITIONS[name]
-    if evaluation.status not in step.sources:
+class GradedRecord(Protocol):
+    """A grid with the evaluation's states (a stage's `Evaluation`, an apprentice's)."""
+
+    status: str
+
+
+def evaluation_step(evaluation: GradedRecord, name: str) -> str:
+    """The state transition `name` leads `evaluation` to, or the refusal in the grid's words."""
+    transition = EVALUATION_TRANSITIONS[name]
+    if evaluation.status not in transition.sources:
         raise FollowupRefused(_EVALUATION_REFUSED[EvaluationStatus(evaluation.status)])
-    return step.target
+    return transition.target
 
 
 def grid_of(convention: Convention) -> dict[str, Any] | None:
@@ -152,17 +168,17 @@ def fill_evaluation(
         evaluation = Evaluation.objects.select_for_update().filter(convention=convention).first()
         if evaluation is None:
             evaluation = Evaluation(convention=convention, grid=grid)
-        target = evaluation_step(evaluation, "fill" if submit else "draft")
+        step = "fill" if submit else "draft"
+        evaluation_step(evaluation, step)
         changes = changes_of(evaluation, clean, notes, appreciation)
         previous = evaluation.status
         evaluation.levels = clean
         evaluation.comments = notes
         evaluation.appreciation = appreciation.strip()
         evaluation.tutor_name = name
-        evaluation.status = target
         if submit:
             evaluation.filled_at = timezone.now()
-        evaluation.save()
+        evaluation.save()  # the text; the state moves through the table below
         if submit:
             action = FollowupAction.EVALUATION_FILLED
             what = (
@@ -173,14 +189,18 @@ def fill_evaluation(
         else:
             action = FollowupAction.EVALUATION_CHANGED
             what = "Brouillon de la grille enregistré par le tuteur"
-        record_event(
-            convention,
-            action,
+        detail = what + (" : " + " ; ".join(changes) if changes else "") + "."
+        return EVALUATION_FLOW.apply(
+            evaluation,
+            step,
+            by=None,
             actor_label=name,
             ip=ip,
-            detail=what + (" : " + " ; ".join(changes) if changes else "") + ".",
+            comment=detail,
+            effect=lambda _: record_event(
+                convention, action, actor_label=name, ip=ip, detail=detail
+            ),
         )
-        return evaluation
 
 
 def adjust_evaluation(
@@ -194,7 +214,7 @@ def adjust_evaluation(
 ) -> Evaluation:
     """The pedagogical team adjusts the grid the tutor sent, before co-signing it; the event
     says who changed what."""
-    require(by, Action.EVALUATION_COSIGN, convention)
+    require(by, Action.EVALUATION_COSIGN, convention)  # before reading the grid: 403 first
     grid = _grid_or_refuse(convention)
     with transaction.atomic():
         evaluation = Evaluation.objects.select_for_update().filter(convention=convention).first()
@@ -210,14 +230,17 @@ def adjust_evaluation(
         evaluation.comments = notes
         evaluation.appreciation = appreciation.strip()
         evaluation.save()
-        record_event(
-            convention,
-            FollowupAction.EVALUATION_CHANGED,
+        detail = "Ajustée par l'équipe pédagogique : " + " ; ".join(changes) + "."
+        return EVALUATION_FLOW.apply(
+            evaluation,
+            "adjust",
             by=by,
             ip=ip,
-            detail="Ajustée par l'équipe pédagogique : " + " ; ".join(changes) + ".",
+            comment=detail,
+            effect=lambda _: record_event(
+                convention, FollowupAction.EVALUATION_CHANGED, by=by, ip=ip, detail=detail
+            ),
         )
-        return evaluation
 
 
 def last_day_of(convention: Convention) -> date | None:
@@ -246,7 +269,7 @@ def cosign_evaluation(convention: Convention, *, by: User, ip: str | None = None
                 f"{last:%d/%m/%Y}."
             )
         now = timezone.now()
-        evaluation.status = target
+        evaluation.status = target  # as the PDF states it; the table moves it below
         evaluation.cosigned_by = by
         evaluation.cosigned_at = now
         student = convention.student
@@ -269,15 +292,18 @@ def cosign_evaluation(convention: Convention, *, by: User, ip: str | None = None
                 else None,
             },
         )
-        evaluation.save()
-        record_event(
-            convention,
-            FollowupAction.EVALUATION_COSIGNED,
+        evaluation.save(update_fields=["cosigned_by", "cosigned_at", "content", "sha256"])
+        detail = (
+            f"Grille arrêtée conjointement avec le tuteur ({evaluation.tutor_name}) ; "
+            f"PDF SHA-256 {evaluation.sha256}."
+        )
+        return EVALUATION_FLOW.apply(
+            evaluation,
+            "cosign",
             by=by,
             ip=ip,
-            detail=(
-                f"Grille arrêtée conjointement avec le tuteur ({evaluation.tutor_name}) ; "
-                f"PDF SHA-256 {evaluation.sha256}."
+            comment=detail,
+            effect=lambda _: record_event(
+                convention, FollowupAction.EVALUATION_COSIGNED, by=by, ip=ip, detail=detail
             ),
         )
-        return evaluation

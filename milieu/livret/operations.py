@@ -8,18 +8,19 @@ the cohort is already under way, then hands the work to the background task.
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
-from typing import Any
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
 from milieu.establishments.models import Cohort
+from milieu.livret import tasks
 from milieu.livret.attestation import livret_reference
 from milieu.livret.enums import RUNNING_STATUSES, LivretStatus
 from milieu.livret.models import LivretJob
 from milieu.livret.processing import no_livret_message
-from milieu.permissions import require
+from milieu.people.models import User
+from milieu.permissions import Action, require
 from milieu.refusals import Refused
 
 logger = logging.getLogger(__name__)
@@ -36,13 +37,13 @@ class LivretRefused(Refused):
         self.message = message
 
 
-def is_stalled(job: LivretJob, *, now: Any = None) -> bool:
+def is_stalled(job: LivretJob, *, now: datetime | None = None) -> bool:
     return job.is_running and (now or timezone.now()) - job.updated_at > STALLED_AFTER
 
 
-def start_livret(cohort: Cohort, *, by: Any) -> LivretJob:
+def start_livret(cohort: Cohort, *, by: User) -> LivretJob:
     """Queue the edition of the cohort's attestations (one PDF, one page per student)."""
-    require(by, "livret.export", cohort)
+    require(by, Action.LIVRET_EXPORT, cohort)
     if livret_reference(cohort.diploma) is None:
         raise LivretRefused(no_livret_message(cohort))
     with transaction.atomic():
@@ -72,8 +73,6 @@ def start_livret(cohort: Cohort, *, by: Any) -> LivretJob:
 
 def _enqueue(job: LivretJob) -> None:
     """Hand the job to the task backend; if it cannot take it, the job says so."""
-    from milieu.livret import tasks
-
     try:
         tasks.build_livret.enqueue(job.pk)
     except Exception:

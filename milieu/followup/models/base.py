@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from milieu.people.models import User
 
 
-def display_name(user: Any) -> str:
+def display_name(user: User | None) -> str:
     """A user's name as the pages and the PDFs give it (their e-mail when it is unknown)."""
     if user is None:
         return ""

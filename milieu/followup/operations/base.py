@@ -39,11 +39,13 @@ def record_event(
     actor_label: str = "",
     ip: str | None = None,
     detail: str = "",
+    verdict_input: bool = True,
 ) -> FollowupEvent:
     """The one way to write a row of the follow-up history (an event log of actions, not of
     statuses); called inside the operation's transaction (the
     convention's student's stored verdict is refreshed once it commits)."""
-    verdict_inputs_changed(convention.student_id)
+    if verdict_input:  # a pedagogy session is no input of the verdict: nothing to refresh
+        verdict_inputs_changed(convention.student_id)
     return FollowupEvent.objects.create(
         convention=convention,
         period=period,

@@ -17,7 +17,8 @@ from milieu.establishments.models import Cohort
 from milieu.livret import tasks
 from milieu.livret.attestation import livret_reference
 from milieu.livret.enums import RUNNING_STATUSES, LivretStatus
-from milieu.livret.models import LivretJob
+from milieu.livret.flow import move
+from milieu.livret.models import LivretJob, LivretTransition
 from milieu.livret.processing import no_livret_message
 from milieu.people.models import User
 from milieu.permissions import Action, require
@@ -60,13 +61,15 @@ def start_livret(cohort: Cohort, *, by: User) -> LivretJob:
                     "Une édition des attestations de cette promotion est déjà en cours : "
                     "attendez qu’elle se termine."
                 )
-            LivretJob.objects.filter(pk=running.pk).update(
-                status=LivretStatus.FAILED,
+            move(
+                running.pk,
+                "fail",
                 error_message="Édition interrompue (le traitement ne progressait plus), "
                 "remplacée par une nouvelle demande.",
                 finished_at=now,
             )
         job = LivretJob.objects.create(cohort=cohort, requested_by=by, total=total)
+        LivretTransition.objects.create(job=job, to_status=LivretStatus.QUEUED, actor=by)
     _enqueue(job)
     return LivretJob.objects.defer("content").get(pk=job.pk)
 
@@ -77,8 +80,9 @@ def _enqueue(job: LivretJob) -> None:
         tasks.build_livret.enqueue(job.pk)
     except Exception:
         logger.exception("livret %s: could not enqueue the edition", job.pk)
-        LivretJob.objects.filter(pk=job.pk).update(
-            status=LivretStatus.FAILED,
+        move(
+            job.pk,
+            "fail",
             error_message=(
                 "Le traitement en arrière-plan n’a pas pu être lancé. "
                 "Réessayez dans quelques minutes."

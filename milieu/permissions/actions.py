@@ -90,3 +90,5 @@ class Action(StrEnum):
     ELIGIBILITY_SCHOOL_BOARD = "eligibility.school_board"
     REPORT_CONFORMITY_LIST = "report_conformity.list"
     REPORT_CONFORMITY_PRONOUNCE = "report_conformity.pronounce"
+    # followup (issue 16): a period's contract or bilan, read by whoever follows or signs it
+    FOLLOWUP_DOCUMENT_READ = "followup.document_read"

@@ -276,6 +276,16 @@ RULES: dict[Action, Check] = {
     Action.REPORT_CONFORMITY_PRONOUNCE: lambda s, st: (
         Role.EXAM_SERVICE in s.rectorat_of(st.cohort.establishment.academie_id)
     ),
+    # followup (issue 16): a period's contract or bilan (obj: the convention) is read by whoever
+    # follows the stage or is one of its signing parties (the team, the candidate)
+    Action.FOLLOWUP_DOCUMENT_READ: lambda s, c: any(
+        RULES[action](s, c)
+        for action in (
+            Action.FOLLOWUP_VIEW,
+            Action.FOLLOWUP_TEAM_SIGN,
+            Action.FOLLOWUP_CANDIDATE_SIGN,
+        )
+    ),
 }
 
 

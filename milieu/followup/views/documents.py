@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
@@ -24,7 +23,7 @@ from milieu.followup.operations import (
 )
 from milieu.followup.views.common import audited, document_panel, pdf_response
 from milieu.http import AuthenticatedHttpRequest, client_ip
-from milieu.permissions import Action, can, visible_conventions
+from milieu.permissions import Action, can, require, visible_conventions
 
 
 def _visible_period(request: AuthenticatedHttpRequest, period_pk: int, kind: DocumentKind) -> Any:
@@ -48,16 +47,7 @@ def _visible_period(request: AuthenticatedHttpRequest, period_pk: int, kind: Doc
     items = items_of(kind, period.convention)
     if not items:
         raise Http404(f"Le diplôme de ce stage ne prévoit pas de {kind.title.lower()}.")
-    user, conv = request.user, period.convention
-    if not any(
-        can(user, action, conv)
-        for action in (
-            Action.FOLLOWUP_VIEW,
-            Action.FOLLOWUP_TEAM_SIGN,
-            Action.FOLLOWUP_CANDIDATE_SIGN,
-        )
-    ):
-        raise PermissionDenied("Vous n'avez pas le droit d'effectuer cette action.")
+    require(request.user, Action.FOLLOWUP_DOCUMENT_READ, period.convention)
     return period, items
 
 

@@ -177,16 +177,12 @@ def issue_link(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def renew_link(request: AuthenticatedHttpRequest, pk: int, access_pk: int) -> HttpResponse:
     conv = convention_for(request, pk, Action.FOLLOWUP_MANAGE)
     access = get_object_or_404(TutorAccess, pk=access_pk, convention=conv)
-    try:
-        renewed = renew_tutor_link(access, by=request.user, ip=client_ip(request))
-    except FollowupRefused as refused:
-        messages.info(request, str(refused))
-    else:
-        messages.success(
-            request,
-            "Le lien du tuteur est prolongé jusqu'au "
-            f"{timezone.localtime(renewed.expires_at):%d/%m/%Y} ; il reste le même.",
-        )
+    renewed = renew_tutor_link(access, by=request.user, ip=client_ip(request))
+    messages.success(
+        request,
+        "Le lien du tuteur est prolongé jusqu'au "
+        f"{timezone.localtime(renewed.expires_at):%d/%m/%Y} ; il reste le même.",
+    )
     return redirect("followup:convention", pk=conv.pk)
 
 
@@ -195,15 +191,11 @@ def renew_link(request: AuthenticatedHttpRequest, pk: int, access_pk: int) -> Ht
 def revoke_link(request: AuthenticatedHttpRequest, pk: int, access_pk: int) -> HttpResponse:
     conv = convention_for(request, pk, Action.FOLLOWUP_MANAGE)
     access = get_object_or_404(TutorAccess, pk=access_pk, convention=conv)
-    if access.revoked:
+    if access.revoked:  # a second click: nothing to do, nothing to refuse
         messages.info(request, "Action déjà effectuée.")
         return redirect("followup:convention", pk=conv.pk)
-    try:
-        revoke_tutor_link(access, by=request.user, ip=client_ip(request))
-    except FollowupRefused:
-        messages.info(request, "Action déjà effectuée.")
-    else:
-        messages.success(request, "Le lien du tuteur est révoqué.")
+    revoke_tutor_link(access, by=request.user, ip=client_ip(request))
+    messages.success(request, "Le lien du tuteur est révoqué.")
     return redirect("followup:convention", pk=conv.pk)
 
 

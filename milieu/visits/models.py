@@ -93,6 +93,14 @@ class Visit(models.Model):
         return f"Visite du {self.planned_at:%d/%m/%Y} — convention n° {self.convention_id}"
 
     @property
+    def confirmed_by_tutor(self) -> bool:
+        return self.tutor_answer == TutorAnswer.CONFIRMED
+
+    @property
+    def other_date_proposed(self) -> bool:
+        return self.tutor_answer == TutorAnswer.OTHER_DATE
+
+    @property
     def tutor_answer_text(self) -> str:
         """The tutor's answer in words, for the teacher's pages ("" before any answer)."""
         if not self.tutor_answer or self.tutor_answered_at is None:

@@ -19,7 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from milieu.livret.attestation import livret_reference, ordered_student_ids, student_pages
-from milieu.livret.enums import LivretStatus
+from milieu.livret.flow import move
 from milieu.livret.models import LivretJob
 
 logger = logging.getLogger(__name__)
@@ -44,10 +44,7 @@ def no_livret_message(cohort: Any) -> str:
 
 def run_livret(job_id: int) -> None:
     """Lay out every page of a queued job, then store the PDF and its SHA-256."""
-    updated = LivretJob.objects.filter(pk=job_id, status=LivretStatus.QUEUED).update(
-        status=LivretStatus.RUNNING, done=0, updated_at=timezone.now()
-    )
-    if not updated:
+    if not move(job_id, "take", done=0):
         return
     job = (
         LivretJob.objects.select_related("cohort", "cohort__establishment")
@@ -75,10 +72,7 @@ def requeue_job(job_id: int, now: datetime) -> None:
 
 def fail_job(job_id: int, message: str) -> None:
     """The build is given up, with a French message for the person who asked for it."""
-    now = timezone.now()
-    LivretJob.objects.filter(pk=job_id).update(
-        status=LivretStatus.FAILED, error_message=message, finished_at=now, updated_at=now
-    )
+    move(job_id, "fail", error_message=message, finished_at=timezone.now())
 
 
 def render_document(context: dict[str, Any]) -> Any:
@@ -137,14 +131,13 @@ def _build(job: LivretJob) -> None:
                 ),
             }
         )
-    now = timezone.now()
-    LivretJob.objects.filter(pk=job.pk).update(
-        status=LivretStatus.DONE,
+    move(
+        job.pk,
+        "finish",
         done=len(ids),
         content=pdf,
         sha256=LivretJob.digest(pdf),
         pages=page_count,
         warnings=warnings,
-        finished_at=now,
-        updated_at=now,
+        finished_at=timezone.now(),
     )

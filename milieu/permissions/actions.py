@@ -94,3 +94,5 @@ class Action(StrEnum):
     AMENDMENT_VIEW = "amendment.view"
     AMENDMENT_SEND = "amendment.send"
     AMENDMENT_CANCEL = "amendment.cancel"
+    # followup (issue 16): a period's contract or bilan, read by whoever follows or signs it
+    FOLLOWUP_DOCUMENT_READ = "followup.document_read"

@@ -277,6 +277,16 @@ RULES: dict[Action, Check] = {
     Action.AMENDMENT_VIEW: lambda s, a: _convention_view(s, a.convention),
     Action.AMENDMENT_SEND: lambda s, a: s.manages(a.convention.student.cohort.establishment_id),
     Action.AMENDMENT_CANCEL: lambda s, a: s.manages(a.convention.student.cohort.establishment_id),
+    # followup (issue 16): a period's contract or bilan (obj: the convention) is read by whoever
+    # follows the stage or is one of its signing parties (the team, the candidate)
+    Action.FOLLOWUP_DOCUMENT_READ: lambda s, c: any(
+        RULES[action](s, c)
+        for action in (
+            Action.FOLLOWUP_VIEW,
+            Action.FOLLOWUP_TEAM_SIGN,
+            Action.FOLLOWUP_CANDIDATE_SIGN,
+        )
+    ),
 }
 
 

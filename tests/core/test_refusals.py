@@ -32,7 +32,7 @@ def test_every_operations_refusal_derives_from_the_one_base() -> None:
     import milieu.contracts.operations
     import milieu.evidence.operations
     import milieu.exams.operations
-    import milieu.followup.operations
+    import milieu.followup.operations.base
     import milieu.hosts.operations
     import milieu.imports.operations
     import milieu.livret.operations
@@ -42,7 +42,7 @@ def test_every_operations_refusal_derives_from_the_one_base() -> None:
         milieu.contracts.operations,
         milieu.evidence.operations,
         milieu.exams.operations,
-        milieu.followup.operations,
+        milieu.followup.operations.base,
         milieu.hosts.operations,
         milieu.imports.operations,
         milieu.livret.operations,

@@ -90,3 +90,9 @@ class Action(StrEnum):
     ELIGIBILITY_SCHOOL_BOARD = "eligibility.school_board"
     REPORT_CONFORMITY_LIST = "report_conformity.list"
     REPORT_CONFORMITY_PRONOUNCE = "report_conformity.pronounce"
+    # --- evidence (work-docs): a document's review and withdrawal (obj: the document), the
+    # managers' review queue (no object)
+    EVIDENCE_DOCUMENT_VIEW = "evidence.document_view"
+    EVIDENCE_DOCUMENT_REVIEW = "evidence.document_review"
+    EVIDENCE_WITHDRAW = "evidence.withdraw"
+    EVIDENCE_QUEUE = "evidence.queue"

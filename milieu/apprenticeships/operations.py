@@ -42,6 +42,7 @@ from milieu.followup.operations import (
 )
 from milieu.identifiers import siret_error
 from milieu.permissions import require
+from milieu.refusals import Refused
 from milieu.reports.models import ReportDeposit, ReportEndorsement
 from milieu.students.enums import Pathway
 from milieu.students.models import Student
@@ -52,7 +53,7 @@ from milieu.tokens import hash_token
 MAX_LINK_LIFETIME = timedelta(days=400)
 
 
-class ApprenticeshipRefused(Exception):
+class ApprenticeshipRefused(Refused):
     """An operation refused, with a French message; `errors` maps fields to their message."""
 
     def __init__(self, message: str, errors: dict[str, str] | None = None) -> None:

@@ -41,7 +41,8 @@ from milieu.followup.operations import (
     _step,
 )
 from milieu.identifiers import siret_error
-from milieu.permissions import require
+from milieu.people.models import User
+from milieu.permissions import Action, require
 from milieu.refusals import Refused
 from milieu.reports.models import ReportDeposit, ReportEndorsement
 from milieu.students.enums import Pathway
@@ -103,7 +104,7 @@ def _event(
     apprenticeship: Apprenticeship,
     action: ApprenticeshipAction,
     *,
-    by: Any = None,
+    by: User | None = None,
     actor_label: str = "",
     ip: str | None = None,
     detail: str = "",
@@ -122,14 +123,14 @@ def _event(
 
 
 def record_apprenticeship(
-    student: Student, data: ApprenticeshipData, *, by: Any, ip: str | None = None
+    student: Student, data: ApprenticeshipData, *, by: User, ip: str | None = None
 ) -> Apprenticeship:
     """The apprenticeship of an apprentice: employer, SIRET, maître d'apprentissage, dates.
 
     A continuing-education candidate whose stage is a *contrat de travail de type particulier*
     (001 §2.3.1, 003 §2.3.1) has no convention either: the same record gives their tutor in the
     company the same link, for the evaluation grid their pathway also requires (§2.1.4)."""
-    require(by, "apprenticeship.manage", student)
+    require(by, Action.APPRENTICESHIP_MANAGE, student)
     if not takes_employer_link(student):
         raise ApprenticeshipRefused(
             "Seul un apprenti (ou un candidat de la formation continue sous contrat de travail "
@@ -179,13 +180,13 @@ def link_expiry(apprenticeship: Apprenticeship, *, now: datetime | None = None) 
 
 
 def issue_employer_link(
-    apprenticeship: Apprenticeship, *, by: Any, ip: str | None = None
+    apprenticeship: Apprenticeship, *, by: User, ip: str | None = None
 ) -> tuple[EmployerAccess, str]:
     """A new link for the maître d'apprentissage, e-mailed once the transaction commits; the
     links sent before are revoked (only the newest one works: « renvoyer le lien »). Returns
     the access and its token (never stored)."""
     student = apprenticeship.student
-    require(by, "apprenticeship.manage", student)
+    require(by, Action.APPRENTICESHIP_MANAGE, student)
     token = secrets.token_urlsafe(32)
     recipient = str(apprenticeship.master_email)
     with transaction.atomic():
@@ -225,9 +226,9 @@ def issue_employer_link(
     return access, token
 
 
-def revoke_employer_link(access: EmployerAccess, *, by: Any, ip: str | None = None) -> None:
+def revoke_employer_link(access: EmployerAccess, *, by: User, ip: str | None = None) -> None:
     apprenticeship = access.apprenticeship
-    require(by, "apprenticeship.manage", apprenticeship.student)
+    require(by, Action.APPRENTICESHIP_MANAGE, apprenticeship.student)
     with transaction.atomic():
         locked = EmployerAccess.objects.select_for_update().get(pk=access.pk)
         if locked.revoked:
@@ -373,13 +374,13 @@ def fill_apprentice_evaluation(
 
 
 def cosign_apprentice_evaluation(
-    apprenticeship: Apprenticeship, *, by: Any, ip: str | None = None
+    apprenticeship: Apprenticeship, *, by: User, ip: str | None = None
 ) -> ApprenticeEvaluation:
     """The pedagogical team co-signs the grid the maître d'apprentissage sent (« déterminent
     conjointement l'appréciation », 001 §2.1.4 applied by §2.2): the PDF is rendered once,
     stored with its SHA-256, and the grid is frozen."""
     student = apprenticeship.student
-    require(by, "apprenticeship.cosign", student)
+    require(by, Action.APPRENTICESHIP_COSIGN, student)
     _grid_or_refuse(apprenticeship)
     with transaction.atomic():
         evaluation = (

@@ -40,7 +40,7 @@ from milieu.permissions import Action, can, get_object_for, require, visible_stu
 from milieu.reports.analysis import ReportAnalysis
 from milieu.reports.models import ReportDeposit
 from milieu.reports.operations import expectation_of, latest_deposit
-from milieu.reports.views import _file_response
+from milieu.reports.views import report_file_response
 from milieu.students.models import Student
 
 
@@ -308,7 +308,7 @@ def employer_report(request: HttpRequest, token: str, deposit_pk: int) -> HttpRe
     found = _employer_deposit(access, deposit_pk)
     return audit_minor_download(
         request,
-        _file_response(found),
+        report_file_response(found),
         students=[found.student],
         document=found,
         actor_label=f"{access.apprenticeship.master_name} — lien du maître d'apprentissage",

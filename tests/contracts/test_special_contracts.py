@@ -110,7 +110,11 @@ def test_a_second_statement_is_refused_in_french(school_a: School) -> None:
     client.post(reverse("contracts:student", args=[student.pk]), form())
     contract = SpecialContract.objects.get(student=student)
     client.post(reverse("contracts:confirm", args=[contract.pk]))
-    response = client.post(reverse("contracts:confirm", args=[contract.pk]), follow=True)
+    response = client.post(
+        reverse("contracts:confirm", args=[contract.pk]),
+        follow=True,
+        HTTP_REFERER=reverse("contracts:student", args=[student.pk]),  # the button's page
+    )
     assert "déjà constatée" in response.content.decode()
 
 

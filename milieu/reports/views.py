@@ -264,7 +264,9 @@ def deposit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @csrf_protect
-def _deposit(request: AuthenticatedHttpRequest, pk: int, handler: LimitedUploadHandler) -> HttpResponse:
+def _deposit(
+    request: AuthenticatedHttpRequest, pk: int, handler: LimitedUploadHandler
+) -> HttpResponse:
     student = _student(request, pk, Action.REPORT_VIEW)
     error = ""
     if request.method == "POST":

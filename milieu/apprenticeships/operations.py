@@ -31,6 +31,7 @@ from milieu.apprenticeships.models import (
     EmployerAccess,
 )
 from milieu.changes import verdict_inputs_changed
+from milieu.contracts.operations import takes_special_contracts
 from milieu.conventions.documents import render_pdf
 from milieu.followup.models import EvaluationStatus
 from milieu.followup.operations import (
@@ -45,6 +46,7 @@ from milieu.people.models import User
 from milieu.permissions import Action, require
 from milieu.refusals import Refused
 from milieu.reports.models import ReportDeposit, ReportEndorsement
+from milieu.reports.operations import expectation_of, latest_deposit
 from milieu.students.enums import Pathway
 from milieu.students.models import Student
 from milieu.tokens import hash_token
@@ -75,8 +77,6 @@ class ApprenticeshipData:
 def takes_employer_link(student: Student) -> bool:
     """Apprentices, and continuing-education candidates who may do their stage under a
     *contrat de travail de type particulier*."""
-    from milieu.contracts.operations import takes_special_contracts
-
     return student.pathway == Pathway.APPRENTISSAGE or takes_special_contracts(student)
 
 
@@ -436,7 +436,6 @@ def endorse_report_as_employer(
 ) -> ReportEndorsement:
     """The visa of the structure d'accueil on the latest version of the apprentice's report,
     given by the maître d'apprentissage (001 §2.1.3, applied to apprentices by §2.2)."""
-    from milieu.reports.operations import expectation_of, latest_deposit
 
     apprenticeship = access.apprenticeship
     student = apprenticeship.student

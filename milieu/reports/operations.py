@@ -30,6 +30,7 @@ from milieu.permissions import Action, require
 from milieu.refusals import Refused
 from milieu.reports.analysis import ReportAnalysis, ReportRejected, analyse_report
 from milieu.reports.conformity import Expectation, expectation
+from milieu.reports.corrections import corrected
 from milieu.reports.models import (
     AnalysisState,
     CorrectedFigure,
@@ -42,6 +43,7 @@ from milieu.reports.models import (
     ReportRefusal,
 )
 from milieu.reports.notify import mail_teachers
+from milieu.reports.queries import reading_figures
 from milieu.students.models import Student
 
 STORAGE_CATEGORY = "reports"
@@ -193,18 +195,6 @@ def analyse_receipt(receipt_id: int) -> ReportReceipt | None:
     return receipt
 
 
-def enqueue_analysis(receipt: ReportReceipt) -> None:
-    """Hand the analysis to the task backend (`milieu db_worker`); if it cannot take it, the
-    analysis is done at once rather than lost."""
-    from milieu.reports import tasks
-
-    try:
-        tasks.analyse_report_receipt.enqueue(receipt.pk)
-    except Exception:
-        logger.exception("report receipt %s: could not enqueue its analysis", receipt.pk)
-        analyse_receipt(receipt.pk)
-
-
 def deposit_report(student: Student, upload: Any, *, by: User) -> ReportDeposit:
     """Receive and analyse `upload` at once (commands, demo, tests): the student's next version
     of the report, or `ReportRefused`. The deposit page analyses in the background instead."""
@@ -293,8 +283,6 @@ def current_figures(deposit: ReportDeposit, expect: Expectation) -> dict[str, An
     """The figures of the version as they stand (analysis and earlier corrections), in the
     form a correction gives them: pages, annex_pages, sections {key: found},
     section_pages {key: pages}, english {technical, press} (when the rules count them)."""
-    from milieu.reports.corrections import corrected
-    from milieu.reports.queries import reading_figures
 
     analysis = corrected(ReportAnalysis.from_json(deposit.analysis), reading_figures(deposit))
     figures: dict[str, Any] = {

@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from milieu.audit.enums import AuditAction
 from milieu.audit.models import AuditEntry
+from milieu.evidence.pathways import evidence_pathway
+from milieu.evidence.queries import evidence_facts
 from milieu.reports.analysis import ReportAnalysis, as_contract_report
 from milieu.reports.conformity import (
     REPORT_CODE_LABELS,
@@ -119,8 +121,6 @@ def report_to_check(student: Any) -> bool:
 def _sector_experience(student: Any) -> bool:
     """An accepted in-sector work certificate dispensing from the stage (BEP, 000 §3); no query
     where the pathway has no such dispense."""
-    from milieu.evidence.pathways import evidence_pathway
-    from milieu.evidence.queries import evidence_facts
 
     if not evidence_pathway(student).sector_experience:
         return False

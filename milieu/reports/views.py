@@ -47,7 +47,6 @@ from milieu.reports.operations import (
     correct_report,
     current_figures,
     endorse_report,
-    enqueue_analysis,
     expectation_of,
     receive_report,
     record_refusal,
@@ -61,6 +60,7 @@ from milieu.reports.queries import (
     reading_figures,
     today,
 )
+from milieu.reports.tasks import enqueue_analysis
 from milieu.rules import evaluate
 from milieu.students.models import Student
 

@@ -121,6 +121,7 @@ def student_context(student: Student, *, day: date) -> dict[str, Any]:
         receipt = None
     context: dict[str, Any] = {
         "receipt": receipt,
+        "AnalysisState": AnalysisState,  # `reports/_analysis.html` compares with its members
         "student": student,
         "expect": expect,
         "diploma_title": student.cohort.diploma_title,
@@ -309,7 +310,9 @@ def analysis_state(request: AuthenticatedHttpRequest, pk: int, receipt_pk: int) 
     receipt = get_object_or_404(
         ReportReceipt.objects.select_related("deposit"), pk=receipt_pk, student=student
     )
-    response = render(request, "reports/_analysis.html", {"receipt": receipt})
+    response = render(
+        request, "reports/_analysis.html", {"receipt": receipt, "AnalysisState": AnalysisState}
+    )
     if receipt.state == AnalysisState.DONE and request.headers.get("HX-Request"):
         response["HX-Refresh"] = "true"
     return response

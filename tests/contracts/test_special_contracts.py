@@ -15,6 +15,7 @@ from milieu.audit.enums import AuditAction
 from milieu.audit.models import AuditEntry
 from milieu.contracts.models import SpecialContract
 from milieu.contracts.operations import ContractData, ContractRefused, record_special_contract
+from milieu.dataprotection.retention import purge
 from milieu.exams.dossier import build_dossier
 from milieu.factories import CohortFactory, StudentFactory, valid_siret
 from milieu.rules import evaluate
@@ -178,8 +179,6 @@ def test_the_evidence_page_links_to_the_contracts(school_a: School) -> None:
 
 def test_the_purge_removes_the_contracts_of_an_expired_candidate(school_a: School) -> None:
     """The contract names an employer and its dates: it goes with the candidate's data."""
-    from milieu.dataprotection.retention import purge
-
     student = ciel_candidate(school_a)
     record_special_contract(
         student,

@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from milieu.livret.attestation import livret_reference, ordered_student_ids, student_pages
+from milieu.livret.enums import LivretStatus
 from milieu.livret.flow import move
 from milieu.livret.models import LivretJob
 

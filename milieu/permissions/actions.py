@@ -96,3 +96,9 @@ class Action(StrEnum):
     AMENDMENT_CANCEL = "amendment.cancel"
     # followup (issue 16): a period's contract or bilan, read by whoever follows or signs it
     FOLLOWUP_DOCUMENT_READ = "followup.document_read"
+    # --- evidence (work-docs): a document's review and withdrawal (obj: the document), the
+    # managers' review queue (no object)
+    EVIDENCE_DOCUMENT_VIEW = "evidence.document_view"
+    EVIDENCE_DOCUMENT_REVIEW = "evidence.document_review"
+    EVIDENCE_WITHDRAW = "evidence.withdraw"
+    EVIDENCE_QUEUE = "evidence.queue"

@@ -287,6 +287,14 @@ RULES: dict[Action, Check] = {
             Action.FOLLOWUP_CANDIDATE_SIGN,
         )
     ),
+    # --- evidence (work-docs): who sees a document sees its student's; the managers review it; only its depositor withdraws
+    # it, while still allowed to deposit for the student; the queue is the managers'
+    Action.EVIDENCE_DOCUMENT_VIEW: lambda s, d: RULES[Action.EVIDENCE_VIEW](s, d.student),
+    Action.EVIDENCE_DOCUMENT_REVIEW: lambda s, d: RULES[Action.EVIDENCE_REVIEW](s, d.student),
+    Action.EVIDENCE_WITHDRAW: lambda s, d: (
+        d.deposited_by_id == s.user_id and RULES[Action.EVIDENCE_DEPOSIT](s, d.student)
+    ),
+    Action.EVIDENCE_QUEUE: lambda s, _: bool(s.managed_establishments),
 }
 
 

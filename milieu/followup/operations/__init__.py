@@ -70,12 +70,6 @@ from milieu.followup.operations.period_documents import (
     sign_period_document,
 )
 
-# the former private names, for `milieu.apprenticeships.operations` until it takes the public ones
-_changes = changes_of
-_clean_levels = clean_levels
-_require_complete = require_complete
-_step = evaluation_step
-
 __all__ = [
     "BILAN",
     "CANDIDATE",

@@ -21,13 +21,14 @@ from milieu.exams.board import (
     PAGE_SIZE,
     UNJUDGED,
     BoardFilters,
+    BoardRows,
     board_academies,
-    board_counts,
     board_establishments,
     board_not_computed,
     board_outlooks,
     board_sessions,
     board_students,
+    board_tally,
     board_verdicts,
     finding_choices,
 )
@@ -80,9 +81,11 @@ def _render_board(
     schools: list[int] | None,
     **context: Any,
 ) -> HttpResponse:
-    page = Paginator(board_verdicts(academies, f, schools), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    tally = board_tally(academies, f, schools)
+    counts = tally.by_status
+    # the rows of the page's establishments only, counted already (`BoardRows`)
+    rows_of = BoardRows(board_verdicts(academies, f, schools), tally)
+    page = Paginator(rows_of, PAGE_SIZE).get_page(request.GET.get("page"))
     verdicts = list(page.object_list)
     outlooks = board_outlooks(verdicts, timezone.localdate())
     rows = []
@@ -101,7 +104,6 @@ def _render_board(
                 "codes": [(c, FINDING_LABELS.get(c, c)) for c in v.finding_codes.split()],
             }
         )
-    counts = board_counts(academies, f, schools)
     catalogue = get_catalogue()
     return render(
         request,

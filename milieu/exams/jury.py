@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from milieu.conventions.documents import render_pdf
 from milieu.exams.enums import DerogationKind, DerogationReason, DerogationStatus
 from milieu.exams.models import DerogationRequest, ExamSession, JuryNotice
 from milieu.permissions import require
@@ -129,8 +130,6 @@ def jury_context(exam_session: ExamSession, by: Any) -> dict[str, Any]:
 def issue_jury_notice(exam_session: ExamSession, *, by: Any) -> JuryNotice:
     """A rectorat user of the session's académie issues the jury's information: rendered now,
     stored with its hash, a new row each time (the earlier ones are kept as they were)."""
-    from milieu.conventions.documents import render_pdf
-
     require(by, "jury.issue", exam_session)
     with transaction.atomic():
         locked = (

@@ -25,6 +25,7 @@ from django.db.models import F, Q
 from milieu.dossiers.enums import VerdictStatus
 from milieu.establishments.models import validate_diploma
 from milieu.exams.enums import DerogationKind, DerogationReason, DerogationStatus
+from milieu.rules import get_catalogue
 
 
 class ExamSession(models.Model):
@@ -77,8 +78,6 @@ class ExamSession(models.Model):
 
     @property
     def diploma_title(self) -> str:
-        from milieu.rules import get_catalogue
-
         diploma = get_catalogue().get(self.diploma)
         return diploma.title if diploma else self.diploma
 

@@ -23,6 +23,7 @@ from django.utils import timezone
 from milieu import storage
 from milieu.audit.journal import diff, snapshot
 from milieu.changes import verdict_inputs_changed
+from milieu.conventions.documents import render_pdf
 from milieu.exams.enums import DerogationKind, DerogationReason, DerogationStatus
 from milieu.exams.models import (
     DerogationAttachment,
@@ -35,6 +36,7 @@ from milieu.exams.models import (
 from milieu.exams.options import derogation_options, request_errors
 from milieu.exams.uploads import STORAGE_CATEGORY, clean_file_name, read_attachment
 from milieu.people.enums import Role
+from milieu.people.models import User
 from milieu.permissions import require
 from milieu.refusals import Refused
 from milieu.rules import get_catalogue
@@ -437,8 +439,6 @@ def decision_context(request: DerogationRequest, by: Any) -> dict[str, Any]:
 
 
 def _issue_decision(request: DerogationRequest, by: Any) -> DerogationDecision:
-    from milieu.conventions.documents import render_pdf
-
     if DerogationDecision.objects.filter(request=request).exists():
         raise ExamsRefused("La décision de cette demande est déjà délivrée.")
     pdf = render_pdf("exams/pdf/decision.html", decision_context(request, by))
@@ -454,8 +454,6 @@ def _url(name: str, **kwargs: Any) -> str:
 
 def _mail_submitted(request: DerogationRequest) -> None:
     """Tell the recteur's delegates of the académie that a request waits for them."""
-    from milieu.people.models import User
-
     academie_id = request.student.cohort.establishment.academie_id
     recipients = sorted(
         set(

@@ -9,9 +9,11 @@ from typing import Any
 
 from django import template
 
+from milieu.exams.conformity import latest_conformity
 from milieu.exams.enums import STATUS_BADGES
 from milieu.exams.queries import visible_derogations
 from milieu.permissions import can
+from milieu.rules.references import CONFORMITY_PRONOUNCED
 
 register = template.Library()
 
@@ -37,9 +39,6 @@ def student_conformity(context: template.Context, student: Any) -> dict[str, Any
     """The exam service's latest pronouncement on the report (seed 001 §4), for the diplomas
     whose conformity it pronounces; the exam service gets the link to pronounce (one query,
     none for another diploma)."""
-    from milieu.exams.conformity import latest_conformity
-    from milieu.rules.references import CONFORMITY_PRONOUNCED
-
     if str(student.cohort.diploma) not in CONFORMITY_PRONOUNCED:
         return {"shown": False}
     request = context.get("request")

@@ -25,6 +25,9 @@ students when `10x` is not asked). `--reuse` keeps what an earlier run left in t
 the demo is loaded only when the database holds no student, and the académie is built only when
 `bench/out/pages-academie-SCHOOLS-CANDIDATES.json` (written by the run that built it) is
 missing. Building 60,000 candidates takes several minutes: build once, measure many times.
+Each size's figures are kept in `bench/out/pages-figures.json`; with `--reuse`, an académie
+run without `1x` compares with the 1× figures kept there (measured, say, on a database holding
+the demo alone: `--sizes 1x --reuse` on another `DATABASE_URL`).
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "milieu.settings")
 
 
 ACADEMIE = "académie : "
+FIGURES = ROOT / "bench" / "out" / "pages-figures.json"  # the last figures of each size
 
 
 @dataclass(frozen=True)
@@ -232,6 +236,13 @@ def main() -> None:
         count = Student.objects.count()
         table(f"{size} — {count} élèves en base", results[size], trivial[size])
         print(f"{trivial_page.label}: p95 {trivial[size].p95:.0f} ms")
+        FIGURES.parent.mkdir(exist_ok=True)
+        kept = json.loads(FIGURES.read_text()) if FIGURES.exists() else {}
+        kept[size] = {
+            "trivial": asdict(trivial[size]),
+            "pages": {label: asdict(f) for label, f in results[size].items()},
+        }
+        FIGURES.write_text(json.dumps(kept, ensure_ascii=False, indent=1))
 
     if "1x" in sizes:
         run("1×", pages)
@@ -293,6 +304,15 @@ def main() -> None:
         ],
     ]
     run(f"académie de {args.schools} établissements", academie_pages)
+    if args.reuse and "1×" not in results and FIGURES.exists():
+        earlier = json.loads(FIGURES.read_text()).get("1×")
+        if earlier is not None:  # measured by an earlier run (e.g. on a database of the demo alone)
+            print(f"\n1× : chiffres d'une exécution précédente ({FIGURES.name})")
+            trivial["1×"] = Figure(**earlier["trivial"])
+            results = {
+                "1×": {label: Figure(**f) for label, f in earlier["pages"].items()},
+                **results,
+            }
     compare(results, trivial)
 
 

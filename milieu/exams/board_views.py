@@ -33,7 +33,7 @@ from milieu.exams.board import (
     finding_choices,
 )
 from milieu.exams.exports import csv_chunks, required_weeks, table_rows, write_xlsx
-from milieu.permissions import can, require, visible_establishments
+from milieu.permissions import Action, can, require, visible_establishments
 from milieu.rules import get_catalogue
 from milieu.rules.references import FINDING_LABELS
 
@@ -41,7 +41,7 @@ STATUS_CHOICES = [*VerdictStatus.choices, (UNJUDGED, "Dossier non jugeable")]
 
 
 def _filters(request: HttpRequest) -> tuple[list[int], list[Any], list[int], BoardFilters]:
-    require(request.user, "eligibility.board")
+    require(request.user, Action.ELIGIBILITY_BOARD)
     academies = board_academies(request.user)
     establishments = board_establishments(academies)
     sessions = board_sessions(academies)
@@ -60,7 +60,7 @@ def _school_filters(
     schools = [
         e
         for e in visible_establishments(request.user).order_by("name", "pk")
-        if can(request.user, "eligibility.school_board", e)
+        if can(request.user, Action.ELIGIBILITY_SCHOOL_BOARD, e)
     ]
     if not schools:
         raise PermissionDenied(

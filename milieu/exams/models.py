@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from milieu.audit.models import StateLog
 from milieu.dossiers.enums import VerdictStatus
 from milieu.establishments.models import validate_diploma
 from milieu.exams.enums import DerogationKind, DerogationReason, DerogationStatus
@@ -216,8 +217,8 @@ class DerogationAttachment(models.Model):
         return self.original_name
 
 
-class DerogationTransition(models.Model):
-    """One change of a request's state: who, when, from where, and why."""
+class DerogationTransition(StateLog):
+    """One change of a request's state (`milieu.workflow`): who, when, from where, and why."""
 
     request = models.ForeignKey(
         DerogationRequest,
@@ -229,14 +230,9 @@ class DerogationTransition(models.Model):
         "état de départ", max_length=16, choices=DerogationStatus.choices, blank=True
     )
     to_status = models.CharField("nouvel état", max_length=16, choices=DerogationStatus.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField("le", auto_now_add=True)
-    ip = models.GenericIPAddressField("adresse IP", null=True, blank=True)
-    comment = models.TextField("commentaire", blank=True)
 
-    class Meta:
+    class Meta(StateLog.Meta):
         verbose_name = "changement d'état d'une demande de dérogation"
-        ordering = ["at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.from_status or '—'} → {self.to_status}"

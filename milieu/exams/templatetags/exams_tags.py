@@ -12,7 +12,7 @@ from django import template
 from milieu.exams.conformity import latest_conformity
 from milieu.exams.enums import STATUS_BADGES
 from milieu.exams.queries import visible_derogations
-from milieu.permissions import can
+from milieu.permissions import Action, can
 from milieu.rules.references import CONFORMITY_PRONOUNCED
 
 register = template.Library()
@@ -22,9 +22,9 @@ register = template.Library()
 def student_derogations(context: template.Context, student: Any) -> dict[str, Any]:
     request = context.get("request")
     user = getattr(request, "user", None)
-    may_request = can(user, "derogation.request", student)
+    may_request = can(user, Action.DEROGATION_REQUEST, student)
     rows = []
-    if user is not None and (may_request or can(user, "derogation.list")):
+    if user is not None and (may_request or can(user, Action.DEROGATION_LIST)):
         rows = [
             (item, STATUS_BADGES.get(item.status, ""))
             for item in visible_derogations(user)
@@ -47,5 +47,5 @@ def student_conformity(context: template.Context, student: Any) -> dict[str, Any
         "shown": True,
         "student": student,
         "decision": latest_conformity(student),
-        "may_pronounce": can(user, "report_conformity.pronounce", student),
+        "may_pronounce": can(user, Action.REPORT_CONFORMITY_PRONOUNCE, student),
     }

@@ -31,7 +31,7 @@ from milieu.establishments.queries import (
     school_finds_host,
     without_retained_host,
 )
-from milieu.exams.queries import VerdictRow, verdict_rows
+from milieu.exams.cohort_verdicts import VerdictRow, verdict_rows
 from milieu.exports import csv_response
 from milieu.formats import weeks
 from milieu.http import HtmxHttpRequest, client_ip

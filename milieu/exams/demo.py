@@ -12,8 +12,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
+from milieu.conventions.documents import render_pdf
 from milieu.exams.enums import DerogationKind, DerogationReason
+from milieu.exams.jury import issue_jury_notice
+from milieu.exams.models import ExamSession
 from milieu.exams.operations import (
     RequestData,
     SessionData,
@@ -24,7 +28,11 @@ from milieu.exams.operations import (
     submit_request,
     withdraw_request,
 )
+from milieu.exams.verdicts import refresh_verdicts
 from milieu.people.enums import Role
+from milieu.people.models import User
+from milieu.students.enums import Pathway
+from milieu.students.models import Student
 
 DELEGATE_EMAIL = "delegue.recteur@demo.milieu.fr"
 EXAM_SERVICE_EMAIL = "examens@demo.milieu.fr"
@@ -74,16 +82,11 @@ SESSIONS: dict[tuple[str, int], tuple[date, date | None, str, str]] = {
 
 
 def _pdf(title: str) -> SimpleUploadedFile:
-    from milieu.conventions.documents import render_pdf
-
     content = render_pdf("conventions/pdf/paper_scan.html", {"title": title})
     return SimpleUploadedFile(f"{title.lower().replace(' ', '-')}.pdf", content, "application/pdf")
 
 
 def _student(academie: Any, cohort_name: str, offset: int) -> Any:
-    from milieu.students.enums import Pathway
-    from milieu.students.models import Student
-
     return (
         Student.objects.filter(
             cohort__establishment__academie=academie,
@@ -97,8 +100,6 @@ def _student(academie: Any, cohort_name: str, offset: int) -> Any:
 
 
 def _ddfpt(student: Any) -> Any:
-    from milieu.people.models import User
-
     return User.objects.get(
         memberships__establishment=student.cohort.establishment_id,
         memberships__role=Role.DDFPT,
@@ -110,8 +111,6 @@ def build_exam_side(academie: Any) -> None:
     granted reduction, a granted CCST U4 dispense, a granted partial stage, a refused request,
     one waiting for the delegate, one draft and one withdrawn; then every candidate's stored
     verdict."""
-    from milieu.people.models import User
-
     service = User.objects.get(email=EXAM_SERVICE_EMAIL)
     delegate = User.objects.get(email=DELEGATE_EMAIL)
     for (diploma, year), (exam, deadline, transmission, pilot) in SESSIONS.items():
@@ -220,9 +219,6 @@ def build_exam_side(academie: Any) -> None:
     withdraw_request(withdrawn, by=withdrawn.created_by, comment="Positionnement non prononcé.")
     # the jury's information of the BTS Métiers de la Mesure session, which lists the partial
     # stage granted above (milieu.exams.jury)
-    from milieu.exams.jury import issue_jury_notice
-    from milieu.exams.models import ExamSession
-
     issue_jury_notice(
         ExamSession.objects.get(
             academie=academie,
@@ -233,11 +229,6 @@ def build_exam_side(academie: Any) -> None:
     )
 
     # every candidate of the académie has a stored verdict: the académie board shows them all
-    from django.utils import timezone
-
-    from milieu.exams.verdicts import refresh_verdicts
-    from milieu.students.models import Student
-
     refresh_verdicts(
         Student.objects.filter(cohort__establishment__academie=academie), timezone.localdate()
     )

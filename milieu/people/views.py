@@ -54,5 +54,7 @@ def logout(request: HttpRequest) -> HttpResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Each section shows what the user's memberships open: their establishment, the cohorts they
     teach, their own placements as a student, the establishments of their académie."""
-    context = build_dashboard(request.user, today=timezone.localdate())
+    context = build_dashboard(
+        request.user, today=timezone.localdate(), academie_page=request.GET.get("page")
+    )
     return render(request, "people/dashboard.html", {"board": context})

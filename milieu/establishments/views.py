@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,50 +11,36 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
-from django.views.decorators.vary import vary_on_headers
 
 from milieu.audit.enums import AuditAction
 from milieu.audit.journal import diff, record, snapshot
+from milieu.dossiers.enums import VerdictStatus
 from milieu.editlock import EditConflict
 from milieu.establishments.forms import CohortForm, CohortPeriodForm, EstablishmentSettingsForm
 from milieu.establishments.models import Cohort, CohortPeriod, Establishment
 from milieu.establishments.operations import create_cohort, update_cohort
-from milieu.establishments.queries import (
-    BOARD_FILTERS,
-    FILTERS_BY_SLUG,
-    board_counts,
-    board_rows,
-    board_students,
-    cohort_counts,
-    coming_period,
-    filtered,
-    school_finds_host,
-    without_retained_host,
-)
+from milieu.establishments.queries import cohort_counts, coming_period
 from milieu.exams.queries import VerdictRow, verdict_rows
 from milieu.exports import csv_response
 from milieu.formats import weeks
-from milieu.http import HtmxHttpRequest, client_ip
+from milieu.http import client_ip
 from milieu.pagination import paginate
 from milieu.people.invitations import joined_count
-from milieu.permissions import can, require, visible_cohorts, visible_establishments
+from milieu.permissions import (
+    Action,
+    can,
+    get_object_for,
+    require,
+    visible_cohorts,
+    visible_establishments,
+)
+from milieu.placements.board import board_rows, board_students
 from milieu.rules.calendar import school_year_of
-
-
-def _school_year(today: date) -> int:
-    """The school year a new cohort is most likely made for: from August, the coming one."""
-    return school_year_of(today + timedelta(days=31))
-
-
-def _cohort(request: HttpRequest, pk: int, action: str = "cohort.view") -> Cohort:
-    cohort: Cohort = get_object_or_404(visible_cohorts(request.user), pk=pk)
-    require(request.user, action, cohort)
-    return cohort
 
 
 @login_required
 def cohort_list(request: HttpRequest) -> HttpResponse:
-    require(request.user, "cohort.list")
+    require(request.user, Action.COHORT_LIST)
     cohorts = visible_cohorts(request.user)
     several = cohorts.order_by().values("establishment_id").distinct()[:2].count() > 1
     query = " ".join(request.GET.get("q", "").split())[:100]
@@ -68,7 +54,9 @@ def cohort_list(request: HttpRequest) -> HttpResponse:
     page = paginate(request, cohorts.order_by("establishment__name", "-school_year", "name", "pk"))
     rows = cohort_counts(page.object_list, timezone.localdate())
     creatable = [
-        e for e in visible_establishments(request.user) if can(request.user, "cohort.create", e)
+        e
+        for e in visible_establishments(request.user)
+        if can(request.user, Action.COHORT_CREATE, e)
     ]
     return render(
         request,
@@ -85,7 +73,7 @@ def cohort_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    cohort = _cohort(request, pk)
+    cohort = get_object_for(request.user, visible_cohorts(request.user), pk, Action.COHORT_VIEW)
     periods = list(cohort.periods.all())
     today = timezone.localdate()
     period = coming_period(periods, today)
@@ -102,9 +90,9 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "today": today,
             # BEP (seed 000 §1): the attestation joined to the livret scolaire, for the cohort
             "livret": bool(cohort.catalogue_extra.get("livret_attestation"))
-            and can(request.user, "livret.export", cohort),
+            and can(request.user, Action.LIVRET_EXPORT, cohort),
             "report_expected": bool(cohort.catalogue_extra.get("report_sections"))
-            and can(request.user, "report.list", cohort),
+            and can(request.user, Action.REPORT_LIST, cohort),
             "joined": joined_count(cohort),
         },
     )
@@ -114,12 +102,14 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def cohort_create(request: HttpRequest) -> HttpResponse:
     establishments = [
-        e for e in visible_establishments(request.user) if can(request.user, "cohort.create", e)
+        e
+        for e in visible_establishments(request.user)
+        if can(request.user, Action.COHORT_CREATE, e)
     ]
     if not establishments:
         raise PermissionDenied("Vous ne gérez aucun établissement.")
     today = timezone.localdate()
-    year = _school_year(today)
+    year = school_year_of(today)  # the school year of today (1 September, milieu.rules.calendar)
     form = CohortForm(
         request.POST or None,
         establishments=establishments,
@@ -139,7 +129,7 @@ def cohort_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def cohort_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    cohort = _cohort(request, pk, "cohort.change")
+    cohort = get_object_for(request.user, visible_cohorts(request.user), pk, Action.COHORT_CHANGE)
     form = CohortForm(request.POST or None, instance=cohort)
     conflict: EditConflict | None = None
     if request.method == "POST" and form.is_valid():
@@ -169,7 +159,7 @@ def cohort_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def period_create(request: HttpRequest, pk: int) -> HttpResponse:
-    cohort = _cohort(request, pk, "cohort.change")
+    cohort = get_object_for(request.user, visible_cohorts(request.user), pk, Action.COHORT_CHANGE)
     form = CohortPeriodForm(request.POST or None, cohort=cohort)
     if request.method == "POST" and form.is_valid():
         period = form.save()
@@ -183,7 +173,7 @@ def period_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def period_edit(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
-    cohort = _cohort(request, pk, "cohort.change")
+    cohort = get_object_for(request.user, visible_cohorts(request.user), pk, Action.COHORT_CHANGE)
     period = get_object_or_404(CohortPeriod, cohort=cohort, pk=period_pk)
     form = CohortPeriodForm(request.POST or None, instance=period, cohort=cohort)
     if request.method == "POST" and form.is_valid():
@@ -197,55 +187,13 @@ def period_edit(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@vary_on_headers("HX-Request")
-def placement_board(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    """Who has a host for a period: filters (htmx, no reload) and the BEP rule of seed 000 §1."""
-    cohort = _cohort(request, pk)
-    periods = list(cohort.periods.all())
-    chosen = request.GET.get("periode", "")
-    period = next((p for p in periods if str(p.pk) == chosen), None) or coming_period(
-        periods, timezone.localdate()
-    )
-    current = FILTERS_BY_SLUG.get(request.GET.get("filtre", ""), BOARD_FILTERS[0])
-    students = board_students(cohort, period)
-    # the counts of the filters by one grouped COUNT; the rows of the page's 50 students only
-    counts = board_counts(students)
-    rule = school_finds_host(cohort)
-    page = paginate(request, filtered(students, current), count=counts[current.slug])
-    rows = board_rows(cohort, period, page.object_list)
-    page.object_list = rows
-    context = {
-        "cohort": cohort,
-        "periods": periods,
-        "period": period,
-        "period_over": period is not None and period.end < timezone.localdate(),
-        "filters": [(f, counts[f.slug]) for f in BOARD_FILTERS],
-        "current": current,
-        "total": counts[BOARD_FILTERS[0].slug],
-        "page": page,
-        "rows": rows,
-        # the right to create a convention depends on the cohort, not on the student (staff)
-        "may_create_conventions": bool(rows)
-        and can(request.user, "convention.create", rows[0].student),
-        "rule": rule,
-        "without_retained_host": without_retained_host(students) if rule else [],
-    }
-    template = (
-        "establishments/_board.html" if request.htmx else "establishments/placement_board.html"
-    )
-    return render(request, template, context)
-
-
 AHEAD = "a-venir"
 
 
 @login_required
 def cohort_verdicts(request: HttpRequest, pk: int) -> HttpResponse:
     """Each student's verdict, computed from the database as on the student page; CSV export."""
-    from milieu.dossiers.enums import VerdictStatus
-
-    cohort = _cohort(request, pk)
+    cohort = get_object_for(request.user, visible_cohorts(request.user), pk, Action.COHORT_VIEW)
     today = timezone.localdate()
     rows = verdict_rows(cohort, today)
     if request.GET.get("format") == "csv":
@@ -310,7 +258,7 @@ def establishment_settings(request: HttpRequest, pk: int) -> HttpResponse:
     """The establishment's team settings: single-person validation of conventions, students'
     own drafts (issue 13 §17). The head and the DDFPT edit them."""
     establishment: Establishment = get_object_or_404(visible_establishments(request.user), pk=pk)
-    require(request.user, "establishment.settings", establishment)
+    require(request.user, Action.ESTABLISHMENT_SETTINGS, establishment)
     fields = EstablishmentSettingsForm.Meta.fields
     before = snapshot(establishment, fields)
     form = EstablishmentSettingsForm(request.POST or None, instance=establishment)

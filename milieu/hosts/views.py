@@ -28,8 +28,9 @@ from milieu.hosts.models import (
     TutorQuerySet,
 )
 from milieu.hosts.operations import DuplicateHost, add_site, create_host, save_tutor, update_host
-from milieu.http import HtmxHttpRequest, client_ip, int_param
+from milieu.http import client_ip, int_param
 from milieu.identifiers import siret_error
+from milieu.people.requests import SignedInRequest
 from milieu.permissions import (
     can,
     editable_tutors_condition,
@@ -46,24 +47,24 @@ PAGE_SIZE = 25
 SEARCH_MAX_LENGTH = 100
 
 
-def _search_text(request: HtmxHttpRequest) -> str:
+def _search_text(request: SignedInRequest) -> str:
     return request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
 
 
-def _hosts(request: HtmxHttpRequest) -> HostQuerySet:
+def _hosts(request: SignedInRequest) -> HostQuerySet:
     return cast(HostQuerySet, visible_hosts(request.user))
 
 
-def _tutors(request: HtmxHttpRequest) -> TutorQuerySet:
+def _tutors(request: SignedInRequest) -> TutorQuerySet:
     return cast(TutorQuerySet, visible_tutors(request.user))
 
 
-def _wants_results_only(request: HtmxHttpRequest) -> bool:
+def _wants_results_only(request: SignedInRequest) -> bool:
     """An htmx search refreshes the results; a history restore needs the whole page."""
     return bool(request.htmx) and not request.htmx.history_restore_request
 
 
-def _with_editable(request: HtmxHttpRequest, tutors: TutorQuerySet) -> TutorQuerySet:
+def _with_editable(request: SignedInRequest, tutors: TutorQuerySet) -> TutorQuerySet:
     """Annotate `editable`: may the user edit this tutor (`tutor.change`)? In the list's own
     query, whatever the number of rows."""
     condition = editable_tutors_condition(request.user)
@@ -91,7 +92,7 @@ def _pending_signatures(tutor: Tutor) -> bool:
 
 @login_required
 @require_GET
-def host_list(request: HtmxHttpRequest) -> HttpResponse:
+def host_list(request: SignedInRequest) -> HttpResponse:
     """Annuaire des organismes d'accueil: search by name, trade name, city or SIRET prefix."""
     require(request.user, "host.view")
     query = _search_text(request)
@@ -116,7 +117,7 @@ def host_list(request: HtmxHttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def host_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def host_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     host = get_object_or_404(_hosts(request), pk=pk)
     require(request.user, "host.view", host)
     scope = scope_of(request.user)
@@ -162,7 +163,7 @@ def host_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def host_create(request: HtmxHttpRequest) -> HttpResponse:
+def host_create(request: SignedInRequest) -> HttpResponse:
     require(request.user, "host.create")
     if request.method == "POST":
         form = HostForm(request.POST)
@@ -182,7 +183,7 @@ def host_create(request: HtmxHttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def host_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def host_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     host = get_object_or_404(_hosts(request), pk=pk)
     require(request.user, "host.change", host)
     form = HostForm(request.POST if request.method == "POST" else None, instance=host)
@@ -202,7 +203,7 @@ def host_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def check_siret(request: HtmxHttpRequest) -> HttpResponse:
+def check_siret(request: SignedInRequest) -> HttpResponse:
     """While the SIRET is typed: is it valid, already registered, or a known company's?"""
     require(request.user, "host.view")
     siret = compact(request.GET.get("siret", ""))[:20]
@@ -223,7 +224,7 @@ def check_siret(request: HtmxHttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def site_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def site_create(request: SignedInRequest, pk: int) -> HttpResponse:
     host = get_object_or_404(_hosts(request), pk=pk)
     require(request.user, "host.change", host)
     form = HostSiteForm(request.POST if request.method == "POST" else None)
@@ -239,7 +240,7 @@ def site_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def tutor_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def tutor_create(request: SignedInRequest, pk: int) -> HttpResponse:
     host = get_object_or_404(_hosts(request), pk=pk)
     require(request.user, "tutor.create", host)
     form = TutorForm(request.POST if request.method == "POST" else None)
@@ -252,7 +253,7 @@ def tutor_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def tutor_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def tutor_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     tutor = get_object_or_404(_tutors(request).select_related("host"), pk=pk)
     require(request.user, "tutor.change", tutor)
     host = tutor.host
@@ -274,7 +275,7 @@ def tutor_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def tutor_list(request: HtmxHttpRequest) -> HttpResponse:
+def tutor_list(request: SignedInRequest) -> HttpResponse:
     """Les tuteurs, leur organisme et, pour l'établissement de l'utilisateur, le nombre de ses
     élèves qu'ils suivent aujourd'hui (au plus 3 à la fois : D124-3)."""
     require(request.user, "tutor.view")

@@ -7,18 +7,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from milieu.audit.enums import AuditAction
+from milieu.audit.history import history_section
 from milieu.audit.journal import diff, record, snapshot
 from milieu.dossiers.enums import VerdictStatus
 from milieu.editlock import EditConflict
 from milieu.establishments.forms import CohortForm, CohortPeriodForm, EstablishmentSettingsForm
 from milieu.establishments.models import Cohort, CohortPeriod, Establishment
-from milieu.establishments.operations import create_cohort, update_cohort
+from milieu.establishments.operations import create_cohort, save_period, update_cohort
 from milieu.establishments.queries import cohort_counts, coming_period
 from milieu.exams.queries import VerdictRow, verdict_rows
 from milieu.exports import csv_response
@@ -26,6 +27,7 @@ from milieu.formats import weeks
 from milieu.http import client_ip
 from milieu.pagination import paginate
 from milieu.people.invitations import joined_count
+from milieu.people.requests import SignedInRequest
 from milieu.permissions import (
     Action,
     can,
@@ -39,7 +41,7 @@ from milieu.rules.calendar import school_year_of
 
 
 @login_required
-def cohort_list(request: HttpRequest) -> HttpResponse:
+def cohort_list(request: SignedInRequest) -> HttpResponse:
     require(request.user, Action.COHORT_LIST)
     cohorts = visible_cohorts(request.user)
     several = cohorts.order_by().values("establishment_id").distinct()[:2].count() > 1
@@ -72,7 +74,7 @@ def cohort_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def cohort_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     cohort = get_object_for(request.user, visible_cohorts(request.user), pk, Action.COHORT_VIEW)
     periods = list(cohort.periods.all())
     today = timezone.localdate()
@@ -94,13 +96,18 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "report_expected": bool(cohort.catalogue_extra.get("report_sections"))
             and can(request.user, Action.REPORT_LIST, cohort),
             "joined": joined_count(cohort),
+            "history": history_section(
+                request.user,
+                [cohort, *periods],
+                establishments=[cohort.establishment],
+            ),
         },
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def cohort_create(request: HttpRequest) -> HttpResponse:
+def cohort_create(request: SignedInRequest) -> HttpResponse:
     establishments = [
         e
         for e in visible_establishments(request.user)
@@ -128,7 +135,7 @@ def cohort_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def cohort_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def cohort_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     cohort = get_object_for(request.user, visible_cohorts(request.user), pk, Action.COHORT_CHANGE)
     form = CohortForm(request.POST or None, instance=cohort)
     conflict: EditConflict | None = None
@@ -158,11 +165,11 @@ def cohort_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def period_create(request: HttpRequest, pk: int) -> HttpResponse:
+def period_create(request: SignedInRequest, pk: int) -> HttpResponse:
     cohort = get_object_for(request.user, visible_cohorts(request.user), pk, Action.COHORT_CHANGE)
     form = CohortPeriodForm(request.POST or None, cohort=cohort)
     if request.method == "POST" and form.is_valid():
-        period = form.save()
+        period = save_period(form, by=request.user, ip=client_ip(request))
         messages.success(request, f"La période « {period.label} » est ajoutée.")
         return redirect("establishments:cohort_detail", cohort.pk)
     return render(
@@ -172,12 +179,12 @@ def period_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def period_edit(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
+def period_edit(request: SignedInRequest, pk: int, period_pk: int) -> HttpResponse:
     cohort = get_object_for(request.user, visible_cohorts(request.user), pk, Action.COHORT_CHANGE)
     period = get_object_or_404(CohortPeriod, cohort=cohort, pk=period_pk)
     form = CohortPeriodForm(request.POST or None, instance=period, cohort=cohort)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        save_period(form, by=request.user, ip=client_ip(request))
         messages.success(request, f"La période « {period.label} » est enregistrée.")
         return redirect("establishments:cohort_detail", cohort.pk)
     return render(
@@ -191,7 +198,7 @@ AHEAD = "a-venir"
 
 
 @login_required
-def cohort_verdicts(request: HttpRequest, pk: int) -> HttpResponse:
+def cohort_verdicts(request: SignedInRequest, pk: int) -> HttpResponse:
     """Each student's verdict, computed from the database as on the student page; CSV export."""
     cohort = get_object_for(request.user, visible_cohorts(request.user), pk, Action.COHORT_VIEW)
     today = timezone.localdate()
@@ -254,7 +261,7 @@ def cohort_verdicts(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def establishment_settings(request: HttpRequest, pk: int) -> HttpResponse:
+def establishment_settings(request: SignedInRequest, pk: int) -> HttpResponse:
     """The establishment's team settings: single-person validation of conventions, students'
     own drafts (issue 13 §17). The head and the DDFPT edit them."""
     establishment: Establishment = get_object_or_404(visible_establishments(request.user), pk=pk)

@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from milieu.audit.history import history_section
 from milieu.hosts.countries import FRANCE
 from milieu.hosts.forms import HostForm, HostSiteForm, TutorForm, compact
 from milieu.hosts.models import (
@@ -132,6 +133,7 @@ def host_detail(request: SignedInRequest, pk: int) -> HttpResponse:
             .with_current_students(own_ids, today)
             .order_by("last_name", "first_name", "pk")
         )
+    sites = list(host.sites.all())
     siblings: list[Host] = []
     if host.country == FRANCE and host.siret:
         siblings = list(
@@ -145,7 +147,7 @@ def host_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     )
     context = {
         "host": host,
-        "sites": list(host.sites.all()),
+        "sites": sites,
         "tutors": tutors,
         "can_view_tutors": can_view_tutors,
         "counts_students": bool(own_ids),
@@ -156,6 +158,13 @@ def host_detail(request: SignedInRequest, pk: int) -> HttpResponse:
         "as_student": scope.is_student and not scope.is_school_staff,
         "can_change": can(request.user, "host.change", host),
         "can_create_tutor": can(request.user, "tutor.create", host),
+        # the host's, its sites' and its tutors' edits, as written for the reader's schools
+        "history": history_section(
+            request.user,
+            [host, *sites, *tutors],
+            establishments=list(visible_establishments(request.user).filter(pk__in=own_ids)),
+            shared=True,
+        ),
         **_editable(tutors),
     }
     return render(request, "hosts/host_detail.html", context)

@@ -90,3 +90,5 @@ class Action(StrEnum):
     ELIGIBILITY_SCHOOL_BOARD = "eligibility.school_board"
     REPORT_CONFORMITY_LIST = "report_conformity.list"
     REPORT_CONFORMITY_PRONOUNCE = "report_conformity.pronounce"
+    # --- school area (students, cohorts, hosts) ---
+    RECORD_HISTORY = "record.history"

@@ -276,6 +276,16 @@ RULES: dict[Action, Check] = {
     Action.REPORT_CONFORMITY_PRONOUNCE: lambda s, st: (
         Role.EXAM_SERVICE in s.rectorat_of(st.cohort.establishment.academie_id)
     ),
+    # --- school area (students, cohorts, hosts): the « Historique » of a record's page (obj: a
+    # student, a cohort or a host): the managers of its establishment; a host's, the managers of
+    # any school (each reads the rows written for its own establishments)
+    Action.RECORD_HISTORY: lambda s, o: (
+        s.manages(o.cohort.establishment_id)
+        if hasattr(o, "cohort_id")
+        else s.manages(o.establishment_id)
+        if hasattr(o, "establishment_id")
+        else bool(s.managed_establishments)
+    ),
 }
 
 

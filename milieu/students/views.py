@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from milieu.audit.history import history_section
 from milieu.conventions.enums import SIGNED_STATUSES, ConventionStatus
 from milieu.conventions.models import ConventionPeriod
 from milieu.editlock import EditConflict
@@ -75,6 +76,9 @@ def detail(request: SignedInRequest, pk: int) -> HttpResponse:
             "checked": checked_dossier(student, dossier, today),
             "followup": _followup_links(student),
             "accepted_pieces": _accepted_pieces(student, dossier),
+            "history": history_section(
+                request.user, [student], establishments=[student.cohort.establishment]
+            ),
         },
     )
 

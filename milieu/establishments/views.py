@@ -264,8 +264,9 @@ def cohort_verdicts(request: SignedInRequest, pk: int) -> HttpResponse:
 def establishment_settings(request: SignedInRequest, pk: int) -> HttpResponse:
     """The establishment's team settings: single-person validation of conventions, students'
     own drafts (issue 13 §17). The head and the DDFPT edit them."""
-    establishment: Establishment = get_object_or_404(visible_establishments(request.user), pk=pk)
-    require(request.user, Action.ESTABLISHMENT_SETTINGS, establishment)
+    establishment: Establishment = get_object_for(
+        request.user, visible_establishments(request.user), pk, Action.ESTABLISHMENT_SETTINGS
+    )
     fields = EstablishmentSettingsForm.Meta.fields
     before = snapshot(establishment, fields)
     form = EstablishmentSettingsForm(request.POST or None, instance=establishment)

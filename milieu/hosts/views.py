@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import BooleanField, ExpressionWrapper, Value
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -33,8 +33,10 @@ from milieu.http import client_ip, int_param
 from milieu.identifiers import siret_error
 from milieu.people.requests import SignedInRequest
 from milieu.permissions import (
+    Action,
     can,
     editable_tutors_condition,
+    get_object_for,
     own_establishment_ids,
     own_establishment_placements,
     require,
@@ -95,7 +97,7 @@ def _pending_signatures(tutor: Tutor) -> bool:
 @require_GET
 def host_list(request: SignedInRequest) -> HttpResponse:
     """Annuaire des organismes d'accueil: search by name, trade name, city or SIRET prefix."""
-    require(request.user, "host.view")
+    require(request.user, Action.HOST_VIEW)
     query = _search_text(request)
     hosts = _hosts(request).search(query).order_by("name", "pk")
     page = Paginator(hosts, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -106,9 +108,9 @@ def host_list(request: SignedInRequest) -> HttpResponse:
         "import_into": [
             e
             for e in visible_establishments(request.user)
-            if can(request.user, "establishment.import", e)
+            if can(request.user, Action.ESTABLISHMENT_IMPORT, e)
         ],
-        "can_create": can(request.user, "host.create"),
+        "can_create": can(request.user, Action.HOST_CREATE),
         "new_siret": digits if digits.isdigit() and len(digits) == 14 else "",
     }
     if _wants_results_only(request):
@@ -119,13 +121,12 @@ def host_list(request: SignedInRequest) -> HttpResponse:
 @login_required
 @require_GET
 def host_detail(request: SignedInRequest, pk: int) -> HttpResponse:
-    host = get_object_or_404(_hosts(request), pk=pk)
-    require(request.user, "host.view", host)
+    host = get_object_for(request.user, _hosts(request), pk, Action.HOST_VIEW)
     scope = scope_of(request.user)
     today = timezone.localdate()
     own_ids = own_establishment_ids(request.user)
     tutors: list[Tutor] = []
-    can_view_tutors = can(request.user, "tutor.view")
+    can_view_tutors = can(request.user, Action.TUTOR_VIEW)
     if can_view_tutors:
         tutors = list(
             _with_editable(request, _tutors(request))
@@ -156,8 +157,8 @@ def host_detail(request: SignedInRequest, pk: int) -> HttpResponse:
         "placements": list(placements),
         "shows_placements": bool(scope.establishments),
         "as_student": scope.is_student and not scope.is_school_staff,
-        "can_change": can(request.user, "host.change", host),
-        "can_create_tutor": can(request.user, "tutor.create", host),
+        "can_change": can(request.user, Action.HOST_CHANGE, host),
+        "can_create_tutor": can(request.user, Action.TUTOR_CREATE, host),
         # the host's, its sites' and its tutors' edits, as written for the reader's schools
         "history": history_section(
             request.user,
@@ -173,7 +174,7 @@ def host_detail(request: SignedInRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def host_create(request: SignedInRequest) -> HttpResponse:
-    require(request.user, "host.create")
+    require(request.user, Action.HOST_CREATE)
     if request.method == "POST":
         form = HostForm(request.POST)
         if form.is_valid():
@@ -193,8 +194,7 @@ def host_create(request: SignedInRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def host_edit(request: SignedInRequest, pk: int) -> HttpResponse:
-    host = get_object_or_404(_hosts(request), pk=pk)
-    require(request.user, "host.change", host)
+    host = get_object_for(request.user, _hosts(request), pk, Action.HOST_CHANGE)
     form = HostForm(request.POST if request.method == "POST" else None, instance=host)
     if request.method == "POST" and form.is_valid():
         try:
@@ -214,7 +214,7 @@ def host_edit(request: SignedInRequest, pk: int) -> HttpResponse:
 @require_GET
 def check_siret(request: SignedInRequest) -> HttpResponse:
     """While the SIRET is typed: is it valid, already registered, or a known company's?"""
-    require(request.user, "host.view")
+    require(request.user, Action.HOST_VIEW)
     siret = compact(request.GET.get("siret", ""))[:20]
     country = request.GET.get("country", FRANCE).upper()[:2]
     hosts = _hosts(request)
@@ -234,8 +234,7 @@ def check_siret(request: SignedInRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def site_create(request: SignedInRequest, pk: int) -> HttpResponse:
-    host = get_object_or_404(_hosts(request), pk=pk)
-    require(request.user, "host.change", host)
+    host = get_object_for(request.user, _hosts(request), pk, Action.HOST_CHANGE)
     form = HostSiteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         site = add_site(host, form.save(commit=False), by=request.user, ip=client_ip(request))
@@ -250,8 +249,7 @@ def site_create(request: SignedInRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def tutor_create(request: SignedInRequest, pk: int) -> HttpResponse:
-    host = get_object_or_404(_hosts(request), pk=pk)
-    require(request.user, "tutor.create", host)
+    host = get_object_for(request.user, _hosts(request), pk, Action.TUTOR_CREATE)
     form = TutorForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         tutor = save_tutor(host, form.save(commit=False), by=request.user, ip=client_ip(request))
@@ -263,8 +261,9 @@ def tutor_create(request: SignedInRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def tutor_edit(request: SignedInRequest, pk: int) -> HttpResponse:
-    tutor = get_object_or_404(_tutors(request).select_related("host"), pk=pk)
-    require(request.user, "tutor.change", tutor)
+    tutor = get_object_for(
+        request.user, _tutors(request).select_related("host"), pk, Action.TUTOR_CHANGE
+    )
     host = tutor.host
     saved_name = str(tutor)
     form = TutorForm(request.POST if request.method == "POST" else None, instance=tutor)
@@ -287,7 +286,7 @@ def tutor_edit(request: SignedInRequest, pk: int) -> HttpResponse:
 def tutor_list(request: SignedInRequest) -> HttpResponse:
     """Les tuteurs, leur organisme et, pour l'établissement de l'utilisateur, le nombre de ses
     élèves qu'ils suivent aujourd'hui (au plus 3 à la fois : D124-3)."""
-    require(request.user, "tutor.view")
+    require(request.user, Action.TUTOR_VIEW)
     query = _search_text(request)
     own_ids = own_establishment_ids(request.user)
     busy_only = request.GET.get("suivis") == "1" and bool(own_ids)

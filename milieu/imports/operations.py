@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from milieu.imports.enums import ImportKind, ImportMode, ImportStatus
 from milieu.imports.models import ImportJob
-from milieu.permissions import require
+from milieu.permissions import Action, require
 from milieu.refusals import Refused
 from milieu.storage import upload_name
 
@@ -54,7 +54,7 @@ def start_import(
     cohort: Any = None,
 ) -> ImportJob:
     """Keep the uploaded file and queue its verification (phase 1)."""
-    require(by, "establishment.import", establishment)
+    require(by, Action.ESTABLISHMENT_IMPORT, establishment)
     if kind == ImportKind.STUDENTS and (
         cohort is None or cohort.establishment_id != establishment.pk
     ):
@@ -74,7 +74,7 @@ def start_import(
 
 def confirm_import(job: ImportJob, *, mode: str, by: Any) -> ImportJob:
     """Confirm a verified import (phase 2). « Tout ou rien » is refused while rows are in error."""
-    require(by, "establishment.import", job.establishment)
+    require(by, Action.ESTABLISHMENT_IMPORT, job.establishment)
     with transaction.atomic():
         locked = ImportJob.objects.select_for_update().get(pk=job.pk)
         if locked.status != ImportStatus.READY:
@@ -103,7 +103,7 @@ def confirm_import(job: ImportJob, *, mode: str, by: Any) -> ImportJob:
 
 def cancel_import(job: ImportJob, *, by: Any) -> ImportJob:
     """Abandon a verified import: nothing is written and the file is erased."""
-    require(by, "establishment.import", job.establishment)
+    require(by, Action.ESTABLISHMENT_IMPORT, job.establishment)
     with transaction.atomic():
         locked = ImportJob.objects.select_for_update().get(pk=job.pk)
         if locked.status not in (ImportStatus.READY, ImportStatus.QUEUED):

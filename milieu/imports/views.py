@@ -1,7 +1,7 @@
 """Import pages: upload → verification (with progress) → preview → confirmation → report.
 
 Fetch through `visible_establishments` / `visible_import_jobs` (404 when not visible), then
-`require(user, "establishment.import", …)` (403). The job page polls its progress with htmx
+`require(user, Action.ESTABLISHMENT_IMPORT, …)` (403). The job page polls its progress with htmx
 every second while the background task works.
 """
 
@@ -26,7 +26,14 @@ from milieu.imports.models import ImportJob
 from milieu.imports.operations import ImportRefused, cancel_import, confirm_import, start_import
 from milieu.imports.processing import KINDS
 from milieu.imports.samples import get_sample, samples_for
-from milieu.permissions import require, visible_cohorts, visible_establishments, visible_import_jobs
+from milieu.permissions import (
+    Action,
+    get_object_for,
+    require,
+    visible_cohorts,
+    visible_establishments,
+    visible_import_jobs,
+)
 
 ROWS_PER_PAGE = 100
 TITLES = {
@@ -46,8 +53,12 @@ ROW_FILTERS: dict[str, tuple[str | None, str]] = {
 
 
 def _upload(request: HtmxHttpRequest, establishment_pk: int, kind: str) -> HttpResponse:
-    establishment = get_object_or_404(visible_establishments(request.user), pk=establishment_pk)
-    require(request.user, "establishment.import", establishment)
+    establishment = get_object_for(
+        request.user,
+        visible_establishments(request.user),
+        establishment_pk,
+        Action.ESTABLISHMENT_IMPORT,
+    )
     cohorts = (
         visible_cohorts(request.user)
         .filter(establishment=establishment)
@@ -70,7 +81,7 @@ def _upload(request: HtmxHttpRequest, establishment_pk: int, kind: str) -> HttpR
                 by=request.user,
             )
         except ImportRefused as refused:
-            form.add_error(None, refused.message)
+            form.add_error(None, refused.user_message())
         else:
             return redirect("imports:job", pk=job.pk)
     recent = (
@@ -81,6 +92,7 @@ def _upload(request: HtmxHttpRequest, establishment_pk: int, kind: str) -> HttpR
     context = {
         "establishment": establishment,
         "kind": kind,
+        "for_students": kind == ImportKind.STUDENTS,
         "upload_title": TITLES[ImportKind(kind)][0],
         "form": form,
         "has_cohorts": kind != ImportKind.STUDENTS or cohorts.exists(),
@@ -110,7 +122,7 @@ def _job_for(request: HtmxHttpRequest, pk: int) -> ImportJob:
     """The job without its file nor its rows (loaded only for the preview): the progress is
     polled every second and must stay cheap."""
     job = get_object_or_404(visible_import_jobs(request.user).defer("content", "rows"), pk=pk)
-    require(request.user, "establishment.import", job.establishment)
+    require(request.user, Action.ESTABLISHMENT_IMPORT, job.establishment)
     return job
 
 

@@ -31,6 +31,7 @@ from milieu.people.queues import (
     teacher_queues,
 )
 from milieu.permissions import (
+    Action,
     can,
     visible_academies,
     visible_cohorts,
@@ -90,7 +91,7 @@ def build_dashboard(user: Any, *, today: date, now: Any = None) -> Dashboard:
     now = now or timezone.now()
     establishments = list(visible_establishments(user))
 
-    managed = [e for e in establishments if can(user, "establishment.manage", e)]
+    managed = [e for e in establishments if can(user, Action.ESTABLISHMENT_MANAGE, e)]
     if managed:
         cohorts = visible_cohorts(user).filter(establishment__in=managed)
         counts = cohort_counts(cohorts.order_by("-school_year", "name"), today)
@@ -125,7 +126,7 @@ def build_dashboard(user: Any, *, today: date, now: Any = None) -> Dashboard:
             OwnFile(
                 student=student,
                 placements=student.own_placements,
-                may_propose=can(user, "placement.propose", student),
+                may_propose=can(user, Action.PLACEMENT_PROPOSE, student),
                 stage=own_stage(user, student, student.own_placements, today),
             )
         )

@@ -35,7 +35,7 @@ from milieu.exams.queries import checked_dossier
 from milieu.followup.pedagogy import pedagogy_alerts
 from milieu.hosts.enums import PlacementStatus
 from milieu.hosts.models import Placement
-from milieu.permissions import can, scope_of, visible_conventions, visible_placements
+from milieu.permissions import Action, can, scope_of, visible_conventions, visible_placements
 from milieu.reports.models import ReportDeposit
 from milieu.rules.references import finding_label
 from milieu.visits.queries import periods_without_visit
@@ -412,7 +412,7 @@ def next_step(
         if p.status not in (PlacementStatus.REJECTED, PlacementStatus.WITHDRAWN)
     ]
     if not open_placements:
-        if can(user, "placement.propose", student):
+        if can(user, Action.PLACEMENT_PROPOSE, student):
             return Step(
                 "Proposez l’organisme qui vous accueillera en stage.",
                 reverse("students:propose", args=[student.pk]),
@@ -424,7 +424,7 @@ def next_step(
         return Step("Votre choix d’organisme attend la validation de l’équipe pédagogique.")
     if last.status == PlacementStatus.VALIDATED:
         return Step("Votre choix est validé : il attend d’être arrêté par le chef d’établissement.")
-    if can(user, "convention.create", student):
+    if can(user, Action.CONVENTION_CREATE, student):
         return Step(
             "Votre choix est arrêté : préparez le brouillon de votre convention.",
             reverse("conventions:create") + f"?choix={last.pk}",

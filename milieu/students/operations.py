@@ -15,7 +15,7 @@ from django.forms import BaseInlineFormSet, ModelForm
 from milieu import editlock
 from milieu.audit.enums import AuditAction
 from milieu.audit.journal import diff, record, snapshot
-from milieu.permissions import require
+from milieu.permissions import Action, require
 from milieu.students.models import Student
 
 EDITED_FIELDS = (
@@ -62,7 +62,7 @@ def update_student(
     """Save the valid `form` and `representatives` of a student if the record is still at
     `version`, else `editlock.EditConflict` and nothing saved; one audit row with the diff."""
     student = form.instance
-    require(by, "student.change", student)
+    require(by, Action.STUDENT_CHANGE, student)
     with transaction.atomic():
         if not editlock.claim(Student, student.pk, version):
             current = Student.objects.get(pk=student.pk)

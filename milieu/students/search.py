@@ -16,7 +16,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from milieu.permissions import require, visible_students
+from milieu.permissions import Action, require, visible_students
 
 PAGE_SIZE = 25
 MAX_QUERY = 100
@@ -46,7 +46,7 @@ def matching_ids(user: Any, query: str) -> list[int]:
 
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
-    require(request.user, "student.search")
+    require(request.user, Action.STUDENT_SEARCH)
     query = request.GET.get("q", "").strip()[:MAX_QUERY]
     ids = matching_ids(request.user, query) if query else []
     page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))

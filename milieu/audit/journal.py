@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import models
 
 from milieu.audit.enums import AuditAction
 from milieu.audit.models import AuditEntry
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from milieu.establishments.models import Establishment
+    from milieu.people.models import User
 
 
 def _plain(value: Any) -> Any:
@@ -46,10 +52,10 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[
 def record(
     action: AuditAction,
     *,
-    actor: Any = None,
+    actor: User | AnonymousUser | None = None,
     actor_label: str = "",
     obj: models.Model | None = None,
-    establishment: Any = None,
+    establishment: Establishment | None = None,
     ip: str | None = None,
     changes: Mapping[str, Any] | None = None,
 ) -> AuditEntry:
@@ -58,7 +64,7 @@ def record(
     `actor` is a user (or None for an anonymous attempt, then `actor_label` says who it claimed
     to be); `obj` is the record concerned; `establishment` the one whose head may read the row.
     """
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user = cast("User | None", actor if getattr(actor, "is_authenticated", False) else None)
     return AuditEntry.objects.create(
         action=action,
         actor=user,

@@ -16,7 +16,7 @@ from django.forms import ModelForm
 from milieu import editlock
 from milieu.audit.enums import AuditAction
 from milieu.audit.journal import diff, record, snapshot
-from milieu.establishments.models import Cohort, CohortPeriod
+from milieu.establishments.models import Cohort, CohortPeriod, Establishment
 from milieu.permissions import Action, require
 
 if TYPE_CHECKING:
@@ -134,3 +134,25 @@ def save_period(form: ModelForm[CohortPeriod], *, by: User, ip: str | None = Non
                 changes=changes,
             )
     return period
+
+
+def update_settings(
+    form: ModelForm[Establishment], *, by: User, ip: str | None = None
+) -> Establishment:
+    """Save the establishment's team settings from their valid form (issue 13 §17); one audit
+    row with the settings changed."""
+    establishment = form.instance
+    require(by, Action.ESTABLISHMENT_SETTINGS, establishment)
+    fields = list(form.Meta.fields)  # type: ignore[attr-defined]
+    with transaction.atomic():
+        before = snapshot(Establishment.objects.get(pk=establishment.pk), fields)
+        form.save()
+        record(
+            AuditAction.OTHER,
+            actor=by,
+            obj=establishment,
+            establishment=establishment,
+            ip=ip,
+            changes=diff(before, snapshot(establishment, fields)),
+        )
+    return establishment

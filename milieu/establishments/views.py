@@ -5,21 +5,23 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from milieu.audit.enums import AuditAction
 from milieu.audit.history import history_section
-from milieu.audit.journal import diff, record, snapshot
 from milieu.dossiers.enums import VerdictStatus
 from milieu.editlock import EditConflict
 from milieu.establishments.forms import CohortForm, CohortPeriodForm, EstablishmentSettingsForm
 from milieu.establishments.models import Cohort, CohortPeriod, Establishment
-from milieu.establishments.operations import create_cohort, save_period, update_cohort
+from milieu.establishments.operations import (
+    create_cohort,
+    save_period,
+    update_cohort,
+    update_settings,
+)
 from milieu.establishments.queries import cohort_counts, coming_period
 from milieu.exams.queries import VerdictRow, verdict_rows
 from milieu.exports import csv_response
@@ -267,20 +269,9 @@ def establishment_settings(request: SignedInRequest, pk: int) -> HttpResponse:
     establishment: Establishment = get_object_for(
         request.user, visible_establishments(request.user), pk, Action.ESTABLISHMENT_SETTINGS
     )
-    fields = EstablishmentSettingsForm.Meta.fields
-    before = snapshot(establishment, fields)
     form = EstablishmentSettingsForm(request.POST or None, instance=establishment)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            form.save()
-            record(
-                AuditAction.OTHER,
-                actor=request.user,
-                obj=establishment,
-                establishment=establishment,
-                ip=client_ip(request),
-                changes=diff(before, snapshot(establishment, fields)),
-            )
+        update_settings(form, by=request.user, ip=client_ip(request))
         messages.success(request, "Les réglages de l’établissement sont enregistrés.")
         return redirect("establishments:settings", establishment.pk)
     return render(

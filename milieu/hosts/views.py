@@ -19,6 +19,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from milieu.audit.history import history_section
+from milieu.conventions.enums import SignatoryRole, SignatureState
+from milieu.conventions.models import Signatory
 from milieu.hosts.countries import FRANCE
 from milieu.hosts.forms import HostForm, HostSiteForm, TutorForm, compact
 from milieu.hosts.models import (
@@ -82,9 +84,6 @@ def _editable(tutors: Any) -> dict[str, Any]:
 
 
 def _pending_signatures(tutor: Tutor) -> bool:
-    from milieu.conventions.enums import SignatoryRole, SignatureState
-    from milieu.conventions.models import Signatory
-
     return Signatory.objects.filter(
         convention__tutor=tutor, role=SignatoryRole.TUTOR, state=SignatureState.PENDING
     ).exists()

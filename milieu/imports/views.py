@@ -19,13 +19,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from milieu.http import HtmxHttpRequest
 from milieu.imports.enums import ImportKind, ImportMode, ImportStatus, RowStatus
 from milieu.imports.forms import MAX_FILE_SIZE, ConfirmForm, UploadForm
 from milieu.imports.models import ImportJob
 from milieu.imports.operations import ImportRefused, cancel_import, confirm_import, start_import
 from milieu.imports.processing import KINDS
 from milieu.imports.samples import get_sample, samples_for
+from milieu.people.requests import SignedInRequest
 from milieu.permissions import (
     Action,
     get_object_for,
@@ -52,7 +52,7 @@ ROW_FILTERS: dict[str, tuple[str | None, str]] = {
 }
 
 
-def _upload(request: HtmxHttpRequest, establishment_pk: int, kind: str) -> HttpResponse:
+def _upload(request: SignedInRequest, establishment_pk: int, kind: str) -> HttpResponse:
     establishment = get_object_for(
         request.user,
         visible_establishments(request.user),
@@ -106,19 +106,19 @@ def _upload(request: HtmxHttpRequest, establishment_pk: int, kind: str) -> HttpR
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def students(request: HtmxHttpRequest, establishment_pk: int) -> HttpResponse:
+def students(request: SignedInRequest, establishment_pk: int) -> HttpResponse:
     """Importer des élèves depuis l'export du système d'information de l'établissement."""
     return _upload(request, establishment_pk, ImportKind.STUDENTS)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def hosts(request: HtmxHttpRequest, establishment_pk: int) -> HttpResponse:
+def hosts(request: SignedInRequest, establishment_pk: int) -> HttpResponse:
     """Importer des organismes d'accueil (liste d'entreprises partenaires)."""
     return _upload(request, establishment_pk, ImportKind.HOSTS)
 
 
-def _job_for(request: HtmxHttpRequest, pk: int) -> ImportJob:
+def _job_for(request: SignedInRequest, pk: int) -> ImportJob:
     """The job without its file nor its rows (loaded only for the preview): the progress is
     polled every second and must stay cheap."""
     job = get_object_or_404(visible_import_jobs(request.user).defer("content", "rows"), pk=pk)
@@ -126,7 +126,7 @@ def _job_for(request: HtmxHttpRequest, pk: int) -> ImportJob:
     return job
 
 
-def _preview(request: HtmxHttpRequest, job: ImportJob) -> dict[str, Any]:
+def _preview(request: SignedInRequest, job: ImportJob) -> dict[str, Any]:
     """The page of rows to show, as plain values in the order of the file's columns."""
     default = "erreurs" if job.error_rows and job.status == ImportStatus.READY else "toutes"
     chosen = request.GET.get("lignes", default)
@@ -158,7 +158,7 @@ def _preview(request: HtmxHttpRequest, job: ImportJob) -> dict[str, Any]:
     return {"columns": columns, "page": page, "shown": shown, "filters": filters, "chosen": chosen}
 
 
-def _job_context(request: HtmxHttpRequest, job: ImportJob) -> dict[str, Any]:
+def _job_context(request: SignedInRequest, job: ImportJob) -> dict[str, Any]:
     upload = "imports:students" if job.kind == ImportKind.STUDENTS else "imports:hosts"
     context: dict[str, Any] = {
         "job": job,
@@ -178,14 +178,14 @@ def _job_context(request: HtmxHttpRequest, job: ImportJob) -> dict[str, Any]:
 
 @login_required
 @require_GET
-def job_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def job_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     job = _job_for(request, pk)
     return render(request, "imports/job.html", _job_context(request, job))
 
 
 @login_required
 @require_GET
-def job_progress(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def job_progress(request: SignedInRequest, pk: int) -> HttpResponse:
     """The job's state as a fragment: polled every second while the task works."""
     job = _job_for(request, pk)
     return render(request, "imports/_job_state.html", _job_context(request, job))
@@ -193,7 +193,7 @@ def job_progress(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def job_confirm(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def job_confirm(request: SignedInRequest, pk: int) -> HttpResponse:
     job = _job_for(request, pk)
     form = ConfirmForm(request.POST)
     mode = form.cleaned_data["mode"] if form.is_valid() else ""
@@ -211,7 +211,7 @@ def job_confirm(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def job_cancel(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def job_cancel(request: SignedInRequest, pk: int) -> HttpResponse:
     job = _job_for(request, pk)
     try:
         cancel_import(job, by=request.user)
@@ -224,7 +224,7 @@ def job_cancel(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def sample(request: HtmxHttpRequest, name: str) -> FileResponse:
+def sample(request: SignedInRequest, name: str) -> FileResponse:
     found = get_sample(name)
     if found is None:
         raise Http404("Exemple inconnu.")

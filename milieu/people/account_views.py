@@ -33,12 +33,13 @@ from milieu.people.invitations import (
     invite_student,
 )
 from milieu.people.models import User
+from milieu.people.requests import SignedInRequest
 from milieu.permissions import Action, get_object_for, visible_cohorts, visible_students
 
 
 @login_required
 @require_POST
-def invite_one(request: HttpRequest, pk: int) -> HttpResponse:
+def invite_one(request: SignedInRequest, pk: int) -> HttpResponse:
     """Send (or send again) one student their invitation; back to the student's page."""
     student = get_object_for(
         request.user, visible_students(request.user), pk, Action.STUDENT_INVITE
@@ -57,7 +58,7 @@ def invite_one(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def invite_all(request: HttpRequest, pk: int) -> HttpResponse:
+def invite_all(request: SignedInRequest, pk: int) -> HttpResponse:
     """Invite every student of the cohort without an account who has an e-mail address."""
     cohort = get_object_for(request.user, visible_cohorts(request.user), pk, Action.COHORT_INVITE)
     sent = invite_cohort(cohort, by=request.user, ip=client_ip(request))

@@ -20,8 +20,10 @@ from milieu.establishments.queries import (
     cohort_counts,
     establishment_counts,
 )
+from milieu.exams.queries import waiting_by_academie
 from milieu.hosts.enums import PlacementStatus
 from milieu.hosts.models import Placement
+from milieu.people.models import User
 from milieu.people.queues import (
     OwnStage,
     Queues,
@@ -86,7 +88,7 @@ class Dashboard:
         return not (self.managed or self.taught or self.own or self.academies)
 
 
-def build_dashboard(user: Any, *, today: date, now: Any = None) -> Dashboard:
+def build_dashboard(user: User, *, today: date, now: Any = None) -> Dashboard:
     board = Dashboard()
     now = now or timezone.now()
     establishments = list(visible_establishments(user))
@@ -147,8 +149,6 @@ def build_dashboard(user: Any, *, today: date, now: Any = None) -> Dashboard:
             cohorts,
             today,
         )
-        from milieu.exams.queries import waiting_by_academie
-
         waiting = waiting_by_academie([a.pk for a in academies])
         board.academies = [
             AcademieSection(

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from milieu.audit.enums import AuditAction
 from milieu.audit.journal import record
+from milieu.establishments.models import Cohort
 from milieu.people.enums import Role
 from milieu.people.models import Invitation, Membership, User
 from milieu.permissions import Action, require
@@ -82,7 +83,7 @@ def _mail(student: Student, email: str, token: str, expires_at: Any) -> None:
     send_mail("Votre invitation à rejoindre Milieu", body, None, [email])
 
 
-def invite_student(student: Student, *, by: Any, ip: str | None = None) -> Invitation:
+def invite_student(student: Student, *, by: User, ip: str | None = None) -> Invitation:
     """Send (or send again) the student their invitation; the live ones are revoked."""
     require(by, Action.STUDENT_INVITE, student)
     if student.user_id is not None:
@@ -130,7 +131,7 @@ def invite_student(student: Student, *, by: Any, ip: str | None = None) -> Invit
     return invitation
 
 
-def invite_cohort(cohort: Any, *, by: Any, ip: str | None = None) -> list[Invitation]:
+def invite_cohort(cohort: Cohort, *, by: User, ip: str | None = None) -> list[Invitation]:
     """Invite every student of the cohort without an account who has an e-mail address."""
     require(by, Action.COHORT_INVITE, cohort)
     sent = []

@@ -7,7 +7,7 @@ shows who changed what, and keeps what the user typed.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.forms import BaseInlineFormSet, ModelForm
@@ -17,6 +17,9 @@ from milieu.audit.enums import AuditAction
 from milieu.audit.journal import diff, record, snapshot
 from milieu.permissions import Action, require
 from milieu.students.models import Student
+
+if TYPE_CHECKING:
+    from milieu.people.models import User
 
 EDITED_FIELDS = (
     "last_name",
@@ -56,7 +59,7 @@ def update_student(
     representatives: BaseInlineFormSet[Any, Student, Any],
     *,
     version: int,
-    by: Any,
+    by: User,
     ip: str | None = None,
 ) -> Student:
     """Save the valid `form` and `representatives` of a student if the record is still at

@@ -60,11 +60,12 @@ WORDS = {name: word for word, (name, _) in DECISIONS.items()}
 
 def decisions_for(user: User, placement: Placement) -> list[str]:
     """The decisions the placement's state allows and the user may take (URL words)."""
-    return [
-        WORDS[name]
-        for name in PLACEMENT_FLOW.allowed(placement)
-        if can(user, PLACEMENT_FLOW[name].permission, placement)  # type: ignore[arg-type]
-    ]
+    words = []
+    for name in PLACEMENT_FLOW.allowed(placement):  # only transitions with a permission
+        permission = PLACEMENT_FLOW[name].permission
+        if permission is not None and can(user, permission, placement):
+            words.append(WORDS[name])
+    return words
 
 
 @login_required
@@ -122,11 +123,13 @@ def decide_placement(request: SignedInRequest, pk: int, action: str) -> HttpResp
     if action not in DECISIONS:
         raise Http404
     name, done = DECISIONS[action]
+    permission = PLACEMENT_FLOW[name].permission
+    assert permission is not None  # every decision is a person's, with its permission
     placement = get_object_for(
         request.user,
         visible_placements(request.user).select_related("student__cohort"),
         pk,
-        PLACEMENT_FLOW[name].permission,  # type: ignore[arg-type]
+        permission,
     )
     form = PlacementDecisionForm(request.POST, reason_required=action == "refuser")
     if not form.is_valid():

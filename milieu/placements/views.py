@@ -111,8 +111,8 @@ def propose(request: SignedInRequest, pk: int) -> HttpResponse:
             hosts=hosts,
         )
         if request.htmx:
-            return render(request, "students/_host_options.html", {"form": form})
-    return render(request, "students/propose.html", {"student": student, "form": form})
+            return render(request, "placements/_host_options.html", {"form": form})
+    return render(request, "placements/propose.html", {"student": student, "form": form})
 
 
 @login_required
@@ -181,7 +181,5 @@ def placement_board(request: SignedInRequest, pk: int) -> HttpResponse:
         "rule": rule,
         "without_retained_host": without_retained_host(students) if rule else [],
     }
-    template = (
-        "establishments/_board.html" if request.htmx else "establishments/placement_board.html"
-    )
+    template = "placements/_board.html" if request.htmx else "placements/board.html"
     return render(request, template, context)

@@ -49,6 +49,32 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[
     }
 
 
+def entry(
+    action: AuditAction,
+    *,
+    actor: User | AnonymousUser | None = None,
+    actor_label: str = "",
+    obj: models.Model | None = None,
+    establishment: Establishment | None = None,
+    ip: str | None = None,
+    changes: Mapping[str, Any] | None = None,
+) -> AuditEntry:
+    """One audit row, not yet written (`record` writes one; a batch is written with
+    `AuditEntry.objects.bulk_create`)."""
+    user = cast("User | None", actor if getattr(actor, "is_authenticated", False) else None)
+    return AuditEntry(
+        action=action,
+        actor=user,
+        actor_label=(actor_label or (user.email if user is not None else ""))[:254],
+        ip=ip or None,
+        establishment=establishment,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
+        object_label=str(obj)[:255] if obj is not None else "",
+        changes={name: _plain(value) for name, value in (changes or {}).items()},
+    )
+
+
 def record(
     action: AuditAction,
     *,
@@ -64,15 +90,14 @@ def record(
     `actor` is a user (or None for an anonymous attempt, then `actor_label` says who it claimed
     to be); `obj` is the record concerned; `establishment` the one whose head may read the row.
     """
-    user = cast("User | None", actor if getattr(actor, "is_authenticated", False) else None)
-    return AuditEntry.objects.create(
-        action=action,
-        actor=user,
-        actor_label=(actor_label or (user.email if user is not None else ""))[:254],
-        ip=ip or None,
+    row = entry(
+        action,
+        actor=actor,
+        actor_label=actor_label,
+        obj=obj,
         establishment=establishment,
-        object_type=obj._meta.label_lower if obj is not None else "",
-        object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
-        object_label=str(obj)[:255] if obj is not None else "",
-        changes={name: _plain(value) for name, value in (changes or {}).items()},
+        ip=ip,
+        changes=changes,
     )
+    row.save(force_insert=True)
+    return row

@@ -139,10 +139,16 @@ def mail_decision(placement_id: int, name: str, comment: str) -> None:
     send_mail(f"Votre choix d'organisme d'accueil est {word}", body, None, recipients)
 
 
+# the transitions whose comment is the reason the student reads
+REASON_REQUIRED = frozenset({"reject"})
+
+
 def decide(
     placement: Placement, name: str, *, by: User, comment: str = "", ip: str | None = None
 ) -> Placement:
     """Apply transition `name` of `PLACEMENT_FLOW`; the student's e-mail leaves on commit."""
+    if name in REASON_REQUIRED and not comment.strip():
+        raise PlacementRefused("Indiquez le motif du refus.")
     mails = [partial(mail_decision, placement.pk, name, comment)] if name in DECISION_MAILS else []
     return PLACEMENT_FLOW.apply(placement, name, by=by, ip=ip, comment=comment, after_commit=mails)
 
@@ -165,8 +171,6 @@ def reject_placement(
     placement: Placement, *, by: User, comment: str, ip: str | None = None
 ) -> Placement:
     """The school refuses the host; the student reads the reason."""
-    if not comment.strip():
-        raise PlacementRefused("Indiquez le motif du refus.")
     return decide(placement, "reject", by=by, comment=comment, ip=ip)
 
 

@@ -1,8 +1,9 @@
 """The host directory: hosts, their sites and tutors.
 
-Every view has one shape: fetch through the `visible_*` querysets (404 when not visible), ask
-`require` for the action (403), bind the form, call the operation, flash a French message and
-redirect. Lists answer htmx requests with their results only (live search without reloading).
+Every view has one shape: fetch through `get_object_for` over the `visible_*` querysets (404
+when not visible, 403 when the action is refused), bind the form, call the operation, flash a
+French message and redirect. The host's page ends with its « Historique » (its own, its sites'
+and its tutors' edits, `milieu.audit.history`). Lists answer htmx requests with their results only (live search without reloading).
 """
 
 from __future__ import annotations

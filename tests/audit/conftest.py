@@ -1,9 +1,21 @@
-"""Two schools of one académie (tests/core), with the school screens' helpers."""
+"""Two schools of one académie (tests/core), and an empty cache for each test (sign-in
+throttling lives there)."""
 
-from tests.school.conftest import (  # noqa: F401  (fixtures)
-    _empty_cache,
+from collections.abc import Iterator
+
+import pytest
+from django.core.cache import cache
+
+from tests.core.conftest import (  # noqa: F401  (fixtures)
     academie,
     rectorat,
     school_a,
     school_b,
 )
+
+
+@pytest.fixture(autouse=True)
+def empty_cache() -> Iterator[None]:
+    cache.clear()
+    yield
+    cache.clear()

@@ -35,3 +35,4 @@ class AuditAction(models.TextChoices):
     REPORT_CONFORMITY = "report_conformity", "conformité d'un rapport prononcée"
     # --- reports (work-docs): each change of a cohort's report deadline, old → new date
     REPORT_DEADLINE_CHANGED = "report_deadline", "date limite de dépôt du rapport changée"
+    PERIOD_EDITED = "period_edited", "période de PFMP ajoutée ou modifiée"

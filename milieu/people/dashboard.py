@@ -24,6 +24,7 @@ from milieu.establishments.queries import (
 from milieu.exams.queries import waiting_by_academie
 from milieu.hosts.enums import PlacementStatus
 from milieu.hosts.models import Placement
+from milieu.people.models import User
 from milieu.people.queues import (
     OwnStage,
     Queues,
@@ -33,6 +34,7 @@ from milieu.people.queues import (
     teacher_queues,
 )
 from milieu.permissions import (
+    Action,
     can,
     visible_academies,
     visible_cohorts,
@@ -94,7 +96,7 @@ ACADEMIE_PAGE_SIZE = 10
 
 
 def build_dashboard(
-    user: Any, *, today: date, now: Any = None, academie_page: str | None = None
+    user: User, *, today: date, now: Any = None, academie_page: str | None = None
 ) -> Dashboard:
     """`academie_page`: the number of the page of the académies' establishments to show (the
     first one when it is not a number, the last one past the end)."""
@@ -102,7 +104,7 @@ def build_dashboard(
     now = now or timezone.now()
     establishments = list(visible_establishments(user))
 
-    managed = [e for e in establishments if can(user, "establishment.manage", e)]
+    managed = [e for e in establishments if can(user, Action.ESTABLISHMENT_MANAGE, e)]
     if managed:
         cohorts = visible_cohorts(user).filter(establishment__in=managed)
         counts = cohort_counts(cohorts.order_by("-school_year", "name"), today)
@@ -137,7 +139,7 @@ def build_dashboard(
             OwnFile(
                 student=student,
                 placements=student.own_placements,
-                may_propose=can(user, "placement.propose", student),
+                may_propose=can(user, Action.PLACEMENT_PROPOSE, student),
                 stage=own_stage(user, student, student.own_placements, today),
             )
         )

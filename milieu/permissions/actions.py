@@ -102,3 +102,5 @@ class Action(StrEnum):
     EVIDENCE_DOCUMENT_REVIEW = "evidence.document_review"
     EVIDENCE_WITHDRAW = "evidence.withdraw"
     EVIDENCE_QUEUE = "evidence.queue"
+    # --- school area (students, cohorts, hosts) ---
+    RECORD_HISTORY = "record.history"

@@ -295,6 +295,16 @@ RULES: dict[Action, Check] = {
         d.deposited_by_id == s.user_id and RULES[Action.EVIDENCE_DEPOSIT](s, d.student)
     ),
     Action.EVIDENCE_QUEUE: lambda s, _: bool(s.managed_establishments),
+    # --- school area (students, cohorts, hosts): the « Historique » of a record's page (obj: a
+    # student, a cohort or a host): the managers of its establishment; a host's, the managers of
+    # any school (each reads the rows written for its own establishments)
+    Action.RECORD_HISTORY: lambda s, o: (
+        s.manages(o.cohort.establishment_id)
+        if hasattr(o, "cohort_id")
+        else s.manages(o.establishment_id)
+        if hasattr(o, "establishment_id")
+        else bool(s.managed_establishments)
+    ),
 }
 
 

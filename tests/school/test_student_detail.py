@@ -15,7 +15,7 @@ from django.urls import reverse
 from milieu.exams.dossier import build_dossier
 from milieu.factories import HostFactory, LegalRepresentativeFactory, PlacementFactory
 from milieu.hosts.enums import PlacementStatus
-from milieu.hosts.operations import propose_placement, validate_placement
+from milieu.placements.operations import propose_placement, validate_placement
 from milieu.rules import dumps_verdict, evaluate
 from tests.school.conftest import School, client_for
 

@@ -32,7 +32,7 @@ import factory.random
 from django.db import transaction
 from django.test.utils import override_settings
 
-from milieu.dossiers.samples import Sample, all_samples
+from milieu.checker.samples import Sample, all_samples
 from milieu.establishments.enums import EstablishmentKind, HolidayZone
 from milieu.establishments.models import Academie, Cohort, CohortPeriod, Establishment
 from milieu.evidence.enums import EvidenceKind

@@ -141,7 +141,7 @@ _dossier_builder: list[DossierBuilder] = []
 
 
 def use_dossier_builder(builder: DossierBuilder) -> None:
-    """Receive the function that builds a student's dossier (`milieu.exams.dossier.build_dossier`,
+    """Receive the function that builds a student's dossier (`milieu.exams.assembly.build_dossier`,
     given by the exams app when it is ready): the exams app sits above this one, which therefore
     does not import it."""
     _dossier_builder[:] = [builder]

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from milieu.audit.history import history_section
-from milieu.dossiers.enums import VerdictStatus
+from milieu.checker.enums import VerdictStatus
 from milieu.editlock import EditConflict
 from milieu.establishments.forms import CohortForm, CohortPeriodForm, EstablishmentSettingsForm
 from milieu.establishments.models import Cohort, CohortPeriod, Establishment

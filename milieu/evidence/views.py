@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from milieu import storage
 from milieu.audit.downloads import audit_minor_download
-from milieu.dossiers.checking import CheckedDossier
+from milieu.checker.checking import CheckedDossier
 from milieu.evidence.enums import STATUS_BADGES, EvidenceStatus
 from milieu.evidence.forms import DepositForm, RefusalForm
 from milieu.evidence.models import EvidenceDocument, EvidenceTransition
@@ -34,7 +34,7 @@ from milieu.evidence.operations import (
     withdraw_evidence,
 )
 from milieu.evidence.pathways import EvidencePathway, evidence_pathway
-from milieu.exams.dossier import build_dossier
+from milieu.exams.assembly import build_dossier
 from milieu.http import AuthenticatedHttpRequest, client_ip, stored_file_response
 from milieu.permissions import Action, can, get_object_for, require, scope_of, visible_students
 from milieu.rules import evaluate

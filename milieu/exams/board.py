@@ -16,7 +16,7 @@ from typing import Any, overload
 
 from django.db.models import Count, Q, QuerySet
 
-from milieu.dossiers.enums import VerdictStatus
+from milieu.checker.enums import VerdictStatus
 from milieu.establishments.models import Cohort, CohortPeriod, Establishment
 from milieu.exams.models import StoredVerdict
 from milieu.exams.outlook import Outlook, outlook_of

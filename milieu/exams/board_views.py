@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
-from milieu.dossiers.enums import STATUS_BADGES, VerdictStatus
+from milieu.checker.enums import STATUS_BADGES, VerdictStatus
 from milieu.exams.board import (
     PAGE_SIZE,
     UNJUDGED,

@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from milieu.exams.dossier import build_dossiers
+from milieu.exams.assembly import build_dossiers
 from milieu.exams.queries import checked_dossier, reports_to_check
 
 
 @dataclass(frozen=True)
 class VerdictRow:
     student: Any
-    checked: Any  # milieu.dossiers.checking.CheckedDossier
+    checked: Any  # milieu.checker.checking.CheckedDossier
 
 
 def verdict_rows(cohort: Any, as_of: date) -> list[VerdictRow]:

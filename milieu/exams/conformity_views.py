@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from milieu.dossiers.enums import STATUS_BADGES
+from milieu.checker.enums import STATUS_BADGES
 from milieu.exams.board import (
     PAGE_SIZE,
     UNJUDGED,

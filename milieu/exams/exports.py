@@ -25,7 +25,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from milieu.dossiers.enums import VerdictStatus
+from milieu.checker.enums import VerdictStatus
 from milieu.exams.enums import DerogationKind, DerogationReason, DerogationStatus
 from milieu.exams.models import DerogationRequest, StoredVerdict
 from milieu.exams.verdicts import BATCH_SIZE, canonical_json, judged

@@ -23,7 +23,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from milieu.audit.models import StateLog
-from milieu.dossiers.enums import VerdictStatus
+from milieu.checker.enums import VerdictStatus
 from milieu.establishments.models import validate_diploma
 from milieu.exams.enums import DerogationKind, DerogationReason, DerogationStatus
 from milieu.rules import get_catalogue

@@ -14,6 +14,7 @@ from django.utils import timezone
 from milieu.audit.enums import AuditAction
 from milieu.audit.journal import record
 from milieu.changes import verdict_inputs_changed
+from milieu.exams.assembly import build_dossier
 from milieu.exams.conformity import (
     REASON_MAX_LENGTH,
     REPORT_CODES,
@@ -22,7 +23,6 @@ from milieu.exams.conformity import (
     Pronouncement,
     required_sections,
 )
-from milieu.exams.dossier import build_dossier
 from milieu.exams.models import ReportConformity
 from milieu.people.models import User
 from milieu.permissions import Action, require

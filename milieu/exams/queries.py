@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 
-from milieu.dossiers.checking import CheckedDossier
+from milieu.checker.checking import CheckedDossier
 from milieu.exams.enums import DerogationStatus
 from milieu.exams.models import DerogationRequest, ExamSession
 from milieu.exams.outlook import outlook_of
@@ -118,7 +118,7 @@ def checked_dossier(
     to_check: bool | None = None,
 ) -> CheckedDossier:
     """The engine's verdict on `dossier` with what the student still has ahead
-    (`milieu.exams.outlook`), as every page shows it (`milieu.dossiers.checking.CheckedDossier`).
+    (`milieu.exams.outlook`), as every page shows it (`milieu.checker.checking.CheckedDossier`).
     `planned`: the cohort's PFMP windows, `to_check`: whether the latest report waits for a
     teacher's check (`report_to_check`), when the caller already has them."""
     result = evaluate(dossier)

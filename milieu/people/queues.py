@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 
+from milieu.checker.checking import CheckedDossier
 from milieu.conventions.enums import SIGNED_STATUSES, ConventionStatus, SignatureState
 from milieu.conventions.models import (
     Convention,
@@ -26,11 +27,10 @@ from milieu.conventions.models import (
     Signatory,
     SignatureLink,
 )
-from milieu.dossiers.checking import CheckedDossier
 from milieu.evidence.models import EvidenceDocument
 
-# The verdict of a student's dossier (helper H moves it to milieu.exams.dossier): one import.
-from milieu.exams.dossier import build_dossier
+# The verdict of a student's dossier (helper H moves it to milieu.exams.assembly): one import.
+from milieu.exams.assembly import build_dossier
 from milieu.exams.queries import checked_dossier
 from milieu.followup.pedagogy import pedagogy_alerts
 from milieu.hosts.enums import PlacementStatus

@@ -24,8 +24,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from milieu import storage
 from milieu.audit.downloads import audit_minor_download
-from milieu.dossiers.checking import CheckedDossier
-from milieu.exams.dossier import build_dossier
+from milieu.checker.checking import CheckedDossier
+from milieu.exams.assembly import build_dossier
 from milieu.exams.queries import session_of_cohort
 from milieu.followup.models import TutorAccess
 from milieu.followup.operations import FollowupRefused, resolve_access

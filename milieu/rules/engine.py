@@ -32,11 +32,11 @@ from milieu.rules.catalogue import Catalogue, get_catalogue
 from milieu.rules.counting import units_of
 from milieu.rules.derogations import derogations, repeater_credit, requirement
 from milieu.rules.documents import judge_evaluation, judge_period_documents, judged_periods
-from milieu.rules.dossier import DossierError, dossier_id, parse_dossier, printable
 from milieu.rules.durations import judge_duration, weeks_figure
 from milieu.rules.evidence import judge_pathway_evidence
 from milieu.rules.judgement import Judgement, labels
 from milieu.rules.output import fr_date, json_number
+from milieu.rules.parsing import DossierError, dossier_id, parse_dossier, printable
 from milieu.rules.report import judge_report
 from milieu.rules.structure import OVERLAPS_LISTED, judge_overlap, judge_spread, judge_structure
 from milieu.rules.verdicts import Status, Verdict

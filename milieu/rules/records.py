@@ -1,6 +1,6 @@
 """The values a dossier is read into (contract v1.1, ``shared/spec/dossier.md``): the engine's input.
 
-`milieu.rules.dossier.parse_dossier` builds them from the JSON; the engine only reads them.
+`milieu.rules.parsing.parse_dossier` builds them from the JSON; the engine only reads them.
 Dates are proleptic ordinals (ints) so that the engine counts days with integer arithmetic;
 weekdays are numbers (0 = Monday). Slotted classes: a large dossier holds hundreds of periods.
 

@@ -16,7 +16,7 @@ from milieu.conventions.enums import SIGNED_STATUSES, ConventionStatus
 from milieu.conventions.models import ConventionPeriod
 from milieu.editlock import EditConflict
 from milieu.evidence.pathways import evidence_pathway
-from milieu.exams.dossier import build_dossier
+from milieu.exams.assembly import build_dossier
 from milieu.exams.queries import checked_dossier
 from milieu.hosts.models import PlacementTransition
 from milieu.http import client_ip

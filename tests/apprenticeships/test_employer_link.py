@@ -32,7 +32,7 @@ from milieu.apprenticeships.operations import (
     resolve_employer_access,
     revoke_employer_link,
 )
-from milieu.exams.dossier import build_dossier
+from milieu.exams.assembly import build_dossier
 from milieu.reports.models import ReportDeadline, ReportEndorsement
 from milieu.reports.operations import deposit_report
 from milieu.rules import evaluate

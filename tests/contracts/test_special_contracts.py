@@ -16,7 +16,7 @@ from milieu.audit.models import AuditEntry
 from milieu.contracts.models import SpecialContract
 from milieu.contracts.operations import ContractData, ContractRefused, record_special_contract
 from milieu.dataprotection.retention import purge
-from milieu.exams.dossier import build_dossier
+from milieu.exams.assembly import build_dossier
 from milieu.factories import CohortFactory, StudentFactory, valid_siret
 from milieu.rules import evaluate
 from milieu.students.models import Student

@@ -17,7 +17,7 @@ from milieu.evidence.operations import (
     withdraw_evidence,
 )
 from milieu.evidence.queries import evidence_fields
-from milieu.exams.dossier import build_dossier
+from milieu.exams.assembly import build_dossier
 from milieu.rules import evaluate
 from milieu.students.models import Student
 from tests.evidence.conftest import School, account, pdf

@@ -19,7 +19,7 @@ from milieu.evidence.operations import (
     deposit_evidence,
     refuse_evidence,
 )
-from milieu.exams.dossier import build_dossier
+from milieu.exams.assembly import build_dossier
 from milieu.factories import CohortFactory, StudentFactory, member
 from milieu.people.enums import Role
 from milieu.rules import evaluate

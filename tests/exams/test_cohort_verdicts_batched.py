@@ -9,8 +9,8 @@ from datetime import date
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from milieu.exams.assembly import build_dossier
 from milieu.exams.cohort_verdicts import verdict_rows
-from milieu.exams.dossier import build_dossier
 from milieu.exams.queries import checked_dossier
 from milieu.factories import StudentFactory
 from tests.exams.conftest import School, ccst_student

@@ -17,6 +17,7 @@ from django.urls import reverse
 from milieu import storage
 from milieu.audit.enums import AuditAction
 from milieu.audit.models import AuditEntry
+from milieu.exams.assembly import build_dossier
 from milieu.exams.conformity import (
     ConformityRefused,
     Ground,
@@ -24,7 +25,6 @@ from milieu.exams.conformity import (
     required_sections,
     with_conformity,
 )
-from milieu.exams.dossier import build_dossier
 from milieu.exams.models import ReportConformity, StoredVerdict
 from milieu.exams.operations import SessionData, save_exam_session
 from milieu.exams.pronouncing import pronounce

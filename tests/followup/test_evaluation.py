@@ -16,7 +16,7 @@ from django.utils.html import escape
 
 from milieu.conventions.models import Convention
 from milieu.conventions.operations import cancel_convention
-from milieu.exams.dossier import build_dossier
+from milieu.exams.assembly import build_dossier
 from milieu.followup.models import (
     Evaluation,
     EvaluationStatus,

@@ -9,7 +9,7 @@ from typing import get_type_hints
 from milieu.rules import Finding, Verdict, evaluate, judge
 from tests.rules.builders import dossier
 
-SAMPLES = Path(__file__).resolve().parents[2] / "milieu" / "dossiers" / "samples"
+SAMPLES = Path(__file__).resolve().parents[2] / "milieu" / "checker" / "samples"
 
 
 def test_a_judged_verdict_has_every_declared_key_but_error_in_the_contract_order() -> None:

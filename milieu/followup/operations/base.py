@@ -18,7 +18,7 @@ from milieu.followup.models import FollowupAction, FollowupEvent, TutorAccess
 from milieu.people.models import User
 from milieu.refusals import Refused
 from milieu.rules.calendar import DEFAULT_WORK_DAY_NAMES
-from milieu.rules.dossier import WEEKDAY_INDEX, scheduled_days
+from milieu.rules.parsing import WEEKDAY_INDEX, scheduled_days
 
 DEFAULT_WORK_DAYS = DEFAULT_WORK_DAY_NAMES
 

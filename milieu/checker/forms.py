@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 
-from milieu.dossiers.checking import DossierInputError, parse_dossiers
+from milieu.checker.checking import DossierInputError, parse_dossiers
 
 
 class CheckForm(forms.Form):

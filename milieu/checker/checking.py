@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from milieu.dossiers.enums import (
+from milieu.checker.enums import (
     SEVERITY_BADGES,
     SEVERITY_ORDER,
     STATUS_BADGES,

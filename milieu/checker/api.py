@@ -9,7 +9,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 
-from milieu.dossiers.checking import (
+from milieu.checker.checking import (
     CheckedDossier,
     DossierInputError,
     check_dossier,
@@ -17,8 +17,8 @@ from milieu.dossiers.checking import (
     input_error,
     loads_json,
 )
-from milieu.dossiers.limits import check_request
-from milieu.dossiers.samples import get_sample
+from milieu.checker.limits import check_request
+from milieu.checker.samples import get_sample
 
 router = Router(tags=["Dossiers"])
 

@@ -1,7 +1,7 @@
 """Sample dossiers offered on the checker page, one JSON file each beside this module.
 
 The files are plain dossiers (contract v1.1, each with an explicit ``as_of``), so that
-``milieu check milieu/dossiers/samples/*.json`` judges them too. Their French titles live here.
+``milieu check milieu/checker/samples/*.json`` judges them too. Their French titles live here.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 from django.urls import path
 
-from milieu.dossiers import views
+from milieu.checker import views
 
-app_name = "dossiers"
+app_name = "checker"
 
 urlpatterns = [
     path("verifier/", views.check, name="check"),

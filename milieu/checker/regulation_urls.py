@@ -1,6 +1,6 @@
 from django.urls import path
 
-from milieu.regulation import views
+from milieu.checker import regulation_views as views
 
 app_name = "regulation"
 

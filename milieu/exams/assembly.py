@@ -67,7 +67,7 @@ from milieu.hosts.models import Placement
 from milieu.reports.conformity import Expectation, expectation
 from milieu.reports.models import ReportDeadline, ReportDeposit
 from milieu.reports.queries import contract_report, report_object
-from milieu.rules.dossier import WEEKDAY_INDEX, scheduled_days
+from milieu.rules.parsing import WEEKDAY_INDEX, scheduled_days
 from milieu.students.enums import Pathway
 from milieu.students.models import Student
 

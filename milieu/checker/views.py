@@ -5,10 +5,10 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
-from milieu.dossiers.checking import check_dossiers
-from milieu.dossiers.forms import CheckForm
-from milieu.dossiers.limits import Refusal, body_too_large, check_request
-from milieu.dossiers.samples import all_samples, get_sample
+from milieu.checker.checking import check_dossiers
+from milieu.checker.forms import CheckForm
+from milieu.checker.limits import Refusal, body_too_large, check_request
+from milieu.checker.samples import all_samples, get_sample
 from milieu.http import HtmxHttpRequest
 
 
@@ -56,5 +56,5 @@ def _refused(request: HtmxHttpRequest, refusal: Refusal) -> HttpResponse:
 def _render(request: HtmxHttpRequest, context: dict[str, object]) -> HttpResponse:
     context["samples"] = all_samples()
     if request.htmx:
-        return render(request, "dossiers/_checker.html", context)
-    return render(request, "dossiers/check.html", context)
+        return render(request, "checker/_checker.html", context)
+    return render(request, "checker/check.html", context)

@@ -106,7 +106,7 @@ def record_paper_certificate(
     period: ConventionPeriod,
     *,
     by: User,
-    upload: UploadedFile,
+    upload: UploadedFile[bytes],
     signed_by: str,
     signed_on: date,
     absence_days: int,

@@ -70,7 +70,7 @@ def make_dossier(count: int, layout: str) -> dict[str, object]:
 _WORKER = """
 import json, sys, time
 sys.path.insert(0, {source!r})
-import milieu.rules.dossier as reader
+import milieu.rules.parsing as reader
 from milieu.rules import dumps_verdict, evaluate
 if {lift!r} and hasattr(reader, "MAX_PERIODS"):
     reader.MAX_PERIODS = 10**9

@@ -43,7 +43,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"
 PASSWORD = "milieu-demo-2026"
-SAMPLE = ROOT / "milieu" / "dossiers" / "samples" / "example-ciel-compliant.json"
+SAMPLE = ROOT / "milieu" / "checker" / "samples" / "example-ciel-compliant.json"
 
 STAFF = [
     f"{role}.{school}@demo.milieu.fr"

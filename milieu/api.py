@@ -3,7 +3,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from milieu.dossiers.api import router as dossiers_router
+from milieu.checker.api import router as dossiers_router
 from milieu.exams.api import UNAUTHORIZED
 from milieu.exams.api import router as verdicts_router
 

@@ -18,6 +18,10 @@ from collections.abc import Sequence
 from datetime import date
 from typing import IO, Any
 
+from milieu.rules import CatalogueError, dumps_verdict, evaluate, get_catalogue
+from milieu.rules.reader import InputError, parse_dossiers
+from milieu.rules.text import render_text
+
 EXIT_OK, EXIT_DOSSIER_ERROR, EXIT_UNREADABLE = 0, 1, 2
 OWN_COMMANDS = {"check", "rules", "-h", "--help"}
 
@@ -120,10 +124,6 @@ def _check(options: argparse.Namespace) -> int:
     # them over and over (it made three quarters of the time of `json.loads` on 100,000
     # dossiers). The process is short-lived; its memory is released at exit.
     gc.disable()
-    from milieu.rules import CatalogueError, dumps_verdict, evaluate, get_catalogue
-    from milieu.rules.reader import InputError, parse_dossiers
-    from milieu.rules.text import render_text
-
     today = date.today()
     if options.as_of:
         try:
@@ -194,8 +194,6 @@ _MODES = {
 
 
 def _rules_list(options: argparse.Namespace) -> int:
-    from milieu.rules import CatalogueError, get_catalogue
-
     try:
         catalogue = get_catalogue()
     except CatalogueError as error:
@@ -211,8 +209,6 @@ def _rules_list(options: argparse.Namespace) -> int:
 
 
 def _rules_show(options: argparse.Namespace) -> int:
-    from milieu.rules import CatalogueError, get_catalogue
-
     try:
         catalogue = get_catalogue()
     except CatalogueError as error:
@@ -241,6 +237,8 @@ def _rules_show(options: argparse.Namespace) -> int:
 
 def _django(args: list[str]) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "milieu.settings")
+    # Imported here on purpose: `milieu check` and `milieu rules` must neither load Django nor
+    # pay for its import (tests/test_cli.py checks it); only the commands handed to Django do.
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["milieu", *args])

@@ -7,9 +7,9 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from milieu.checker.enums import VerdictStatus
 from milieu.conventions.enums import ConventionStatus
 from milieu.conventions.models import AmendmentStatus
-from milieu.dossiers.enums import VerdictStatus
 from milieu.evidence.enums import EvidenceStatus
 from milieu.exams.enums import DerogationStatus
 from milieu.followup.models import EvaluationStatus

@@ -1,15 +1,26 @@
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 from django.utils.http import content_disposition_header
 from django_htmx.middleware import HtmxDetails
 
+if TYPE_CHECKING:
+    from milieu.people.models import User
+
 
 class HtmxHttpRequest(HttpRequest):
     """A request that went through ``django_htmx.middleware.HtmxMiddleware``."""
 
     htmx: HtmxDetails
+
+
+class AuthenticatedHttpRequest(HttpRequest):
+    """A request behind `login_required`: its user is an account (`by: User` of an operation)."""
+
+    user: User
 
 
 def client_ip(request: HttpRequest) -> str | None:

@@ -69,8 +69,7 @@ INSTALLED_APPS = [
     "milieu.reports",
     "milieu.evidence",
     "milieu.livret",
-    "milieu.dossiers",
-    "milieu.regulation",
+    "milieu.checker",
     "milieu.audit",
     "milieu.exams",
     "milieu.contracts",
@@ -153,6 +152,11 @@ DATABASES = {"default": env_database("DATABASE_URL", _DEFAULT_DATABASE_URL)}
 # checked before reuse so that a connection the server closed is replaced, not an error.
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60, minimum=0, maximum=3600)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT compilation: a page's queries are short, but a count over an académie's rows passes
+    # `jit_above_cost` and PostgreSQL then spent 90–145 ms compiling a 150 ms query (issue 15).
+    _db_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _db_options["options"] = f"{_db_options.get('options', '')} -c jit=off".strip()
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     _sqlite_name = str(DATABASES["default"]["NAME"])
     if _sqlite_name != ":memory:" and not _sqlite_name.startswith("file:"):
@@ -382,7 +386,7 @@ if _oidc_origins:
     )
 # Several workers (`milieu db_worker` on several machines): a job still "running" after this
 # many seconds lost its worker (killed mid-job) and `milieu recover_tasks` puts it back in the
-# queue, at most TASK_MAX_ATTEMPTS claims in all (milieu/workers.py).
+# queue, at most TASK_MAX_ATTEMPTS claims in all (milieu/health/recovery.py).
 TASK_STALLED_AFTER = env_int("TASK_STALLED_AFTER", 900, minimum=60)
 TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", 3, minimum=1, maximum=20)
 # Error reporting to Sentry or any service that speaks its protocol (GlitchTip…), only when

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from milieu.dossiers.samples import all_samples
+from milieu.checker.samples import all_samples
 from milieu.rules import get_catalogue
 
 

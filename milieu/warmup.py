@@ -13,6 +13,8 @@ import logging
 import os
 import time
 
+from milieu.rules import get_catalogue
+
 logger = logging.getLogger(__name__)
 
 # the fonts of the generated documents (convention, avenant, signatures): loading them is what
@@ -56,8 +58,6 @@ def warm_up() -> dict[str, float]:
 
 
 def _catalogue() -> None:
-    from milieu.rules import get_catalogue
-
     get_catalogue()
 
 

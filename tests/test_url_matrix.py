@@ -298,7 +298,7 @@ MATRIX: dict[str, tuple[Kwargs, str, dict[str, int]]] = {
         "get",
         row("410  410  410  410  410  410  410  410  410  410  410  410  410"),
     ),
-    "dossiers:check": (NO_ARGS, "get", PUBLIC),
+    "checker:check": (NO_ARGS, "get", PUBLIC),
     "health:liveness": (NO_ARGS, "get", PUBLIC),
     "health:readiness": (NO_ARGS, "get", UNREADY),
     "regulation:diploma_list": (NO_ARGS, "get", PUBLIC),

@@ -31,18 +31,22 @@ from milieu.apprenticeships.models import (
     EmployerAccess,
 )
 from milieu.changes import verdict_inputs_changed
+from milieu.contracts.operations import takes_special_contracts
 from milieu.conventions.documents import render_pdf
 from milieu.followup.models import EvaluationStatus
 from milieu.followup.operations import (
     FollowupRefused,
-    _changes,
-    _clean_levels,
-    _require_complete,
-    _step,
+    changes_of,
+    clean_levels,
+    evaluation_step,
+    require_complete,
 )
 from milieu.identifiers import siret_error
-from milieu.permissions import require
+from milieu.people.models import User
+from milieu.permissions import Action, require
+from milieu.refusals import Refused
 from milieu.reports.models import ReportDeposit, ReportEndorsement
+from milieu.reports.operations import expectation_of, latest_deposit
 from milieu.students.enums import Pathway
 from milieu.students.models import Student
 from milieu.tokens import hash_token
@@ -52,7 +56,7 @@ from milieu.tokens import hash_token
 MAX_LINK_LIFETIME = timedelta(days=400)
 
 
-class ApprenticeshipRefused(Exception):
+class ApprenticeshipRefused(Refused):
     """An operation refused, with a French message; `errors` maps fields to their message."""
 
     def __init__(self, message: str, errors: dict[str, str] | None = None) -> None:
@@ -73,8 +77,6 @@ class ApprenticeshipData:
 def takes_employer_link(student: Student) -> bool:
     """Apprentices, and continuing-education candidates who may do their stage under a
     *contrat de travail de type particulier*."""
-    from milieu.contracts.operations import takes_special_contracts
-
     return student.pathway == Pathway.APPRENTISSAGE or takes_special_contracts(student)
 
 
@@ -102,7 +104,7 @@ def _event(
     apprenticeship: Apprenticeship,
     action: ApprenticeshipAction,
     *,
-    by: Any = None,
+    by: User | None = None,
     actor_label: str = "",
     ip: str | None = None,
     detail: str = "",
@@ -121,14 +123,14 @@ def _event(
 
 
 def record_apprenticeship(
-    student: Student, data: ApprenticeshipData, *, by: Any, ip: str | None = None
+    student: Student, data: ApprenticeshipData, *, by: User, ip: str | None = None
 ) -> Apprenticeship:
     """The apprenticeship of an apprentice: employer, SIRET, maître d'apprentissage, dates.
 
     A continuing-education candidate whose stage is a *contrat de travail de type particulier*
     (001 §2.3.1, 003 §2.3.1) has no convention either: the same record gives their tutor in the
     company the same link, for the evaluation grid their pathway also requires (§2.1.4)."""
-    require(by, "apprenticeship.manage", student)
+    require(by, Action.APPRENTICESHIP_MANAGE, student)
     if not takes_employer_link(student):
         raise ApprenticeshipRefused(
             "Seul un apprenti (ou un candidat de la formation continue sous contrat de travail "
@@ -178,13 +180,13 @@ def link_expiry(apprenticeship: Apprenticeship, *, now: datetime | None = None) 
 
 
 def issue_employer_link(
-    apprenticeship: Apprenticeship, *, by: Any, ip: str | None = None
+    apprenticeship: Apprenticeship, *, by: User, ip: str | None = None
 ) -> tuple[EmployerAccess, str]:
     """A new link for the maître d'apprentissage, e-mailed once the transaction commits; the
     links sent before are revoked (only the newest one works: « renvoyer le lien »). Returns
     the access and its token (never stored)."""
     student = apprenticeship.student
-    require(by, "apprenticeship.manage", student)
+    require(by, Action.APPRENTICESHIP_MANAGE, student)
     token = secrets.token_urlsafe(32)
     recipient = str(apprenticeship.master_email)
     with transaction.atomic():
@@ -224,9 +226,9 @@ def issue_employer_link(
     return access, token
 
 
-def revoke_employer_link(access: EmployerAccess, *, by: Any, ip: str | None = None) -> None:
+def revoke_employer_link(access: EmployerAccess, *, by: User, ip: str | None = None) -> None:
     apprenticeship = access.apprenticeship
-    require(by, "apprenticeship.manage", apprenticeship.student)
+    require(by, Action.APPRENTICESHIP_MANAGE, apprenticeship.student)
     with transaction.atomic():
         locked = EmployerAccess.objects.select_for_update().get(pk=access.pk)
         if locked.revoked:
@@ -299,7 +301,7 @@ def evaluation_of(apprenticeship: Apprenticeship) -> ApprenticeEvaluation | None
 
 def _grid_step(evaluation: Any, name: str) -> str:
     try:
-        return _step(evaluation, name)
+        return evaluation_step(evaluation, name)
     except FollowupRefused as refused:
         message = str(refused).replace("Le tuteur", "Le maître d'apprentissage")
         raise ApprenticeshipRefused(message) from None
@@ -326,9 +328,9 @@ def fill_apprentice_evaluation(
             "fois l'apprenti dans l'entreprise."
         )
     try:
-        clean, notes = _clean_levels(grid, levels, comments)
+        clean, notes = clean_levels(grid, levels, comments)
         if submit:
-            _require_complete(grid, clean, appreciation)
+            require_complete(grid, clean, appreciation)
     except FollowupRefused as refused:
         raise ApprenticeshipRefused(str(refused)) from None
     with transaction.atomic():
@@ -341,7 +343,7 @@ def fill_apprentice_evaluation(
         if evaluation is None:
             evaluation = ApprenticeEvaluation(apprenticeship=apprenticeship, grid=grid)
         target = _grid_step(evaluation, "fill" if submit else "draft")
-        changes = _changes(evaluation, clean, notes, appreciation)  # type: ignore[arg-type]
+        changes = changes_of(evaluation, clean, notes, appreciation)  # type: ignore[arg-type]
         previous = evaluation.status
         evaluation.levels = clean
         evaluation.comments = notes
@@ -372,13 +374,13 @@ def fill_apprentice_evaluation(
 
 
 def cosign_apprentice_evaluation(
-    apprenticeship: Apprenticeship, *, by: Any, ip: str | None = None
+    apprenticeship: Apprenticeship, *, by: User, ip: str | None = None
 ) -> ApprenticeEvaluation:
     """The pedagogical team co-signs the grid the maître d'apprentissage sent (« déterminent
     conjointement l'appréciation », 001 §2.1.4 applied by §2.2): the PDF is rendered once,
     stored with its SHA-256, and the grid is frozen."""
     student = apprenticeship.student
-    require(by, "apprenticeship.cosign", student)
+    require(by, Action.APPRENTICESHIP_COSIGN, student)
     _grid_or_refuse(apprenticeship)
     with transaction.atomic():
         evaluation = (
@@ -434,7 +436,6 @@ def endorse_report_as_employer(
 ) -> ReportEndorsement:
     """The visa of the structure d'accueil on the latest version of the apprentice's report,
     given by the maître d'apprentissage (001 §2.1.3, applied to apprentices by §2.2)."""
-    from milieu.reports.operations import expectation_of, latest_deposit
 
     apprenticeship = access.apprenticeship
     student = apprenticeship.student

@@ -1,5 +1,6 @@
 """Apprenticeship pages. The school's pages go through `milieu.permissions` (the student is
-fetched through `visible_students`: another establishment's is a 404); the maître
+fetched through `get_object_for` over `visible_students`: another establishment's is a 404, a
+refused action a 403; a refused operation is shown by `RefusedMiddleware`); the maître
 d'apprentissage's pages are public, the link's token being the credential for one apprenticeship
 only. Every change is a function of `milieu.apprenticeships.operations`."""
 
@@ -34,24 +35,26 @@ from milieu.apprenticeships.operations import (
 from milieu.audit.downloads import audit_minor_download
 from milieu.followup.forms import EvaluationForm
 from milieu.followup.models import EvaluationStatus
-from milieu.http import client_ip, stored_file_response
-from milieu.permissions import can, require, visible_students
+from milieu.http import AuthenticatedHttpRequest, client_ip, stored_file_response
+from milieu.permissions import Action, can, get_object_for, require, visible_students
 from milieu.reports.analysis import ReportAnalysis
 from milieu.reports.models import ReportDeposit
 from milieu.reports.operations import expectation_of, latest_deposit
-from milieu.reports.views import _file_response
+from milieu.reports.views import report_file_response
 from milieu.students.models import Student
 
 
-def _student(request: HttpRequest, pk: int, action: str) -> Student:
-    student: Student = get_object_or_404(
-        visible_students(request.user).select_related("cohort", "cohort__establishment"), pk=pk
+def _student(request: AuthenticatedHttpRequest, pk: int, action: Action) -> Student:
+    return get_object_for(
+        request.user,
+        visible_students(request.user).select_related("cohort", "cohort__establishment"),
+        pk,
+        action,
     )
-    require(request.user, action, student)
-    return student
 
 
-def _apprenticeship(request: HttpRequest, pk: int, action: str) -> Apprenticeship:
+def _apprenticeship(request: AuthenticatedHttpRequest, pk: int, action: Action) -> Apprenticeship:
+    """The apprenticeship of a visible student (404 otherwise); `action` is asked of the student."""
     found: Apprenticeship = get_object_or_404(
         Apprenticeship.objects.filter(
             student__in=visible_students(request.user).values("pk")
@@ -63,9 +66,12 @@ def _apprenticeship(request: HttpRequest, pk: int, action: str) -> Apprenticeshi
 
 
 def _page(
-    request: HttpRequest, student: Student, form: ApprenticeshipForm | None, status: int = 200
+    request: AuthenticatedHttpRequest,
+    student: Student,
+    form: ApprenticeshipForm | None,
+    status: int = 200,
 ) -> HttpResponse:
-    may_manage = can(request.user, "apprenticeship.manage", student)
+    may_manage = can(request.user, Action.APPRENTICESHIP_MANAGE, student)
     apprentice = takes_employer_link(student)
     if form is None and may_manage and apprentice:
         form = ApprenticeshipForm()
@@ -89,7 +95,7 @@ def _page(
             "rows": rows,
             "apprentice": apprentice,
             "may_manage": may_manage,
-            "may_cosign": can(request.user, "apprenticeship.cosign", student),
+            "may_cosign": can(request.user, Action.APPRENTICESHIP_COSIGN, student),
             "form": form if may_manage and apprentice else None,
             "now": timezone.now(),
         },
@@ -99,11 +105,11 @@ def _page(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def student(request: HttpRequest, student_pk: int) -> HttpResponse:
+def student(request: AuthenticatedHttpRequest, student_pk: int) -> HttpResponse:
     """The apprentice's apprenticeships: employer, maître d'apprentissage, link, grid, history."""
     if request.method != "POST":
-        return _page(request, _student(request, student_pk, "apprenticeship.view"), None)
-    found = _student(request, student_pk, "apprenticeship.manage")
+        return _page(request, _student(request, student_pk, Action.APPRENTICESHIP_VIEW), None)
+    found = _student(request, student_pk, Action.APPRENTICESHIP_MANAGE)
     form = ApprenticeshipForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -133,46 +139,34 @@ def student(request: HttpRequest, student_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def send_link(request: HttpRequest, pk: int) -> HttpResponse:
+def send_link(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Send the maître d'apprentissage a link (a new one revokes the previous ones)."""
-    apprenticeship = _apprenticeship(request, pk, "apprenticeship.manage")
-    try:
-        access, _ = issue_employer_link(apprenticeship, by=request.user, ip=client_ip(request))
-    except ApprenticeshipRefused as refused:
-        messages.error(request, str(refused))
-    else:
-        messages.success(
-            request,
-            f"Le lien est envoyé à {access.sent_to} ; il est valable jusqu'au "
-            f"{timezone.localtime(access.expires_at):%d/%m/%Y}.",
-        )
+    apprenticeship = _apprenticeship(request, pk, Action.APPRENTICESHIP_MANAGE)
+    access, _ = issue_employer_link(apprenticeship, by=request.user, ip=client_ip(request))
+    messages.success(
+        request,
+        f"Le lien est envoyé à {access.sent_to} ; il est valable jusqu'au "
+        f"{timezone.localtime(access.expires_at):%d/%m/%Y}.",
+    )
     return redirect("apprenticeships:student", student_pk=apprenticeship.student_id)
 
 
 @login_required
 @require_POST
-def revoke_link(request: HttpRequest, pk: int, access_pk: int) -> HttpResponse:
-    apprenticeship = _apprenticeship(request, pk, "apprenticeship.manage")
+def revoke_link(request: AuthenticatedHttpRequest, pk: int, access_pk: int) -> HttpResponse:
+    apprenticeship = _apprenticeship(request, pk, Action.APPRENTICESHIP_MANAGE)
     access = get_object_or_404(EmployerAccess, pk=access_pk, apprenticeship=apprenticeship)
-    try:
-        revoke_employer_link(access, by=request.user, ip=client_ip(request))
-    except ApprenticeshipRefused as refused:
-        messages.info(request, str(refused))
-    else:
-        messages.success(request, "Le lien du maître d'apprentissage est révoqué.")
+    revoke_employer_link(access, by=request.user, ip=client_ip(request))
+    messages.success(request, "Le lien du maître d'apprentissage est révoqué.")
     return redirect("apprenticeships:student", student_pk=apprenticeship.student_id)
 
 
 @login_required
 @require_POST
-def cosign(request: HttpRequest, pk: int) -> HttpResponse:
-    apprenticeship = _apprenticeship(request, pk, "apprenticeship.cosign")
-    try:
-        cosign_apprentice_evaluation(apprenticeship, by=request.user, ip=client_ip(request))
-    except ApprenticeshipRefused as refused:
-        messages.error(request, str(refused))
-    else:
-        messages.success(request, "Grille d'évaluation arrêtée conjointement : elle est figée.")
+def cosign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    apprenticeship = _apprenticeship(request, pk, Action.APPRENTICESHIP_COSIGN)
+    cosign_apprentice_evaluation(apprenticeship, by=request.user, ip=client_ip(request))
+    messages.success(request, "Grille d'évaluation arrêtée conjointement : elle est figée.")
     return redirect("apprenticeships:student", student_pk=apprenticeship.student_id)
 
 
@@ -186,8 +180,8 @@ def _evaluation_pdf(found: ApprenticeEvaluation) -> HttpResponse:
 
 
 @login_required
-def evaluation_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    apprenticeship = _apprenticeship(request, pk, "apprenticeship.view")
+def evaluation_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    apprenticeship = _apprenticeship(request, pk, Action.APPRENTICESHIP_VIEW)
     found = get_object_or_404(
         ApprenticeEvaluation, apprenticeship=apprenticeship, status=EvaluationStatus.COSIGNED
     )
@@ -299,17 +293,10 @@ def employer_endorse(request: HttpRequest, token: str, deposit_pk: int) -> HttpR
     except ApprenticeshipRefused as refused:
         return _refused(request, str(refused))
     found = _employer_deposit(access, deposit_pk)
-    try:
-        endorse_report_as_employer(
-            access,
-            found,
-            master_name=str(request.POST.get("master_name", "")),
-            ip=client_ip(request),
-        )
-    except ApprenticeshipRefused as refused:
-        messages.error(request, str(refused))
-    else:
-        messages.success(request, f"Version {found.version} du rapport visée. Merci.")
+    endorse_report_as_employer(
+        access, found, master_name=str(request.POST.get("master_name", "")), ip=client_ip(request)
+    )
+    messages.success(request, f"Version {found.version} du rapport visée. Merci.")
     return redirect(reverse("apprenticeships:employer", kwargs={"token": token}) + "#rapport")
 
 
@@ -321,7 +308,7 @@ def employer_report(request: HttpRequest, token: str, deposit_pk: int) -> HttpRe
     found = _employer_deposit(access, deposit_pk)
     return audit_minor_download(
         request,
-        _file_response(found),
+        report_file_response(found),
         students=[found.student],
         document=found,
         actor_label=f"{access.apprenticeship.master_name} — lien du maître d'apprentissage",

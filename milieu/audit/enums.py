@@ -33,3 +33,6 @@ class AuditAction(models.TextChoices):
     API_TOKEN_CREATED = "api_token_created", "clé d'accès à l'API créée"
     API_TOKEN_REVOKED = "api_token_revoked", "clé d'accès à l'API révoquée"
     REPORT_CONFORMITY = "report_conformity", "conformité d'un rapport prononcée"
+    # --- reports (work-docs): each change of a cohort's report deadline, old → new date
+    REPORT_DEADLINE_CHANGED = "report_deadline", "date limite de dépôt du rapport changée"
+    PERIOD_EDITED = "period_edited", "période de PFMP ajoutée ou modifiée"

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import models
 
 from milieu.audit.enums import AuditAction
 from milieu.audit.models import AuditEntry
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from milieu.establishments.models import Establishment
+    from milieu.people.models import User
 
 
 def _plain(value: Any) -> Any:
@@ -43,23 +49,20 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[
     }
 
 
-def record(
+def entry(
     action: AuditAction,
     *,
-    actor: Any = None,
+    actor: User | AnonymousUser | None = None,
     actor_label: str = "",
     obj: models.Model | None = None,
-    establishment: Any = None,
+    establishment: Establishment | None = None,
     ip: str | None = None,
     changes: Mapping[str, Any] | None = None,
 ) -> AuditEntry:
-    """Write one audit row now (in the caller's transaction, so it is kept only if the action is).
-
-    `actor` is a user (or None for an anonymous attempt, then `actor_label` says who it claimed
-    to be); `obj` is the record concerned; `establishment` the one whose head may read the row.
-    """
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    return AuditEntry.objects.create(
+    """One audit row, not yet written (`record` writes one; a batch is written with
+    `AuditEntry.objects.bulk_create`)."""
+    user = cast("User | None", actor if getattr(actor, "is_authenticated", False) else None)
+    return AuditEntry(
         action=action,
         actor=user,
         actor_label=(actor_label or (user.email if user is not None else ""))[:254],
@@ -70,3 +73,31 @@ def record(
         object_label=str(obj)[:255] if obj is not None else "",
         changes={name: _plain(value) for name, value in (changes or {}).items()},
     )
+
+
+def record(
+    action: AuditAction,
+    *,
+    actor: User | AnonymousUser | None = None,
+    actor_label: str = "",
+    obj: models.Model | None = None,
+    establishment: Establishment | None = None,
+    ip: str | None = None,
+    changes: Mapping[str, Any] | None = None,
+) -> AuditEntry:
+    """Write one audit row now (in the caller's transaction, so it is kept only if the action is).
+
+    `actor` is a user (or None for an anonymous attempt, then `actor_label` says who it claimed
+    to be); `obj` is the record concerned; `establishment` the one whose head may read the row.
+    """
+    row = entry(
+        action,
+        actor=actor,
+        actor_label=actor_label,
+        obj=obj,
+        establishment=establishment,
+        ip=ip,
+        changes=changes,
+    )
+    row.save(force_insert=True)
+    return row

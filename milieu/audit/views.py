@@ -8,14 +8,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from milieu.audit.enums import AuditAction
 from milieu.audit.forms import JournalFilterForm
+from milieu.audit.history import describe, objects_condition
 from milieu.audit.models import AuditEntry
-from milieu.permissions import require, visible_establishments
+from milieu.people.models import Membership
+from milieu.permissions import Action, get_object_for, visible_establishments
 
 PER_PAGE = 50
 # Sign-ins are about a person, not an establishment: a row without one is shown to the heads
@@ -26,8 +28,6 @@ PERSONAL_ACTIONS = (AuditAction.LOGIN, AuditAction.LOGIN_FAILED, AuditAction.LOG
 def journal_entries(establishment: Any) -> QuerySet[AuditEntry]:
     """The rows an establishment's head reads: the establishment's own, and the sign-ins of
     its members recorded without an establishment. Newest first."""
-    from milieu.people.models import Membership
-
     members = Membership.objects.filter(establishment=establishment).values("user_id")
     return (
         AuditEntry.objects.filter(
@@ -56,37 +56,34 @@ def filtered(entries: QuerySet[AuditEntry], data: dict[str, Any]) -> QuerySet[Au
     return entries
 
 
-def describe(changes: Any) -> list[str]:
-    """The row's detail as short French lines: "champ : avant → après" or "clé : valeur"."""
-    if not isinstance(changes, dict):
-        return [str(changes)] if changes else []
-    lines = []
-    for key, value in changes.items():
-        if isinstance(value, list) and len(value) == 2:
-            before, after = ("∅" if v in (None, "") else v for v in value)
-            lines.append(f"{key} : {before} → {after}")
-        else:
-            lines.append(f"{key} : {value}")
-    return lines
-
-
 @never_cache
 @login_required
 @require_GET
 def journal(request: HttpRequest, establishment_pk: int) -> HttpResponse:
-    establishment = get_object_or_404(visible_establishments(request.user), pk=establishment_pk)
-    require(request.user, "audit.view", establishment)
+    establishment = get_object_for(
+        request.user, visible_establishments(request.user), establishment_pk, Action.AUDIT_VIEW
+    )
     bound = any(request.GET.get(name) for name in JournalFilterForm.base_fields)
     form = JournalFilterForm(request.GET if bound else None)
     entries = journal_entries(establishment)
     error = form.is_bound and not form.is_valid()
     if form.is_bound and not error:
         entries = filtered(entries, form.cleaned_data)
+    # one record's rows (and its parts'), from the « Historique » of its page
+    objects = objects_condition(request.GET.getlist("objet")[:200])
+    if objects is not None:
+        entries = entries.filter(objects)
     page = Paginator(entries, PER_PAGE).get_page(request.GET.get("page"))
     rows = [(entry, describe(entry.changes)) for entry in page]
     return render(
         request,
         "audit/journal.html",
-        {"establishment": establishment, "form": form, "page": page, "rows": rows},
+        {
+            "establishment": establishment,
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "objects": objects is not None,
+        },
         status=400 if error else 200,
     )

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -15,7 +14,8 @@ from milieu.audit.journal import record
 from milieu.contracts.enums import SpecialContractKind
 from milieu.contracts.models import SpecialContract
 from milieu.identifiers import siret_error
-from milieu.permissions import require
+from milieu.people.models import User
+from milieu.permissions import Action, require
 from milieu.refusals import Refused
 from milieu.students.enums import ContinuingSituation, Pathway
 from milieu.students.models import Student
@@ -63,9 +63,9 @@ def contract_errors(data: ContractData) -> dict[str, str]:
 
 
 def record_special_contract(
-    student: Student, data: ContractData, *, by: Any, ip: str | None = None
+    student: Student, data: ContractData, *, by: User, ip: str | None = None
 ) -> SpecialContract:
-    require(by, "evidence.review", student)
+    require(by, Action.EVIDENCE_REVIEW, student)
     if not takes_special_contracts(student):
         raise ContractRefused(
             "Seul un candidat de la formation continue en première formation ou en reconversion "
@@ -123,10 +123,10 @@ def record_special_contract(
 
 
 def confirm_activities_fit(
-    contract: SpecialContract, *, by: Any, ip: str | None = None
+    contract: SpecialContract, *, by: User, ip: str | None = None
 ) -> SpecialContract:
     """The team states that the contract's activities fit the diploma's référentiel."""
-    require(by, "evidence.review", contract.student)
+    require(by, Action.EVIDENCE_REVIEW, contract.student)
     with transaction.atomic():
         locked = SpecialContract.objects.select_for_update().get(pk=contract.pk)
         if locked.activities_fit:

@@ -1,7 +1,7 @@
 """The *contrats de travail de type particulier* of a candidate: list, record, confirm the fit.
 
-The student is fetched through `visible_students` (another establishment's is a 404), then
-`milieu.permissions` answers (403): the candidate's viewers read, the establishment's managers
+The student is fetched through `get_object_for` over `visible_students` (another establishment's
+is a 404, a refused action a 403; a refused operation is shown by `RefusedMiddleware`): the candidate's viewers read, the establishment's managers
 record a contract and the team's statement.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -22,23 +22,27 @@ from milieu.contracts.operations import (
     record_special_contract,
     takes_special_contracts,
 )
-from milieu.http import client_ip
-from milieu.permissions import can, require, visible_students
+from milieu.http import AuthenticatedHttpRequest, client_ip
+from milieu.permissions import Action, can, get_object_for, require, visible_students
 from milieu.students.models import Student
 
 
-def _student(request: HttpRequest, pk: int, action: str) -> Student:
-    student: Student = get_object_or_404(
-        visible_students(request.user).select_related("cohort", "cohort__establishment"), pk=pk
+def _student(request: AuthenticatedHttpRequest, pk: int, action: Action) -> Student:
+    return get_object_for(
+        request.user,
+        visible_students(request.user).select_related("cohort", "cohort__establishment"),
+        pk,
+        action,
     )
-    require(request.user, action, student)
-    return student
 
 
 def _page(
-    request: HttpRequest, student: Student, form: SpecialContractForm | None, status: int = 200
+    request: AuthenticatedHttpRequest,
+    student: Student,
+    form: SpecialContractForm | None,
+    status: int = 200,
 ) -> HttpResponse:
-    may_record = can(request.user, "evidence.review", student)
+    may_record = can(request.user, Action.EVIDENCE_REVIEW, student)
     eligible = takes_special_contracts(student)
     contracts = SpecialContract.objects.filter(student=student).select_related(
         "recorded_by", "activities_fit_by"
@@ -61,10 +65,10 @@ def _page(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def student(request: HttpRequest, student_pk: int) -> HttpResponse:
+def student(request: AuthenticatedHttpRequest, student_pk: int) -> HttpResponse:
     if request.method != "POST":
-        return _page(request, _student(request, student_pk, "evidence.view"), None)
-    found = _student(request, student_pk, "evidence.review")
+        return _page(request, _student(request, student_pk, Action.EVIDENCE_VIEW), None)
+    found = _student(request, student_pk, Action.EVIDENCE_REVIEW)
     form = SpecialContractForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -94,20 +98,16 @@ def student(request: HttpRequest, student_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contract: SpecialContract = get_object_or_404(
         SpecialContract.objects.filter(
             student__in=visible_students(request.user).values("pk")
         ).select_related("student", "student__cohort", "student__cohort__establishment"),
         pk=pk,
     )
-    require(request.user, "evidence.review", contract.student)
-    try:
-        confirm_activities_fit(contract, by=request.user, ip=client_ip(request))
-    except ContractRefused as refused:
-        messages.error(request, str(refused))
-    else:
-        messages.success(
-            request, "La conformité des activités au référentiel du diplôme est constatée."
-        )
+    require(request.user, Action.EVIDENCE_REVIEW, contract.student)
+    confirm_activities_fit(contract, by=request.user, ip=client_ip(request))
+    messages.success(
+        request, "La conformité des activités au référentiel du diplôme est constatée."
+    )
     return redirect("contracts:student", student_pk=contract.student_id)

@@ -21,6 +21,7 @@ from milieu.conventions.calendar import DAY_LABELS, WEEKDAYS
 from milieu.conventions.documents import build_snapshot, render_pdf, store
 from milieu.conventions.enums import ConventionStatus, SignatureState
 from milieu.conventions.models import Amendment, Convention, ConventionDocument, Signatory
+from milieu.conventions.sealing import seal_pdf
 
 
 @dataclass(frozen=True)
@@ -213,8 +214,6 @@ def append_pages(base: bytes, extra: bytes) -> bytes:
 
 def seal_amendment(amendment: Amendment, convention: Convention) -> ConventionDocument:
     """The PDF the parties signed, a signature page appended, sealed by the establishment."""
-    from milieu.conventions.sealing import seal_pdf
-
     signed = (
         convention.documents.filter(kind=ConventionDocument.Kind.AMENDMENT, amendment=amendment)
         .order_by("-pk")

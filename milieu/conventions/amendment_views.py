@@ -1,18 +1,17 @@
 """Avenant screens: create one from a signed convention, follow its signatures, send or cancel it.
 
-Every view has one shape: fetch through `visible_conventions` (404 when not visible), ask
-`require` for the action (403), bind the form, call the operation of `amendments`, flash a
-French message, redirect. A step no longer possible says why (`ConventionRefused`).
+Every view has one shape: fetch through `get_object_for` (404 when not visible, 403 when the
+action is not allowed), bind the form, call the operation of `amendments`, flash a French
+message, redirect. A step no longer possible says why (`ConventionRefused`, shown by
+`milieu.middleware.RefusedMiddleware`, or inside the creation form it re-renders).
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -28,16 +27,17 @@ from milieu.conventions.amendments import (
     create_amendment,
     send_amendment_for_signature,
 )
-from milieu.conventions.enums import SignatureState
+from milieu.conventions.enums import AmendmentStatus, SignatureState
+from milieu.conventions.flow import AMENDMENT_FLOW, ConventionRefused
 from milieu.conventions.forms import CommentForm, PaperScanForm, PeriodFormSet
-from milieu.conventions.models import Amendment, AmendmentStatus, Convention, Signatory
-from milieu.conventions.operations import ConventionRefused
+from milieu.conventions.models import Amendment, Convention, Signatory
 from milieu.conventions.signatures import sign_on_paper
-from milieu.http import client_ip, stored_file_response
-from milieu.permissions import can, require, visible_conventions
+from milieu.http import AuthenticatedHttpRequest, client_ip, stored_file_response
+from milieu.people.models import User
+from milieu.permissions import Action, can, get_object_for, visible_conventions
 
 
-def _visible_amendments(user: Any) -> QuerySet[Amendment]:
+def _visible_amendments(user: User) -> QuerySet[Amendment]:
     return Amendment.objects.filter(
         convention__in=visible_conventions(user).values("pk")
     ).select_related(
@@ -57,10 +57,11 @@ def convention_url(convention: Convention) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def amendment_create(request: HttpRequest, pk: int) -> HttpResponse:
+def amendment_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Nouvel avenant: the convention's periods, place, tutor and hours, prefilled."""
-    convention = get_object_or_404(visible_conventions(request.user), pk=pk)
-    require(request.user, "convention.amend", convention)
+    convention = get_object_for(
+        request.user, visible_conventions(request.user), pk, Action.CONVENTION_AMEND
+    )
     if convention.status not in AMENDABLE_STATUSES:
         messages.warning(
             request,
@@ -105,12 +106,14 @@ def amendment_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def amendment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def amendment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Un avenant: what it changes, its signatories, its documents and its history."""
-    amendment = get_object_or_404(_visible_amendments(request.user), pk=pk)
+    amendment = get_object_for(
+        request.user, _visible_amendments(request.user), pk, Action.AMENDMENT_VIEW
+    )
     convention = amendment.convention
     is_open = amendment.status in OPEN_AMENDMENT_STATUSES
-    may_amend = can(request.user, "convention.amend", convention)
+    may_amend = can(request.user, Action.CONVENTION_AMEND, convention)
     context = {
         "amendment": amendment,
         "convention": convention,
@@ -130,8 +133,10 @@ def amendment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if amendment.status == AmendmentStatus.DRAFT
         else [],
         "may_amend": may_amend,
-        "may_send": may_amend and amendment.status == AmendmentStatus.DRAFT,
-        "may_cancel": may_amend and is_open,
+        "may_send": AMENDMENT_FLOW.may(amendment, "send")
+        and can(request.user, Action.AMENDMENT_SEND, amendment),
+        "may_cancel": AMENDMENT_FLOW.may(amendment, "cancel")
+        and can(request.user, Action.AMENDMENT_CANCEL, amendment),
         "may_record_paper": may_amend and amendment.status == AmendmentStatus.SIGNING,
         "cancel_form": CommentForm(),
         "paper_form": PaperScanForm(),
@@ -142,28 +147,25 @@ def amendment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def amendment_send(request: HttpRequest, pk: int) -> HttpResponse:
-    amendment = get_object_or_404(_visible_amendments(request.user), pk=pk)
-    require(request.user, "convention.amend", amendment.convention)
-    try:
-        send_amendment_for_signature(amendment, by=request.user, ip=client_ip(request))
-    except ConventionRefused as refused:
-        for reason in refused.reasons:
-            messages.error(request, reason)
-    else:
-        messages.success(
-            request,
-            f"L’avenant n° {amendment.number} est envoyé en signature : chaque partie a reçu "
-            "son lien par courriel.",
-        )
+def amendment_send(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    amendment = get_object_for(
+        request.user, _visible_amendments(request.user), pk, Action.AMENDMENT_SEND
+    )
+    send_amendment_for_signature(amendment, by=request.user, ip=client_ip(request))
+    messages.success(
+        request,
+        f"L’avenant n° {amendment.number} est envoyé en signature : chaque partie a reçu "
+        "son lien par courriel.",
+    )
     return redirect("conventions:amendment_detail", pk=amendment.pk)
 
 
 @login_required
 @require_POST
-def amendment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    amendment = get_object_or_404(_visible_amendments(request.user), pk=pk)
-    require(request.user, "convention.amend", amendment.convention)
+def amendment_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    amendment = get_object_for(
+        request.user, _visible_amendments(request.user), pk, Action.AMENDMENT_CANCEL
+    )
     form = CommentForm(
         request.POST, required_message="Indiquez le motif de l’annulation de l’avenant."
     )
@@ -171,44 +173,39 @@ def amendment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         for error in form.errors.get("comment", []):
             messages.error(request, str(error))
         return redirect("conventions:amendment_detail", pk=amendment.pk)
-    try:
-        cancel_amendment(
-            amendment, by=request.user, reason=form.cleaned_data["comment"], ip=client_ip(request)
-        )
-    except ConventionRefused as refused:
-        for reason in refused.reasons:
-            messages.error(request, reason)
-    else:
-        messages.success(request, f"L’avenant n° {amendment.number} est annulé.")
+    cancel_amendment(
+        amendment, by=request.user, reason=form.cleaned_data["comment"], ip=client_ip(request)
+    )
+    messages.success(request, f"L’avenant n° {amendment.number} est annulé.")
     return redirect("conventions:amendment_detail", pk=amendment.pk)
 
 
 @login_required
 @require_POST
-def amendment_paper(request: HttpRequest, pk: int, signatory_pk: int) -> HttpResponse:
+def amendment_paper(request: AuthenticatedHttpRequest, pk: int, signatory_pk: int) -> HttpResponse:
     """A party signed the printed avenant: its scan is stored and the signature recorded."""
-    amendment = get_object_or_404(_visible_amendments(request.user), pk=pk)
-    require(request.user, "convention.amend", amendment.convention)
+    amendment = get_object_for(
+        request.user, _visible_amendments(request.user), pk, Action.AMENDMENT_SEND
+    )
     signatory = get_object_or_404(Signatory, pk=signatory_pk, amendment=amendment)
     form = PaperScanForm(request.POST, request.FILES)
     if not form.is_valid():
         for error in form.errors.get("scan", []):
             messages.error(request, str(error))
         return redirect("conventions:amendment_detail", pk=amendment.pk)
-    try:
-        sign_on_paper(signatory, form.cleaned_data["scan"], by=request.user, ip=client_ip(request))
-    except ConventionRefused as refused:
-        for reason in refused.reasons:
-            messages.error(request, reason)
-    else:
-        messages.success(request, f"La signature sur papier de {signatory.name} est enregistrée.")
+    sign_on_paper(signatory, form.cleaned_data["scan"], by=request.user, ip=client_ip(request))
+    messages.success(request, f"La signature sur papier de {signatory.name} est enregistrée.")
     return redirect("conventions:amendment_detail", pk=amendment.pk)
 
 
 @login_required
 @require_GET
-def amendment_document(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
-    amendment = get_object_or_404(_visible_amendments(request.user), pk=pk)
+def amendment_document(
+    request: AuthenticatedHttpRequest, pk: int, document_pk: int
+) -> HttpResponse:
+    amendment = get_object_for(
+        request.user, _visible_amendments(request.user), pk, Action.AMENDMENT_VIEW
+    )
     document = get_object_or_404(amendment.documents, pk=document_pk)
     response = stored_file_response(
         document.content,

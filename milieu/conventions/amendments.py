@@ -15,38 +15,43 @@ before and after, and a comment "Avenant n° N …").
 
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
 from decimal import Decimal
-from itertools import pairwise
-from typing import Any
+from functools import partial
 
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
 from milieu.changes import verdict_inputs_changed
+from milieu.conventions.amendment_checks import period_reasons, same_timetable, timetable_reasons
 from milieu.conventions.amendment_documents import (
-    DAY_LABELS,
     amendment_periods,
     build_amendment_snapshot,
     fr_date,
     original_parties,
     seal_amendment,
 )
-from milieu.conventions.calendar import WEEKDAYS, minutes, weekly_minutes
+from milieu.conventions.calendar import WEEKDAYS
 from milieu.conventions.checks import Problem, check_convention
 from milieu.conventions.documents import render_pdf, store
 from milieu.conventions.enums import (
-    OPEN_STATUSES,
+    AmendmentStatus,
     ConventionStatus,
     SignatureMethod,
     SignatureState,
 )
+from milieu.conventions.flow import (
+    AMENDMENT_FLOW,
+    OPEN_AMENDMENT_STATUSES,
+    ConventionRefused,
+    add_periods,
+)
+from milieu.conventions.links import IssuedLink, issue_link, mail_link
 from milieu.conventions.mails import send_sealed_copies
 from milieu.conventions.models import (
     Amendment,
-    AmendmentStatus,
+    AmendmentTransition,
     Convention,
     ConventionDocument,
     ConventionPeriod,
@@ -54,86 +59,35 @@ from milieu.conventions.models import (
     Signatory,
     SignatureLink,
 )
-from milieu.conventions.operations import ConventionRefused, _add_periods
-from milieu.permissions import require
+from milieu.hosts.models import HostSite, Tutor
+from milieu.people.models import User
+from milieu.permissions import Action, require
 
 AMENDABLE_STATUSES = frozenset({ConventionStatus.SIGNED, ConventionStatus.IN_PROGRESS})
-OPEN_AMENDMENT_STATUSES = frozenset({AmendmentStatus.DRAFT, AmendmentStatus.SIGNING})
-_HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+__all__ = [
+    "AMENDABLE_STATUSES",
+    "OPEN_AMENDMENT_STATUSES",
+    "amended_problems",
+    "cancel_amendment",
+    "cancel_on_refusal",
+    "complete_if_all_signed",
+    "create_amendment",
+    "send_amendment_for_signature",
+]
 
 
 # --- creating -----------------------------------------------------------------------------
 
 
-def _timetable_reasons(timetable: dict[str, Any]) -> list[str]:
-    reasons = []
-    for day, spans in timetable.items():
-        if day not in WEEKDAYS:
-            reasons.append(f"Jour inconnu dans les horaires : « {day} ».")
-            continue
-        ordered = []
-        for span in spans:
-            if (
-                not isinstance(span, list | tuple)
-                or len(span) != 2
-                or not all(isinstance(t, str) and _HHMM.match(t) for t in span)
-            ):
-                reasons.append(f"Horaire illisible le {DAY_LABELS[day]} : écrivez 08:30–12:00.")
-                continue
-            if minutes(span[1]) <= minutes(span[0]):
-                reasons.append(
-                    f"Le {DAY_LABELS[day]}, la plage {span[0]}–{span[1]} finit avant de commencer."
-                )
-            ordered.append((minutes(span[0]), minutes(span[1])))
-        ordered.sort()
-        if any(b[0] < a[1] for a, b in pairwise(ordered)):
-            reasons.append(f"Le {DAY_LABELS[day]}, deux plages horaires se chevauchent.")
-    if not reasons and weekly_minutes(timetable) == 0:
-        reasons.append("Les nouveaux horaires ne comportent aucune plage de travail.")
-    return reasons
-
-
-def _period_reasons(convention: Convention, periods: list[tuple[date, date]]) -> list[str]:
-    if not periods:
-        return ["Indiquez au moins une période."]
-    reasons = [
-        f"La période du {fr_date(s)} au {fr_date(e)} finit avant de commencer."
-        for s, e in periods
-        if e < s
-    ]
-    ordered = sorted(periods)
-    for (s1, e1), (s2, e2) in pairwise(ordered):
-        if s2 <= e1:
-            reasons.append(
-                f"Les périodes du {fr_date(s1)} au {fr_date(e1)} et du {fr_date(s2)} au {fr_date(e2)} se chevauchent."
-            )
-    for start, end in ordered:
-        clash = (
-            ConventionPeriod.objects.filter(
-                student_id=convention.student_id, active=True, start__lte=end, end__gte=start
-            )
-            .exclude(convention=convention)
-            .filter(convention__status__in=list(OPEN_STATUSES))
-            .first()
-        )
-        if clash is not None:
-            reasons.append(
-                f"La période du {fr_date(start)} au {fr_date(end)} chevauche la période {clash} de la "
-                f"convention n° {clash.convention_id} : un élève ne peut être en stage à deux "
-                "endroits à la fois."
-            )
-    return reasons
-
-
 def create_amendment(
     convention: Convention,
     *,
-    by: Any,
+    by: User,
     reason: str,
     new_periods: list[tuple[date, date]] | None = None,
     early_end: date | None = None,
-    new_site: Any = None,
-    new_tutor: Any = None,
+    new_site: HostSite | None = None,
+    new_tutor: Tutor | None = None,
     new_timetable: dict[str, list[list[str]]] | None = None,
     new_weekly_hours: Decimal | None = None,
     ip: str | None = None,
@@ -142,7 +96,7 @@ def create_amendment(
 
     A value equal to the convention's current one is not a change; at least one change is due.
     """
-    require(by, "convention.amend", convention)
+    require(by, Action.CONVENTION_AMEND, convention)
     with transaction.atomic():
         locked = Convention.objects.select_for_update().get(pk=convention.pk)
         if locked.status not in AMENDABLE_STATUSES:
@@ -159,7 +113,7 @@ def create_amendment(
             new_site = None
         if new_tutor is not None and new_tutor.pk == locked.tutor_id:
             new_tutor = None
-        if new_timetable is not None and _same_timetable(new_timetable, locked.timetable):
+        if new_timetable is not None and same_timetable(new_timetable, locked.timetable):
             new_timetable = None
         if new_weekly_hours is not None and Decimal(new_weekly_hours) == locked.weekly_hours:
             new_weekly_hours = None
@@ -171,7 +125,7 @@ def create_amendment(
                 "Un avenant donne soit de nouvelles périodes, soit une fin anticipée, pas les deux."
             )
         elif new_periods is not None:
-            reasons += _period_reasons(locked, new_periods)
+            reasons += period_reasons(locked, new_periods)
         elif early_end is not None and current:
             first, last = current[0][0], current[-1][1]
             if not first <= early_end < last:
@@ -184,7 +138,7 @@ def create_amendment(
         if new_tutor is not None and new_tutor.host_id != locked.host_id:
             reasons.append("Le tuteur choisi n'appartient pas à l'organisme d'accueil.")
         if new_timetable is not None:
-            reasons += _timetable_reasons(new_timetable)
+            reasons += timetable_reasons(new_timetable)
         if new_weekly_hours is not None and not 0 < Decimal(new_weekly_hours) <= 48:
             reasons.append("La durée hebdomadaire est comprise entre 0 et 48 heures.")
         changes = (new_periods, early_end, new_site, new_tutor, new_timetable, new_weekly_hours)
@@ -220,26 +174,28 @@ def create_amendment(
             new_weekly_hours=new_weekly_hours,
             created_by=by,
         )
+        AmendmentTransition.objects.create(
+            amendment=amendment,
+            from_status="",
+            to_status=AmendmentStatus.DRAFT,
+            actor=by,
+            ip=ip,
+            comment=amendment.reason,
+        )
         _log(locked, f"Avenant n° {number} créé : {amendment.reason}", by=by, ip=ip)
     return amendment
-
-
-def _same_timetable(a: dict[str, Any], b: dict[str, Any]) -> bool:
-    def norm(t: dict[str, Any]) -> dict[str, list[list[str]]]:
-        return {d: [list(s) for s in spans] for d, spans in t.items() if spans}
-
-    return norm(a) == norm(b)
 
 
 def _log(
     convention: Convention,
     comment: str,
     *,
-    by: Any = None,
+    by: User | None = None,
     actor_label: str = "",
     ip: str | None = None,
 ) -> None:
-    """A history row of the convention whose status does not change."""
+    """A history row of the convention whose status does not change (the avenant's own steps
+    are in its `AmendmentTransition` log)."""
     ConventionTransition.objects.create(
         convention=convention,
         from_status=convention.status,
@@ -262,12 +218,12 @@ def _apply_changes(convention: Convention, amendment: Amendment) -> None:
         kept = {(p.start, p.end) for p in active if (p.start, p.end) in wanted}
         replaced = [p.pk for p in active if (p.start, p.end) not in wanted]
         ConventionPeriod.objects.filter(pk__in=replaced).update(active=False)
-        _add_periods(convention, sorted(wanted - kept), amendment=amendment)
+        add_periods(convention, sorted(wanted - kept), amendment=amendment)
     elif amendment.early_end:
         cut = amendment.early_end
         ending = [p for p in active if p.end > cut]
         ConventionPeriod.objects.filter(pk__in=[p.pk for p in ending]).update(active=False)
-        _add_periods(
+        add_periods(
             convention, [(p.start, cut) for p in ending if p.start <= cut], amendment=amendment
         )
     fields = []
@@ -314,66 +270,56 @@ def amended_problems(amendment: Amendment) -> list[Problem]:
 
 
 def send_amendment_for_signature(
-    amendment: Amendment, *, by: Any, ip: str | None = None
+    amendment: Amendment, *, by: User, ip: str | None = None
 ) -> Amendment:
     """Render the avenant's PDF once and invite the convention's parties to sign it."""
-    from milieu.conventions.signatures import IssuedLink, _issue_link, _mail_link
-
-    require(by, "convention.amend", amendment.convention)
+    require(by, Action.AMENDMENT_SEND, amendment)
     issued: list[IssuedLink] = []
     with transaction.atomic():
         convention = Convention.objects.select_for_update().get(pk=amendment.convention_id)
-        locked = Amendment.objects.select_for_update().get(pk=amendment.pk)
-        if locked.status != AmendmentStatus.DRAFT:
-            raise ConventionRefused(
-                [
-                    "Action déjà effectuée ou impossible : l'avenant est "
-                    f"« {locked.get_status_display()} »."
-                ]
-            )
-        if convention.status not in AMENDABLE_STATUSES:
-            raise ConventionRefused(
-                [
+        parties = original_parties(convention)
+
+        def guard(a: Amendment) -> list[str]:
+            if convention.status not in AMENDABLE_STATUSES:
+                return [
                     "Un avenant ne modifie qu'une convention signée ou un stage en cours ; "
                     f"la convention est « {convention.get_status_display()} »."
                 ]
+            reasons = [p.message for p in amended_problems(a) if p.blocking]
+            if not parties:
+                reasons.append("La convention n'a aucun signataire à qui soumettre l'avenant.")
+            return reasons
+
+        def effect(a: Amendment) -> None:
+            pdf = render_pdf(
+                "conventions/amendments/pdf/amendment.html",
+                {"a": build_amendment_snapshot(a, convention), "final": False},
             )
-        parties = original_parties(convention)
-        reasons = [p.message for p in amended_problems(locked) if p.blocking]
-        if not parties:
-            reasons.append("La convention n'a aucun signataire à qui soumettre l'avenant.")
-        if reasons:
-            raise ConventionRefused(reasons)
-        pdf = render_pdf(
-            "conventions/amendments/pdf/amendment.html",
-            {"a": build_amendment_snapshot(locked, convention), "final": False},
-        )
-        store(convention, ConventionDocument.Kind.AMENDMENT, pdf, amendment=locked)
-        for order, party in enumerate(parties):
-            signatory = Signatory.objects.create(
-                convention=convention,
-                amendment=locked,
-                version=convention.version,
-                role=party.role,
-                name=party.name,
-                email=party.email,
-                on_behalf_of=party.on_behalf_of,
-                user=party.user,
-                order=order,
-                method=SignatureMethod.ONLINE if party.email else SignatureMethod.PAPER,
-            )
-            if party.email:
-                issued.append(_issue_link(signatory))
-        locked.status = AmendmentStatus.SIGNING
-        locked.save(update_fields=["status"])
-        _log(convention, f"Avenant n° {locked.number} envoyé en signature", by=by, ip=ip)
+            store(convention, ConventionDocument.Kind.AMENDMENT, pdf, amendment=a)
+            for order, party in enumerate(parties):
+                signatory = Signatory.objects.create(
+                    convention=convention,
+                    amendment=a,
+                    version=convention.version,
+                    role=party.role,
+                    name=party.name,
+                    email=party.email,
+                    on_behalf_of=party.on_behalf_of,
+                    user=party.user,
+                    order=order,
+                    method=SignatureMethod.ONLINE if party.email else SignatureMethod.PAPER,
+                )
+                if party.email:
+                    issued.append(issue_link(signatory))
+            _log(convention, f"Avenant n° {a.number} envoyé en signature", by=by, ip=ip)
 
         def mail_all() -> None:
             for link in issued:
-                _mail_link(link)
+                mail_link(link)
 
-        transaction.on_commit(mail_all)
-    amendment.refresh_from_db()
+        AMENDMENT_FLOW.apply(
+            amendment, "send", by=by, ip=ip, guard=guard, effect=effect, after_commit=[mail_all]
+        )
     return amendment
 
 
@@ -393,27 +339,22 @@ def _notify_author(amendment: Amendment, subject: str, body: str) -> None:
 
 
 def cancel_amendment(
-    amendment: Amendment, *, by: Any, reason: str, ip: str | None = None
+    amendment: Amendment, *, by: User, reason: str, ip: str | None = None
 ) -> Amendment:
     """The establishment gives up an avenant still in draft or in signature; its links close."""
-    require(by, "convention.amend", amendment.convention)
+    require(by, Action.AMENDMENT_CANCEL, amendment)
     if not reason.strip():
         raise ConventionRefused(["Indiquez le motif de l'annulation de l'avenant."])
     with transaction.atomic():
         convention = Convention.objects.select_for_update().get(pk=amendment.convention_id)
-        locked = Amendment.objects.select_for_update().get(pk=amendment.pk)
-        if locked.status not in OPEN_AMENDMENT_STATUSES:
-            raise ConventionRefused(
-                [
-                    "Action déjà effectuée ou impossible : l'avenant est "
-                    f"« {locked.get_status_display()} »."
-                ]
-            )
-        locked.status = AmendmentStatus.CANCELLED
-        locked.save(update_fields=["status"])
-        _close_links(locked)
-        _log(convention, f"Avenant n° {locked.number} annulé : {reason.strip()}", by=by, ip=ip)
-    amendment.refresh_from_db()
+
+        def effect(a: Amendment) -> None:
+            _close_links(a)
+            _log(convention, f"Avenant n° {a.number} annulé : {reason.strip()}", by=by, ip=ip)
+
+        AMENDMENT_FLOW.apply(
+            amendment, "cancel", by=by, ip=ip, comment=reason.strip(), effect=effect
+        )
     return amendment
 
 
@@ -421,30 +362,30 @@ def cancel_on_refusal(signatory: Signatory, reason: str, *, ip: str | None) -> N
     """A party refused to sign: the avenant is cancelled with the reason (called by
     `signatures.refuse_with_link`, inside its transaction)."""
     assert signatory.amendment_id is not None
-    amendment = (
-        Amendment.objects.select_for_update(of=("self",))
-        .select_related("created_by")
-        .get(pk=signatory.amendment_id)
-    )
-    if amendment.status != AmendmentStatus.SIGNING:
+    amendment = Amendment.objects.select_for_update(of=("self",)).get(pk=signatory.amendment_id)
+    if not AMENDMENT_FLOW.may(amendment, "refuse"):
         return
-    amendment.status = AmendmentStatus.CANCELLED
-    amendment.save(update_fields=["status"])
-    _close_links(amendment)
     convention = Convention.objects.get(pk=amendment.convention_id)
     who = f"{signatory.name} ({signatory.get_role_display()})"
-    _log(
-        convention,
-        f"Avenant n° {amendment.number} refusé par {who} : {reason.strip()}",
-        actor_label=who,
-        ip=ip,
-    )
-    _notify_author(
-        amendment,
-        f"Avenant n° {amendment.number} à la convention n° {convention.pk} refusé",
-        f"Bonjour,\n\n{who} a refusé de signer l'avenant n° {amendment.number} à la convention "
-        f"de stage n° {convention.pk}.\n\nMotif : {reason.strip()}\n\nL'avenant est annulé ; "
-        "la convention reste telle qu'elle a été signée.\n",
+
+    def effect(a: Amendment) -> None:
+        _close_links(a)
+        _log(
+            convention,
+            f"Avenant n° {a.number} refusé par {who} : {reason.strip()}",
+            actor_label=who,
+            ip=ip,
+        )
+        _notify_author(
+            a,
+            f"Avenant n° {a.number} à la convention n° {convention.pk} refusé",
+            f"Bonjour,\n\n{who} a refusé de signer l'avenant n° {a.number} à la convention "
+            f"de stage n° {convention.pk}.\n\nMotif : {reason.strip()}\n\nL'avenant est "
+            "annulé ; la convention reste telle qu'elle a été signée.\n",
+        )
+
+    AMENDMENT_FLOW.apply(
+        amendment, "refuse", by=None, actor_label=who, ip=ip, comment=reason.strip(), effect=effect
     )
 
 
@@ -452,41 +393,47 @@ def complete_if_all_signed(amendment: Amendment, *, ip: str | None) -> None:
     """After a signature: when every party has signed, seal the avenant and apply it (called
     by `signatures.sign_with_link` and `sign_on_paper`, inside their transaction, with the
     convention's row locked)."""
-    amendment = (
-        Amendment.objects.select_for_update(of=("self",))
-        .select_related("created_by")
-        .get(pk=amendment.pk)
-    )
-    if amendment.status != AmendmentStatus.SIGNING:
+    amendment = Amendment.objects.select_for_update(of=("self",)).get(pk=amendment.pk)
+    if not AMENDMENT_FLOW.may(amendment, "complete"):
         return
     if amendment.signatories.exclude(state=SignatureState.SIGNED).exists():
         return
     convention = Convention.objects.select_for_update().get(pk=amendment.convention_id)
-    amendment.status = AmendmentStatus.SIGNED
-    amendment.signed_at = timezone.now()
-    amendment.save(update_fields=["status", "signed_at"])
-    seal_amendment(amendment, convention)
-    try:
-        _apply_changes(convention, amendment)
-    except ConventionRefused as refused:
-        raise ConventionRefused(
-            [
-                f"L'avenant n° {amendment.number} ne peut plus s'appliquer : "
-                + " ".join(refused.reasons)
-                + " La signature n'est pas enregistrée ; l'établissement doit annuler l'avenant."
-            ]
-        ) from None
-    _log(
-        convention,
-        f"Avenant n° {amendment.number} signé",
+
+    def effect(a: Amendment) -> None:
+        a.signed_at = timezone.now()
+        a.save(update_fields=["signed_at"])
+        seal_amendment(a, convention)
+        try:
+            _apply_changes(convention, a)
+        except ConventionRefused as refused:
+            raise ConventionRefused(
+                [
+                    f"L'avenant n° {a.number} ne peut plus s'appliquer : "
+                    + " ".join(refused.reasons)
+                    + " La signature n'est pas enregistrée ; l'établissement doit annuler "
+                    "l'avenant."
+                ]
+            ) from None
+        _log(
+            convention,
+            f"Avenant n° {a.number} signé",
+            actor_label="Milieu (dernière signature)",
+            ip=ip,
+        )
+        _notify_author(
+            a,
+            f"Avenant n° {a.number} à la convention n° {convention.pk} signé",
+            f"Bonjour,\n\nToutes les parties ont signé l'avenant n° {a.number} à la "
+            f"convention de stage n° {convention.pk}. Il est scellé et s'applique désormais.\n",
+        )
+
+    AMENDMENT_FLOW.apply(
+        amendment,
+        "complete",
+        by=None,
         actor_label="Milieu (dernière signature)",
         ip=ip,
-    )
-    sealed = (convention.pk, amendment.pk)
-    transaction.on_commit(lambda: send_sealed_copies(*sealed))
-    _notify_author(
-        amendment,
-        f"Avenant n° {amendment.number} à la convention n° {convention.pk} signé",
-        f"Bonjour,\n\nToutes les parties ont signé l'avenant n° {amendment.number} à la "
-        f"convention de stage n° {convention.pk}. Il est scellé et s'applique désormais.\n",
+        effect=effect,
+        after_commit=[partial(send_sealed_copies, convention.pk, amendment.pk)],
     )

@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
-from decimal import Decimal
 
 import holidays
 
@@ -19,15 +18,9 @@ from milieu.rules.calendar import school_year_of as school_year_of
 from milieu.rules.workplace import DAY_LABELS as DAY_LABELS
 from milieu.rules.workplace import WEEKDAYS as WEEKDAYS
 from milieu.rules.workplace import daily_minutes as daily_minutes
-from milieu.rules.workplace import get_law
 from milieu.rules.workplace import minutes as minutes
 from milieu.rules.workplace import span_minutes as span_minutes
 from milieu.rules.workplace import weekly_minutes as weekly_minutes
-
-
-def minimum_hourly_gratification(year: int) -> Decimal | None:
-    """The minimum hourly gratification of the calendar year (`milieu.rules.workplace`)."""
-    return get_law().minimum_hourly_gratification(year)
 
 
 def subdivision_for(postal_code: str) -> str | None:

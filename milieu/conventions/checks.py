@@ -60,12 +60,28 @@ BLOCKING_ENGINE_PREFIX = {
 }
 
 
+ENGINE_SEVERITY_LABELS = {"info": "Information", "warning": "Avertissement", "blocking": "Bloquant"}
+
+
 @dataclass(frozen=True)
 class Problem:
+    """One finding of the checks. `blocking`: it stops the head's approval of the convention.
+    `severity`: for a finding of the engine, its severity exactly as the engine gives it (shown
+    beside the convention's own decision when the two differ: `BLOCKING_ENGINE_CODES`)."""
+
     code: str
     blocking: bool
     message: str
     ref: str = ""
+    severity: str = ""
+
+    @property
+    def engine_severity_label(self) -> str:
+        """The engine's own severity in French when the convention treats the finding otherwise
+        (« Avertissement » for a warning that stops the approval), else ""."""
+        if not self.severity or (self.severity == "blocking") == self.blocking:
+            return ""
+        return ENGINE_SEVERITY_LABELS.get(self.severity, self.severity)
 
 
 def _periods(convention: Convention) -> list[ConventionPeriod]:
@@ -125,7 +141,7 @@ _dossier_builder: list[DossierBuilder] = []
 
 
 def use_dossier_builder(builder: DossierBuilder) -> None:
-    """Receive the function that builds a student's dossier (`milieu.exams.dossier.build_dossier`,
+    """Receive the function that builds a student's dossier (`milieu.exams.assembly.build_dossier`,
     given by the exams app when it is ready): the exams app sits above this one, which therefore
     does not import it."""
     _dossier_builder[:] = [builder]
@@ -166,6 +182,7 @@ def _engine(convention: Convention, periods: list[ConventionPeriod]) -> list[Pro
             BLOCKING_ENGINE_PREFIX.get(f["code"], "").format(ref=_cited(convention, f["ref"]))
             + f["message"],
             f["ref"],
+            severity=f["severity"],
         )
         for f in verdict["findings"]
         if f["code"] in ENGINE_CODES

@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from milieu.conventions.calendar import weekly_minutes
 from milieu.conventions.enums import SignatureState
-from milieu.conventions.models import Convention, ConventionDocument
+from milieu.conventions.models import Amendment, Convention, ConventionDocument
+from milieu.conventions.sealing import seal_pdf
 from milieu.rules import get_catalogue
 
 
@@ -133,7 +134,7 @@ def render_pdf(template: str, context: dict[str, Any]) -> bytes:
 
 
 def store(
-    convention: Convention, kind: str, content: bytes, *, amendment: Any = None
+    convention: Convention, kind: str, content: bytes, *, amendment: Amendment | None = None
 ) -> ConventionDocument:
     return ConventionDocument.objects.create(
         convention=convention,
@@ -153,8 +154,6 @@ def render_for_signature(convention: Convention) -> ConventionDocument:
 
 def render_sealed(convention: Convention) -> ConventionDocument:
     """The signed PDF: the same snapshot plus a signature page (who, when, hash), then sealed."""
-    from milieu.conventions.sealing import seal_pdf
-
     assert convention.snapshot is not None
     signed = (
         convention.documents.filter(

@@ -13,9 +13,10 @@ from typing import Any
 from django.db import transaction
 
 from milieu.conventions.enums import ConventionStatus
+from milieu.conventions.flow import ConventionRefused, add_periods
 from milieu.conventions.models import Convention
-from milieu.conventions.operations import ConventionRefused, _add_periods
-from milieu.permissions import require
+from milieu.people.models import User
+from milieu.permissions import Action, require
 
 EDITABLE_FIELDS = frozenset(
     {
@@ -53,12 +54,12 @@ EDITABLE_FIELDS = frozenset(
 def update_convention(
     convention: Convention,
     *,
-    by: Any,
+    by: User,
     periods: list[tuple[date, date]],
     **fields: Any,
 ) -> Convention:
     """Change a draft: its fields and its periods (replaced as a whole)."""
-    require(by, "convention.change", convention)
+    require(by, Action.CONVENTION_CHANGE, convention)
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
         raise TypeError(f"not editable: {sorted(unknown)}")
@@ -80,6 +81,6 @@ def update_convention(
             setattr(locked, name, value)
         locked.save()
         locked.periods.filter(active=True).delete()
-        _add_periods(locked, periods)
+        add_periods(locked, periods)
     convention.refresh_from_db()
     return convention

@@ -46,3 +46,10 @@ class SignatureState(models.TextChoices):
     PENDING = "pending", "En attente"
     SIGNED = "signed", "Signé"
     REFUSED = "refused", "Refusé"
+
+
+class AmendmentStatus(models.TextChoices):
+    DRAFT = "draft", "Brouillon"
+    SIGNING = "signing", "En signature"
+    SIGNED = "signed", "Signé"
+    CANCELLED = "cancelled", "Annulé"

@@ -13,21 +13,34 @@ from django.views.decorators.vary import vary_on_headers
 
 from milieu.conventions.drafting import update_convention
 from milieu.conventions.enums import ConventionStatus
+from milieu.conventions.flow import ConventionRefused
 from milieu.conventions.forms import ConventionForm
 from milieu.conventions.models import Convention
-from milieu.conventions.operations import ConventionRefused, create_convention
+from milieu.conventions.operations import create_convention
 from milieu.conventions.page_forms import BasePeriodFormSet, PeriodFormSet
 from milieu.conventions.page_views import get_convention
 from milieu.establishments.forms import teachers_of
 from milieu.hosts.enums import PlacementStatus
 from milieu.hosts.models import Placement
-from milieu.http import HtmxHttpRequest, client_ip, parse_id
-from milieu.permissions import can, require, visible_hosts, visible_placements, visible_students
+from milieu.http import AuthenticatedHttpRequest, HtmxHttpRequest, client_ip, parse_id
+from milieu.permissions import (
+    Action,
+    can,
+    get_object_for,
+    require,
+    visible_hosts,
+    visible_placements,
+    visible_students,
+)
 from milieu.rules.calendar import DEFAULT_WORK_DAY_NAMES
 from milieu.students.models import Student
 
 PERIODS_PREFIX = "periodes"
 WORKING_WEEK = list(DEFAULT_WORK_DAY_NAMES)
+
+
+class SignedInHtmxRequest(HtmxHttpRequest, AuthenticatedHttpRequest):
+    """A signed-in request through the htmx middleware (the form's partial updates)."""
 
 
 def _number(value: str | None) -> int:
@@ -45,7 +58,7 @@ def _form(
         data,
         student=student,
         hosts=visible_hosts(request.user).order_by("name"),
-        tutors_readable=can(request.user, "tutor.view"),
+        tutors_readable=can(request.user, Action.TUTOR_VIEW),
         **kwargs,
     )
 
@@ -58,7 +71,7 @@ def _host_fields(request: HtmxHttpRequest, form: ConventionForm) -> HttpResponse
 @login_required
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
-def create(request: HtmxHttpRequest) -> HttpResponse:
+def create(request: SignedInHtmxRequest) -> HttpResponse:
     """A new draft for a student (`?eleve=`), or from a host choice *arrêté* (`?choix=`)."""
     placement: Placement | None = None
     if "choix" in request.GET:
@@ -68,10 +81,13 @@ def create(request: HtmxHttpRequest) -> HttpResponse:
         )
         student = placement.student
     else:
-        student = get_object_or_404(
-            visible_students(request.user), pk=_number(request.GET.get("eleve"))
+        student = get_object_for(
+            request.user,
+            visible_students(request.user).select_related("cohort__establishment"),
+            _number(request.GET.get("eleve")),
+            Action.CONVENTION_CREATE,
         )
-    require(request.user, "convention.create", student)
+    require(request.user, Action.CONVENTION_CREATE, student)
     if placement is not None:
         existing = placement.conventions.exclude(status=ConventionStatus.CANCELLED).first()
         if existing is not None:
@@ -119,10 +135,10 @@ def create(request: HtmxHttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
-def edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def edit(request: SignedInHtmxRequest, pk: int) -> HttpResponse:
     """Change a draft; once submitted, the convention is changed by sending it back, or by an
     avenant once signed."""
-    convention: Convention = get_convention(request, pk, "convention.change")
+    convention: Convention = get_convention(request, pk, Action.CONVENTION_CHANGE)
     if convention.status != ConventionStatus.DRAFT:
         messages.info(
             request,

@@ -15,11 +15,15 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.contrib.postgres.fields import RangeOperators
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
 from django.utils import timezone
 
+from milieu.audit.models import StateLog
+from milieu.conventions.constraints import DateRange, PostgresExclusionConstraint
 from milieu.conventions.enums import (
+    AmendmentStatus,
     ConventionStatus,
     SignatoryRole,
     SignatureMethod,
@@ -173,6 +177,11 @@ class Convention(models.Model):
                 condition=Q(weekly_hours__gt=0) & Q(weekly_hours__lte=48),
                 violation_error_message="La durée hebdomadaire est comprise entre 0 et 48 heures.",
             ),
+            models.CheckConstraint(
+                name="convention_status_known",
+                condition=Q(status__in=ConventionStatus.values),
+                violation_error_message="L'état de la convention n'est pas un état connu.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -228,15 +237,34 @@ class ConventionPeriod(models.Model):
                 condition=Q(end__gte=F("start")),
                 violation_error_message="La fin de la période précède son début.",
             ),
+            # PostgreSQL only (no SQL on SQLite): two active periods of one student never
+            # overlap (created by migration 0002, declared here since 0006)
+            PostgresExclusionConstraint(
+                name="convention_period_no_overlap_per_student",
+                index_type="GIST",
+                expressions=[
+                    ("student", RangeOperators.EQUAL),
+                    (
+                        DateRange("start", "end", Value("[]")),
+                        RangeOperators.OVERLAPS,
+                    ),
+                ],
+                condition=Q(active=True),
+                violation_error_message=(
+                    "Cette période chevauche une autre période de l'élève : un élève ne peut "
+                    "être en stage à deux endroits à la fois."
+                ),
+            ),
         ]
-        # PostgreSQL also holds an exclusion constraint (migration 0002): two active periods
-        # of one student in open conventions never overlap.
 
     def __str__(self) -> str:
         return f"du {self.start:%d/%m/%Y} au {self.end:%d/%m/%Y}"
 
 
-class ConventionTransition(models.Model):
+class ConventionTransition(StateLog):
+    """One step of a convention's life (`milieu.conventions.flow.CONVENTION_FLOW` writes it);
+    an avenant's steps appear here too, the status unchanged, with a comment."""
+
     convention = models.ForeignKey(
         Convention, on_delete=models.CASCADE, related_name="transitions", verbose_name="convention"
     )
@@ -244,22 +272,9 @@ class ConventionTransition(models.Model):
         "état de départ", max_length=16, choices=ConventionStatus.choices, blank=True
     )
     to_status = models.CharField("état d'arrivée", max_length=16, choices=ConventionStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="par",
-    )
-    actor_label = models.CharField("acteur (hors compte)", max_length=200, blank=True)
-    at = models.DateTimeField("le", auto_now_add=True)
-    ip = models.GenericIPAddressField("adresse IP", null=True, blank=True)
-    comment = models.TextField("commentaire", blank=True)
 
-    class Meta:
+    class Meta(StateLog.Meta):
         verbose_name = "étape de la convention"
-        ordering = ["at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.from_status or '∅'} → {self.to_status}"
@@ -304,6 +319,10 @@ class ConventionDocument(models.Model):
     def digest(content: bytes) -> str:
         return hashlib.sha256(content).hexdigest()
 
+    @property
+    def is_sealed(self) -> bool:
+        return self.kind in (self.Kind.SEALED, self.Kind.AMENDMENT_SEALED)
+
 
 class Signatory(models.Model):
     """One party who signs one version of a convention, or an avenant."""
@@ -345,6 +364,14 @@ class Signatory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_role_display()})"
+
+    @property
+    def has_signed(self) -> bool:
+        return self.state == SignatureState.SIGNED
+
+    @property
+    def on_paper(self) -> bool:
+        return self.method == SignatureMethod.PAPER
 
 
 class SignatureLink(models.Model):
@@ -389,13 +416,6 @@ class SignatureCodeSent(models.Model):
 
     def __str__(self) -> str:
         return f"Code envoyé le {self.sent_at:%d/%m/%Y %H:%M} à {self.email}"
-
-
-class AmendmentStatus(models.TextChoices):
-    DRAFT = "draft", "Brouillon"
-    SIGNING = "signing", "En signature"
-    SIGNED = "signed", "Signé"
-    CANCELLED = "cancelled", "Annulé"
 
 
 class Amendment(models.Model):
@@ -448,3 +468,21 @@ class Amendment(models.Model):
 
     def __str__(self) -> str:
         return f"Avenant n° {self.number} à la convention n° {self.convention_id}"
+
+
+class AmendmentTransition(StateLog):
+    """One step of an avenant's life (`milieu.conventions.flow.AMENDMENT_FLOW` writes it)."""
+
+    amendment = models.ForeignKey(
+        Amendment, on_delete=models.CASCADE, related_name="transitions", verbose_name="avenant"
+    )
+    from_status = models.CharField(
+        "état de départ", max_length=16, choices=AmendmentStatus.choices, blank=True
+    )
+    to_status = models.CharField("état d'arrivée", max_length=16, choices=AmendmentStatus.choices)
+
+    class Meta(StateLog.Meta):
+        verbose_name = "étape de l'avenant"
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '∅'} → {self.to_status}"

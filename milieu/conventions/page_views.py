@@ -1,8 +1,9 @@
 """The conventions of the school screens: the list, one convention's page and its actions.
 
-Each view fetches the convention through `visible_conventions` (404 when it is not yours), asks
-`milieu.permissions` for the action (403), calls the operation, and either redirects with a French
-message or shows the page again with every reason of a refusal.
+Each view fetches the convention through `get_object_for` over `visible_conventions` (404 when
+it is not yours, 403 when the action is not), calls the operation, and either redirects with a
+French message or shows the page again with every reason of a refusal (a refusal elsewhere is
+shown by `milieu.middleware.RefusedMiddleware`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from django.views.decorators.http import require_POST
 from milieu.audit.downloads import audit_minor_download
 from milieu.conventions.checks import check_convention
 from milieu.conventions.enums import ConventionStatus, SignatureState
+from milieu.conventions.flow import TRANSITIONS, ConventionRefused, allowed_transitions
 from milieu.conventions.models import (
     Convention,
     ConventionDocument,
@@ -31,9 +33,6 @@ from milieu.conventions.models import (
     ConventionTransition,
 )
 from milieu.conventions.operations import (
-    TRANSITIONS,
-    ConventionRefused,
-    allowed_transitions,
     approve_convention,
     cancel_convention,
     return_convention,
@@ -49,9 +48,16 @@ from milieu.conventions.signatures import (
     signing_parties,
 )
 from milieu.establishments.models import Cohort
-from milieu.http import client_ip, stored_file_response
+from milieu.http import AuthenticatedHttpRequest, client_ip, stored_file_response
 from milieu.pagination import paginate
-from milieu.permissions import can, require, visible_conventions, visible_student_values
+from milieu.people.models import User
+from milieu.permissions import (
+    Action,
+    can,
+    get_object_for,
+    visible_conventions,
+    visible_student_values,
+)
 from milieu.rules import get_catalogue
 
 S = ConventionStatus
@@ -61,14 +67,15 @@ AMENDABLE = frozenset({S.SIGNED, S.IN_PROGRESS})
 PAGE_SIZE = 50
 
 
-def get_convention(request: HttpRequest, pk: int, action: str = "convention.view") -> Convention:
-    convention: Convention = get_object_or_404(visible_conventions(request.user), pk=pk)
-    require(request.user, action, convention)
-    return convention
+def get_convention(
+    request: HttpRequest, pk: int, action: Action = Action.CONVENTION_VIEW
+) -> Convention:
+    """The convention `pk` as the user may reach it for `action` (404 / 403)."""
+    return get_object_for(request.user, visible_conventions(request.user), pk, action)
 
 
 @dataclass(frozen=True)
-class Action:
+class PageAction:
     """A transition as the page offers it: URL word, operation, French confirmation."""
 
     word: str
@@ -84,35 +91,35 @@ class Action:
         return self.button or TRANSITIONS[self.name].label
 
 
-def _send(convention: Convention, *, by: Any, ip: str | None, comment: str = "") -> Convention:
+def _send(convention: Convention, *, by: User, ip: str | None, comment: str = "") -> Convention:
     return send_for_signature(convention, by=by, ip=ip)
 
 
-ACTIONS: dict[str, Action] = {
+ACTIONS: dict[str, PageAction] = {
     a.word: a
     for a in (
-        Action(
+        PageAction(
             "soumettre",
             "submit",
             submit_convention,
             "La convention est soumise à l’équipe pédagogique.",
         ),
-        Action(
+        PageAction(
             "valider", "validate", validate_convention, "La convention est validée par l’équipe."
         ),
-        Action(
+        PageAction(
             "approuver",
             "approve",
             approve_convention,
             "La convention est approuvée : elle peut partir en signature.",
         ),
-        Action(
+        PageAction(
             "envoyer",
             "send",
             _send,
             "La convention est envoyée en signature : chaque partie a reçu son lien par courriel.",
         ),
-        Action(
+        PageAction(
             "renvoyer",
             "return",
             return_convention,
@@ -120,7 +127,7 @@ ACTIONS: dict[str, Action] = {
             comment_required="Indiquez ce qui est à reprendre.",
             secondary=True,
         ),
-        Action(
+        PageAction(
             "annuler",
             "cancel",
             cancel_convention,
@@ -134,7 +141,7 @@ ACTIONS: dict[str, Action] = {
 BY_NAME = {a.name: a for a in ACTIONS.values()}
 
 
-def actions_for(user: Any, convention: Convention) -> list[Action]:
+def actions_for(user: User, convention: Convention) -> list[PageAction]:
     """The transitions the state allows and the user may do, in the table's order."""
     found = []
     for name in allowed_transitions(convention):
@@ -149,7 +156,7 @@ def actions_for(user: Any, convention: Convention) -> list[Action]:
 
 
 @login_required
-def convention_list(request: HttpRequest) -> HttpResponse:
+def convention_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The conventions the user sees, newest change first, filtered by state; a fixed number
     of queries whatever their number."""
     conventions = visible_conventions(request.user)
@@ -268,7 +275,7 @@ def training_contract_dates(
 
 
 def _page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     convention: Convention,
     *,
     refusal: tuple[str, list[str]] | None = None,
@@ -283,8 +290,8 @@ def _page(
     current = [s for s in signatories if s.version == convention.version]
     earlier = [s for s in signatories if s.version != convention.version]
     documents = list(convention.documents.defer("content").select_related("amendment"))
-    may_paper = convention.status == S.SIGNING and can(user, "convention.send", convention)
-    may_remind = convention.status == S.SIGNING and can(user, "convention.remind", convention)
+    may_paper = convention.status == S.SIGNING and can(user, Action.CONVENTION_SEND, convention)
+    may_remind = convention.status == S.SIGNING and can(user, Action.CONVENTION_REMIND, convention)
     actions = actions_for(user, convention)
     forms = comment_forms or {}
     problems = check_convention(convention) if convention.status in BEFORE_APPROVAL else []
@@ -315,12 +322,13 @@ def _page(
             "warnings": [p for p in problems if not p.blocking],
             "sending_reasons": sending,
             "actions": [(a, forms.get(a.name) or CommentForm(prefix=a.word)) for a in actions],
-            "may_edit": convention.status == S.DRAFT and can(user, "convention.change", convention),
+            "may_edit": convention.status == S.DRAFT
+            and can(user, Action.CONVENTION_CHANGE, convention),
             "may_paper": may_paper,
             "may_remind": may_remind
             and any(s.state == SignatureState.PENDING and s.email for s in current),
             "may_amend": convention.status in AMENDABLE
-            and can(user, "convention.amend", convention),
+            and can(user, Action.CONVENTION_AMEND, convention),
             "paper_forms": {
                 s.pk: (paper_forms or {}).get(s.pk) or PaperScanForm(prefix=f"papier-{s.pk}")
                 for s in current
@@ -332,21 +340,20 @@ def _page(
 
 
 @login_required
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _page(request, get_convention(request, pk))
 
 
 @login_required
 @require_POST
-def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def transition(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     """Soumettre, valider, approuver, envoyer, renvoyer or annuler; a stale click is told."""
     step = ACTIONS.get(action)
     if step is None:
         raise Http404
-    convention = get_convention(request, pk)
     permission = TRANSITIONS[step.name].permission
     assert permission is not None
-    require(request.user, permission, convention)
+    convention = get_convention(request, pk, permission)
     form = CommentForm(request.POST, prefix=step.word, required_message=step.comment_required)
     if not form.is_valid():
         return _page(request, convention, comment_forms={step.name: form})
@@ -367,29 +374,24 @@ def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def remind(request: HttpRequest, pk: int) -> HttpResponse:
+def remind(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """« Relancer » (issue 13 §14): a new link to each party whose signature is awaited, from the
     convention's page or the dashboard's queue; back to where the click came from."""
-    convention = get_convention(request, pk, "convention.remind")
-    try:
-        count = remind_convention(convention, by=request.user)
-    except ConventionRefused as refused:
-        for reason in refused.reasons:
-            messages.error(request, reason)
+    convention = get_convention(request, pk, Action.CONVENTION_REMIND)
+    count = remind_convention(convention, by=request.user)
+    if count:
+        messages.success(
+            request,
+            f"Convention n° {convention.pk} : {count} signataire{'s' if count > 1 else ''} "
+            f"relancé{'s' if count > 1 else ''}, un nouveau lien {'leur' if count > 1 else 'lui'} "
+            "a été envoyé par courriel.",
+        )
     else:
-        if count:
-            messages.success(
-                request,
-                f"Convention n° {convention.pk} : {count} signataire{'s' if count > 1 else ''} "
-                f"relancé{'s' if count > 1 else ''}, un nouveau lien {'leur' if count > 1 else 'lui'} "
-                "a été envoyé par courriel.",
-            )
-        else:
-            messages.info(
-                request,
-                f"Convention n° {convention.pk} : les signataires en attente ont déjà été relancés "
-                "il y a moins d’un jour.",
-            )
+        messages.info(
+            request,
+            f"Convention n° {convention.pk} : les signataires en attente ont déjà été relancés "
+            "il y a moins d’un jour.",
+        )
     back = request.POST.get("suivant", "")
     if back and url_has_allowed_host_and_scheme(
         back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -400,11 +402,10 @@ def remind(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def paper(request: HttpRequest, pk: int, signatory_pk: int) -> HttpResponse:
+def paper(request: AuthenticatedHttpRequest, pk: int, signatory_pk: int) -> HttpResponse:
     """A party signed the printed convention: its scan (a PDF) is stored and the signature
     recorded; after the last signature, the convention is sealed."""
-    convention = get_convention(request, pk)
-    require(request.user, "convention.send", convention)
+    convention = get_convention(request, pk, Action.CONVENTION_SEND)
     signatory = get_object_or_404(
         convention.signatories.filter(amendment__isnull=True), pk=signatory_pk
     )
@@ -414,9 +415,6 @@ def paper(request: HttpRequest, pk: int, signatory_pk: int) -> HttpResponse:
             sign_on_paper(
                 signatory, form.cleaned_data["scan"], by=request.user, ip=client_ip(request)
             )
-        except ConventionRefused as refused:
-            for reason in refused.reasons:  # no longer pending: said politely, nothing to keep
-                messages.info(request, reason)
         except SealUnavailable as unavailable:  # the last signature could not be sealed
             messages.error(
                 request,
@@ -431,7 +429,7 @@ def paper(request: HttpRequest, pk: int, signatory_pk: int) -> HttpResponse:
 
 
 @login_required
-def document(request: HttpRequest, pk: int, doc_pk: int) -> HttpResponse:
+def document(request: AuthenticatedHttpRequest, pk: int, doc_pk: int) -> HttpResponse:
     """One stored PDF of the convention, as stored (never rebuilt), with its SHA-256."""
     convention = get_convention(request, pk)
     stored = get_object_or_404(ConventionDocument.objects.filter(convention=convention), pk=doc_pk)

@@ -34,13 +34,41 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import ProtectedError, Q, QuerySet, RestrictedError
 from django.utils import timezone
 
 from milieu import storage
+from milieu.apprenticeships.models import ApprenticeEvaluation, Apprenticeship
 from milieu.audit.enums import AuditAction
 from milieu.audit.journal import record
 from milieu.audit.models import AuditEntry
+from milieu.contracts.models import SpecialContract
+from milieu.conventions.models import Convention, ConventionDocument, ConventionPeriod
+from milieu.evidence.models import EvidenceDocument
+from milieu.exams.models import (
+    DerogationAttachment,
+    DerogationDecision,
+    DerogationRequest,
+    JuryNotice,
+    ReportConformity,
+    StoredVerdict,
+)
+from milieu.followup.models import (
+    Absence,
+    Bilan,
+    Certificate,
+    Evaluation,
+    FollowupEvent,
+    PresenceConfirmation,
+    TrainingContract,
+)
+from milieu.hosts.models import Placement
+from milieu.imports.models import ImportJob
+from milieu.livret.models import LivretJob
+from milieu.people.models import User
+from milieu.reports.models import ReportDeposit, ReportEndorsement
+from milieu.students.models import LegalRepresentative, Student
+from milieu.visits.models import Visit
 
 ANONYMOUS_LABEL = "élève supprimé (durée de conservation échue)"
 ANONYMOUS_ACTOR = "compte d'élève supprimé"
@@ -61,8 +89,6 @@ def cutoff_for(today: date, years: int) -> date:
 
 def expired_students(cutoff: date) -> QuerySet[Any]:
     """Students whose session ended, and whose last stage ended, before `cutoff`."""
-    from milieu.students.models import Student
-
     return (
         Student.objects.filter(cohort__session__lt=cutoff.year)
         .exclude(convention_periods__end__gte=cutoff)
@@ -104,8 +130,6 @@ def _delete(queryset: QuerySet[Any]) -> None:
 
 def _anonymise_accounts(queryset: QuerySet[Any]) -> None:
     """Delete each account; one still referenced elsewhere is made anonymous and inactive."""
-    from django.db.models import ProtectedError, RestrictedError
-
     for user in list(queryset):
         try:
             with transaction.atomic():
@@ -129,32 +153,6 @@ def _anonymise_actor(queryset: QuerySet[Any]) -> None:
 
 def student_steps(student_ids: list[int]) -> list[Step]:
     """What goes with these students, in an order the PROTECT foreign keys accept."""
-    from milieu.apprenticeships.models import ApprenticeEvaluation, Apprenticeship
-    from milieu.contracts.models import SpecialContract
-    from milieu.conventions.models import Convention, ConventionDocument, ConventionPeriod
-    from milieu.evidence.models import EvidenceDocument
-    from milieu.exams.models import (
-        DerogationAttachment,
-        DerogationDecision,
-        DerogationRequest,
-        ReportConformity,
-        StoredVerdict,
-    )
-    from milieu.followup.models import (
-        Absence,
-        Bilan,
-        Certificate,
-        Evaluation,
-        FollowupEvent,
-        PresenceConfirmation,
-        TrainingContract,
-    )
-    from milieu.hosts.models import Placement
-    from milieu.people.models import User
-    from milieu.reports.models import ReportDeposit, ReportEndorsement
-    from milieu.students.models import LegalRepresentative, Student
-    from milieu.visits.models import Visit
-
     conventions = Convention.objects.filter(student_id__in=student_ids)
     periods = ConventionPeriod.objects.filter(
         Q(student_id__in=student_ids) | Q(convention__in=conventions)
@@ -253,10 +251,6 @@ def student_steps(student_ids: list[int]) -> list[Step]:
 
 
 def _files_of(student_ids: list[int]) -> list[str]:
-    from milieu.evidence.models import EvidenceDocument
-    from milieu.exams.models import DerogationAttachment
-    from milieu.reports.models import ReportDeposit
-
     paths = list(
         ReportDeposit.objects.filter(student_id__in=student_ids).values_list("path", flat=True)
     )
@@ -304,10 +298,6 @@ def purge(
     *, today: date | None = None, apply: bool = False, actor_label: str = "milieu purge"
 ) -> PurgeResult:
     """Count (and with `apply`, delete or anonymise) everything past the retention period."""
-    from milieu.exams.models import JuryNotice
-    from milieu.imports.models import ImportJob
-    from milieu.livret.models import LivretJob
-
     years = retention_years()
     today = today or timezone.localdate()
     cutoff = cutoff_for(today, years)

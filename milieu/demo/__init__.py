@@ -32,6 +32,7 @@ import factory.random
 from django.db import transaction
 from django.test.utils import override_settings
 
+from milieu.checker.samples import all_samples
 from milieu.demo.academie import build_academie
 from milieu.demo.conventions import convention_problems
 from milieu.demo.plans import (
@@ -44,7 +45,6 @@ from milieu.demo.plans import (
     SchoolPlan,
 )
 from milieu.demo.story import STORY_COHORT, STORY_EMAIL, STORY_PERIOD, story_lines, story_links
-from milieu.dossiers.samples import all_samples
 from milieu.establishments.models import Academie, Establishment
 from milieu.factories import DEMO_PASSWORD
 from milieu.hosts.models import Host

@@ -40,9 +40,9 @@ from milieu.factories import (
     valid_uai,
 )
 from milieu.hosts.models import Host
-from milieu.hosts.operations import arrete_placement, propose_placement, validate_placement
 from milieu.people.enums import Role
 from milieu.people.models import User
+from milieu.placements.operations import arrete_placement, propose_placement, validate_placement
 from milieu.students.enums import Pathway, RepeaterReport
 from milieu.students.models import Student
 

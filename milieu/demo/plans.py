@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from milieu.dossiers.samples import Sample
+from milieu.checker.samples import Sample
 from milieu.establishments.enums import EstablishmentKind
 
 ACADEMIE_NAME = "Strasbourg (démonstration)"

@@ -2,12 +2,13 @@
 
 The teachers of a cohort see its students (`milieu.permissions`): who gains or loses that
 access is recorded apart (`COHORT_TEACHERS_CHANGED`, with the accounts added and removed), beside
-the edit itself (`COHORT_EDITED`, field by field).
+the edit itself (`COHORT_EDITED`, field by field). A PFMP window added or changed is a
+`PERIOD_EDITED` row: the dates the conventions and the board rely on.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.forms import ModelForm
@@ -15,10 +16,14 @@ from django.forms import ModelForm
 from milieu import editlock
 from milieu.audit.enums import AuditAction
 from milieu.audit.journal import diff, record, snapshot
-from milieu.establishments.models import Cohort
-from milieu.permissions import require
+from milieu.establishments.models import Cohort, CohortPeriod, Establishment
+from milieu.permissions import Action, require
+
+if TYPE_CHECKING:
+    from milieu.people.models import User
 
 EDITED_FIELDS = ("name", "diploma", "school_year", "training_start", "session")
+PERIOD_FIELDS = ("label", "start", "end")
 TEACHERS = "teachers"
 NOUN = "Cette promotion"
 
@@ -36,7 +41,7 @@ def _teachers(cohort: Cohort) -> dict[int, str]:
 
 
 def _record_teachers(
-    cohort: Cohort, before: dict[int, str], after: dict[int, str], *, by: Any, ip: str | None
+    cohort: Cohort, before: dict[int, str], after: dict[int, str], *, by: User, ip: str | None
 ) -> dict[str, list[Any]]:
     """One `COHORT_TEACHERS_CHANGED` row when the teachers (and so access to the students)
     changed; returns the teachers' diff for the edit row."""
@@ -60,11 +65,11 @@ def _record_teachers(
     return {TEACHERS: [sorted(before.values()), sorted(after.values())]}
 
 
-def create_cohort(form: ModelForm[Cohort], *, by: Any, ip: str | None = None) -> Cohort:
+def create_cohort(form: ModelForm[Cohort], *, by: User, ip: str | None = None) -> Cohort:
     """Save a new cohort from its valid form; its teachers gain access to its students."""
     with transaction.atomic():
         cohort = form.save(commit=False)
-        require(by, "cohort.create", cohort.establishment)
+        require(by, Action.COHORT_CREATE, cohort.establishment)
         cohort.save()
         form.save_m2m()
         _record_teachers(cohort, {}, _teachers(cohort), by=by, ip=ip)
@@ -72,12 +77,12 @@ def create_cohort(form: ModelForm[Cohort], *, by: Any, ip: str | None = None) ->
 
 
 def update_cohort(
-    form: ModelForm[Cohort], *, version: int, by: Any, ip: str | None = None
+    form: ModelForm[Cohort], *, version: int, by: User, ip: str | None = None
 ) -> Cohort:
     """Save the valid `form` of a cohort still at `version`, else `editlock.EditConflict` and
     nothing saved; an audit row for the edit and one for the teachers who gain or lose access."""
     cohort = form.instance
-    require(by, "cohort.change", cohort)
+    require(by, Action.COHORT_CHANGE, cohort)
     with transaction.atomic():
         if not editlock.claim(Cohort, cohort.pk, version):
             current = Cohort.objects.get(pk=cohort.pk)
@@ -106,3 +111,48 @@ def update_cohort(
 
 def label_with_teachers(name: str) -> str:
     return "Enseignants responsables" if name == TEACHERS else label(name)
+
+
+def save_period(form: ModelForm[CohortPeriod], *, by: User, ip: str | None = None) -> CohortPeriod:
+    """Save a cohort's new or changed PFMP window from its valid form; one audit row with the
+    fields changed (nothing written when nothing changed)."""
+    period = form.instance
+    require(by, Action.COHORT_CHANGE, period.cohort)
+    with transaction.atomic():
+        before: dict[str, Any] = {}
+        if period.pk is not None:
+            before = snapshot(CohortPeriod.objects.get(pk=period.pk), PERIOD_FIELDS)
+        form.save()
+        changes = diff(before, snapshot(period, PERIOD_FIELDS))
+        if changes:
+            record(
+                AuditAction.PERIOD_EDITED,
+                actor=by,
+                obj=period,
+                establishment=period.cohort.establishment,
+                ip=ip,
+                changes=changes,
+            )
+    return period
+
+
+def update_settings(
+    form: ModelForm[Establishment], *, by: User, ip: str | None = None
+) -> Establishment:
+    """Save the establishment's team settings from their valid form (issue 13 §17); one audit
+    row with the settings changed."""
+    establishment = form.instance
+    require(by, Action.ESTABLISHMENT_SETTINGS, establishment)
+    fields = list(form.Meta.fields)  # type: ignore[attr-defined]
+    with transaction.atomic():
+        before = snapshot(Establishment.objects.get(pk=establishment.pk), fields)
+        form.save()
+        record(
+            AuditAction.OTHER,
+            actor=by,
+            obj=establishment,
+            establishment=establishment,
+            ip=ip,
+            changes=diff(before, snapshot(establishment, fields)),
+        )
+    return establishment

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from milieu.establishments import views
+from milieu.placements import views as placements
 
 app_name = "establishments"
 
@@ -9,7 +10,7 @@ urlpatterns = [
     path("promotions/nouvelle/", views.cohort_create, name="cohort_create"),
     path("promotions/<int:pk>/", views.cohort_detail, name="cohort_detail"),
     path("promotions/<int:pk>/modifier/", views.cohort_edit, name="cohort_edit"),
-    path("promotions/<int:pk>/placements/", views.placement_board, name="placement_board"),
+    path("promotions/<int:pk>/placements/", placements.placement_board, name="placement_board"),
     path("promotions/<int:pk>/verdicts/", views.cohort_verdicts, name="cohort_verdicts"),
     path("promotions/<int:pk>/periodes/nouvelle/", views.period_create, name="period_create"),
     path(

@@ -1,60 +1,50 @@
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
-from django.views.decorators.vary import vary_on_headers
 
-from milieu.audit.enums import AuditAction
-from milieu.audit.journal import diff, record, snapshot
+from milieu.audit.history import history_section
+from milieu.checker.enums import VerdictStatus
 from milieu.editlock import EditConflict
 from milieu.establishments.forms import CohortForm, CohortPeriodForm, EstablishmentSettingsForm
 from milieu.establishments.models import Cohort, CohortPeriod, Establishment
-from milieu.establishments.operations import create_cohort, update_cohort
-from milieu.establishments.queries import (
-    BOARD_FILTERS,
-    FILTERS_BY_SLUG,
-    board_counts,
-    board_rows,
-    board_students,
-    cohort_counts,
-    coming_period,
-    filtered,
-    school_finds_host,
-    without_retained_host,
+from milieu.establishments.operations import (
+    create_cohort,
+    save_period,
+    update_cohort,
+    update_settings,
 )
-from milieu.exams.queries import VerdictRow, verdict_rows
+from milieu.establishments.queries import cohort_counts, coming_period
+from milieu.exams.cohort_verdicts import VerdictRow, verdict_rows
 from milieu.exports import csv_response
 from milieu.formats import weeks
-from milieu.http import HtmxHttpRequest, client_ip
+from milieu.http import client_ip
 from milieu.pagination import paginate
 from milieu.people.invitations import joined_count
-from milieu.permissions import can, require, visible_cohorts, visible_establishments
+from milieu.people.requests import SignedInRequest
+from milieu.permissions import (
+    Action,
+    can,
+    get_object_for,
+    require,
+    visible_cohorts,
+    visible_establishments,
+)
+from milieu.placements.board import board_rows, board_students
 from milieu.rules.calendar import school_year_of
 
 
-def _school_year(today: date) -> int:
-    """The school year a new cohort is most likely made for: from August, the coming one."""
-    return school_year_of(today + timedelta(days=31))
-
-
-def _cohort(request: HttpRequest, pk: int, action: str = "cohort.view") -> Cohort:
-    cohort: Cohort = get_object_or_404(visible_cohorts(request.user), pk=pk)
-    require(request.user, action, cohort)
-    return cohort
-
-
 @login_required
-def cohort_list(request: HttpRequest) -> HttpResponse:
-    require(request.user, "cohort.list")
+def cohort_list(request: SignedInRequest) -> HttpResponse:
+    require(request.user, Action.COHORT_LIST)
     cohorts = visible_cohorts(request.user)
     several = cohorts.order_by().values("establishment_id").distinct()[:2].count() > 1
     query = " ".join(request.GET.get("q", "").split())[:100]
@@ -68,7 +58,9 @@ def cohort_list(request: HttpRequest) -> HttpResponse:
     page = paginate(request, cohorts.order_by("establishment__name", "-school_year", "name", "pk"))
     rows = cohort_counts(page.object_list, timezone.localdate())
     creatable = [
-        e for e in visible_establishments(request.user) if can(request.user, "cohort.create", e)
+        e
+        for e in visible_establishments(request.user)
+        if can(request.user, Action.COHORT_CREATE, e)
     ]
     return render(
         request,
@@ -84,8 +76,8 @@ def cohort_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    cohort = _cohort(request, pk)
+def cohort_detail(request: SignedInRequest, pk: int) -> HttpResponse:
+    cohort = get_object_for(request.user, visible_cohorts(request.user), pk, Action.COHORT_VIEW)
     periods = list(cohort.periods.all())
     today = timezone.localdate()
     period = coming_period(periods, today)
@@ -102,24 +94,31 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "today": today,
             # BEP (seed 000 §1): the attestation joined to the livret scolaire, for the cohort
             "livret": bool(cohort.catalogue_extra.get("livret_attestation"))
-            and can(request.user, "livret.export", cohort),
+            and can(request.user, Action.LIVRET_EXPORT, cohort),
             "report_expected": bool(cohort.catalogue_extra.get("report_sections"))
-            and can(request.user, "report.list", cohort),
+            and can(request.user, Action.REPORT_LIST, cohort),
             "joined": joined_count(cohort),
+            "history": history_section(
+                request.user,
+                [cohort, *periods],
+                establishments=[cohort.establishment],
+            ),
         },
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def cohort_create(request: HttpRequest) -> HttpResponse:
+def cohort_create(request: SignedInRequest) -> HttpResponse:
     establishments = [
-        e for e in visible_establishments(request.user) if can(request.user, "cohort.create", e)
+        e
+        for e in visible_establishments(request.user)
+        if can(request.user, Action.COHORT_CREATE, e)
     ]
     if not establishments:
         raise PermissionDenied("Vous ne gérez aucun établissement.")
     today = timezone.localdate()
-    year = _school_year(today)
+    year = school_year_of(today)  # the school year of today (1 September, milieu.rules.calendar)
     form = CohortForm(
         request.POST or None,
         establishments=establishments,
@@ -138,8 +137,8 @@ def cohort_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def cohort_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    cohort = _cohort(request, pk, "cohort.change")
+def cohort_edit(request: SignedInRequest, pk: int) -> HttpResponse:
+    cohort = get_object_for(request.user, visible_cohorts(request.user), pk, Action.COHORT_CHANGE)
     form = CohortForm(request.POST or None, instance=cohort)
     conflict: EditConflict | None = None
     if request.method == "POST" and form.is_valid():
@@ -168,11 +167,11 @@ def cohort_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def period_create(request: HttpRequest, pk: int) -> HttpResponse:
-    cohort = _cohort(request, pk, "cohort.change")
+def period_create(request: SignedInRequest, pk: int) -> HttpResponse:
+    cohort = get_object_for(request.user, visible_cohorts(request.user), pk, Action.COHORT_CHANGE)
     form = CohortPeriodForm(request.POST or None, cohort=cohort)
     if request.method == "POST" and form.is_valid():
-        period = form.save()
+        period = save_period(form, by=request.user, ip=client_ip(request))
         messages.success(request, f"La période « {period.label} » est ajoutée.")
         return redirect("establishments:cohort_detail", cohort.pk)
     return render(
@@ -182,12 +181,12 @@ def period_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def period_edit(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
-    cohort = _cohort(request, pk, "cohort.change")
+def period_edit(request: SignedInRequest, pk: int, period_pk: int) -> HttpResponse:
+    cohort = get_object_for(request.user, visible_cohorts(request.user), pk, Action.COHORT_CHANGE)
     period = get_object_or_404(CohortPeriod, cohort=cohort, pk=period_pk)
     form = CohortPeriodForm(request.POST or None, instance=period, cohort=cohort)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        save_period(form, by=request.user, ip=client_ip(request))
         messages.success(request, f"La période « {period.label} » est enregistrée.")
         return redirect("establishments:cohort_detail", cohort.pk)
     return render(
@@ -197,55 +196,13 @@ def period_edit(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@vary_on_headers("HX-Request")
-def placement_board(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    """Who has a host for a period: filters (htmx, no reload) and the BEP rule of seed 000 §1."""
-    cohort = _cohort(request, pk)
-    periods = list(cohort.periods.all())
-    chosen = request.GET.get("periode", "")
-    period = next((p for p in periods if str(p.pk) == chosen), None) or coming_period(
-        periods, timezone.localdate()
-    )
-    current = FILTERS_BY_SLUG.get(request.GET.get("filtre", ""), BOARD_FILTERS[0])
-    students = board_students(cohort, period)
-    # the counts of the filters by one grouped COUNT; the rows of the page's 50 students only
-    counts = board_counts(students)
-    rule = school_finds_host(cohort)
-    page = paginate(request, filtered(students, current), count=counts[current.slug])
-    rows = board_rows(cohort, period, page.object_list)
-    page.object_list = rows
-    context = {
-        "cohort": cohort,
-        "periods": periods,
-        "period": period,
-        "period_over": period is not None and period.end < timezone.localdate(),
-        "filters": [(f, counts[f.slug]) for f in BOARD_FILTERS],
-        "current": current,
-        "total": counts[BOARD_FILTERS[0].slug],
-        "page": page,
-        "rows": rows,
-        # the right to create a convention depends on the cohort, not on the student (staff)
-        "may_create_conventions": bool(rows)
-        and can(request.user, "convention.create", rows[0].student),
-        "rule": rule,
-        "without_retained_host": without_retained_host(students) if rule else [],
-    }
-    template = (
-        "establishments/_board.html" if request.htmx else "establishments/placement_board.html"
-    )
-    return render(request, template, context)
-
-
 AHEAD = "a-venir"
 
 
 @login_required
-def cohort_verdicts(request: HttpRequest, pk: int) -> HttpResponse:
+def cohort_verdicts(request: SignedInRequest, pk: int) -> HttpResponse:
     """Each student's verdict, computed from the database as on the student page; CSV export."""
-    from milieu.dossiers.enums import VerdictStatus
-
-    cohort = _cohort(request, pk)
+    cohort = get_object_for(request.user, visible_cohorts(request.user), pk, Action.COHORT_VIEW)
     today = timezone.localdate()
     rows = verdict_rows(cohort, today)
     if request.GET.get("format") == "csv":
@@ -306,25 +263,15 @@ def cohort_verdicts(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def establishment_settings(request: HttpRequest, pk: int) -> HttpResponse:
+def establishment_settings(request: SignedInRequest, pk: int) -> HttpResponse:
     """The establishment's team settings: single-person validation of conventions, students'
     own drafts (issue 13 §17). The head and the DDFPT edit them."""
-    establishment: Establishment = get_object_or_404(visible_establishments(request.user), pk=pk)
-    require(request.user, "establishment.settings", establishment)
-    fields = EstablishmentSettingsForm.Meta.fields
-    before = snapshot(establishment, fields)
+    establishment: Establishment = get_object_for(
+        request.user, visible_establishments(request.user), pk, Action.ESTABLISHMENT_SETTINGS
+    )
     form = EstablishmentSettingsForm(request.POST or None, instance=establishment)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            form.save()
-            record(
-                AuditAction.OTHER,
-                actor=request.user,
-                obj=establishment,
-                establishment=establishment,
-                ip=client_ip(request),
-                changes=diff(before, snapshot(establishment, fields)),
-            )
+        update_settings(form, by=request.user, ip=client_ip(request))
         messages.success(request, "Les réglages de l’établissement sont enregistrés.")
         return redirect("establishments:settings", establishment.pk)
     return render(

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from milieu.audit.models import StateLog
 from milieu.evidence.enums import EvidenceKind, EvidenceStatus, FileKind
 
 _WORK_CERTIFICATE = EvidenceKind.WORK_CERTIFICATE.value
@@ -142,7 +143,9 @@ class EvidenceDocument(models.Model):
         return decided[-1] if decided else None
 
 
-class EvidenceTransition(models.Model):
+class EvidenceTransition(StateLog):
+    """A change of a document's status (`milieu.evidence.operations.EVIDENCE_FLOW`)."""
+
     document = models.ForeignKey(
         EvidenceDocument,
         on_delete=models.CASCADE,
@@ -153,16 +156,11 @@ class EvidenceTransition(models.Model):
         "état de départ", max_length=16, choices=EvidenceStatus.choices, blank=True
     )
     to_status = models.CharField("état d'arrivée", max_length=16, choices=EvidenceStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="par"
-    )
-    at = models.DateTimeField("le", auto_now_add=True)
     comment = models.TextField("commentaire ou motif", blank=True)
 
-    class Meta:
+    class Meta(StateLog.Meta):
         verbose_name = "changement d'état d'une pièce justificative"
         verbose_name_plural = "changements d'état des pièces justificatives"
-        ordering = ["at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.from_status or '∅'} → {self.to_status} par {self.actor}"
+        return f"{self.from_status or '∅'} → {self.to_status} par {self.actor_display}"

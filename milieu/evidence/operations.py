@@ -1,9 +1,9 @@
 """Business operations on evidence documents: one function per transition.
 
-Each is atomic, checks the permission through `milieu.permissions`, locks the row, writes an
-`EvidenceTransition` with the actor, and refuses a transition the table does not allow with a
-French message. A manager's deposit is accepted at once (both steps logged); a deposit by the
-student or a teacher waits for a manager's review.
+The transitions are one table (`EVIDENCE_FLOW`, a `milieu.workflow.Workflow`): its `apply`
+checks the permission, locks the row, writes an `EvidenceTransition` with the actor and refuses a
+transition the table does not allow with a French message. A manager's deposit is accepted at
+once (both steps logged); a deposit by the student or a teacher waits for a manager's review.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
@@ -25,32 +24,15 @@ from milieu.changes import verdict_inputs_changed
 from milieu.evidence.enums import PDF_ONLY_KINDS, EvidenceKind, EvidenceStatus
 from milieu.evidence.models import EvidenceDocument, EvidenceTransition
 from milieu.evidence.pathways import evidence_pathway
-from milieu.permissions import can, require
+from milieu.people.models import User
+from milieu.permissions import Action, can, require
 from milieu.refusals import Refused
 from milieu.students.models import Student
+from milieu.workflow import Transition, Workflow
 
 STORAGE_CATEGORY = "evidence"
 FILE_KINDS = ("pdf", "png", "jpeg")
 REASON_MAX_LENGTH = 2000
-
-# transition -> (states it may start from, state it leads to, permission on the student)
-TRANSITIONS: dict[str, tuple[frozenset[str], str, str]] = {
-    "accept": (
-        frozenset({EvidenceStatus.DEPOSITED}),
-        EvidenceStatus.ACCEPTED,
-        "evidence.review",
-    ),
-    "refuse": (
-        frozenset({EvidenceStatus.DEPOSITED}),
-        EvidenceStatus.REFUSED,
-        "evidence.review",
-    ),
-    "withdraw": (
-        frozenset({EvidenceStatus.DEPOSITED}),
-        EvidenceStatus.WITHDRAWN,
-        "evidence.deposit",
-    ),
-}
 
 
 class EvidenceRefused(Refused):
@@ -63,6 +45,24 @@ class EvidenceInvalid(EvidenceRefused):
     def __init__(self, errors: dict[str, str]) -> None:
         super().__init__(" ".join(errors.values()))
         self.errors = errors
+
+
+S = EvidenceStatus
+
+EVIDENCE_FLOW: Workflow[EvidenceDocument] = Workflow(
+    model=EvidenceDocument,
+    log=EvidenceTransition,
+    subject="document",
+    refused=EvidenceRefused,
+    noun="cette pièce",
+    transitions={
+        "accept": Transition(
+            {S.DEPOSITED}, S.ACCEPTED, Action.EVIDENCE_DOCUMENT_REVIEW, "Accepter"
+        ),
+        "refuse": Transition({S.DEPOSITED}, S.REFUSED, Action.EVIDENCE_DOCUMENT_REVIEW, "Refuser"),
+        "withdraw": Transition({S.DEPOSITED}, S.WITHDRAWN, Action.EVIDENCE_WITHDRAW, "Retirer"),
+    },
+)
 
 
 def work_certificate_errors(
@@ -96,27 +96,32 @@ def work_certificate_errors(
     return errors
 
 
-def allowed_transitions(document: EvidenceDocument) -> list[str]:
-    return [name for name, (sources, _, _) in TRANSITIONS.items() if document.status in sources]
+# a document's permission, as its student's (`milieu.permissions.rules`)
+STUDENT_PERMISSION = {
+    Action.EVIDENCE_DOCUMENT_REVIEW: Action.EVIDENCE_REVIEW,
+    Action.EVIDENCE_WITHDRAW: Action.EVIDENCE_DEPOSIT,
+}
 
 
 def actions_for(
-    user: Any, document: EvidenceDocument, granted: Mapping[str, bool] | None = None
+    user: User, document: EvidenceDocument, granted: Mapping[Action, bool] | None = None
 ) -> list[str]:
     """The transitions the document's state allows and the user may take. `granted` may hold
-    the answers of `can` for the document's student, asked once for a page of documents."""
-    actions = []
-    for name in allowed_transitions(document):
-        if name == "withdraw" and document.deposited_by_id != getattr(user, "pk", None):
-            continue
-        permission = TRANSITIONS[name][2]
-        if granted is not None and permission in granted:
-            allowed = granted[permission]
+    the answers of `can` for the document's student, asked once for a page of documents (a
+    withdrawal is then the depositor's, as `Action.EVIDENCE_WITHDRAW` says)."""
+    names = []
+    for name in EVIDENCE_FLOW.allowed(document):
+        permission = EVIDENCE_FLOW[name].permission
+        assert permission is not None  # `allowed` offers only the transitions a person takes
+        on_student = STUDENT_PERMISSION[permission]
+        if granted is not None and on_student in granted:
+            depositor = document.deposited_by_id == user.pk
+            allowed = granted[on_student] and (permission != Action.EVIDENCE_WITHDRAW or depositor)
         else:
-            allowed = can(user, permission, document.student)
+            allowed = can(user, permission, document)
         if allowed:
-            actions.append(name)
-    return actions
+            names.append(name)
+    return names
 
 
 def _safe_name(name: str) -> str:
@@ -126,16 +131,17 @@ def _safe_name(name: str) -> str:
     return cleaned[:200] or "document"
 
 
-def _log(document: EvidenceDocument, previous: str, target: str, by: Any, comment: str) -> None:
+def _log_deposit(document: EvidenceDocument, by: User, comment: str, ip: str | None) -> None:
+    """The deposit itself: the document is born « déposée » (no transition leads there)."""
     EvidenceTransition.objects.create(
-        document=document, from_status=previous, to_status=target, actor=by, comment=comment
+        document=document, to_status=EvidenceStatus.DEPOSITED, actor=by, comment=comment, ip=ip
     )
 
 
 def deposit_evidence(
     student: Student,
     *,
-    by: Any,
+    by: User,
     kind: str,
     upload: Any,
     employer: str = "",
@@ -144,6 +150,7 @@ def deposit_evidence(
     full_time: bool | None = None,
     in_sector: bool | None = None,
     comment: str = "",
+    ip: str | None = None,
 ) -> EvidenceDocument:
     """Deposit a document for `student`; a manager's deposit is accepted at once.
 
@@ -151,7 +158,7 @@ def deposit_evidence(
     PNG or JPEG within the size limit. The kinds the student may deposit follow their pathway's
     mode in the catalogue.
     """
-    require(by, "evidence.deposit", student)
+    require(by, Action.EVIDENCE_DEPOSIT, student)
     pathway = evidence_pathway(student)
     if kind not in pathway.kinds:
         if not pathway.kinds:
@@ -178,7 +185,7 @@ def deposit_evidence(
         upload, kinds=("pdf",) if kind in PDF_ONLY_KINDS else FILE_KINDS
     )
     sha256 = hashlib.sha256(content).hexdigest()
-    reviewer = can(by, "evidence.review", student)
+    reviewer = can(by, Action.EVIDENCE_REVIEW, student)
     stored: storage.StoredFile | None = None
     try:
         with transaction.atomic():
@@ -207,16 +214,14 @@ def deposit_evidence(
                 in_sector=in_sector,
                 deposited_by=by,
             )
-            _log(document, "", EvidenceStatus.DEPOSITED, by, comment.strip())
+            _log_deposit(document, by, comment.strip(), ip)
             if reviewer:
-                document.status = EvidenceStatus.ACCEPTED
-                document.save(update_fields=["status"])
-                _log(
+                EVIDENCE_FLOW.apply(
                     document,
-                    EvidenceStatus.DEPOSITED,
-                    EvidenceStatus.ACCEPTED,
-                    by,
-                    "Déposée par la direction : acceptée d'office.",
+                    "accept",
+                    by=by,
+                    ip=ip,
+                    comment="Déposée par la direction : acceptée d'office.",
                 )
     except BaseException:
         if stored is not None:
@@ -225,38 +230,9 @@ def deposit_evidence(
     return document
 
 
-def _transition(
-    document: EvidenceDocument, name: str, *, by: Any, comment: str = ""
-) -> EvidenceDocument:
-    sources, target, permission = TRANSITIONS[name]
-    require(by, permission, document.student)
-    with transaction.atomic():
-        locked = (
-            EvidenceDocument.objects.select_for_update()
-            .select_related("student")
-            .get(pk=document.pk)
-        )
-        if name == "withdraw" and locked.deposited_by_id != by.pk:
-            raise PermissionDenied("Seule la personne qui a déposé la pièce peut la retirer.")
-        if locked.status not in sources:
-            raise EvidenceRefused(
-                f"Action déjà effectuée ou impossible : cette pièce est "
-                f"« {locked.get_status_display().lower()} »."
-            )
-        previous = locked.status
-        locked.status = target
-        locked.save(update_fields=["status"])
-        _log(locked, previous, target, by, comment)
-        if EvidenceStatus.ACCEPTED in (previous, target):  # only accepted pieces count
-            verdict_inputs_changed(locked.student_id)
-        if name == "refuse":
-            _mail_refusal(locked, comment)
-    document.status = target
-    return document
-
-
 def _mail_refusal(document: EvidenceDocument, reason: str) -> None:
-    """Tell the student (and the depositor, if someone else) why, once the refusal is saved."""
+    """Tell the student (and the depositor, if someone else) why (called once the refusal is
+    committed)."""
     student = document.student
     recipients: list[str] = []
     for address in (
@@ -276,26 +252,43 @@ def _mail_refusal(document: EvidenceDocument, reason: str) -> None:
         f"Vous pouvez déposer une nouvelle pièce sur cette page :\n{url}\n"
     )
     subject = f"Pièce justificative refusée — {student.full_name}"
-    transaction.on_commit(lambda: send_mail(subject, body, None, recipients))
+    send_mail(subject, body, None, recipients)
 
 
-def accept_evidence(document: EvidenceDocument, *, by: Any, comment: str = "") -> EvidenceDocument:
+def _counts_in_the_verdict(document: EvidenceDocument) -> None:
+    verdict_inputs_changed(document.student_id)  # only accepted pieces count
+
+
+def accept_evidence(
+    document: EvidenceDocument, *, by: User, comment: str = "", ip: str | None = None
+) -> EvidenceDocument:
     """A manager (head, DDFPT, secretariat) accepts the document: it now counts in the dossier."""
-    return _transition(document, "accept", by=by, comment=comment.strip())
+    return EVIDENCE_FLOW.apply(
+        document, "accept", by=by, ip=ip, comment=comment.strip(), effect=_counts_in_the_verdict
+    )
 
 
-def refuse_evidence(document: EvidenceDocument, *, by: Any, reason: str) -> EvidenceDocument:
+def refuse_evidence(
+    document: EvidenceDocument, *, by: User, reason: str, ip: str | None = None
+) -> EvidenceDocument:
     """A manager refuses the document; the reason is mandatory and e-mailed to the student."""
     reason = reason.strip()
     if not reason:
         raise EvidenceRefused("Indiquez le motif du refus : l'élève le verra.")
     if len(reason) > REASON_MAX_LENGTH:
         raise EvidenceRefused(f"Le motif du refus compte au plus {REASON_MAX_LENGTH} caractères.")
-    return _transition(document, "refuse", by=by, comment=reason)
+    return EVIDENCE_FLOW.apply(
+        document,
+        "refuse",
+        by=by,
+        ip=ip,
+        comment=reason,
+        after_commit=[lambda: _mail_refusal(document, reason)],
+    )
 
 
 def withdraw_evidence(
-    document: EvidenceDocument, *, by: Any, comment: str = ""
+    document: EvidenceDocument, *, by: User, comment: str = "", ip: str | None = None
 ) -> EvidenceDocument:
     """The depositor withdraws a document still waiting for review."""
-    return _transition(document, "withdraw", by=by, comment=comment.strip())
+    return EVIDENCE_FLOW.apply(document, "withdraw", by=by, ip=ip, comment=comment.strip())

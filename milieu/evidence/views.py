@@ -1,7 +1,8 @@
 """Evidence pages: a student's documents (list, deposit, review, download), the review queue.
 
-Objects are fetched through `visible_students` (another establishment's student is a 404), then
-`milieu.permissions` answers for the action (403). Files are sent only after that check.
+Objects are fetched through `get_object_for` over the visible students (another establishment's
+student is a 404), which asks `milieu.permissions` for the action (403). Files are sent only after
+that check. A refused transition is shown by `milieu.middleware.RefusedMiddleware`.
 """
 
 from __future__ import annotations
@@ -11,16 +12,15 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from milieu import storage
 from milieu.audit.downloads import audit_minor_download
-from milieu.dossiers.checking import CheckedDossier
+from milieu.checker.checking import CheckedDossier
 from milieu.evidence.enums import STATUS_BADGES, EvidenceStatus
 from milieu.evidence.forms import DepositForm, RefusalForm
 from milieu.evidence.models import EvidenceDocument, EvidenceTransition
@@ -34,9 +34,9 @@ from milieu.evidence.operations import (
     withdraw_evidence,
 )
 from milieu.evidence.pathways import EvidencePathway, evidence_pathway
-from milieu.exams.dossier import build_dossier
-from milieu.http import stored_file_response
-from milieu.permissions import can, require, scope_of, visible_students
+from milieu.exams.assembly import build_dossier
+from milieu.http import AuthenticatedHttpRequest, client_ip, stored_file_response
+from milieu.permissions import Action, can, get_object_for, require, scope_of, visible_students
 from milieu.rules import evaluate
 from milieu.students.models import Student
 
@@ -48,21 +48,25 @@ EVIDENCE_CODES = (
 )
 
 
-def _student(request: HttpRequest, pk: int, action: str) -> Student:
-    student: Student = get_object_or_404(visible_students(request.user), pk=pk)
-    require(request.user, action, student)
-    return student
+def _student(request: AuthenticatedHttpRequest, pk: int, action: Action) -> Student:
+    return get_object_for(
+        request.user,
+        visible_students(request.user).select_related("cohort", "cohort__establishment"),
+        pk,
+        action,
+    )
 
 
-def _document(request: HttpRequest, pk: int, action: str) -> EvidenceDocument:
-    document: EvidenceDocument = get_object_or_404(
+def _document(request: AuthenticatedHttpRequest, pk: int, action: Action) -> EvidenceDocument:
+    """The document as the user may reach it; `action` is asked of the document."""
+    return get_object_for(
+        request.user,
         EvidenceDocument.objects.filter(
             student__in=visible_students(request.user).values("pk")
         ).select_related("student", "student__cohort", "student__cohort__establishment"),
-        pk=pk,
+        pk,
+        action,
     )
-    require(request.user, action, document.student)
-    return document
 
 
 def _documents(student: Student) -> QuerySet[EvidenceDocument]:
@@ -101,7 +105,7 @@ def _work_experience(pathway: EvidencePathway, student: Student, finding: Any) -
 
 
 def _page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     student: Student,
     *,
     form: DepositForm | None = None,
@@ -110,10 +114,10 @@ def _page(
     today = timezone.localdate()
     pathway = evidence_pathway(student)
     granted = {
-        permission: can(request.user, permission, student)
-        for permission in ("evidence.deposit", "evidence.review")
+        action: can(request.user, action, student)
+        for action in (Action.EVIDENCE_DEPOSIT, Action.EVIDENCE_REVIEW)
     }
-    may_deposit = bool(pathway.kinds) and granted["evidence.deposit"]
+    may_deposit = bool(pathway.kinds) and granted[Action.EVIDENCE_DEPOSIT]
     if form is None and may_deposit:
         form = DepositForm(kinds=pathway.kinds, prefix="piece")
     documents = list(_documents(student))
@@ -136,7 +140,7 @@ def _page(
             "checked": checked,
             "evidence_findings": evidence_findings,
             "work_experience": _work_experience(pathway, student, experience),
-            "may_review": granted["evidence.review"],
+            "may_review": granted[Action.EVIDENCE_REVIEW],
         },
         status=status,
     )
@@ -144,12 +148,12 @@ def _page(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def student(request: HttpRequest, student_pk: int) -> HttpResponse:
+def student(request: AuthenticatedHttpRequest, student_pk: int) -> HttpResponse:
     """The student's evidence: documents with their status and reasons, the deposit form, and
     what the regulation engine says about them."""
     if request.method != "POST":
-        return _page(request, _student(request, student_pk, "evidence.view"))
-    found = _student(request, student_pk, "evidence.deposit")
+        return _page(request, _student(request, student_pk, Action.EVIDENCE_VIEW))
+    found = _student(request, student_pk, Action.EVIDENCE_DEPOSIT)
     kinds = evidence_pathway(found).kinds
     if not kinds:
         messages.info(request, "Aucune pièce justificative n’est attendue pour cette voie.")
@@ -169,6 +173,7 @@ def student(request: HttpRequest, student_pk: int) -> HttpResponse:
                 full_time=data.get("full_time"),
                 in_sector=data.get("in_sector"),
                 comment=data.get("comment") or "",
+                ip=client_ip(request),
             )
         except storage.UploadRefused as refused:
             form.add_error("file", str(refused))
@@ -190,69 +195,57 @@ def student(request: HttpRequest, student_pk: int) -> HttpResponse:
     return _page(request, found, form=form, status=400)
 
 
-def _back(request: HttpRequest, document: EvidenceDocument) -> HttpResponse:
-    if request.POST.get("retour") == "file" and scope_of(request.user).managed_establishments:
+def _back(request: AuthenticatedHttpRequest, document: EvidenceDocument) -> HttpResponse:
+    if request.POST.get("retour") == "file" and can(request.user, Action.EVIDENCE_QUEUE):
         return redirect("evidence:pending")
     return redirect("evidence:student", student_pk=document.student_id)
 
 
 @login_required
 @require_POST
-def accept(request: HttpRequest, pk: int) -> HttpResponse:
-    document = _document(request, pk, "evidence.review")
-    try:
-        accept_evidence(document, by=request.user)
-    except EvidenceRefused as refused:
-        messages.info(request, str(refused))
-    else:
-        messages.success(
-            request,
-            f"« {document.get_kind_display()} » de {document.student.full_name} acceptée.",
-        )
+def accept(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    document = _document(request, pk, Action.EVIDENCE_DOCUMENT_REVIEW)
+    accept_evidence(document, by=request.user, ip=client_ip(request))
+    messages.success(
+        request, f"« {document.get_kind_display()} » de {document.student.full_name} acceptée."
+    )
     return _back(request, document)
 
 
 @login_required
 @require_POST
-def refuse(request: HttpRequest, pk: int) -> HttpResponse:
-    document = _document(request, pk, "evidence.review")
+def refuse(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    document = _document(request, pk, Action.EVIDENCE_DOCUMENT_REVIEW)
     form = RefusalForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
             messages.error(request, " ".join(str(error) for error in errors))
         return _back(request, document)
-    try:
-        refuse_evidence(document, by=request.user, reason=form.cleaned_data["reason"])
-    except EvidenceRefused as refused:
-        messages.info(request, str(refused))
-    else:
-        messages.success(
-            request,
-            f"« {document.get_kind_display()} » de {document.student.full_name} refusée ; "
-            "le motif est envoyé à l’élève.",
-        )
+    refuse_evidence(
+        document, by=request.user, reason=form.cleaned_data["reason"], ip=client_ip(request)
+    )
+    messages.success(
+        request,
+        f"« {document.get_kind_display()} » de {document.student.full_name} refusée ; "
+        "le motif est envoyé à l’élève.",
+    )
     return _back(request, document)
 
 
 @login_required
 @require_POST
-def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    document = _document(request, pk, "evidence.deposit")
-    if document.deposited_by_id != request.user.pk:
-        raise PermissionDenied("Seule la personne qui a déposé la pièce peut la retirer.")
-    try:
-        withdraw_evidence(document, by=request.user)
-    except EvidenceRefused as refused:
-        messages.info(request, str(refused))
-    else:
-        messages.success(request, f"« {document.get_kind_display()} » retirée.")
+def withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Only the depositor withdraws (`Action.EVIDENCE_WITHDRAW`)."""
+    document = _document(request, pk, Action.EVIDENCE_WITHDRAW)
+    withdraw_evidence(document, by=request.user, ip=client_ip(request))
+    messages.success(request, f"« {document.get_kind_display()} » retirée.")
     return redirect("evidence:student", student_pk=document.student_id)
 
 
 @login_required
-def download(request: HttpRequest, pk: int) -> HttpResponse:
+def download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The deposited file as stored, after the permission check; never served from disk."""
-    document = _document(request, pk, "evidence.view")
+    document = _document(request, pk, Action.EVIDENCE_DOCUMENT_VIEW)
     try:
         content = storage.read(document.file_path)
     except (OSError, ValueError) as missing:
@@ -269,11 +262,10 @@ def download(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def pending(request: HttpRequest) -> HttpResponse:
+def pending(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The managers' queue: documents of their establishment(s) waiting for review."""
+    require(request.user, Action.EVIDENCE_QUEUE)
     managed = scope_of(request.user).managed_establishments
-    if not managed:
-        raise PermissionDenied("La vérification des pièces revient à la direction.")
     documents = list(
         EvidenceDocument.objects.pending()
         .filter(student__cohort__establishment_id__in=managed)
@@ -286,7 +278,9 @@ def pending(request: HttpRequest) -> HttpResponse:
         request,
         "evidence/pending.html",
         {
-            "documents": [(d, can(request.user, "evidence.review", d.student)) for d in documents],
+            "documents": [
+                (d, can(request.user, Action.EVIDENCE_DOCUMENT_REVIEW, d)) for d in documents
+            ],
             "several_schools": len(managed) > 1,
         },
     )

@@ -18,7 +18,9 @@ from django.utils import timezone
 from milieu.audit.enums import AuditAction
 from milieu.audit.journal import record
 from milieu.exams.models import ApiToken
-from milieu.permissions import require, scope_of
+from milieu.people.models import User
+from milieu.permissions import Action, require, scope_of
+from milieu.refusals import Refused
 from milieu.validators import name_problem
 
 KEY_PREFIX = "milieu_"
@@ -26,7 +28,7 @@ LABEL_MAX_LENGTH = 100
 LAST_USED_STEP = timedelta(minutes=1)
 
 
-class TokenRefused(Exception):
+class TokenRefused(Refused):
     """An operation refused, with a French message for the page."""
 
 
@@ -42,10 +44,10 @@ def visible_tokens(user: Any) -> Any:
 
 
 def create_token(
-    academie: Any, label: str, *, by: Any, ip: str | None = None
+    academie: Any, label: str, *, by: User, ip: str | None = None
 ) -> tuple[ApiToken, str]:
     """A new key for `academie`; returns the row and the key itself (to show once)."""
-    require(by, "api_token.manage", academie)
+    require(by, Action.API_TOKEN_MANAGE, academie)
     problem = name_problem(label.replace("\n", " ").replace("\r", " "))
     if problem:
         raise TokenRefused("Libellé : " + problem)
@@ -81,9 +83,9 @@ def create_token(
     return token, key
 
 
-def revoke_token(token: ApiToken, *, by: Any, ip: str | None = None) -> ApiToken:
+def revoke_token(token: ApiToken, *, by: User, ip: str | None = None) -> ApiToken:
     """Refuse the key from now on (a revoked key stays listed, never comes back)."""
-    require(by, "api_token.manage", token.academie)
+    require(by, Action.API_TOKEN_MANAGE, token.academie)
     with transaction.atomic():
         locked = ApiToken.objects.select_for_update().get(pk=token.pk)
         if locked.revoked_at is not None:

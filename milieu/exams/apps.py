@@ -10,7 +10,7 @@ class ExamsConfig(AppConfig):
         # The convention checks judge a planned dossier; they sit below this app and receive
         # the dossier builder here instead of importing it (no import cycle).
         from milieu.conventions import checks
-        from milieu.exams.dossier import build_dossier
+        from milieu.exams.assembly import build_dossier
 
         checks.use_dossier_builder(build_dossier)
 

@@ -9,16 +9,18 @@ by name or INE. The board's exports (CSV, XLSX) take the same filters.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, overload
 
 from django.db.models import Count, Q, QuerySet
 
-from milieu.dossiers.enums import VerdictStatus
-from milieu.establishments.models import Cohort, Establishment
+from milieu.checker.enums import VerdictStatus
+from milieu.establishments.models import Cohort, CohortPeriod, Establishment
 from milieu.exams.models import StoredVerdict
 from milieu.exams.outlook import Outlook, outlook_of
+from milieu.exams.queries import reports_to_check
 from milieu.http import parse_id
 from milieu.permissions import scope_of
 from milieu.rules import get_catalogue
@@ -162,18 +164,85 @@ def board_counts(
     academies: list[int], f: BoardFilters, schools: list[int] | None = None
 ) -> dict[str, int]:
     """How many candidates per status under every filter but the status (one query)."""
+    return board_tally(academies, f, schools).by_status
+
+
+@dataclass(frozen=True)
+class BoardTally:
+    """The board's counts from one grouped query: per status under every filter but the
+    status, and per establishment name (in the board's order) under every filter."""
+
+    by_status: dict[str, int]
+    by_establishment: list[tuple[str, int]]
+
+    @property
+    def selected(self) -> int:
+        return sum(n for _, n in self.by_establishment)
+
+
+def board_tally(
+    academies: list[int], f: BoardFilters, schools: list[int] | None = None
+) -> BoardTally:
+    """`BoardTally` of the filters (one query: a count grouped by establishment name and
+    status, in the database's order of the names, the board's first sort key)."""
+    name = "student__cohort__establishment__name"
     rows = (
         StoredVerdict.objects.filter(
             _student_q(academies, f, "student__", status=False, schools=schools)
         )
-        .values("status")
+        .values(name, "status")
         .annotate(n=Count("pk"))
+        .order_by(name)
     )
-    counts = {str(row["status"]) or UNJUDGED: int(row["n"]) for row in rows}
-    return {
-        **{value: counts.get(value, 0) for value in VerdictStatus.values},
-        UNJUDGED: counts.get(UNJUDGED, 0),
-    }
+    by_status = {value: 0 for value in [*VerdictStatus.values, UNJUDGED]}
+    by_establishment: dict[str, int] = {}
+    for row in rows:
+        status = str(row["status"]) or UNJUDGED
+        n = int(row["n"])
+        by_status[status] = by_status.get(status, 0) + n
+        if not f.status or status == f.status:
+            by_establishment[row[name]] = by_establishment.get(row[name], 0) + n
+    known = {value: by_status[value] for value in [*VerdictStatus.values, UNJUDGED]}
+    return BoardTally(known, list(by_establishment.items()))
+
+
+class BoardRows(Sequence[StoredVerdict]):
+    """The stored verdicts the filters select (`board_verdicts`), for a `Paginator`: a page is
+    read among the establishments it spans only (their names found in the tally), so that its
+    cost is the size of one or two establishments, not of the académie's candidates: the
+    database sorts those establishments' rows, not the whole session's."""
+
+    def __init__(self, verdicts: QuerySet[StoredVerdict], tally: BoardTally) -> None:
+        self.verdicts = verdicts
+        self.tally = tally
+
+    def __len__(self) -> int:
+        return self.tally.selected
+
+    @overload
+    def __getitem__(self, index: int) -> StoredVerdict: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[StoredVerdict]: ...
+    def __getitem__(self, index: int | slice) -> StoredVerdict | list[StoredVerdict]:
+        if isinstance(index, int):
+            return self[index : index + 1][0]
+        start, stop, _ = index.indices(len(self))
+        names: list[str] = []
+        first = 0
+        position = 0
+        for name, n in self.tally.by_establishment:
+            if position < stop and position + n > start:
+                if not names:
+                    first = position
+                names.append(name)
+            position += n
+        if not names:
+            return []
+        return list(
+            self.verdicts.filter(student__cohort__establishment__name__in=names)[
+                start - first : stop - first
+            ]
+        )
 
 
 def board_not_computed(
@@ -206,35 +275,23 @@ def board_outlooks(verdicts: list[StoredVerdict], today: date) -> dict[int, Outl
 
     The outlook's lines (dates due) need the dossier; the board shows only its label (« Stage à
     venir », « Rapport à vérifier »)."""
-    from milieu.establishments.models import CohortPeriod
-    from milieu.reports.analysis import ReportAnalysis
-    from milieu.reports.corrections import needs_check
-    from milieu.reports.models import ReportDeposit
-    from milieu.reports.queries import reading_figures
-
     if not verdicts:
         return {}
     cohorts = {v.student.cohort_id for v in verdicts}
     planned: dict[int, list[Any]] = {c: [] for c in cohorts}
     for period in CohortPeriod.objects.filter(cohort_id__in=cohorts).order_by("start", "pk"):
         planned[period.cohort_id].append(period)
-    latest: dict[int, ReportDeposit] = {}
-    for deposit in (
-        ReportDeposit.objects.filter(student_id__in=[v.student_id for v in verdicts])
-        .select_related("reading")
-        .order_by("student_id", "-version")
-    ):
-        latest.setdefault(deposit.student_id, deposit)
-    outlooks = {}
-    for v in verdicts:
-        last = latest.get(v.student_id)
-        to_check = last is not None and needs_check(
-            ReportAnalysis.from_json(last.analysis), reading_figures(last)
+    to_check = reports_to_check([v.student_id for v in verdicts])
+    return {
+        v.student_id: outlook_of(
+            {},
+            stored_result(v),
+            planned[v.student.cohort_id],
+            today,
+            report_to_check=v.student_id in to_check,
         )
-        outlooks[v.student_id] = outlook_of(
-            {}, stored_result(v), planned[v.student.cohort_id], today, report_to_check=to_check
-        )
-    return outlooks
+        for v in verdicts
+    }
 
 
 def stored_result(v: StoredVerdict) -> dict[str, Any]:

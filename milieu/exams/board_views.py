@@ -16,23 +16,24 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
-from milieu.dossiers.enums import STATUS_BADGES, VerdictStatus
+from milieu.checker.enums import STATUS_BADGES, VerdictStatus
 from milieu.exams.board import (
     PAGE_SIZE,
     UNJUDGED,
     BoardFilters,
+    BoardRows,
     board_academies,
-    board_counts,
     board_establishments,
     board_not_computed,
     board_outlooks,
     board_sessions,
     board_students,
+    board_tally,
     board_verdicts,
     finding_choices,
 )
 from milieu.exams.exports import csv_chunks, required_weeks, table_rows, write_xlsx
-from milieu.permissions import can, require, visible_establishments
+from milieu.permissions import Action, can, require, visible_establishments
 from milieu.rules import get_catalogue
 from milieu.rules.references import FINDING_LABELS
 
@@ -40,7 +41,7 @@ STATUS_CHOICES = [*VerdictStatus.choices, (UNJUDGED, "Dossier non jugeable")]
 
 
 def _filters(request: HttpRequest) -> tuple[list[int], list[Any], list[int], BoardFilters]:
-    require(request.user, "eligibility.board")
+    require(request.user, Action.ELIGIBILITY_BOARD)
     academies = board_academies(request.user)
     establishments = board_establishments(academies)
     sessions = board_sessions(academies)
@@ -59,7 +60,7 @@ def _school_filters(
     schools = [
         e
         for e in visible_establishments(request.user).order_by("name", "pk")
-        if can(request.user, "eligibility.school_board", e)
+        if can(request.user, Action.ELIGIBILITY_SCHOOL_BOARD, e)
     ]
     if not schools:
         raise PermissionDenied(
@@ -80,9 +81,11 @@ def _render_board(
     schools: list[int] | None,
     **context: Any,
 ) -> HttpResponse:
-    page = Paginator(board_verdicts(academies, f, schools), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    tally = board_tally(academies, f, schools)
+    counts = tally.by_status
+    # the rows of the page's establishments only, counted already (`BoardRows`)
+    rows_of = BoardRows(board_verdicts(academies, f, schools), tally)
+    page = Paginator(rows_of, PAGE_SIZE).get_page(request.GET.get("page"))
     verdicts = list(page.object_list)
     outlooks = board_outlooks(verdicts, timezone.localdate())
     rows = []
@@ -101,7 +104,6 @@ def _render_board(
                 "codes": [(c, FINDING_LABELS.get(c, c)) for c in v.finding_codes.split()],
             }
         )
-    counts = board_counts(academies, f, schools)
     catalogue = get_catalogue()
     return render(
         request,

@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from milieu.dossiers.enums import STATUS_BADGES
+from milieu.checker.enums import STATUS_BADGES
 from milieu.exams.board import (
     PAGE_SIZE,
     UNJUDGED,
@@ -31,12 +31,13 @@ from milieu.exams.conformity import (
     ConformityRefused,
     Ground,
     Pronouncement,
-    pronounce,
     required_sections,
 )
 from milieu.exams.models import ReportConformity
+from milieu.exams.pronouncing import pronounce
+from milieu.exams.views import acting
 from milieu.http import client_ip, parse_id
-from milieu.permissions import require, visible_students
+from milieu.permissions import Action, require, visible_students
 from milieu.rules import get_catalogue
 from milieu.rules.references import CONFORMITY_PRONOUNCED, FINDING_LABELS
 
@@ -87,7 +88,7 @@ def _pronouncement(data: Any) -> tuple[Pronouncement | None, str]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_conformity(request: HttpRequest) -> HttpResponse:
-    require(request.user, "report_conformity.list")
+    require(request.user, Action.REPORT_CONFORMITY_LIST)
     academies = board_academies(request.user)
     establishments = board_establishments(academies)
     sessions = board_sessions(academies)
@@ -112,7 +113,7 @@ def report_conformity(request: HttpRequest) -> HttpResponse:
         if p is not None and not error:
             if request.POST.get("step") == "commit":
                 try:
-                    made = pronounce(chosen, p, by=request.user, ip=client_ip(request))
+                    made = pronounce(chosen, p, by=acting(request), ip=client_ip(request))
                 except ConformityRefused as refusal:
                     error = str(refusal)
                 else:

@@ -21,8 +21,11 @@ from datetime import date
 from typing import IO, Any, NamedTuple
 
 from django.db.models import QuerySet
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
 
-from milieu.dossiers.enums import VerdictStatus
+from milieu.checker.enums import VerdictStatus
 from milieu.exams.enums import DerogationKind, DerogationReason, DerogationStatus
 from milieu.exams.models import DerogationRequest, StoredVerdict
 from milieu.exams.verdicts import BATCH_SIZE, canonical_json, judged
@@ -184,10 +187,6 @@ def _csv_cell(value: Any) -> Any:
 def write_xlsx(rows: Iterable[Sequence[Any]], target: IO[bytes] | str) -> None:
     """The same cells in a workbook (write-only mode: rows go to disk as they come), the header
     frozen. A text a spreadsheet would run as a formula is written after a single quote."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Candidats")
     sheet.freeze_panes = "A2"
@@ -206,8 +205,6 @@ def write_xlsx(rows: Iterable[Sequence[Any]], target: IO[bytes] | str) -> None:
 def _xlsx_cell(sheet: Any, value: Any) -> Any:
     """The plain value, which openpyxl writes as it is; a text openpyxl would take for a
     formula (« = ») or an error code (« # ») goes in a cell typed as text."""
-    from openpyxl.cell import WriteOnlyCell
-
     safe = safe_cell(value)
     if not isinstance(safe, str) or not safe.startswith(("=", "#")):
         return safe

@@ -17,9 +17,11 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from milieu.conventions.documents import render_pdf
 from milieu.exams.enums import DerogationKind, DerogationReason, DerogationStatus
 from milieu.exams.models import DerogationRequest, ExamSession, JuryNotice
-from milieu.permissions import require
+from milieu.people.models import User
+from milieu.permissions import Action, require
 
 
 def granted_derogations(exam_session: ExamSession) -> QuerySet[DerogationRequest]:
@@ -112,7 +114,7 @@ def jury_lines(exam_session: ExamSession) -> list[JuryLine]:
     return lines
 
 
-def jury_context(exam_session: ExamSession, by: Any) -> dict[str, Any]:
+def jury_context(exam_session: ExamSession, by: User) -> dict[str, Any]:
     """What the notice says, frozen at the moment it is issued."""
     lines = jury_lines(exam_session)
     return {
@@ -126,12 +128,10 @@ def jury_context(exam_session: ExamSession, by: Any) -> dict[str, Any]:
     }
 
 
-def issue_jury_notice(exam_session: ExamSession, *, by: Any) -> JuryNotice:
+def issue_jury_notice(exam_session: ExamSession, *, by: User) -> JuryNotice:
     """A rectorat user of the session's académie issues the jury's information: rendered now,
     stored with its hash, a new row each time (the earlier ones are kept as they were)."""
-    from milieu.conventions.documents import render_pdf
-
-    require(by, "jury.issue", exam_session)
+    require(by, Action.JURY_ISSUE, exam_session)
     with transaction.atomic():
         locked = (
             ExamSession.objects.select_for_update()

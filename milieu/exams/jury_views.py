@@ -22,11 +22,12 @@ from milieu.audit.downloads import audit_minor_download
 from milieu.establishments.models import Cohort
 from milieu.exams.jury import issue_jury_notice, jury_lines, notice_students
 from milieu.exams.models import ExamSession, JuryNotice
-from milieu.exams.operations import ExamsRefused
 from milieu.exams.transmission import archive_name, candidate_files, manifest_text, zip_stream
+from milieu.exams.views import acting
 from milieu.http import stored_file_response
 from milieu.permissions import (
     DEROGATION_REQUESTERS,
+    Action,
     can,
     require,
     scope_of,
@@ -34,7 +35,9 @@ from milieu.permissions import (
 )
 
 
-def _rectorat_session(request: HttpRequest, pk: int, action: str = "jury.view") -> ExamSession:
+def _rectorat_session(
+    request: HttpRequest, pk: int, action: Action = Action.JURY_VIEW
+) -> ExamSession:
     academies = list(scope_of(request.user).academies)
     found: ExamSession = get_object_or_404(
         ExamSession.objects.select_related("academie"), pk=pk, academie_id__in=academies
@@ -55,7 +58,7 @@ def jury_notices(request: HttpRequest, pk: int) -> HttpResponse:
             "exam_session": exam_session,
             "notices": notices,
             "lines": jury_lines(exam_session),
-            "may_issue": can(request.user, "jury.issue", exam_session),
+            "may_issue": can(request.user, Action.JURY_ISSUE, exam_session),
         },
     )
 
@@ -64,21 +67,17 @@ def jury_notices(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def jury_issue(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: the confirmation; POST: the notice is issued (a new one, the others unchanged)."""
-    exam_session = _rectorat_session(request, pk, "jury.issue")
+    exam_session = _rectorat_session(request, pk, Action.JURY_ISSUE)
     if request.method == "POST":
         if request.POST.get("confirmer") != "oui":
             messages.error(request, "Confirmez l’émission de l’information du jury.")
             return redirect("exams:jury_issue", pk=exam_session.pk)
-        try:
-            notice = issue_jury_notice(exam_session, by=request.user)
-        except ExamsRefused as refused:
-            messages.error(request, str(refused))
-        else:
-            messages.success(
-                request,
-                f"L’information du jury n° {notice.pk} est émise "
-                f"(empreinte SHA-256 {notice.sha256[:16]}…).",
-            )
+        notice = issue_jury_notice(exam_session, by=acting(request))
+        messages.success(
+            request,
+            f"L’information du jury n° {notice.pk} est émise "
+            f"(empreinte SHA-256 {notice.sha256[:16]}…).",
+        )
         return redirect("exams:jury_notices", pk=exam_session.pk)
     return render(
         request,
@@ -132,7 +131,7 @@ def _establishments(request: HttpRequest, exam_session: ExamSession) -> list[Any
         .filter(candidates__gt=0)
         .order_by("name", "pk")
     )
-    return [e for e in rows if can(request.user, "transmission.download", e)]
+    return [e for e in rows if can(request.user, Action.TRANSMISSION_DOWNLOAD, e)]
 
 
 @login_required
@@ -141,7 +140,7 @@ def transmission(request: HttpRequest, pk: int) -> HttpResponse:
     exam_session = _transmission_session(request, pk)
     s = scope_of(request.user)
     if not s.rectorat_of(exam_session.academie_id) and not any(
-        can(request.user, "transmission.download", e)
+        can(request.user, Action.TRANSMISSION_DOWNLOAD, e)
         for e in visible_establishments(request.user).filter(academie_id=exam_session.academie_id)
     ):
         raise PermissionDenied("Vous n'avez pas le droit d'effectuer cette action.")
@@ -163,7 +162,7 @@ def transmission_zip(request: HttpRequest, pk: int, establishment_pk: int) -> Ht
         pk=establishment_pk,
         academie_id=exam_session.academie_id,
     )
-    require(request.user, "transmission.download", establishment)
+    require(request.user, Action.TRANSMISSION_DOWNLOAD, establishment)
     files = candidate_files(exam_session, establishment)
     response = StreamingHttpResponse(
         zip_stream(manifest_text(exam_session, establishment, files), files),
@@ -186,7 +185,7 @@ def transmission_zip(request: HttpRequest, pk: int, establishment_pk: int) -> Ht
 def transmission_sessions(request: HttpRequest) -> HttpResponse:
     """The sessions the user transmits for: every session of the rectorat's académies; for a
     school's head or DDFPT, the sessions its cohorts sit (académie, diploma and year)."""
-    require(request.user, "transmission.list")
+    require(request.user, Action.TRANSMISSION_LIST)
     s = scope_of(request.user)
     query = Q(academie_id__in=list(s.academies))
     schools = [e for e, roles in s.establishments.items() if roles & DEROGATION_REQUESTERS]

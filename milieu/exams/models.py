@@ -22,9 +22,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from milieu.dossiers.enums import VerdictStatus
+from milieu.audit.models import StateLog
+from milieu.checker.enums import VerdictStatus
 from milieu.establishments.models import validate_diploma
 from milieu.exams.enums import DerogationKind, DerogationReason, DerogationStatus
+from milieu.rules import get_catalogue
 
 
 class ExamSession(models.Model):
@@ -77,8 +79,6 @@ class ExamSession(models.Model):
 
     @property
     def diploma_title(self) -> str:
-        from milieu.rules import get_catalogue
-
         diploma = get_catalogue().get(self.diploma)
         return diploma.title if diploma else self.diploma
 
@@ -217,8 +217,8 @@ class DerogationAttachment(models.Model):
         return self.original_name
 
 
-class DerogationTransition(models.Model):
-    """One change of a request's state: who, when, from where, and why."""
+class DerogationTransition(StateLog):
+    """One change of a request's state (`milieu.workflow`): who, when, from where, and why."""
 
     request = models.ForeignKey(
         DerogationRequest,
@@ -230,14 +230,9 @@ class DerogationTransition(models.Model):
         "état de départ", max_length=16, choices=DerogationStatus.choices, blank=True
     )
     to_status = models.CharField("nouvel état", max_length=16, choices=DerogationStatus.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField("le", auto_now_add=True)
-    ip = models.GenericIPAddressField("adresse IP", null=True, blank=True)
-    comment = models.TextField("commentaire", blank=True)
 
-    class Meta:
+    class Meta(StateLog.Meta):
         verbose_name = "changement d'état d'une demande de dérogation"
-        ordering = ["at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.from_status or '—'} → {self.to_status}"

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
+from milieu.checker.checking import CheckedDossier
 from milieu.exams.enums import DerogationStatus
 from milieu.exams.models import DerogationRequest, ExamSession
+from milieu.exams.outlook import outlook_of
 from milieu.permissions import DEROGATION_REQUESTERS, scope_of, union_of_pks
+from milieu.reports.analysis import ReportAnalysis
+from milieu.reports.corrections import needs_check
+from milieu.reports.models import ReportDeposit
+from milieu.reports.queries import reading_figures, report_to_check
+from milieu.rules import evaluate
 
 
 def visible_derogations(user: Any) -> QuerySet[DerogationRequest]:
@@ -103,54 +109,46 @@ def granted_derogations(student: Any) -> list[dict[str, Any]]:
     ]
 
 
-@dataclass(frozen=True)
-class VerdictRow:
-    student: Any
-    checked: Any  # milieu.dossiers.checking.CheckedDossier
-
-
-def verdict_rows(cohort: Any, as_of: date) -> list[VerdictRow]:
-    """Each student of the cohort with the engine's verdict on their dossier built from the
-    database, as the student page computes it (`build_dossier`, then `milieu.rules.evaluate`).
-
-    One dossier is a handful of queries per student: this page is the exception to the fixed
-    query counts, on purpose — it runs the very function the student page runs.
-    """
-    from milieu.exams.dossier import build_dossier
-
-    students = cohort.students.select_related("cohort", "cohort__establishment").order_by(
-        "last_name", "first_name", "pk"
-    )
-    planned = list(cohort.periods.all())
-    rows = []
-    for student in students:
-        dossier = build_dossier(student, as_of=as_of)
-        rows.append(VerdictRow(student, checked_dossier(student, dossier, as_of, planned=planned)))
-    return rows
-
-
 def checked_dossier(
-    student: Any, dossier: dict[str, Any], as_of: date, *, planned: list[Any] | None = None
-) -> Any:
+    student: Any,
+    dossier: dict[str, Any],
+    as_of: date,
+    *,
+    planned: list[Any] | None = None,
+    to_check: bool | None = None,
+) -> CheckedDossier:
     """The engine's verdict on `dossier` with what the student still has ahead
-    (`milieu.exams.outlook`), as every page shows it (`milieu.dossiers.checking.CheckedDossier`).
-    `planned`: the cohort's PFMP windows, when the caller already has them."""
-    from milieu.dossiers.checking import CheckedDossier
-    from milieu.exams.outlook import outlook_of
-    from milieu.reports.queries import report_to_check
-    from milieu.rules import evaluate
-
+    (`milieu.exams.outlook`), as every page shows it (`milieu.checker.checking.CheckedDossier`).
+    `planned`: the cohort's PFMP windows, `to_check`: whether the latest report waits for a
+    teacher's check (`report_to_check`), when the caller already has them."""
     result = evaluate(dossier)
     if planned is None:
         planned = list(student.cohort.periods.all())
-    outlook = outlook_of(dossier, result, planned, as_of, report_to_check=report_to_check(student))
+    if to_check is None:
+        to_check = report_to_check(student)
+    outlook = outlook_of(dossier, result, planned, as_of, report_to_check=to_check)
     return CheckedDossier(result, outlook)
+
+
+def reports_to_check(student_ids: list[int]) -> set[int]:
+    """`report_to_check` of many students in one query: those whose latest report has no
+    readable text and no teacher's check yet."""
+    latest: dict[int, ReportDeposit] = {}
+    for deposit in (
+        ReportDeposit.objects.filter(student_id__in=student_ids)
+        .select_related("reading")
+        .order_by("student_id", "-version")
+    ):
+        latest.setdefault(deposit.student_id, deposit)
+    return {
+        student_id
+        for student_id, deposit in latest.items()
+        if needs_check(ReportAnalysis.from_json(deposit.analysis), reading_figures(deposit))
+    }
 
 
 def waiting_by_academie(academie_ids: list[int]) -> dict[int, int]:
     """How many submitted requests wait for a decision, per académie (one query)."""
-    from django.db.models import Count
-
     rows = (
         DerogationRequest.objects.filter(
             status=DerogationStatus.SUBMITTED,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.utils import timezone
 from django_tasks import task
 
 from milieu.exams.verdicts import refresh_verdicts
@@ -17,8 +18,6 @@ def refresh_all_verdicts(
     """What ``milieu eligibility refresh`` does, from the web: every candidate's stored verdict
     (of a session, of an establishment by UAI) as on `as_of` (ISO date; today by default);
     returns how many were refreshed."""
-    from django.utils import timezone
-
     students = Student.objects.all()
     if session is not None:
         students = students.filter(cohort__session=session)

@@ -19,8 +19,9 @@ from milieu.exams.api_tokens import (
     revoke_token,
     visible_tokens,
 )
+from milieu.exams.views import acting
 from milieu.http import client_ip
-from milieu.permissions import can, require, visible_academies
+from milieu.permissions import Action, can, require, visible_academies
 
 # the creation form carries a one-time value: a reload of the page that showed a new key sends
 # the same form again, which must not create (and show) a second active key behind the user's back
@@ -40,11 +41,11 @@ def _no_store(response: HttpResponse) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def token_list(request: HttpRequest) -> HttpResponse:
     """The keys of the user's académies; POST creates one and shows it once."""
-    require(request.user, "api_token.list")
+    require(request.user, Action.API_TOKEN_LIST)
     academies = [
         a
         for a in visible_academies(request.user).order_by("name")
-        if can(request.user, "api_token.manage", a)
+        if can(request.user, Action.API_TOKEN_MANAGE, a)
     ]
     label = ""
     error = ""
@@ -65,7 +66,9 @@ def token_list(request: HttpRequest) -> HttpResponse:
             error = "Choisissez l’académie de la clé."
         else:
             try:
-                created, key = create_token(academie, label, by=request.user, ip=client_ip(request))
+                created, key = create_token(
+                    academie, label, by=acting(request), ip=client_ip(request)
+                )
                 label = ""
             except TokenRefused as refusal:
                 error = str(refusal)
@@ -97,14 +100,11 @@ def token_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(visible_tokens(request.user), pk=pk)
-    require(request.user, "api_token.manage", token.academie)
+    require(request.user, Action.API_TOKEN_MANAGE, token.academie)
     if request.method == "POST":
-        try:
-            revoke_token(token, by=request.user, ip=client_ip(request))
-            messages.success(
-                request, f"La clé « {token.label} » est révoquée : elle est refusée dès maintenant."
-            )
-        except TokenRefused as refusal:
-            messages.error(request, str(refusal))
+        revoke_token(token, by=acting(request), ip=client_ip(request))
+        messages.success(
+            request, f"La clé « {token.label} » est révoquée : elle est refusée dès maintenant."
+        )
         return redirect("exams:api_tokens")
     return render(request, "exams/api_token_revoke.html", {"token": token})

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from milieu.exams.dossier import build_dossiers
+from milieu.exams.assembly import build_dossiers
 from milieu.exams.models import StoredVerdict
 from milieu.rules import evaluate, get_catalogue
 from milieu.students.models import Student

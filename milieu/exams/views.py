@@ -22,7 +22,7 @@ from milieu.exams.enums import STATUS_BADGES, DerogationStatus
 from milieu.exams.forms import DecisionForm, DerogationForm, ExamSessionForm
 from milieu.exams.models import DerogationRequest, DerogationTransition, ExamSession
 from milieu.exams.operations import (
-    TRANSITIONS,
+    DEROGATION_FLOW,
     ExamsInvalid,
     ExamsRefused,
     allowed_transitions,
@@ -38,10 +38,18 @@ from milieu.exams.options import derogation_options
 from milieu.exams.queries import queue_of, visible_derogations, visible_sessions
 from milieu.exams.uploads import AttachmentRefused
 from milieu.http import client_ip, stored_file_response
-from milieu.permissions import can, require, visible_academies, visible_students
+from milieu.people.models import User
+from milieu.permissions import (
+    Action,
+    can,
+    get_object_for,
+    require,
+    visible_academies,
+    visible_students,
+)
 from milieu.students.models import Student
 
-# URL word -> operation name in TRANSITIONS
+# URL word -> transition name in DEROGATION_FLOW
 ACTIONS = {"soumettre": "submit", "retirer": "withdraw", "accorder": "grant", "refuser": "refuse"}
 WORDS = {name: word for word, name in ACTIONS.items()}
 CONFIRMATIONS = {
@@ -64,15 +72,29 @@ SESSION_LABELS = {
 }
 
 
+def acting(request: HttpRequest) -> User:
+    """The signed-in user who acts (every view here is `login_required`)."""
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _permission(name: str) -> Action:
+    permission = DEROGATION_FLOW[name].permission
+    assert permission is not None  # every transition of the table is a person's
+    return permission
+
+
 def _managed_academies(request: HttpRequest) -> list[Any]:
     return [
-        a for a in visible_academies(request.user) if can(request.user, "exam_session.manage", a)
+        a
+        for a in visible_academies(request.user)
+        if can(request.user, Action.EXAM_SESSION_MANAGE, a)
     ]
 
 
 @login_required
 def session_list(request: HttpRequest) -> HttpResponse:
-    require(request.user, "exam_session.list")
+    require(request.user, Action.EXAM_SESSION_LIST)
     sessions = list(
         visible_sessions(request.user).order_by("academie__name", "-session", "diploma")
     )
@@ -123,7 +145,7 @@ def _save_session(
         saved = save_exam_session(
             academie,
             form.data_object(),
-            by=request.user,
+            by=acting(request),
             instance=instance,
             ip=client_ip(request),
         )
@@ -156,7 +178,7 @@ def session_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
     instance: ExamSession = get_object_or_404(visible_sessions(request.user), pk=pk)
-    require(request.user, "exam_session.manage", instance.academie)
+    require(request.user, Action.EXAM_SESSION_MANAGE, instance.academie)
     initial = {
         "diploma": instance.diploma,
         "session": instance.session,
@@ -176,16 +198,10 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # --- derogation requests ---------------------------------------------------------------------
 
 
-def _request(request: HttpRequest, pk: int, action: str = "derogation.view") -> DerogationRequest:
-    found: DerogationRequest = get_object_or_404(visible_derogations(request.user), pk=pk)
-    require(request.user, action, found)
-    return found
-
-
 @login_required
 def derogation_list(request: HttpRequest) -> HttpResponse:
     """The school's requests (its establishments) and, for the rectorat, its académie's."""
-    require(request.user, "derogation.list")
+    require(request.user, Action.DEROGATION_LIST)
     chosen = request.GET.get("etat", "")
     requests = visible_derogations(request.user).order_by("-created_at", "-pk")
     if chosen in DerogationStatus.values:
@@ -198,7 +214,7 @@ def derogation_list(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "statuses": DerogationStatus.choices,
             "chosen": chosen,
-            "may_queue": can(request.user, "derogation.queue"),
+            "may_queue": can(request.user, Action.DEROGATION_QUEUE),
         },
     )
 
@@ -206,8 +222,8 @@ def derogation_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def derogation_queue(request: HttpRequest) -> HttpResponse:
     """The rectorat's queue: submitted requests of its académie, oldest first."""
-    require(request.user, "derogation.queue")
-    rows = [(r, can(request.user, "derogation.decide", r)) for r in queue_of(request.user)]
+    require(request.user, Action.DEROGATION_QUEUE)
+    rows = [(r, can(request.user, Action.DEROGATION_DECIDE, r)) for r in queue_of(request.user)]
     return render(request, "exams/derogation_queue.html", {"rows": rows})
 
 
@@ -240,8 +256,9 @@ def _apply_errors(form: DerogationForm, invalid: ExamsInvalid) -> None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def derogation_create(request: HttpRequest, student_pk: int) -> HttpResponse:
-    student: Student = get_object_or_404(visible_students(request.user), pk=student_pk)
-    require(request.user, "derogation.request", student)
+    student: Student = get_object_for(
+        request.user, visible_students(request.user), student_pk, Action.DEROGATION_REQUEST
+    )
     options = derogation_options(student)
     if request.method != "POST":
         return _form_page(request, student, DerogationForm(options=options), None)
@@ -251,7 +268,7 @@ def derogation_create(request: HttpRequest, student_pk: int) -> HttpResponse:
             created = create_request(
                 student,
                 form.data_object(),
-                by=request.user,
+                by=acting(request),
                 uploads=form.cleaned_data.get("attachments") or [],
                 ip=client_ip(request),
                 refuse_duplicate=True,
@@ -265,7 +282,7 @@ def derogation_create(request: HttpRequest, student_pk: int) -> HttpResponse:
         else:
             if request.POST.get("transmettre"):
                 try:
-                    submit_request(created, by=request.user, ip=client_ip(request))
+                    submit_request(created, by=acting(request), ip=client_ip(request))
                 except ExamsRefused as refused:  # the draft is kept: say so on its page
                     messages.error(request, str(refused))
                     return redirect("exams:derogation_detail", pk=created.pk)
@@ -280,7 +297,9 @@ def derogation_create(request: HttpRequest, student_pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def derogation_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    found = _request(request, pk, "derogation.change")
+    found = get_object_for(
+        request.user, visible_derogations(request.user), pk, Action.DEROGATION_CHANGE
+    )
     if found.status != DerogationStatus.DRAFT:
         messages.info(request, "Seul un brouillon se modifie.")
         return redirect("exams:derogation_detail", pk=found.pk)
@@ -302,12 +321,12 @@ def derogation_edit(request: HttpRequest, pk: int) -> HttpResponse:
             update_request(
                 found,
                 form.data_object(),
-                by=request.user,
+                by=acting(request),
                 uploads=form.cleaned_data.get("attachments") or [],
                 ip=client_ip(request),
             )
             if request.POST.get("transmettre"):
-                submit_request(found, by=request.user, ip=client_ip(request))
+                submit_request(found, by=acting(request), ip=client_ip(request))
         except AttachmentRefused as refused:
             form.add_error("attachments", str(refused))
         except ExamsInvalid as invalid:
@@ -328,13 +347,15 @@ def derogation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def actions_for(user: Any, found: DerogationRequest) -> list[str]:
     """The transitions the request's state allows and the user may take (URL words)."""
     return [
-        WORDS[name] for name in allowed_transitions(found) if can(user, TRANSITIONS[name][2], found)
+        WORDS[name] for name in allowed_transitions(found) if can(user, _permission(name), found)
     ]
 
 
 @login_required
 def derogation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    found = _request(request, pk)
+    found = get_object_for(
+        request.user, visible_derogations(request.user), pk, Action.DEROGATION_VIEW
+    )
     history = list(
         DerogationTransition.objects.filter(request=found)
         .select_related("actor")
@@ -355,7 +376,7 @@ def derogation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else None,
             "actions": actions_for(request.user, found),
             "may_edit": found.status == DerogationStatus.DRAFT
-            and can(request.user, "derogation.change", found),
+            and can(request.user, Action.DEROGATION_CHANGE, found),
             "rule": option.rule if option else None,
             "source": options.cite(option.rule) if option else "",
             "decision_form": DecisionForm(),
@@ -369,7 +390,7 @@ def derogation_transition(request: HttpRequest, pk: int, action: str) -> HttpRes
     name = ACTIONS.get(action)
     if name is None:
         raise Http404("Action inconnue.")
-    found = _request(request, pk, TRANSITIONS[name][2])
+    found = get_object_for(request.user, visible_derogations(request.user), pk, _permission(name))
     form = DecisionForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -377,18 +398,15 @@ def derogation_transition(request: HttpRequest, pk: int, action: str) -> HttpRes
         return redirect("exams:derogation_detail", pk=found.pk)
     comment = form.cleaned_data.get("comment") or ""
     ip = client_ip(request)
-    try:
-        if name == "submit":
-            submit_request(found, by=request.user, ip=ip, comment=comment)
-        elif name == "withdraw":
-            withdraw_request(found, by=request.user, ip=ip, comment=comment)
-        elif name == "grant":
-            grant_request(found, by=request.user, ip=ip, comment=comment)
-        else:
-            refuse_request(found, by=request.user, ip=ip, reason=comment)
-    except ExamsRefused as refused:
-        messages.error(request, str(refused))
-        return redirect("exams:derogation_detail", pk=found.pk)
+    user = acting(request)
+    if name == "submit":
+        submit_request(found, by=user, ip=ip, comment=comment)
+    elif name == "withdraw":
+        withdraw_request(found, by=user, ip=ip, comment=comment)
+    elif name == "grant":
+        grant_request(found, by=user, ip=ip, comment=comment)
+    else:
+        refuse_request(found, by=user, ip=ip, reason=comment)
     messages.success(request, CONFIRMATIONS[name])
     if name in ("grant", "refuse") and request.POST.get("retour") == "file":
         return redirect("exams:derogation_queue")
@@ -397,7 +415,9 @@ def derogation_transition(request: HttpRequest, pk: int, action: str) -> HttpRes
 
 @login_required
 def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
-    found = _request(request, pk)
+    found = get_object_for(
+        request.user, visible_derogations(request.user), pk, Action.DEROGATION_VIEW
+    )
     attachment = get_object_or_404(found.attachments, pk=attachment_pk)
     try:
         content = storage.read(attachment.path)
@@ -411,7 +431,9 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Ht
 @login_required
 def decision_download(request: HttpRequest, pk: int) -> HttpResponse:
     """The recteur's decision as it was issued (never rebuilt), with its SHA-256."""
-    found = _request(request, pk)
+    found = get_object_for(
+        request.user, visible_derogations(request.user), pk, Action.DEROGATION_VIEW
+    )
     decision = (
         getattr(found, "decision", None) if found.status == DerogationStatus.GRANTED else None
     )

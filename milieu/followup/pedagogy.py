@@ -18,17 +18,18 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from milieu.conventions.enums import ConventionStatus
 from milieu.conventions.models import Convention, ConventionPeriod
 from milieu.followup.models import (
     FollowupAction,
-    FollowupEvent,
     PedagogyKind,
     PedagogySession,
 )
-from milieu.followup.operations import FollowupRefused
+from milieu.followup.operations import FollowupRefused, record_event
+from milieu.people.models import User
 from milieu.permissions import require, visible_conventions
 from milieu.rules import get_catalogue
 
@@ -64,7 +65,7 @@ def record_pedagogy_session(
     held_on: date,
     led_by: str,
     content: str,
-    by: Any,
+    by: User,
 ) -> PedagogySession:
     """Record a préparation (held on or before the period's first day) or an exploitation
     pédagogique (held on or after its last day), never a day to come; one follow-up event."""
@@ -119,16 +120,16 @@ def record_pedagogy_session(
             content=content,
             recorded_by=by,
         )
-        # not `operations._event`: a session is no input of the verdict, nothing to refresh
-        FollowupEvent.objects.create(
-            convention=locked.convention,
+        record_event(
+            locked.convention,
+            FollowupAction.PEDAGOGY_RECORDED,
             period=locked,
-            action=FollowupAction.PEDAGOGY_RECORDED,
-            actor=by,
+            by=by,
             detail=(
                 f"{session.get_kind_display()} du {held_on:%d/%m/%Y} pour la période {locked}, "
                 f"menée par {session.led_by}."
             ),
+            verdict_input=False,
         )
     return session
 
@@ -147,7 +148,7 @@ def missing_kinds(
     return missing
 
 
-def periods_missing_pedagogy(user: Any, today: date) -> QuerySet[ConventionPeriod]:
+def periods_missing_pedagogy(user: User, today: date) -> QuerySet[ConventionPeriod]:
     """The active periods, among the conventions the user sees (submitted to finished) of the
     diplomas that ask for them, that have ended on `today` without their préparation or their
     exploitation pédagogique recorded. Annotated `has_preparation`, `has_exploitation`; with the
@@ -191,12 +192,11 @@ def sessions_by_period(periods: list[ConventionPeriod]) -> dict[int, list[Pedago
 
 
 def pedagogy_alerts(
-    user: Any, today: date, *, cohort_ids: list[int] | None = None
+    user: User, today: date, *, cohort_ids: list[int] | None = None
 ) -> list[dict[str, Any]]:
     """The rows of the alerts page and of the teachers' dashboard queue: each ended period
     lacking its préparation or its exploitation, what it lacks in words, and the follow-up page
     where the team records it."""
-    from django.urls import reverse
 
     periods = periods_missing_pedagogy(user, today)
     if cohort_ids is not None:

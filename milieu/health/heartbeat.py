@@ -72,7 +72,7 @@ class HeartbeatThread(threading.Thread):
         chores: Callable[[], None] | None = None,
     ) -> None:
         """`chores`: run about once a minute after a beat, from this thread (the worker gives
-        the recovery of its dead peers' jobs, `milieu.workers.recover_and_log`)."""
+        the recovery of its dead peers' jobs, `milieu.health.recovery.recover_and_log`)."""
         super().__init__(name="milieu-heartbeat", daemon=True)
         self.chores = chores
         self.worker_id = worker_id

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from milieu.audit.models import StateLog
 from milieu.hosts.enums import OPEN_PLACEMENT_STATUSES, NafVersion, PlacementStatus
 from milieu.identifiers import naf_normalised, siret_error
 
@@ -296,7 +297,9 @@ class Placement(models.Model):
         return f"{self.student} chez {self.host} ({self.get_status_display()})"
 
 
-class PlacementTransition(models.Model):
+class PlacementTransition(StateLog):
+    """One change of a host choice's status (`milieu.placements.operations.PLACEMENT_FLOW`)."""
+
     placement = models.ForeignKey(
         Placement, on_delete=models.CASCADE, related_name="transitions", verbose_name="choix"
     )
@@ -304,15 +307,9 @@ class PlacementTransition(models.Model):
         "état de départ", max_length=16, choices=PlacementStatus.choices, blank=True
     )
     to_status = models.CharField("état d'arrivée", max_length=16, choices=PlacementStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="par"
-    )
-    at = models.DateTimeField("le", auto_now_add=True)
-    comment = models.TextField("commentaire", blank=True)
 
-    class Meta:
+    class Meta(StateLog.Meta):
         verbose_name = "changement d'état d'un choix d'organisme"
-        ordering = ["at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.from_status or '∅'} → {self.to_status} par {self.actor}"
+        return f"{self.from_status or '∅'} → {self.to_status} par {self.actor_display}"

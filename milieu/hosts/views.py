@@ -1,8 +1,9 @@
 """The host directory: hosts, their sites and tutors.
 
-Every view has one shape: fetch through the `visible_*` querysets (404 when not visible), ask
-`require` for the action (403), bind the form, call the operation, flash a French message and
-redirect. Lists answer htmx requests with their results only (live search without reloading).
+Every view has one shape: fetch through `get_object_for` over the `visible_*` querysets (404
+when not visible, 403 when the action is refused), bind the form, call the operation, flash a
+French message and redirect. The host's page ends with its « Historique » (its own, its sites'
+and its tutors' edits, `milieu.audit.history`). Lists answer htmx requests with their results only (live search without reloading).
 """
 
 from __future__ import annotations
@@ -14,10 +15,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import BooleanField, ExpressionWrapper, Value
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from milieu.audit.history import history_section
+from milieu.conventions.enums import SignatoryRole, SignatureState
+from milieu.conventions.models import Signatory
 from milieu.hosts.countries import FRANCE
 from milieu.hosts.forms import HostForm, HostSiteForm, TutorForm, compact
 from milieu.hosts.models import (
@@ -28,11 +32,14 @@ from milieu.hosts.models import (
     TutorQuerySet,
 )
 from milieu.hosts.operations import DuplicateHost, add_site, create_host, save_tutor, update_host
-from milieu.http import HtmxHttpRequest, client_ip, int_param
+from milieu.http import client_ip, int_param
 from milieu.identifiers import siret_error
+from milieu.people.requests import SignedInRequest
 from milieu.permissions import (
+    Action,
     can,
     editable_tutors_condition,
+    get_object_for,
     own_establishment_ids,
     own_establishment_placements,
     require,
@@ -46,24 +53,24 @@ PAGE_SIZE = 25
 SEARCH_MAX_LENGTH = 100
 
 
-def _search_text(request: HtmxHttpRequest) -> str:
+def _search_text(request: SignedInRequest) -> str:
     return request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
 
 
-def _hosts(request: HtmxHttpRequest) -> HostQuerySet:
+def _hosts(request: SignedInRequest) -> HostQuerySet:
     return cast(HostQuerySet, visible_hosts(request.user))
 
 
-def _tutors(request: HtmxHttpRequest) -> TutorQuerySet:
+def _tutors(request: SignedInRequest) -> TutorQuerySet:
     return cast(TutorQuerySet, visible_tutors(request.user))
 
 
-def _wants_results_only(request: HtmxHttpRequest) -> bool:
+def _wants_results_only(request: SignedInRequest) -> bool:
     """An htmx search refreshes the results; a history restore needs the whole page."""
     return bool(request.htmx) and not request.htmx.history_restore_request
 
 
-def _with_editable(request: HtmxHttpRequest, tutors: TutorQuerySet) -> TutorQuerySet:
+def _with_editable(request: SignedInRequest, tutors: TutorQuerySet) -> TutorQuerySet:
     """Annotate `editable`: may the user edit this tutor (`tutor.change`)? In the list's own
     query, whatever the number of rows."""
     condition = editable_tutors_condition(request.user)
@@ -78,9 +85,6 @@ def _editable(tutors: Any) -> dict[str, Any]:
 
 
 def _pending_signatures(tutor: Tutor) -> bool:
-    from milieu.conventions.enums import SignatoryRole, SignatureState
-    from milieu.conventions.models import Signatory
-
     return Signatory.objects.filter(
         convention__tutor=tutor, role=SignatoryRole.TUTOR, state=SignatureState.PENDING
     ).exists()
@@ -91,9 +95,9 @@ def _pending_signatures(tutor: Tutor) -> bool:
 
 @login_required
 @require_GET
-def host_list(request: HtmxHttpRequest) -> HttpResponse:
+def host_list(request: SignedInRequest) -> HttpResponse:
     """Annuaire des organismes d'accueil: search by name, trade name, city or SIRET prefix."""
-    require(request.user, "host.view")
+    require(request.user, Action.HOST_VIEW)
     query = _search_text(request)
     hosts = _hosts(request).search(query).order_by("name", "pk")
     page = Paginator(hosts, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -104,9 +108,9 @@ def host_list(request: HtmxHttpRequest) -> HttpResponse:
         "import_into": [
             e
             for e in visible_establishments(request.user)
-            if can(request.user, "establishment.import", e)
+            if can(request.user, Action.ESTABLISHMENT_IMPORT, e)
         ],
-        "can_create": can(request.user, "host.create"),
+        "can_create": can(request.user, Action.HOST_CREATE),
         "new_siret": digits if digits.isdigit() and len(digits) == 14 else "",
     }
     if _wants_results_only(request):
@@ -116,14 +120,13 @@ def host_list(request: HtmxHttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def host_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    host = get_object_or_404(_hosts(request), pk=pk)
-    require(request.user, "host.view", host)
+def host_detail(request: SignedInRequest, pk: int) -> HttpResponse:
+    host = get_object_for(request.user, _hosts(request), pk, Action.HOST_VIEW)
     scope = scope_of(request.user)
     today = timezone.localdate()
     own_ids = own_establishment_ids(request.user)
     tutors: list[Tutor] = []
-    can_view_tutors = can(request.user, "tutor.view")
+    can_view_tutors = can(request.user, Action.TUTOR_VIEW)
     if can_view_tutors:
         tutors = list(
             _with_editable(request, _tutors(request))
@@ -131,6 +134,7 @@ def host_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             .with_current_students(own_ids, today)
             .order_by("last_name", "first_name", "pk")
         )
+    sites = list(host.sites.all())
     siblings: list[Host] = []
     if host.country == FRANCE and host.siret:
         siblings = list(
@@ -144,7 +148,7 @@ def host_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     )
     context = {
         "host": host,
-        "sites": list(host.sites.all()),
+        "sites": sites,
         "tutors": tutors,
         "can_view_tutors": can_view_tutors,
         "counts_students": bool(own_ids),
@@ -153,8 +157,15 @@ def host_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "placements": list(placements),
         "shows_placements": bool(scope.establishments),
         "as_student": scope.is_student and not scope.is_school_staff,
-        "can_change": can(request.user, "host.change", host),
-        "can_create_tutor": can(request.user, "tutor.create", host),
+        "can_change": can(request.user, Action.HOST_CHANGE, host),
+        "can_create_tutor": can(request.user, Action.TUTOR_CREATE, host),
+        # the host's, its sites' and its tutors' edits, as written for the reader's schools
+        "history": history_section(
+            request.user,
+            [host, *sites, *tutors],
+            establishments=list(visible_establishments(request.user).filter(pk__in=own_ids)),
+            shared=True,
+        ),
         **_editable(tutors),
     }
     return render(request, "hosts/host_detail.html", context)
@@ -162,8 +173,8 @@ def host_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def host_create(request: HtmxHttpRequest) -> HttpResponse:
-    require(request.user, "host.create")
+def host_create(request: SignedInRequest) -> HttpResponse:
+    require(request.user, Action.HOST_CREATE)
     if request.method == "POST":
         form = HostForm(request.POST)
         if form.is_valid():
@@ -182,9 +193,8 @@ def host_create(request: HtmxHttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def host_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    host = get_object_or_404(_hosts(request), pk=pk)
-    require(request.user, "host.change", host)
+def host_edit(request: SignedInRequest, pk: int) -> HttpResponse:
+    host = get_object_for(request.user, _hosts(request), pk, Action.HOST_CHANGE)
     form = HostForm(request.POST if request.method == "POST" else None, instance=host)
     if request.method == "POST" and form.is_valid():
         try:
@@ -202,9 +212,9 @@ def host_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def check_siret(request: HtmxHttpRequest) -> HttpResponse:
+def check_siret(request: SignedInRequest) -> HttpResponse:
     """While the SIRET is typed: is it valid, already registered, or a known company's?"""
-    require(request.user, "host.view")
+    require(request.user, Action.HOST_VIEW)
     siret = compact(request.GET.get("siret", ""))[:20]
     country = request.GET.get("country", FRANCE).upper()[:2]
     hosts = _hosts(request)
@@ -223,9 +233,8 @@ def check_siret(request: HtmxHttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def site_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    host = get_object_or_404(_hosts(request), pk=pk)
-    require(request.user, "host.change", host)
+def site_create(request: SignedInRequest, pk: int) -> HttpResponse:
+    host = get_object_for(request.user, _hosts(request), pk, Action.HOST_CHANGE)
     form = HostSiteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         site = add_site(host, form.save(commit=False), by=request.user, ip=client_ip(request))
@@ -239,9 +248,8 @@ def site_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def tutor_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    host = get_object_or_404(_hosts(request), pk=pk)
-    require(request.user, "tutor.create", host)
+def tutor_create(request: SignedInRequest, pk: int) -> HttpResponse:
+    host = get_object_for(request.user, _hosts(request), pk, Action.TUTOR_CREATE)
     form = TutorForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         tutor = save_tutor(host, form.save(commit=False), by=request.user, ip=client_ip(request))
@@ -252,9 +260,10 @@ def tutor_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def tutor_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    tutor = get_object_or_404(_tutors(request).select_related("host"), pk=pk)
-    require(request.user, "tutor.change", tutor)
+def tutor_edit(request: SignedInRequest, pk: int) -> HttpResponse:
+    tutor = get_object_for(
+        request.user, _tutors(request).select_related("host"), pk, Action.TUTOR_CHANGE
+    )
     host = tutor.host
     saved_name = str(tutor)
     form = TutorForm(request.POST if request.method == "POST" else None, instance=tutor)
@@ -274,10 +283,10 @@ def tutor_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def tutor_list(request: HtmxHttpRequest) -> HttpResponse:
+def tutor_list(request: SignedInRequest) -> HttpResponse:
     """Les tuteurs, leur organisme et, pour l'établissement de l'utilisateur, le nombre de ses
     élèves qu'ils suivent aujourd'hui (au plus 3 à la fois : D124-3)."""
-    require(request.user, "tutor.view")
+    require(request.user, Action.TUTOR_VIEW)
     query = _search_text(request)
     own_ids = own_establishment_ids(request.user)
     busy_only = request.GET.get("suivis") == "1" and bool(own_ids)

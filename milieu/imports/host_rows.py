@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from milieu.audit.enums import AuditAction
 from milieu.hosts.countries import FRANCE
 from milieu.hosts.models import Host
 from milieu.identifiers import naf_normalised, siret_error
@@ -211,7 +212,7 @@ def apply(rows: list[dict[str, Any]], job: Any) -> tuple[int, int]:
     ]
     Host.objects.bulk_create(new, batch_size=BATCH)
     updates = [row for row in rows if row["status"] == RowStatus.UPDATE]
-    write_updates(Host, updates, _set_host, job)
+    write_updates(Host, updates, _set_host, job, action=AuditAction.HOST_EDITED)
     return len(new), len(updates)
 
 

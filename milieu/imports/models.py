@@ -94,6 +94,11 @@ class ImportJob(models.Model):
         return f"{self.get_kind_display()} — {self.file_name} ({self.get_status_display()})"
 
     @property
+    def for_students(self) -> bool:
+        """An import of students (into a cohort), not of hosts."""
+        return self.kind == ImportKind.STUDENTS
+
+    @property
     def is_running(self) -> bool:
         return self.status in RUNNING_STATUSES
 

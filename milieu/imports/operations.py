@@ -4,16 +4,20 @@ the job's state under a row lock, and hands the work to a background task."""
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from milieu.imports import tasks
 from milieu.imports.enums import ImportKind, ImportMode, ImportStatus
 from milieu.imports.models import ImportJob
-from milieu.permissions import require
+from milieu.permissions import Action, require
 from milieu.refusals import Refused
 from milieu.storage import upload_name
+
+if TYPE_CHECKING:
+    from milieu.people.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -28,8 +32,6 @@ class ImportRefused(Refused):
 
 def _enqueue(name: str, job: ImportJob) -> None:
     """Hand the job to the task backend; if it cannot take it, the job says so."""
-    from milieu.imports import tasks
-
     try:
         getattr(tasks, name).enqueue(job.pk)
     except Exception:
@@ -50,11 +52,11 @@ def start_import(
     kind: str,
     file_name: str,
     data: bytes,
-    by: Any,
+    by: User,
     cohort: Any = None,
 ) -> ImportJob:
     """Keep the uploaded file and queue its verification (phase 1)."""
-    require(by, "establishment.import", establishment)
+    require(by, Action.ESTABLISHMENT_IMPORT, establishment)
     if kind == ImportKind.STUDENTS and (
         cohort is None or cohort.establishment_id != establishment.pk
     ):
@@ -72,9 +74,9 @@ def start_import(
     return job
 
 
-def confirm_import(job: ImportJob, *, mode: str, by: Any) -> ImportJob:
+def confirm_import(job: ImportJob, *, mode: str, by: User) -> ImportJob:
     """Confirm a verified import (phase 2). « Tout ou rien » is refused while rows are in error."""
-    require(by, "establishment.import", job.establishment)
+    require(by, Action.ESTABLISHMENT_IMPORT, job.establishment)
     with transaction.atomic():
         locked = ImportJob.objects.select_for_update().get(pk=job.pk)
         if locked.status != ImportStatus.READY:
@@ -101,9 +103,9 @@ def confirm_import(job: ImportJob, *, mode: str, by: Any) -> ImportJob:
     return locked
 
 
-def cancel_import(job: ImportJob, *, by: Any) -> ImportJob:
+def cancel_import(job: ImportJob, *, by: User) -> ImportJob:
     """Abandon a verified import: nothing is written and the file is erased."""
-    require(by, "establishment.import", job.establishment)
+    require(by, Action.ESTABLISHMENT_IMPORT, job.establishment)
     with transaction.atomic():
         locked = ImportJob.objects.select_for_update().get(pk=job.pk)
         if locked.status not in (ImportStatus.READY, ImportStatus.QUEUED):

@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Protocol
 
 from django.conf import settings
@@ -132,10 +133,19 @@ def run_validation(job_id: int) -> None:
         _validate(job)
     except Exception:
         logger.exception("import %s: validation failed", job_id)
-        _fail(job_id, UNEXPECTED)
+        fail_job(job_id, UNEXPECTED)
 
 
-def _fail(job_id: int, message: str) -> None:
+def requeue_validation(job_id: int, now: datetime) -> None:
+    """A validation whose worker died goes back in the queue, from its first row
+    (`milieu.health.recovery`)."""
+    ImportJob.objects.filter(pk=job_id, status=ImportStatus.VALIDATING).update(
+        status=ImportStatus.QUEUED, processed_rows=0, updated_at=now
+    )
+
+
+def fail_job(job_id: int, message: str) -> None:
+    """The import is given up, with a French message for the person who made it."""
     ImportJob.objects.filter(pk=job_id).update(
         status=ImportStatus.FAILED,
         error_message=message,
@@ -151,12 +161,12 @@ def _validate(job: ImportJob) -> None:
     try:
         header = read_header(job.kind, bytes(job.content), time_budget=time_budget)
     except UnreadableFile as error:
-        _fail(job.pk, error.message)
+        fail_job(job.pk, error.message)
         return
     try:
         _check_rows(job, kind, header, time_budget)
     except OverBudget as over:
-        _fail(job.pk, over.message)
+        fail_job(job.pk, over.message)
 
 
 def _check_rows(job: ImportJob, kind: RowKind, header: Header, time_budget: Budget) -> None:
@@ -247,7 +257,7 @@ def run_apply(job_id: int) -> None:
             _apply(job, budget())
     except OverBudget as over:  # raised inside the transaction: nothing was written
         logger.warning("import %s: over its time budget while writing", job_id)
-        _fail(job_id, over.message)
+        fail_job(job_id, over.message)
     except _Changed as changed:
         job = ImportJob.objects.defer("content").get(pk=job_id)
         job.rows = changed.rows
@@ -264,7 +274,7 @@ def run_apply(job_id: int) -> None:
         _recheck_after_conflict(job_id)
     except Exception:
         logger.exception("import %s: apply failed", job_id)
-        _fail(job_id, UNEXPECTED)
+        fail_job(job_id, UNEXPECTED)
 
 
 def _apply(job: ImportJob, time_budget: Budget) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from milieu.audit.enums import AuditAction
 from milieu.establishments.models import Cohort
 from milieu.identifiers import ine_error, normalise
 from milieu.imports.batches import chunks
@@ -244,7 +245,7 @@ def apply(rows: list[dict[str, Any]], job: Any) -> tuple[int, int]:
     ]
     Student.objects.bulk_create(new, batch_size=BATCH)
     updates = [row for row in rows if row["status"] == RowStatus.UPDATE]
-    write_updates(Student, updates, _set_student, job)
+    write_updates(Student, updates, _set_student, job, action=AuditAction.STUDENT_EDITED)
     return len(new), len(updates)
 
 

@@ -1,7 +1,7 @@
 """Import pages: upload → verification (with progress) → preview → confirmation → report.
 
 Fetch through `visible_establishments` / `visible_import_jobs` (404 when not visible), then
-`require(user, "establishment.import", …)` (403). The job page polls its progress with htmx
+`require(user, Action.ESTABLISHMENT_IMPORT, …)` (403). The job page polls its progress with htmx
 every second while the background task works.
 """
 
@@ -19,14 +19,21 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from milieu.http import HtmxHttpRequest
 from milieu.imports.enums import ImportKind, ImportMode, ImportStatus, RowStatus
 from milieu.imports.forms import MAX_FILE_SIZE, ConfirmForm, UploadForm
 from milieu.imports.models import ImportJob
 from milieu.imports.operations import ImportRefused, cancel_import, confirm_import, start_import
 from milieu.imports.processing import KINDS
 from milieu.imports.samples import get_sample, samples_for
-from milieu.permissions import require, visible_cohorts, visible_establishments, visible_import_jobs
+from milieu.people.requests import SignedInRequest
+from milieu.permissions import (
+    Action,
+    get_object_for,
+    require,
+    visible_cohorts,
+    visible_establishments,
+    visible_import_jobs,
+)
 
 ROWS_PER_PAGE = 100
 TITLES = {
@@ -45,9 +52,13 @@ ROW_FILTERS: dict[str, tuple[str | None, str]] = {
 }
 
 
-def _upload(request: HtmxHttpRequest, establishment_pk: int, kind: str) -> HttpResponse:
-    establishment = get_object_or_404(visible_establishments(request.user), pk=establishment_pk)
-    require(request.user, "establishment.import", establishment)
+def _upload(request: SignedInRequest, establishment_pk: int, kind: str) -> HttpResponse:
+    establishment = get_object_for(
+        request.user,
+        visible_establishments(request.user),
+        establishment_pk,
+        Action.ESTABLISHMENT_IMPORT,
+    )
     cohorts = (
         visible_cohorts(request.user)
         .filter(establishment=establishment)
@@ -70,7 +81,7 @@ def _upload(request: HtmxHttpRequest, establishment_pk: int, kind: str) -> HttpR
                 by=request.user,
             )
         except ImportRefused as refused:
-            form.add_error(None, refused.message)
+            form.add_error(None, refused.user_message())
         else:
             return redirect("imports:job", pk=job.pk)
     recent = (
@@ -81,6 +92,7 @@ def _upload(request: HtmxHttpRequest, establishment_pk: int, kind: str) -> HttpR
     context = {
         "establishment": establishment,
         "kind": kind,
+        "for_students": kind == ImportKind.STUDENTS,
         "upload_title": TITLES[ImportKind(kind)][0],
         "form": form,
         "has_cohorts": kind != ImportKind.STUDENTS or cohorts.exists(),
@@ -94,27 +106,27 @@ def _upload(request: HtmxHttpRequest, establishment_pk: int, kind: str) -> HttpR
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def students(request: HtmxHttpRequest, establishment_pk: int) -> HttpResponse:
+def students(request: SignedInRequest, establishment_pk: int) -> HttpResponse:
     """Importer des élèves depuis l'export du système d'information de l'établissement."""
     return _upload(request, establishment_pk, ImportKind.STUDENTS)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def hosts(request: HtmxHttpRequest, establishment_pk: int) -> HttpResponse:
+def hosts(request: SignedInRequest, establishment_pk: int) -> HttpResponse:
     """Importer des organismes d'accueil (liste d'entreprises partenaires)."""
     return _upload(request, establishment_pk, ImportKind.HOSTS)
 
 
-def _job_for(request: HtmxHttpRequest, pk: int) -> ImportJob:
+def _job_for(request: SignedInRequest, pk: int) -> ImportJob:
     """The job without its file nor its rows (loaded only for the preview): the progress is
     polled every second and must stay cheap."""
     job = get_object_or_404(visible_import_jobs(request.user).defer("content", "rows"), pk=pk)
-    require(request.user, "establishment.import", job.establishment)
+    require(request.user, Action.ESTABLISHMENT_IMPORT, job.establishment)
     return job
 
 
-def _preview(request: HtmxHttpRequest, job: ImportJob) -> dict[str, Any]:
+def _preview(request: SignedInRequest, job: ImportJob) -> dict[str, Any]:
     """The page of rows to show, as plain values in the order of the file's columns."""
     default = "erreurs" if job.error_rows and job.status == ImportStatus.READY else "toutes"
     chosen = request.GET.get("lignes", default)
@@ -146,7 +158,7 @@ def _preview(request: HtmxHttpRequest, job: ImportJob) -> dict[str, Any]:
     return {"columns": columns, "page": page, "shown": shown, "filters": filters, "chosen": chosen}
 
 
-def _job_context(request: HtmxHttpRequest, job: ImportJob) -> dict[str, Any]:
+def _job_context(request: SignedInRequest, job: ImportJob) -> dict[str, Any]:
     upload = "imports:students" if job.kind == ImportKind.STUDENTS else "imports:hosts"
     context: dict[str, Any] = {
         "job": job,
@@ -166,14 +178,14 @@ def _job_context(request: HtmxHttpRequest, job: ImportJob) -> dict[str, Any]:
 
 @login_required
 @require_GET
-def job_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def job_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     job = _job_for(request, pk)
     return render(request, "imports/job.html", _job_context(request, job))
 
 
 @login_required
 @require_GET
-def job_progress(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def job_progress(request: SignedInRequest, pk: int) -> HttpResponse:
     """The job's state as a fragment: polled every second while the task works."""
     job = _job_for(request, pk)
     return render(request, "imports/_job_state.html", _job_context(request, job))
@@ -181,7 +193,7 @@ def job_progress(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def job_confirm(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def job_confirm(request: SignedInRequest, pk: int) -> HttpResponse:
     job = _job_for(request, pk)
     form = ConfirmForm(request.POST)
     mode = form.cleaned_data["mode"] if form.is_valid() else ""
@@ -199,7 +211,7 @@ def job_confirm(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def job_cancel(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def job_cancel(request: SignedInRequest, pk: int) -> HttpResponse:
     job = _job_for(request, pk)
     try:
         cancel_import(job, by=request.user)
@@ -212,7 +224,7 @@ def job_cancel(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def sample(request: HtmxHttpRequest, name: str) -> FileResponse:
+def sample(request: SignedInRequest, name: str) -> FileResponse:
     found = get_sample(name)
     if found is None:
         raise Http404("Exemple inconnu.")

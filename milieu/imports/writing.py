@@ -2,7 +2,8 @@
 
 `bulk_update` sends one `CASE WHEN` per field and batch: updating only the fields that changed
 (grouped by set of fields) keeps a re-import of 5,000 students, where one column changed,
-several times faster than rewriting every field.
+several times faster than rewriting every field. Each record changed keeps its audit row (the
+fields changed, before and after, and the import that changed them), written in batches too.
 """
 
 from __future__ import annotations
@@ -13,6 +14,10 @@ from typing import Any
 
 from django.db import models
 
+from milieu.audit.enums import AuditAction
+from milieu.audit.journal import diff, entry, snapshot
+from milieu.audit.models import AuditEntry
+
 BATCH = 250
 
 
@@ -21,8 +26,11 @@ def write_updates(
     rows: list[dict[str, Any]],
     setter: Callable[[Any, dict[str, Any], Any], None],
     job: Any,
+    *,
+    action: AuditAction,
 ) -> None:
-    """Apply the update rows that change something, grouped by the fields they change."""
+    """Apply the update rows that change something, grouped by the fields they change; one
+    `action` audit row per record changed, by the import's author, for its establishment."""
     groups: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
         if row.get("fields"):
@@ -30,8 +38,22 @@ def write_updates(
     for fields, group in groups.items():
         instances = model._default_manager.in_bulk([row["target"] for row in group])
         changed = []
+        journal: list[AuditEntry] = []
         for row in group:
             instance = instances[row["target"]]
+            before = snapshot(instance, fields)
             setter(instance, row, job)
             changed.append(instance)
+            changes: dict[str, Any] = diff(before, snapshot(instance, fields))
+            changes["import"] = job.pk
+            journal.append(
+                entry(
+                    action,
+                    actor=job.created_by,
+                    obj=instance,
+                    establishment=job.establishment,
+                    changes=changes,
+                )
+            )
         model._default_manager.bulk_update(changed, list(fields), batch_size=BATCH)
+        AuditEntry.objects.bulk_create(journal, batch_size=BATCH)

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from milieu.audit.models import StateLog
 from milieu.livret.enums import RUNNING_STATUSES, LivretStatus
 
 
@@ -78,3 +79,23 @@ class LivretJob(models.Model):
     @staticmethod
     def digest(content: bytes) -> str:
         return hashlib.sha256(content).hexdigest()
+
+
+class LivretTransition(StateLog):
+    """One change of an edition's state (`milieu.livret.flow.LIVRET_FLOW` writes it): queued by
+    someone, taken, finished or failed by the background task (« système »)."""
+
+    job = models.ForeignKey(
+        LivretJob, on_delete=models.CASCADE, related_name="transitions", verbose_name="édition"
+    )
+    from_status = models.CharField(
+        "état de départ", max_length=16, choices=LivretStatus.choices, blank=True
+    )
+    to_status = models.CharField("état d'arrivée", max_length=16, choices=LivretStatus.choices)
+
+    class Meta(StateLog.Meta):
+        verbose_name = "étape d'une édition du livret"
+        verbose_name_plural = "étapes des éditions du livret"
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '∅'} → {self.to_status} — édition n° {self.job_id}"

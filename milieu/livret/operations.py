@@ -8,18 +8,20 @@ the cohort is already under way, then hands the work to the background task.
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
-from typing import Any
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
 from milieu.establishments.models import Cohort
+from milieu.livret import tasks
 from milieu.livret.attestation import livret_reference
 from milieu.livret.enums import RUNNING_STATUSES, LivretStatus
-from milieu.livret.models import LivretJob
+from milieu.livret.flow import move
+from milieu.livret.models import LivretJob, LivretTransition
 from milieu.livret.processing import no_livret_message
-from milieu.permissions import require
+from milieu.people.models import User
+from milieu.permissions import Action, require
 from milieu.refusals import Refused
 
 logger = logging.getLogger(__name__)
@@ -36,13 +38,13 @@ class LivretRefused(Refused):
         self.message = message
 
 
-def is_stalled(job: LivretJob, *, now: Any = None) -> bool:
+def is_stalled(job: LivretJob, *, now: datetime | None = None) -> bool:
     return job.is_running and (now or timezone.now()) - job.updated_at > STALLED_AFTER
 
 
-def start_livret(cohort: Cohort, *, by: Any) -> LivretJob:
+def start_livret(cohort: Cohort, *, by: User) -> LivretJob:
     """Queue the edition of the cohort's attestations (one PDF, one page per student)."""
-    require(by, "livret.export", cohort)
+    require(by, Action.LIVRET_EXPORT, cohort)
     if livret_reference(cohort.diploma) is None:
         raise LivretRefused(no_livret_message(cohort))
     with transaction.atomic():
@@ -59,27 +61,28 @@ def start_livret(cohort: Cohort, *, by: Any) -> LivretJob:
                     "Une édition des attestations de cette promotion est déjà en cours : "
                     "attendez qu’elle se termine."
                 )
-            LivretJob.objects.filter(pk=running.pk).update(
-                status=LivretStatus.FAILED,
+            move(
+                running.pk,
+                "fail",
                 error_message="Édition interrompue (le traitement ne progressait plus), "
                 "remplacée par une nouvelle demande.",
                 finished_at=now,
             )
         job = LivretJob.objects.create(cohort=cohort, requested_by=by, total=total)
+        LivretTransition.objects.create(job=job, to_status=LivretStatus.QUEUED, actor=by)
     _enqueue(job)
     return LivretJob.objects.defer("content").get(pk=job.pk)
 
 
 def _enqueue(job: LivretJob) -> None:
     """Hand the job to the task backend; if it cannot take it, the job says so."""
-    from milieu.livret import tasks
-
     try:
         tasks.build_livret.enqueue(job.pk)
     except Exception:
         logger.exception("livret %s: could not enqueue the edition", job.pk)
-        LivretJob.objects.filter(pk=job.pk).update(
-            status=LivretStatus.FAILED,
+        move(
+            job.pk,
+            "fail",
             error_message=(
                 "Le traitement en arrière-plan n’a pas pu être lancé. "
                 "Réessayez dans quelques minutes."

@@ -12,6 +12,7 @@ Idempotent: only a queued job is run.
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
 
 from django.template.loader import render_to_string
@@ -19,6 +20,7 @@ from django.utils import timezone
 
 from milieu.livret.attestation import livret_reference, ordered_student_ids, student_pages
 from milieu.livret.enums import LivretStatus
+from milieu.livret.flow import move
 from milieu.livret.models import LivretJob
 
 logger = logging.getLogger(__name__)
@@ -43,10 +45,7 @@ def no_livret_message(cohort: Any) -> str:
 
 def run_livret(job_id: int) -> None:
     """Lay out every page of a queued job, then store the PDF and its SHA-256."""
-    updated = LivretJob.objects.filter(pk=job_id, status=LivretStatus.QUEUED).update(
-        status=LivretStatus.RUNNING, done=0, updated_at=timezone.now()
-    )
-    if not updated:
+    if not move(job_id, "take", done=0):
         return
     job = (
         LivretJob.objects.select_related("cohort", "cohort__establishment")
@@ -57,18 +56,24 @@ def run_livret(job_id: int) -> None:
         _build(job)
     except Exception:
         logger.exception("livret %s: the edition failed", job_id)
-        _fail(job_id, UNEXPECTED)
+        fail_job(job_id, UNEXPECTED)
 
 
 def _progress(job_id: int, **counters: Any) -> None:
     LivretJob.objects.filter(pk=job_id).update(updated_at=timezone.now(), **counters)
 
 
-def _fail(job_id: int, message: str) -> None:
-    now = timezone.now()
-    LivretJob.objects.filter(pk=job_id).update(
-        status=LivretStatus.FAILED, error_message=message, finished_at=now, updated_at=now
+def requeue_job(job_id: int, now: datetime) -> None:
+    """A build whose worker died goes back in the queue, from its first page
+    (`milieu.health.recovery`)."""
+    LivretJob.objects.filter(pk=job_id, status=LivretStatus.RUNNING).update(
+        status=LivretStatus.QUEUED, done=0, updated_at=now
     )
+
+
+def fail_job(job_id: int, message: str) -> None:
+    """The build is given up, with a French message for the person who asked for it."""
+    move(job_id, "fail", error_message=message, finished_at=timezone.now())
 
 
 def render_document(context: dict[str, Any]) -> Any:
@@ -88,12 +93,12 @@ def _build(job: LivretJob) -> None:
     cohort = job.cohort
     reference = livret_reference(cohort.diploma)
     if reference is None:
-        _fail(job.pk, no_livret_message(cohort))
+        fail_job(job.pk, no_livret_message(cohort))
         return
     ids = ordered_student_ids(cohort)
     _progress(job.pk, total=len(ids))
     if not ids:
-        _fail(job.pk, "La promotion ne compte aucun élève : il n’y a rien à éditer.")
+        fail_job(job.pk, "La promotion ne compte aucun élève : il n’y a rien à éditer.")
         return
     context = {
         "cohort": cohort,
@@ -113,7 +118,7 @@ def _build(job: LivretJob) -> None:
         students += len(pages)
         _progress(job.pk, done=min(index + BATCH, len(ids)))
     if not documents:
-        _fail(job.pk, "La promotion ne compte plus aucun élève : il n’y a rien à éditer.")
+        fail_job(job.pk, "La promotion ne compte plus aucun élève : il n’y a rien à éditer.")
         return
     pdf, page_count = write_pdf(documents)
     if page_count != students:
@@ -127,14 +132,13 @@ def _build(job: LivretJob) -> None:
                 ),
             }
         )
-    now = timezone.now()
-    LivretJob.objects.filter(pk=job.pk).update(
-        status=LivretStatus.DONE,
+    move(
+        job.pk,
+        "finish",
         done=len(ids),
         content=pdf,
         sha256=LivretJob.digest(pdf),
         pages=page_count,
         warnings=warnings,
-        finished_at=now,
-        updated_at=now,
+        finished_at=timezone.now(),
     )

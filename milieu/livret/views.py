@@ -2,7 +2,8 @@
 fragment polled with htmx, and the download of the finished PDF.
 
 Cohorts are fetched through `visible_cohorts` (another school's cohort is a 404), then
-`require(user, "livret.export", cohort)` (403).
+`require(user, Action.LIVRET_EXPORT, cohort)` (403). A refusal to start an edition is left to
+`milieu.middleware.RefusedMiddleware` (the message, back on the cohort's page).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,17 +20,17 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods
 
 from milieu.audit.downloads import audit_minor_download
-from milieu.http import stored_file_response
+from milieu.http import AuthenticatedHttpRequest, stored_file_response
 from milieu.livret.attestation import livret_reference
 from milieu.livret.enums import LivretStatus
 from milieu.livret.models import LivretJob
-from milieu.livret.operations import LivretRefused, is_stalled, start_livret
-from milieu.permissions import require, visible_cohorts
+from milieu.livret.operations import is_stalled, start_livret
+from milieu.permissions import Action, get_object_for, require, visible_cohorts
 
 RECENT = 5
 
 
-def _job_for(request: HttpRequest, pk: int) -> LivretJob:
+def _job_for(request: AuthenticatedHttpRequest, pk: int) -> LivretJob:
     """A job of a visible cohort, without its PDF (the progress is polled every second)."""
     job = get_object_or_404(
         LivretJob.objects.filter(cohort__in=visible_cohorts(request.user).values("pk"))
@@ -37,7 +38,7 @@ def _job_for(request: HttpRequest, pk: int) -> LivretJob:
         .defer("content"),
         pk=pk,
     )
-    require(request.user, "livret.export", job.cohort)
+    require(request.user, Action.LIVRET_EXPORT, job.cohort)
     return job
 
 
@@ -56,17 +57,14 @@ def _state(job: LivretJob) -> dict[str, Any]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def cohort(request: HttpRequest, cohort_pk: int) -> HttpResponse:
+def cohort(request: AuthenticatedHttpRequest, cohort_pk: int) -> HttpResponse:
     """Attestations jointes au livret scolaire: one PDF for the whole cohort."""
-    found = get_object_or_404(visible_cohorts(request.user), pk=cohort_pk)
-    require(request.user, "livret.export", found)
+    found = get_object_for(
+        request.user, visible_cohorts(request.user), cohort_pk, Action.LIVRET_EXPORT
+    )
     if request.method == "POST":
-        try:
-            start_livret(found, by=request.user)
-        except LivretRefused as refused:
-            messages.error(request, refused.message)
-        else:
-            messages.info(request, "La préparation du PDF des attestations est lancée.")
+        start_livret(found, by=request.user)
+        messages.info(request, "La préparation du PDF des attestations est lancée.")
         return redirect("livret:cohort", cohort_pk=found.pk)
     jobs = list(
         LivretJob.objects.filter(cohort=found)
@@ -89,7 +87,7 @@ def cohort(request: HttpRequest, cohort_pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def job(request: HttpRequest, pk: int) -> HttpResponse:
+def job(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The job's state as a fragment: polled every second while the task works."""
     found = _job_for(request, pk)
     return render(request, "livret/_job_state.html", _state(found))
@@ -97,7 +95,7 @@ def job(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def download(request: HttpRequest, pk: int) -> HttpResponse:
+def download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The finished PDF, as stored, with its SHA-256."""
     found = _job_for(request, pk)
     if found.status != LivretStatus.DONE:

@@ -11,7 +11,7 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
@@ -33,15 +33,17 @@ from milieu.people.invitations import (
     invite_student,
 )
 from milieu.people.models import User
-from milieu.permissions import require, visible_cohorts, visible_students
+from milieu.people.requests import SignedInRequest
+from milieu.permissions import Action, get_object_for, visible_cohorts, visible_students
 
 
 @login_required
 @require_POST
-def invite_one(request: HttpRequest, pk: int) -> HttpResponse:
+def invite_one(request: SignedInRequest, pk: int) -> HttpResponse:
     """Send (or send again) one student their invitation; back to the student's page."""
-    student = get_object_or_404(visible_students(request.user), pk=pk)
-    require(request.user, "student.invite", student)
+    student = get_object_for(
+        request.user, visible_students(request.user), pk, Action.STUDENT_INVITE
+    )
     try:
         invitation = invite_student(student, by=request.user, ip=client_ip(request))
     except InvitationError as error:
@@ -56,10 +58,9 @@ def invite_one(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def invite_all(request: HttpRequest, pk: int) -> HttpResponse:
+def invite_all(request: SignedInRequest, pk: int) -> HttpResponse:
     """Invite every student of the cohort without an account who has an e-mail address."""
-    cohort = get_object_or_404(visible_cohorts(request.user), pk=pk)
-    require(request.user, "cohort.invite", cohort)
+    cohort = get_object_for(request.user, visible_cohorts(request.user), pk, Action.COHORT_INVITE)
     sent = invite_cohort(cohort, by=request.user, ip=client_ip(request))
     if sent:
         plural = "s" if len(sent) > 1 else ""

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch
 from django.utils import timezone
 
@@ -20,8 +21,10 @@ from milieu.establishments.queries import (
     cohort_counts,
     establishment_counts,
 )
+from milieu.exams.queries import waiting_by_academie
 from milieu.hosts.enums import PlacementStatus
 from milieu.hosts.models import Placement
+from milieu.people.models import User
 from milieu.people.queues import (
     OwnStage,
     Queues,
@@ -31,6 +34,7 @@ from milieu.people.queues import (
     teacher_queues,
 )
 from milieu.permissions import (
+    Action,
     can,
     visible_academies,
     visible_cohorts,
@@ -78,6 +82,9 @@ class Dashboard:
     to_validate: list[Placement] = field(default_factory=list)
     own: list[OwnFile] = field(default_factory=list)
     academies: list[AcademieSection] = field(default_factory=list)
+    # the page of the académies' establishments shown (their counts cost what a page costs,
+    # whatever the académie's size: issue 15)
+    academie_page: Page[Establishment] | None = None
     queues: Queues = field(default_factory=Queues)  # issue 13 §14
 
     @property
@@ -85,12 +92,19 @@ class Dashboard:
         return not (self.managed or self.taught or self.own or self.academies)
 
 
-def build_dashboard(user: Any, *, today: date, now: Any = None) -> Dashboard:
+ACADEMIE_PAGE_SIZE = 10
+
+
+def build_dashboard(
+    user: User, *, today: date, now: Any = None, academie_page: str | None = None
+) -> Dashboard:
+    """`academie_page`: the number of the page of the académies' establishments to show (the
+    first one when it is not a number, the last one past the end)."""
     board = Dashboard()
     now = now or timezone.now()
     establishments = list(visible_establishments(user))
 
-    managed = [e for e in establishments if can(user, "establishment.manage", e)]
+    managed = [e for e in establishments if can(user, Action.ESTABLISHMENT_MANAGE, e)]
     if managed:
         cohorts = visible_cohorts(user).filter(establishment__in=managed)
         counts = cohort_counts(cohorts.order_by("-school_year", "name"), today)
@@ -125,7 +139,7 @@ def build_dashboard(user: Any, *, today: date, now: Any = None) -> Dashboard:
             OwnFile(
                 student=student,
                 placements=student.own_placements,
-                may_propose=can(user, "placement.propose", student),
+                may_propose=can(user, Action.PLACEMENT_PROPOSE, student),
                 stage=own_stage(user, student, student.own_placements, today),
             )
         )
@@ -140,14 +154,17 @@ def build_dashboard(user: Any, *, today: date, now: Any = None) -> Dashboard:
 
     academies = list(visible_academies(user))
     if academies:
-        cohorts = visible_cohorts(user).filter(establishment__academie__in=academies)
-        rows = establishment_counts(
-            [e for e in establishments if e.academie_id in {a.pk for a in academies}],
-            cohorts,
-            today,
-        )
-        from milieu.exams.queries import waiting_by_academie
-
+        ids = {a.pk for a in academies}
+        page = Paginator(
+            sorted(
+                (e for e in establishments if e.academie_id in ids), key=lambda e: (e.name, e.pk)
+            ),
+            ACADEMIE_PAGE_SIZE,
+        ).get_page(academie_page)
+        board.academie_page = page
+        shown = list(page.object_list)
+        cohorts = visible_cohorts(user).filter(establishment__in=shown)
+        rows = establishment_counts(shown, cohorts, today)
         waiting = waiting_by_academie([a.pk for a in academies])
         board.academies = [
             AcademieSection(

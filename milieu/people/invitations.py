@@ -24,9 +24,10 @@ from django.utils import timezone
 
 from milieu.audit.enums import AuditAction
 from milieu.audit.journal import record
+from milieu.establishments.models import Cohort
 from milieu.people.enums import Role
 from milieu.people.models import Invitation, Membership, User
-from milieu.permissions import require
+from milieu.permissions import Action, require
 from milieu.refusals import Refused
 from milieu.students.models import Student
 from milieu.tokens import hash_token
@@ -82,9 +83,9 @@ def _mail(student: Student, email: str, token: str, expires_at: Any) -> None:
     send_mail("Votre invitation à rejoindre Milieu", body, None, [email])
 
 
-def invite_student(student: Student, *, by: Any, ip: str | None = None) -> Invitation:
+def invite_student(student: Student, *, by: User, ip: str | None = None) -> Invitation:
     """Send (or send again) the student their invitation; the live ones are revoked."""
-    require(by, "student.invite", student)
+    require(by, Action.STUDENT_INVITE, student)
     if student.user_id is not None:
         raise InvitationError(f"{student.full_name} a déjà un compte.")
     email = student.email.strip().lower()
@@ -130,9 +131,9 @@ def invite_student(student: Student, *, by: Any, ip: str | None = None) -> Invit
     return invitation
 
 
-def invite_cohort(cohort: Any, *, by: Any, ip: str | None = None) -> list[Invitation]:
+def invite_cohort(cohort: Cohort, *, by: User, ip: str | None = None) -> list[Invitation]:
     """Invite every student of the cohort without an account who has an e-mail address."""
-    require(by, "cohort.invite", cohort)
+    require(by, Action.COHORT_INVITE, cohort)
     sent = []
     with transaction.atomic():
         for student in invitable_students(cohort).select_related("cohort__establishment"):

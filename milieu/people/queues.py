@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 
+from milieu.checker.checking import CheckedDossier
 from milieu.conventions.enums import SIGNED_STATUSES, ConventionStatus, SignatureState
 from milieu.conventions.models import (
     Convention,
@@ -26,16 +27,16 @@ from milieu.conventions.models import (
     Signatory,
     SignatureLink,
 )
-from milieu.dossiers.checking import CheckedDossier
 from milieu.evidence.models import EvidenceDocument
 
-# The verdict of a student's dossier (helper H moves it to milieu.exams.dossier): one import.
-from milieu.exams.dossier import build_dossier
+# The verdict of a student's dossier (helper H moves it to milieu.exams.assembly): one import.
+from milieu.exams.assembly import build_dossier
 from milieu.exams.queries import checked_dossier
 from milieu.followup.pedagogy import pedagogy_alerts
 from milieu.hosts.enums import PlacementStatus
 from milieu.hosts.models import Placement
-from milieu.permissions import can, scope_of, visible_conventions, visible_placements
+from milieu.people.models import User
+from milieu.permissions import Action, can, scope_of, visible_conventions, visible_placements
 from milieu.reports.models import ReportDeposit
 from milieu.rules.references import finding_label
 from milieu.visits.queries import periods_without_visit
@@ -84,7 +85,7 @@ def _queue(key: str, title: str, rows: list[Any], empty: str, **more: str) -> Qu
     return Queue(key, title, len(rows), rows[:QUEUE_LIMIT], empty, **more)
 
 
-def _conventions_in(user: Any, status: str, establishments: list[int]) -> list[Convention]:
+def _conventions_in(user: User, status: str, establishments: list[int]) -> list[Convention]:
     return list(
         visible_conventions(user)
         .filter(status=status, student__cohort__establishment_id__in=establishments)
@@ -92,7 +93,7 @@ def _conventions_in(user: Any, status: str, establishments: list[int]) -> list[C
     )
 
 
-def head_queues(user: Any) -> list[Queue]:
+def head_queues(user: User) -> list[Queue]:
     """The chef d'établissement approves validated conventions and *arrête* validated choices."""
     s = scope_of(user)
     heads = [e for e in s.establishments if s.is_head(e)]
@@ -120,7 +121,7 @@ def head_queues(user: Any) -> list[Queue]:
     ]
 
 
-def manager_queues(user: Any, now: Any) -> list[Queue]:
+def manager_queues(user: User, now: Any) -> list[Queue]:
     """The DDFPT (and the managers): conventions to send, signatures awaited for more than
     `SIGNATURE_REMINDER_AFTER_DAYS` days, pieces to check."""
     managed = scope_of(user).managed_establishments
@@ -185,7 +186,7 @@ def manager_queues(user: Any, now: Any) -> list[Queue]:
 
 
 def teacher_queues(
-    user: Any, cohort_ids: list[int], today: date, now: Any, choices: list[Placement]
+    user: User, cohort_ids: list[int], today: date, now: Any, choices: list[Placement]
 ) -> list[Queue]:
     """A teacher of these cohorts: host choices (`choices`, read by the dashboard) and
     conventions to validate (not those they submitted), visits to plan, reports deposited
@@ -308,7 +309,7 @@ class OwnStage:
         return [(finding_label(f.code), f.message) for f in self.checked.findings]
 
 
-def own_stage(user: Any, student: Any, placements: list[Placement], today: date) -> OwnStage:
+def own_stage(user: User, student: Any, placements: list[Placement], today: date) -> OwnStage:
     """A student's conventions, the signatures awaited (theirs first), their report and its
     analysis, the verdict of their dossier in words, and what to do next."""
     conventions = list(
@@ -358,7 +359,7 @@ def own_stage(user: Any, student: Any, placements: list[Placement], today: date)
 
 
 def next_step(
-    user: Any,
+    user: User,
     student: Any,
     placements: list[Placement],
     conventions: list[OwnConvention],
@@ -412,7 +413,7 @@ def next_step(
         if p.status not in (PlacementStatus.REJECTED, PlacementStatus.WITHDRAWN)
     ]
     if not open_placements:
-        if can(user, "placement.propose", student):
+        if can(user, Action.PLACEMENT_PROPOSE, student):
             return Step(
                 "Proposez l’organisme qui vous accueillera en stage.",
                 reverse("students:propose", args=[student.pk]),
@@ -424,7 +425,7 @@ def next_step(
         return Step("Votre choix d’organisme attend la validation de l’équipe pédagogique.")
     if last.status == PlacementStatus.VALIDATED:
         return Step("Votre choix est validé : il attend d’être arrêté par le chef d’établissement.")
-    if can(user, "convention.create", student):
+    if can(user, Action.CONVENTION_CREATE, student):
         return Step(
             "Votre choix est arrêté : préparez le brouillon de votre convention.",
             reverse("conventions:create") + f"?choix={last.pk}",

@@ -18,6 +18,7 @@ from milieu.oidc.providers import enabled_providers
 from milieu.oidc.views import provider_logout_url
 from milieu.people.dashboard import build_dashboard
 from milieu.people.forms import LoginForm
+from milieu.people.requests import SignedInRequest
 
 
 class _LoginView(LoginView):
@@ -51,8 +52,10 @@ def logout(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: SignedInRequest) -> HttpResponse:
     """Each section shows what the user's memberships open: their establishment, the cohorts they
     teach, their own placements as a student, the establishments of their académie."""
-    context = build_dashboard(request.user, today=timezone.localdate())
+    context = build_dashboard(
+        request.user, today=timezone.localdate(), academie_page=request.GET.get("page")
+    )
     return render(request, "people/dashboard.html", {"board": context})

@@ -90,3 +90,17 @@ class Action(StrEnum):
     ELIGIBILITY_SCHOOL_BOARD = "eligibility.school_board"
     REPORT_CONFORMITY_LIST = "report_conformity.list"
     REPORT_CONFORMITY_PRONOUNCE = "report_conformity.pronounce"
+    # --- conventions (avenants' workflow: obj is the avenant) ---
+    AMENDMENT_VIEW = "amendment.view"
+    AMENDMENT_SEND = "amendment.send"
+    AMENDMENT_CANCEL = "amendment.cancel"
+    # followup (issue 16): a period's contract or bilan, read by whoever follows or signs it
+    FOLLOWUP_DOCUMENT_READ = "followup.document_read"
+    # --- evidence (work-docs): a document's review and withdrawal (obj: the document), the
+    # managers' review queue (no object)
+    EVIDENCE_DOCUMENT_VIEW = "evidence.document_view"
+    EVIDENCE_DOCUMENT_REVIEW = "evidence.document_review"
+    EVIDENCE_WITHDRAW = "evidence.withdraw"
+    EVIDENCE_QUEUE = "evidence.queue"
+    # --- school area (students, cohorts, hosts) ---
+    RECORD_HISTORY = "record.history"

@@ -10,6 +10,7 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
+from milieu.hosts.models import Host, Tutor
 from milieu.people.enums import RECTORAT_ROLES, Role
 from milieu.permissions.actions import Action
 from milieu.permissions.scope import DEROGATION_REQUESTERS, Scope, scope_of
@@ -104,16 +105,12 @@ def _followup_manage(s: Scope, c: Any) -> bool:
 
 def _host_change(s: Scope, h: Any) -> bool:
     """A manager of an establishment that works with the host (see `editable_hosts`)."""
-    from milieu.hosts.models import Host
-
     managed = s.managed_establishments
     return bool(managed) and Host.objects.filter(hosts_worked_with(managed), pk=h.pk).exists()
 
 
 def _tutor_change(s: Scope, t: Any) -> bool:
     """A manager of an establishment that works with the tutor (see `editable_tutors`)."""
-    from milieu.hosts.models import Tutor
-
     managed = s.managed_establishments
     return bool(managed) and Tutor.objects.filter(tutors_worked_with(managed), pk=t.pk).exists()
 
@@ -275,6 +272,38 @@ RULES: dict[Action, Check] = {
     ),
     Action.REPORT_CONFORMITY_PRONOUNCE: lambda s, st: (
         Role.EXAM_SERVICE in s.rectorat_of(st.cohort.establishment.academie_id)
+    ),
+    # --- conventions: an avenant is sent or cancelled by its convention's managers ---
+    Action.AMENDMENT_VIEW: lambda s, a: _convention_view(s, a.convention),
+    Action.AMENDMENT_SEND: lambda s, a: s.manages(a.convention.student.cohort.establishment_id),
+    Action.AMENDMENT_CANCEL: lambda s, a: s.manages(a.convention.student.cohort.establishment_id),
+    # followup (issue 16): a period's contract or bilan (obj: the convention) is read by whoever
+    # follows the stage or is one of its signing parties (the team, the candidate)
+    Action.FOLLOWUP_DOCUMENT_READ: lambda s, c: any(
+        RULES[action](s, c)
+        for action in (
+            Action.FOLLOWUP_VIEW,
+            Action.FOLLOWUP_TEAM_SIGN,
+            Action.FOLLOWUP_CANDIDATE_SIGN,
+        )
+    ),
+    # --- evidence (work-docs): who sees a document sees its student's; the managers review it; only its depositor withdraws
+    # it, while still allowed to deposit for the student; the queue is the managers'
+    Action.EVIDENCE_DOCUMENT_VIEW: lambda s, d: RULES[Action.EVIDENCE_VIEW](s, d.student),
+    Action.EVIDENCE_DOCUMENT_REVIEW: lambda s, d: RULES[Action.EVIDENCE_REVIEW](s, d.student),
+    Action.EVIDENCE_WITHDRAW: lambda s, d: (
+        d.deposited_by_id == s.user_id and RULES[Action.EVIDENCE_DEPOSIT](s, d.student)
+    ),
+    Action.EVIDENCE_QUEUE: lambda s, _: bool(s.managed_establishments),
+    # --- school area (students, cohorts, hosts): the « Historique » of a record's page (obj: a
+    # student, a cohort or a host): the managers of its establishment; a host's, the managers of
+    # any school (each reads the rows written for its own establishments)
+    Action.RECORD_HISTORY: lambda s, o: (
+        s.manages(o.cohort.establishment_id)
+        if hasattr(o, "cohort_id")
+        else s.manages(o.establishment_id)
+        if hasattr(o, "establishment_id")
+        else bool(s.managed_establishments)
     ),
 }
 

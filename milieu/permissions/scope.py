@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 
 from milieu.people.enums import MANAGER_ROLES, RECTORAT_ROLES, STAFF_ROLES, Role
+from milieu.people.models import Membership
 
 # who asks the recteur for a derogation on behalf of their establishment
 DEROGATION_REQUESTERS = frozenset({Role.HEAD, Role.DDFPT})
@@ -68,8 +69,6 @@ def scope_of(user: Any) -> Scope:
     cached: Scope | None = getattr(user, "_milieu_scope", None)
     if cached is not None:
         return cached
-    from milieu.people.models import Membership
-
     establishments: dict[int, set[str]] = {}
     academies: dict[int, set[str]] = {}
     for role, establishment_id, academie_id in Membership.objects.filter(user=user).values_list(

@@ -7,8 +7,14 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from milieu.conventions.models import Amendment, Convention
+from milieu.establishments.models import Academie, Cohort, Establishment
+from milieu.hosts.models import Host, Placement, Tutor
+from milieu.imports.models import ImportJob
 from milieu.people.enums import STAFF_ROLES
+from milieu.people.models import Membership
 from milieu.permissions.scope import Scope, scope_of
+from milieu.students.models import Student
 
 __all__ = [
     "editable_hosts",
@@ -38,14 +44,10 @@ __all__ = [
 
 def visible_academies(user: Any) -> QuerySet[Any]:
     """The académies whose rectorat the user belongs to."""
-    from milieu.establishments.models import Academie
-
     return Academie.objects.filter(pk__in=list(scope_of(user).academies))
 
 
 def visible_establishments(user: Any) -> QuerySet[Any]:
-    from milieu.establishments.models import Establishment
-
     s = scope_of(user)
     return Establishment.objects.filter(
         Q(pk__in=s.staff_establishments) | Q(academie_id__in=list(s.academies))
@@ -67,8 +69,6 @@ def union_of_pks(branches: Sequence[QuerySet[Any]], column: str = "pk") -> Query
 
 def _visible_cohort_ids(s: Scope) -> QuerySet[Any] | None:
     """The pks of the cohorts the scope opens, one branch per kind of membership."""
-    from milieu.establishments.models import Cohort
-
     branches = []
     if s.managed_establishments:
         branches.append(Cohort.objects.filter(establishment_id__in=s.managed_establishments))
@@ -91,8 +91,6 @@ def _visible_student_ids(s: Scope, column: str = "pk", *conditions: Any) -> Quer
     """The pks (or `column`) of the students the scope opens (and that meet `conditions`):
     those of its cohorts (one branch per kind of membership, joined on the indexed cohort) and
     the user's own record."""
-    from milieu.students.models import Student
-
     if not s.user_id:
         return None
     students = Student.objects.filter(*conditions)
@@ -110,8 +108,6 @@ def _visible_student_ids(s: Scope, column: str = "pk", *conditions: Any) -> Quer
 
 
 def visible_cohorts(user: Any) -> QuerySet[Any]:
-    from milieu.establishments.models import Cohort
-
     ids = _visible_cohort_ids(scope_of(user))
     if ids is None:
         return Cohort.objects.none()
@@ -121,8 +117,6 @@ def visible_cohorts(user: Any) -> QuerySet[Any]:
 
 
 def visible_students(user: Any) -> QuerySet[Any]:
-    from milieu.students.models import Student
-
     ids = _visible_student_ids(scope_of(user))
     if ids is None:
         return Student.objects.none()
@@ -132,15 +126,11 @@ def visible_students(user: Any) -> QuerySet[Any]:
 def visible_student_values(user: Any, column: str, *conditions: Any) -> QuerySet[Any]:
     """`column` of the visible students that meet `conditions` (e.g. the cohorts of those who
     have a convention), as a subquery that reads no student outside the user's scope."""
-    from milieu.students.models import Student
-
     found = _visible_student_ids(scope_of(user), column, *conditions)
     return Student.objects.none().values(column) if found is None else found
 
 
 def visible_hosts(user: Any) -> QuerySet[Any]:
-    from milieu.hosts.models import Host
-
     s = scope_of(user)
     if s.is_school_staff or s.is_rectorat or s.is_student:
         return Host.objects.all()
@@ -149,8 +139,6 @@ def visible_hosts(user: Any) -> QuerySet[Any]:
 
 def visible_tutors(user: Any) -> QuerySet[Any]:
     """Tutors are professional contacts: school staff and rectorat read them, students do not."""
-    from milieu.hosts.models import Tutor
-
     s = scope_of(user)
     if s.is_school_staff or s.is_rectorat:
         return Tutor.objects.all()
@@ -169,8 +157,6 @@ _CANCELLED = "cancelled"
 
 
 def _created_for(establishment_ids: list[int]) -> Q:
-    from milieu.people.models import Membership
-
     creators = Membership.objects.filter(
         establishment_id__in=establishment_ids, role__in=sorted(STAFF_ROLES)
     ).values("user_id")
@@ -180,9 +166,6 @@ def _created_for(establishment_ids: list[int]) -> Q:
 
 
 def hosts_worked_with(establishment_ids: list[int]) -> Q:
-    from milieu.conventions.models import Convention
-    from milieu.hosts.models import Placement
-
     placements = (
         Placement.objects.filter(student__cohort__establishment_id__in=establishment_ids)
         .exclude(status__in=_CLOSED_PLACEMENTS)
@@ -197,9 +180,6 @@ def hosts_worked_with(establishment_ids: list[int]) -> Q:
 
 
 def tutors_worked_with(establishment_ids: list[int]) -> Q:
-    from milieu.conventions.models import Amendment, Convention
-    from milieu.hosts.models import Placement
-
     placements = (
         Placement.objects.filter(
             student__cohort__establishment_id__in=establishment_ids, tutor__isnull=False
@@ -233,8 +213,6 @@ def tutors_worked_with(establishment_ids: list[int]) -> Q:
 def editable_hosts(user: Any) -> QuerySet[Any]:
     """The hosts (and so their sites) the user may edit: those an establishment they manage
     works with. Teachers, students and the rectorat edit none."""
-    from milieu.hosts.models import Host
-
     managed = scope_of(user).managed_establishments
     if not managed:
         return Host.objects.none()
@@ -243,8 +221,6 @@ def editable_hosts(user: Any) -> QuerySet[Any]:
 
 def editable_tutors(user: Any) -> QuerySet[Any]:
     """The tutors the user may edit: those an establishment they manage works with."""
-    from milieu.hosts.models import Tutor
-
     managed = scope_of(user).managed_establishments
     if not managed:
         return Tutor.objects.none()
@@ -261,10 +237,6 @@ def editable_tutors_condition(user: Any) -> Q | None:
 def establishments_working_with(obj: Any) -> list[int]:
     """The establishments that work with a host or a tutor (as above): the audit rows of its
     edits are addressed to each of them, so that their heads see who changed it."""
-    from milieu.conventions.models import Amendment, Convention
-    from milieu.hosts.models import Host, Placement
-    from milieu.people.models import Membership
-
     field = "host" if isinstance(obj, Host) else "tutor"
     found: set[int] = set(
         Placement.objects.filter(**{field: obj})
@@ -296,8 +268,6 @@ def establishments_working_with(obj: Any) -> list[int]:
 
 
 def visible_conventions(user: Any) -> QuerySet[Any]:
-    from milieu.conventions.models import Convention
-
     ids = _visible_student_ids(scope_of(user))
     if ids is None:
         return Convention.objects.none().with_parties()
@@ -305,8 +275,6 @@ def visible_conventions(user: Any) -> QuerySet[Any]:
 
 
 def visible_placements(user: Any) -> QuerySet[Any]:
-    from milieu.hosts.models import Placement
-
     ids = _visible_student_ids(scope_of(user))
     if ids is None:
         return Placement.objects.none()
@@ -332,8 +300,6 @@ def own_establishment_ids(user: Any) -> list[int]:
 def visible_import_jobs(user: Any) -> QuerySet[Any]:
     """File imports of the establishments the user sees; importing itself needs
     `establishment.import` on the job's establishment."""
-    from milieu.imports.models import ImportJob
-
     return ImportJob.objects.filter(
         establishment__in=visible_establishments(user).values("pk")
     ).select_related("establishment", "cohort", "created_by")

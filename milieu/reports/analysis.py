@@ -45,21 +45,33 @@ A teacher keeps the last word: these figures pre-fill the dossier, they do not r
 from __future__ import annotations
 
 import io
-import re
-import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 from typing import Any, Literal, cast
 
 import pypdf
-from pypdf.errors import PyPdfError
 
 from milieu.filesafety import FileRefused, check_pdf
 from milieu.reports.headings import Heading, Line, page_lines, words
+from milieu.reports.language import DocumentKind, document_kind, languages
+from milieu.reports.pageformat import MM_PER_PT, PageFormat, format_counts, page_format
+from milieu.reports.profile import ReportPart, ReportProfile, ReportSection, report_profile
 from milieu.reports.reading import PartSpec, outline_headings, read_structure, section_specs
-from milieu.rules.catalogue import Catalogue, get_catalogue
+
+__all__ = [  # the profile and the page format are re-exported: callers import them from here
+    "DocumentKind",
+    "EnglishDocument",
+    "PageFormat",
+    "ReportAnalysis",
+    "ReportPart",
+    "ReportProfile",
+    "ReportRejected",
+    "ReportSection",
+    "analyse_report",
+    "as_contract_report",
+    "report_profile",
+]
 
 # Limits against hostile input (module constants so that tests can lower them).
 MAX_BYTES = 30 * 1024 * 1024
@@ -78,159 +90,6 @@ MAX_OBJECTS = 300_000
 """Most PDF objects walked when looking for active content (scripts, attachments)."""
 MAX_STORED_HEADINGS = 300
 """Most headings kept by `ReportAnalysis.as_json` (text headings may be every short line)."""
-
-PageFormat = Literal["A4", "A3", "larger"]
-DocumentKind = Literal["technical", "press"]
-
-# ISO 216 sizes in PostScript points (1 pt = 1/72 in).
-_A4 = (595.28, 841.89)
-_A3 = (841.89, 1190.55)
-FORMAT_TOLERANCE = 0.02
-"""A page still "fits" a format when up to 2 % larger (area and long side)."""
-
-_MM_PER_PT = 25.4 / 72
-
-_PRESS_WORDS = (
-    "news",
-    "press",
-    "article",
-    "journalist",
-    "reporter",
-    "published",
-    "editor",
-    "newsletter",
-    "read more",
-    "subscribe",
-    "according to",
-    "said",
-    "announced",
-    "magazine",
-    "times",
-)
-_TECHNICAL_WORDS = (
-    "datasheet",
-    "data sheet",
-    "specification",
-    "technical",
-    "manual",
-    "installation",
-    "configuration",
-    "voltage",
-    "protocol",
-    "interface",
-    "firmware",
-    "pin",
-    "rating",
-    "parameters",
-    "user guide",
-)
-
-
-@dataclass(frozen=True)
-class ReportSection:
-    key: str
-    """The contract's section key, e.g. "legal-analysis"."""
-    title: str
-    """French title, for the screen."""
-    keywords: tuple[str, ...]
-    """Heading keywords (any case, accents optional)."""
-    synonyms: tuple[str, ...] = ()
-    """Other ways students title the section; matched like the keywords."""
-    excluding: tuple[str, ...] = ()
-    """Words that, in a heading, mean it is not this section (« Conclusion partielle »)."""
-
-
-@dataclass(frozen=True)
-class ReportPart:
-    """The part of the dossier whose pages are the contract's `pages` (`report_pages_part`)."""
-
-    title: str
-    keywords: tuple[str, ...]
-    from_sections: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class ReportProfile:
-    """What a diploma's report is made of, read from its catalogue file."""
-
-    diploma_id: str
-    sections: tuple[ReportSection, ...]
-    parts: tuple[str, ...] = ()
-    english_documents: bool = False
-    pages_part: ReportPart | None = None
-
-    def keywords(self) -> dict[str, list[str]]:
-        """Section key → every word that names it (keywords, then synonyms)."""
-        return {section.key: [*section.keywords, *section.synonyms] for section in self.sections}
-
-    def excluding(self) -> dict[str, list[str]]:
-        """Section key → the words that disqualify a heading."""
-        return {s.key: list(s.excluding) for s in self.sections if s.excluding}
-
-    def title(self, key: str) -> str:
-        """The French title of a section key (the key itself when the catalogue has none)."""
-        return next((s.title for s in self.sections if s.key == key), key)
-
-
-def _layout_keys(diploma: Any, pathway_key: str) -> set[str]:
-    """The section keys the pathway's rules name (its layout of the dossier)."""
-    if pathway_key not in diploma.plans:
-        return set()
-    plan = diploma.plan(pathway_key)
-    keys: set[str] = set()
-    for rule in plan.get("report-sections", ()):
-        keys.update(str(k) for k in rule.params.get("sections", ()))
-    for rule in plan.get("report-section-length", ()):
-        keys.add(str(rule.params["section"]))
-    for rule in plan.get("report-pages", ()):
-        keys.update(str(k) for k in rule.params.get("max_parts", {}))
-    return keys
-
-
-def report_profile(
-    diploma_id: str, catalogue: Catalogue | None = None, *, pathway_key: str | None = None
-) -> ReportProfile | None:
-    """The report data of `diploma_id`'s catalogue file; None when it expects no report (or the
-    diploma is unknown). With `pathway_key`, only the sections that the pathway's rules name
-    are looked for: a dossier of one layout is not cut by the other layout's headings."""
-    diploma = (catalogue or get_catalogue()).get(diploma_id)
-    if diploma is None:
-        return None
-    raw = diploma.extra.get("report_sections")
-    if not raw:
-        return None
-    sections = tuple(
-        ReportSection(
-            str(key),
-            str(spec["title"]),
-            tuple(str(k) for k in spec["keywords"]),
-            tuple(str(k) for k in spec.get("synonyms", ())),
-            tuple(str(k) for k in spec.get("excluding", ())),
-        )
-        for key, spec in raw.items()
-    )
-    if pathway_key is not None:
-        keys = _layout_keys(diploma, pathway_key)
-        if keys:
-            sections = tuple(s for s in sections if s.key in keys)
-    present = {s.key for s in sections}
-    part = diploma.extra.get("report_pages_part")
-    pages_part = None
-    if part:
-        pages_part = ReportPart(
-            str(part["title"]),
-            tuple(str(k) for k in part.get("keywords", ())),
-            tuple(str(k) for k in part.get("from_sections", ())),
-        )
-        if not present & set(pages_part.from_sections):
-            pages_part = None
-    return ReportProfile(
-        diploma_id=diploma_id,
-        sections=sections,
-        parts=tuple(str(k) for k in diploma.extra.get("report_parts", ()) if str(k) in present),
-        english_documents=bool(diploma.extra.get("report_english_documents", False)),
-        pages_part=pages_part,
-    )
 
 
 class ReportRejected(Exception):
@@ -364,14 +223,6 @@ class ReportAnalysis:
         )
 
 
-@dataclass(frozen=True)
-class _Heading:
-    page: int  # 0-based
-    title: str
-    norm: str
-    level: int  # 0 for the top level; 0 for every heading found in the text
-
-
 class _Lines:
     """Collects each page's lines while `_read` extracts its text (one extraction a page)."""
 
@@ -438,7 +289,7 @@ def analyse_report(
         page_tree_maximum_page_entries=MAX_PAGES * MAX_PAGE_ENTRIES,
     ):
         try:
-            reader, texts, sizes, _, _ = _read(data, collected.extract)
+            reader, texts, sizes = _read(data, collected.extract)
             outline = outline_headings(reader)
         except ReportRejected:
             raise
@@ -454,7 +305,7 @@ def analyse_report(
     del reader
 
     total = len(texts)
-    languages = _languages(texts)
+    page_languages = languages(texts)
     structure = read_structure(
         texts=texts,
         lines=collected.pages,
@@ -469,7 +320,7 @@ def analyse_report(
             tuple(words(k) for k in pages_part.keywords),
             pages_part.from_sections,
         ),
-        languages=languages,
+        languages=page_languages,
         count_english=count_english,
     )
     order = list(section_keywords)
@@ -477,7 +328,7 @@ def analyse_report(
     sections = tuple(sorted(starts, key=lambda k: (_place(starts[k]), order.index(k))))
     annex = structure.annex
     english = tuple(
-        EnglishDocument(doc.page + 1, _document_kind(doc.text), doc.title[:200], doc.pages)
+        EnglishDocument(doc.page + 1, document_kind(doc.text), doc.title[:200], doc.pages)
         for doc in structure.english
     )
     largest = max(sizes, key=lambda s: s[0] * s[1])
@@ -488,15 +339,15 @@ def analyse_report(
         pages=structure.pages,
         annex_pages=total - structure.body_end,
         annex_start=None if annex is None else annex.page + 1,
-        page_format=_page_format(sizes),
-        largest_page_mm=(round(largest[0] * _MM_PER_PT), round(largest[1] * _MM_PER_PT)),
-        page_formats=_format_counts(sizes),
+        page_format=page_format(sizes),
+        largest_page_mm=(round(largest[0] * MM_PER_PT), round(largest[1] * MM_PER_PT)),
+        page_formats=format_counts(sizes),
         sections=sections,
         section_starts={key: starts[key].page + 1 for key in sections},
         section_pages={key: structure.spans[key] for key in sections},
         parts={k: structure.spans[k] for k in part_keys if k in structure.spans},
         english_documents=english,
-        language_by_page={i + 1: lang for i, lang in enumerate(languages)},
+        language_by_page={i + 1: lang for i, lang in enumerate(page_languages)},
         headings_source=structure.source,
         headings=tuple((h.page + 1, h.title) for h in structure.headings),
         readable=structure.readable,
@@ -544,7 +395,8 @@ def as_contract_report(
 def _read(
     data: bytes,
     extract: Callable[[Any, int], str] | None = None,
-) -> tuple[pypdf.PdfReader, list[str], list[tuple[float, float]], list[_Heading], Any]:
+) -> tuple[pypdf.PdfReader, list[str], list[tuple[float, float]]]:
+    """The reader, each page's text (through `extract`, which may keep its lines) and size."""
     # encryption, page count, active content and bombs: refused before (`check_pdf`)
     reader = pypdf.PdfReader(io.BytesIO(bytes(data)), strict=False)
     pages = list(reader.pages)
@@ -572,126 +424,4 @@ def _read(
             )
         texts.append(text)
 
-    headings = _outline_headings(reader)
-    if headings:
-        return reader, texts, sizes, headings, "outline"
-    return reader, texts, sizes, _text_headings(texts), "text"
-
-
-def _outline_headings(reader: pypdf.PdfReader) -> list[_Heading]:
-    found: list[_Heading] = []
-
-    def walk(items: Sequence[Any], level: int) -> None:
-        for item in items:
-            if isinstance(item, list):
-                walk(item, level + 1)
-                continue
-            title = str(getattr(item, "title", "") or "").strip()
-            page = reader.get_destination_page_number(item)
-            if title and page is not None and page >= 0:
-                found.append(_Heading(page, title, _strip_numbering(_normalise(title)), level))
-
-    try:
-        walk(reader.outline, 0)
-    except (PyPdfError, KeyError, TypeError, ValueError, AttributeError, RecursionError):
-        return []
-    found.sort(key=lambda h: h.page)  # stable: the outline's own order within a page
-    return found
-
-
-_TOC_LINE = re.compile(r"(\.{3,}|…|_{3,})|\s{2,}\d+\s*$")
-
-
-def _text_headings(texts: Sequence[str]) -> list[_Heading]:
-    found: list[_Heading] = []
-    for index, text in enumerate(texts):
-        for line in text.splitlines():
-            title = line.strip()
-            if not 2 <= len(title) <= 80 or _TOC_LINE.search(title):
-                continue
-            found.append(_Heading(index, title, _strip_numbering(_normalise(title)), 0))
-    return found
-
-
-# --- judging -------------------------------------------------------------------------------
-
-
-def _normalise(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = text.replace("’", "'").replace("`", "'").lower()
-    return re.sub(r"\s+", " ", text).strip()
-
-
-_NUMBERING = re.compile(
-    r"^(?:(?:\d+(?:\.\d+)*\.?|[ivxlc]+[.)]|[a-z][.)])\s*[-–—:.)]?\s*"
-    r"|(?:premiere|deuxieme|seconde|\d+e|\d+re)\s+partie\s*[-–—:.]?\s*)+"
-)
-
-
-def _strip_numbering(norm: str) -> str:
-    return _NUMBERING.sub("", norm).strip()
-
-
-def _fits(size: tuple[float, float], reference: tuple[float, float]) -> bool:
-    limit = 1 + FORMAT_TOLERANCE
-    return (
-        size[0] * size[1] <= reference[0] * reference[1] * limit
-        and max(size) <= max(reference) * limit
-    )
-
-
-def _format_of(size: tuple[float, float]) -> PageFormat:
-    if _fits(size, _A4):
-        return "A4"
-    if _fits(size, _A3):
-        return "A3"
-    return "larger"
-
-
-def _page_format(sizes: Sequence[tuple[float, float]]) -> PageFormat:
-    """The format of the largest page: "A4" or "A3" (or equivalent, ±2 %), else "larger"."""
-    return _format_of(max(sizes, key=lambda s: s[0] * s[1]))
-
-
-def _format_counts(sizes: Sequence[tuple[float, float]]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for size in sizes:
-        name = _format_of(size)
-        counts[name] = counts.get(name, 0) + 1
-    return {name: counts[name] for name in ("A4", "A3", "larger") if name in counts}
-
-
-@lru_cache(maxsize=1)
-def _detector() -> Any:
-    from lingua import Language, LanguageDetectorBuilder
-
-    return LanguageDetectorBuilder.from_languages(
-        Language.FRENCH, Language.ENGLISH, Language.GERMAN, Language.SPANISH, Language.ITALIAN
-    ).build()
-
-
-_MIN_LETTERS = 40
-
-
-def _languages(texts: Sequence[str]) -> list[str | None]:
-    """ISO 639-1 code of each page's language, None when a page has under 40 letters."""
-    samples = [text[:3000] for text in texts]
-    wanted = [i for i, s in enumerate(samples) if sum(c.isalpha() for c in s) >= _MIN_LETTERS]
-    result: list[str | None] = [None] * len(texts)
-    if not wanted:
-        return result
-    detected = _detector().detect_languages_in_parallel_of([samples[i] for i in wanted])
-    for index, language in zip(wanted, detected, strict=True):
-        result[index] = None if language is None else language.iso_code_639_1.name.lower()
-    return result
-
-
-def _document_kind(text: str) -> DocumentKind:
-    """Heuristic: "press" when press words outnumber technical ones, else "technical"."""
-    words = _normalise(text)
-
-    def score(vocabulary: Sequence[str]) -> int:
-        return sum(len(re.findall(rf"\b{re.escape(w)}\b", words)) for w in vocabulary)
-
-    return "press" if score(_PRESS_WORDS) > score(_TECHNICAL_WORDS) else "technical"
+    return reader, texts, sizes

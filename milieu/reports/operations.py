@@ -23,11 +23,15 @@ from milieu import storage
 from milieu.audit.enums import AuditAction
 from milieu.audit.journal import record
 from milieu.changes import verdict_inputs_changed
+from milieu.establishments.models import Cohort
 from milieu.followup.models import TutorAccess
-from milieu.permissions import require
+from milieu.people.models import User
+from milieu.permissions import Action, require
 from milieu.refusals import Refused
-from milieu.reports.analysis import ReportAnalysis, ReportRejected, analyse_report
+from milieu.reports.analysis import ReportAnalysis, ReportRejected
+from milieu.reports.analysis import analyse_report as analyse_report  # patched by tests
 from milieu.reports.conformity import Expectation, expectation
+from milieu.reports.corrections import corrected
 from milieu.reports.models import (
     AnalysisState,
     CorrectedFigure,
@@ -40,6 +44,7 @@ from milieu.reports.models import (
     ReportRefusal,
 )
 from milieu.reports.notify import mail_teachers
+from milieu.reports.queries import reading_figures
 from milieu.students.models import Student
 
 STORAGE_CATEGORY = "reports"
@@ -73,10 +78,10 @@ def clean_file_name(name: Any) -> str:
 
 
 def record_refusal(
-    student: Student, *, by: Any, name: str, reason: str, size: int | None = None
+    student: Student, *, by: User, name: str, reason: str, size: int | None = None
 ) -> str:
     """Record a refused file (nothing of it is stored); returns the reason."""
-    require(by, "report.deposit", student)
+    require(by, Action.REPORT_DEPOSIT, student)
     ReportRefusal.objects.create(
         student=student,
         original_name=clean_file_name(name) if name else "",
@@ -87,11 +92,11 @@ def record_refusal(
     return reason
 
 
-def receive_report(student: Student, upload: Any, *, by: Any) -> ReportReceipt:
+def receive_report(student: Student, upload: Any, *, by: User) -> ReportReceipt:
     """Check `upload` against the shared PDF rules (once: the analysis does not check it again)
     and keep it for its analysis, which `analyse_receipt` does in the background (issue 15).
     A file refused here is not stored (`ReportRefused`, with a `ReportRefusal`)."""
-    require(by, "report.deposit", student)
+    require(by, Action.REPORT_DEPOSIT, student)
     expect = expectation_of(student)
     if expect.profile is None:
         raise ReportRefused("Aucun rapport n'est attendu pour ce diplôme et cette voie.")
@@ -191,19 +196,7 @@ def analyse_receipt(receipt_id: int) -> ReportReceipt | None:
     return receipt
 
 
-def enqueue_analysis(receipt: ReportReceipt) -> None:
-    """Hand the analysis to the task backend (`milieu db_worker`); if it cannot take it, the
-    analysis is done at once rather than lost."""
-    from milieu.reports import tasks
-
-    try:
-        tasks.analyse_report_receipt.enqueue(receipt.pk)
-    except Exception:
-        logger.exception("report receipt %s: could not enqueue its analysis", receipt.pk)
-        analyse_receipt(receipt.pk)
-
-
-def deposit_report(student: Student, upload: Any, *, by: Any) -> ReportDeposit:
+def deposit_report(student: Student, upload: Any, *, by: User) -> ReportDeposit:
     """Receive and analyse `upload` at once (commands, demo, tests): the student's next version
     of the report, or `ReportRefused`. The deposit page analyses in the background instead."""
     receipt = receive_report(student, upload, by=by)
@@ -213,19 +206,36 @@ def deposit_report(student: Student, upload: Any, *, by: Any) -> ReportDeposit:
     return done.deposit
 
 
-def set_deadline(cohort: Any, deadline: date, *, by: Any) -> ReportDeadline:
-    """Set or change the cohort's report deadline."""
-    require(by, "report.set_deadline", cohort)
+def set_deadline(
+    cohort: Cohort, deadline: date, *, by: User, ip: str | None = None
+) -> ReportDeadline:
+    """Set or change the cohort's report deadline. Each change is a row of the audit journal
+    (who, when, from where, the old and the new date: `deadline_history`); setting the same date
+    again changes nothing and leaves no row."""
+    require(by, Action.REPORT_SET_DEADLINE, cohort)
     if not cohort.training_start <= deadline <= date(cohort.session, 12, 31):
         raise ReportRefused(
             f"La date limite doit se situer entre le début de la formation "
             f"({cohort.training_start:%d/%m/%Y}) et la fin de l'année de la session "
             f"({cohort.session})."
         )
-    found, _ = ReportDeadline.objects.update_or_create(
-        cohort=cohort,
-        defaults={"deadline": deadline, "set_by": by, "set_at": timezone.now()},
-    )
+    with transaction.atomic():
+        current = ReportDeadline.objects.select_for_update().filter(cohort=cohort).first()
+        if current is not None and current.deadline == deadline:
+            return current
+        before = current.deadline if current is not None else None
+        found, _ = ReportDeadline.objects.update_or_create(
+            cohort=cohort,
+            defaults={"deadline": deadline, "set_by": by, "set_at": timezone.now()},
+        )
+        record(
+            AuditAction.REPORT_DEADLINE_CHANGED,
+            actor=by,
+            obj=found,
+            establishment=cohort.establishment,
+            ip=ip,
+            changes={"deadline": [before, deadline]},
+        )
     return found
 
 
@@ -274,8 +284,6 @@ def current_figures(deposit: ReportDeposit, expect: Expectation) -> dict[str, An
     """The figures of the version as they stand (analysis and earlier corrections), in the
     form a correction gives them: pages, annex_pages, sections {key: found},
     section_pages {key: pages}, english {technical, press} (when the rules count them)."""
-    from milieu.reports.corrections import corrected
-    from milieu.reports.queries import reading_figures
 
     analysis = corrected(ReportAnalysis.from_json(deposit.analysis), reading_figures(deposit))
     figures: dict[str, Any] = {
@@ -299,14 +307,14 @@ def correct_report(
     figures: dict[str, Any],
     *,
     reason: str,
-    by: Any,
+    by: User,
     ip: str | None = None,
 ) -> list[ReportCorrection]:
     """A teacher corrects figures of the latest version that the analyser got wrong (or checks
     by hand a file without readable text). Each changed figure is recorded with its reason,
     before and after; the dossier judges the corrected figures from then on."""
     student = deposit.student
-    require(by, "report.correct", student)
+    require(by, Action.REPORT_CORRECT, student)
     reason = " ".join(str(reason or "").split())
     if not reason:
         raise ReportRefused("Indiquez le motif de la correction.")

@@ -10,6 +10,10 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
 
+from milieu.audit.enums import AuditAction
+from milieu.audit.models import AuditEntry
+from milieu.evidence.pathways import evidence_pathway
+from milieu.evidence.queries import evidence_facts
 from milieu.reports.analysis import ReportAnalysis, as_contract_report
 from milieu.reports.conformity import (
     REPORT_CODE_LABELS,
@@ -117,8 +121,6 @@ def report_to_check(student: Any) -> bool:
 def _sector_experience(student: Any) -> bool:
     """An accepted in-sector work certificate dispensing from the stage (BEP, 000 §3); no query
     where the pathway has no such dispense."""
-    from milieu.evidence.pathways import evidence_pathway
-    from milieu.evidence.queries import evidence_facts
 
     if not evidence_pathway(student).sector_experience:
         return False
@@ -259,3 +261,40 @@ def cohort_rows(
 
 def today() -> date:
     return timezone.localdate()
+
+
+@dataclass(frozen=True)
+class DeadlineChange:
+    """One change of a cohort's report deadline, as the audit journal keeps it."""
+
+    at: Any
+    by: str
+    before: date | None
+    after: date | None
+
+
+def _day(value: Any) -> date | None:
+    return date.fromisoformat(value) if isinstance(value, str) and value else None
+
+
+def deadline_history(row: ReportDeadline | None) -> list[DeadlineChange]:
+    """Every change of the cohort's deadline, the latest first (who, when, old → new date)."""
+    if row is None:
+        return []
+    entries = (
+        AuditEntry.objects.filter(
+            action=AuditAction.REPORT_DEADLINE_CHANGED,
+            object_type=ReportDeadline._meta.label_lower,
+            object_id=str(row.pk),
+        )
+        .select_related("actor")
+        .order_by("-at", "-pk")
+    )
+    changes = []
+    for entry in entries:
+        before, after = [*(entry.changes.get("deadline") or []), None, None][:2]
+        who = (entry.actor.get_full_name() or entry.actor.email) if entry.actor else ""
+        changes.append(
+            DeadlineChange(entry.at, who or entry.actor_label, _day(before), _day(after))
+        )
+    return changes

@@ -24,14 +24,21 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from milieu import storage
 from milieu.audit.downloads import audit_minor_download
-from milieu.dossiers.checking import CheckedDossier
-from milieu.exams.dossier import build_dossier
+from milieu.checker.checking import CheckedDossier
+from milieu.exams.assembly import build_dossier
 from milieu.exams.queries import session_of_cohort
 from milieu.followup.models import TutorAccess
 from milieu.followup.operations import FollowupRefused, resolve_access
-from milieu.http import client_ip, stored_file_response
+from milieu.http import AuthenticatedHttpRequest, client_ip, stored_file_response
 from milieu.pagination import paginate
-from milieu.permissions import can, require, visible_cohorts, visible_students
+from milieu.permissions import (
+    Action,
+    can,
+    get_object_for,
+    require,
+    visible_cohorts,
+    visible_students,
+)
 from milieu.reports.analysis import ReportAnalysis, report_profile
 from milieu.reports.conformity import conformity, exam_day, report_findings
 from milieu.reports.models import AnalysisState, ReportDeadline, ReportDeposit, ReportReceipt
@@ -40,7 +47,6 @@ from milieu.reports.operations import (
     correct_report,
     current_figures,
     endorse_report,
-    enqueue_analysis,
     expectation_of,
     receive_report,
     record_refusal,
@@ -49,10 +55,12 @@ from milieu.reports.operations import (
 from milieu.reports.queries import (
     cohort_report_students,
     cohort_rows,
+    deadline_history,
     deadline_state,
     reading_figures,
     today,
 )
+from milieu.reports.tasks import enqueue_analysis
 from milieu.rules import evaluate
 from milieu.students.models import Student
 
@@ -70,13 +78,16 @@ class DeadlineForm(forms.Form):
     )
 
 
-def _student(request: HttpRequest, pk: int, action: str) -> Student:
-    student: Student = get_object_or_404(visible_students(request.user), pk=pk)
-    require(request.user, action, student)
-    return student
+def _student(request: AuthenticatedHttpRequest, pk: int, action: Action) -> Student:
+    return get_object_for(
+        request.user,
+        visible_students(request.user).select_related("cohort", "cohort__establishment"),
+        pk,
+        action,
+    )
 
 
-def _file_response(deposit: ReportDeposit) -> HttpResponse:
+def report_file_response(deposit: ReportDeposit) -> HttpResponse:
     """The stored file as an attachment, after checking it still matches its SHA-256."""
     content = storage.read(deposit.path)
     if hashlib.sha256(content).hexdigest() != deposit.sha256:
@@ -110,6 +121,7 @@ def student_context(student: Student, *, day: date) -> dict[str, Any]:
         receipt = None
     context: dict[str, Any] = {
         "receipt": receipt,
+        "AnalysisState": AnalysisState,  # `reports/_analysis.html` compares with its members
         "student": student,
         "expect": expect,
         "diploma_title": student.cohort.diploma_title,
@@ -181,9 +193,9 @@ def _posted_figures(data: Any, expect: Any, current: dict[str, Any]) -> dict[str
 
 @login_required
 @require_POST
-def correct(request: HttpRequest, pk: int, deposit_pk: int) -> HttpResponse:
+def correct(request: AuthenticatedHttpRequest, pk: int, deposit_pk: int) -> HttpResponse:
     """A teacher corrects figures of the latest version, with a reason."""
-    student = _student(request, pk, "report.correct")
+    student = _student(request, pk, Action.REPORT_CORRECT)
     found = get_object_or_404(
         ReportDeposit.objects.select_related("student", "reading"), pk=deposit_pk
     )
@@ -198,10 +210,10 @@ def correct(request: HttpRequest, pk: int, deposit_pk: int) -> HttpResponse:
         context = student_context(student, day=today())
         context.update(
             {
-                "may_deposit": can(request.user, "report.deposit", student),
+                "may_deposit": can(request.user, Action.REPORT_DEPOSIT, student),
                 "may_correct": True,
                 "upload_field": UPLOAD_FIELD,
-                "correction_error": refused.message,
+                "correction_error": refused.user_message(),
                 "figures": posted,
                 "correction_sections": _form_rows(posted, expect),
                 "correction_reason": reason,
@@ -244,7 +256,7 @@ def _megabytes(size: int) -> str:
 @csrf_exempt  # the upload handler is set before the body is read; `_deposit` checks CSRF
 @login_required
 @require_http_methods(["GET", "POST"])
-def deposit(request: HttpRequest, pk: int) -> HttpResponse:
+def deposit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The student deposits their report; the staff of the cohort and the rectorat read it."""
     handler = LimitedUploadHandler(storage.max_bytes(), request)
     if request.method == "POST":
@@ -253,11 +265,13 @@ def deposit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @csrf_protect
-def _deposit(request: HttpRequest, pk: int, handler: LimitedUploadHandler) -> HttpResponse:
-    student = _student(request, pk, "report.view")
+def _deposit(
+    request: AuthenticatedHttpRequest, pk: int, handler: LimitedUploadHandler
+) -> HttpResponse:
+    student = _student(request, pk, Action.REPORT_VIEW)
     error = ""
     if request.method == "POST":
-        require(request.user, "report.deposit", student)
+        require(request.user, Action.REPORT_DEPOSIT, student)
         try:
             upload = request.FILES.get(UPLOAD_FIELD)
             if handler.exceeded is not None:
@@ -271,7 +285,7 @@ def _deposit(request: HttpRequest, pk: int, handler: LimitedUploadHandler) -> Ht
                 )
             receipt = receive_report(student, upload, by=request.user)
         except ReportRefused as refused:
-            error = refused.message
+            error = refused.user_message()
         else:
             enqueue_analysis(receipt)  # issue 15: analysed in the background, never here
             messages.success(request, "Votre rapport est bien reçu ; son analyse est en cours.")
@@ -280,8 +294,8 @@ def _deposit(request: HttpRequest, pk: int, handler: LimitedUploadHandler) -> Ht
     context.update(
         {
             "error": error,
-            "may_deposit": can(request.user, "report.deposit", student),
-            "may_correct": can(request.user, "report.correct", student),
+            "may_deposit": can(request.user, Action.REPORT_DEPOSIT, student),
+            "may_correct": can(request.user, Action.REPORT_CORRECT, student),
             "upload_field": UPLOAD_FIELD,
         }
     )
@@ -289,48 +303,56 @@ def _deposit(request: HttpRequest, pk: int, handler: LimitedUploadHandler) -> Ht
 
 
 @login_required
-def analysis_state(request: HttpRequest, pk: int, receipt_pk: int) -> HttpResponse:
+def analysis_state(request: AuthenticatedHttpRequest, pk: int, receipt_pk: int) -> HttpResponse:
     """The state of a received report, polled by its page while the analysis runs; once done,
     the page reloads itself (htmx) to show the new version's conformity."""
-    student = _student(request, pk, "report.view")
+    student = _student(request, pk, Action.REPORT_VIEW)
     receipt = get_object_or_404(
         ReportReceipt.objects.select_related("deposit"), pk=receipt_pk, student=student
     )
-    response = render(request, "reports/_analysis.html", {"receipt": receipt})
+    response = render(
+        request, "reports/_analysis.html", {"receipt": receipt, "AnalysisState": AnalysisState}
+    )
     if receipt.state == AnalysisState.DONE and request.headers.get("HX-Request"):
         response["HX-Refresh"] = "true"
     return response
 
 
 @login_required
-def download(request: HttpRequest, pk: int, deposit_pk: int) -> HttpResponse:
-    student = _student(request, pk, "report.view")
+def download(request: AuthenticatedHttpRequest, pk: int, deposit_pk: int) -> HttpResponse:
+    student = _student(request, pk, Action.REPORT_VIEW)
     found = get_object_or_404(ReportDeposit.objects.select_related("student"), pk=deposit_pk)
     if found.student_id != student.pk:
         raise Http404("Ce rapport n'est pas celui de cet élève.")
-    return audit_minor_download(request, _file_response(found), students=[student], document=found)
+    return audit_minor_download(
+        request, report_file_response(found), students=[student], document=found
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def cohort(request: HttpRequest, pk: int) -> HttpResponse:
+def cohort(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The cohort's report deadline (set by its staff) and each student's latest version."""
-    found = get_object_or_404(
-        visible_cohorts(request.user).select_related("report_deadline"), pk=pk
+    found = get_object_for(
+        request.user,
+        visible_cohorts(request.user).select_related("report_deadline__set_by", "establishment"),
+        pk,
+        Action.REPORT_LIST,
     )
-    require(request.user, "report.list", found)
-    may_set = can(request.user, "report.set_deadline", found)
+    may_set = can(request.user, Action.REPORT_SET_DEADLINE, found)
     current = getattr(found, "report_deadline", None)
     form = DeadlineForm(initial={"deadline": current.deadline} if current else None)
     error = ""
     if request.method == "POST":
-        require(request.user, "report.set_deadline", found)
+        require(request.user, Action.REPORT_SET_DEADLINE, found)
         form = DeadlineForm(request.POST)
         if form.is_valid():
             try:
-                set_deadline(found, form.cleaned_data["deadline"], by=request.user)
-            except ReportRefused as refused:
-                error = refused.message
+                set_deadline(
+                    found, form.cleaned_data["deadline"], by=request.user, ip=client_ip(request)
+                )
+            except ReportRefused as refused:  # shown beside the date typed
+                error = refused.user_message()
             else:
                 messages.success(request, "La date limite de dépôt du rapport est enregistrée.")
                 return redirect("reports:cohort", pk=found.pk)
@@ -348,6 +370,7 @@ def cohort(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "cohort": found,
             "deadline_row": current,
+            "deadline_history": deadline_history(current),
             "exam_session": session,
             "deadline": deadline,
             "effective_deadline": deadline or exam_day(int(found.session)),
@@ -384,17 +407,10 @@ def tutor_endorse(request: HttpRequest, token: str, deposit_pk: int) -> HttpResp
     except FollowupRefused as refused:
         return _refused(request, str(refused))
     found = _tutor_deposit(access, deposit_pk)
-    try:
-        endorse_report(
-            access,
-            found,
-            tutor_name=str(request.POST.get("tutor_name", "")),
-            ip=client_ip(request),
-        )
-    except ReportRefused as refused:
-        messages.error(request, refused.message)
-    else:
-        messages.success(request, f"Version {found.version} du rapport visée. Merci.")
+    endorse_report(
+        access, found, tutor_name=str(request.POST.get("tutor_name", "")), ip=client_ip(request)
+    )
+    messages.success(request, f"Version {found.version} du rapport visée. Merci.")
     return redirect(reverse("followup:tutor", kwargs={"token": token}) + "#rapport")
 
 
@@ -406,7 +422,7 @@ def tutor_download(request: HttpRequest, token: str, deposit_pk: int) -> HttpRes
     found = _tutor_deposit(access, deposit_pk)
     return audit_minor_download(
         request,
-        _file_response(found),
+        report_file_response(found),
         students=[found.student],
         document=found,
         actor_label=f"{access.convention.tutor or 'Tuteur'} — lien de suivi",

@@ -5,7 +5,8 @@
 - The exam date, when the rectorat has not set one, is 1 June of the session (the contract's
   default, shared/spec/dossier.md).
 - A stage works Monday to Friday unless its convention says otherwise (the contract's default
-  `work_days`).
+  `work_days`). The days' names are the contract's (`WEEKDAYS`, "mon" to "sun"); their French
+  labels are `milieu.rules.workplace.DAY_LABELS`.
 
 Pure Python, no Django.
 """
@@ -15,8 +16,10 @@ from __future__ import annotations
 from datetime import date
 
 SCHOOL_YEAR_FIRST_MONTH = 9
-DEFAULT_WORK_DAY_NAMES: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri")
-DEFAULT_WORK_DAY_NUMBERS: tuple[int, ...] = (0, 1, 2, 3, 4)  # date.weekday() of the names above
+# The contract's names of the days, in the order of date.weekday() (0 = Monday).
+WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DEFAULT_WORK_DAY_NAMES: tuple[str, ...] = WEEKDAYS[:5]
+DEFAULT_WORK_DAY_NUMBERS: tuple[int, ...] = tuple(range(5))  # date.weekday() of the names above
 
 
 def school_year_of(day: date) -> int:

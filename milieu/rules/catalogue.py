@@ -195,7 +195,7 @@ def _french_schema_message(error: Any) -> str:
         return f"valeur {error.instance!r} mal formée"
     if validator in ("minimum", "maximum", "exclusiveMinimum", "minItems", "minLength"):
         return f"valeur hors limites ({error.message})"
-    return error.message
+    return str(error.message)
 
 
 def _cache_marker(text: str) -> Path | None:

@@ -11,7 +11,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from milieu.rules.dossier import Period, WorkCertificate
+from milieu.rules.parsing import Period, WorkCertificate
 
 UNITS_PER_WEEK = 420
 

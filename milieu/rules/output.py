@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import Any, overload
+
+from milieu.rules.verdicts import Verdict
 
 _encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
-def dumps_verdict(result: dict[str, Any]) -> str:
+def dumps_verdict(result: Verdict | Mapping[str, Any]) -> str:
     """CLI, API and web print exactly this text for one dossier (contract: byte for byte)."""
     return _encoder.encode(result)
 
@@ -30,6 +33,12 @@ def fr_weeks(value: float) -> str:
     return f"{fr_number(value)} semaine" + ("s" if value >= 2 else "")
 
 
+@overload
+def json_number(value: float) -> int | float: ...
+@overload
+def json_number(value: None) -> None: ...
+@overload
+def json_number(value: float | None) -> int | float | None: ...
 def json_number(value: float | None) -> int | float | None:
     """Whole numbers as JSON integers (12), others with at most two decimals (7.5)."""
     if value is None:

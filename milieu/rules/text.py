@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from milieu.rules.catalogue import Catalogue
 from milieu.rules.output import fr_number
+from milieu.rules.verdicts import Verdict
 
 STATUS_LABELS = {"compliant": "conforme", "non-compliant": "non conforme", "pending": "en attente"}
 SEVERITY_LABELS = {"blocking": "bloquant", "warning": "avertissement", "info": "information"}
@@ -17,7 +19,7 @@ PATHWAY_LABELS = {
 }
 
 
-def render_text(result: dict[str, Any], catalogue: Catalogue, position: int) -> str:
+def render_text(result: Verdict | Mapping[str, Any], catalogue: Catalogue, position: int) -> str:
     name = result.get("id") or f"n° {position}"
     if "error" in result:
         error = result["error"]
@@ -27,20 +29,20 @@ def render_text(result: dict[str, Any], catalogue: Catalogue, position: int) -> 
         )
     diploma = catalogue.get(result["diploma"])
     title = diploma.title if diploma else result["diploma"]
-    required = result["weeks_required"]
-    if required["max"] is None and required["min"] == 0:
+    low, high = result["weeks_required"]["min"], result["weeks_required"]["max"]
+    if high is None and low == 0:
         wanted = "aucun stage exigé de cette voie ou stage dispensé"
-    elif required["max"] is None:
-        wanted = f"au moins {fr_number(required['min'])}"
-    elif required["max"] == required["min"]:
-        wanted = fr_number(required["min"])
+    elif high is None:
+        wanted = f"au moins {fr_number(low)}"
+    elif high == low:
+        wanted = fr_number(low)
     else:
-        wanted = f"{fr_number(required['min'])} à {fr_number(required['max'])}"
+        wanted = f"{fr_number(low)} à {fr_number(high)}"
     lines = [
         f"Dossier {name} — {title} ({PATHWAY_LABELS.get(result['pathway'], result['pathway'])})",
         f"  Statut : {STATUS_LABELS[result['status']]}",
         f"  Durée : {fr_number(result['weeks_completed'])} semaine(s) effectuée(s) ; requis : {wanted}"
-        + ("" if required["min"] == 0 and required["max"] is None else " semaine(s)"),
+        + ("" if low == 0 and high is None else " semaine(s)"),
     ]
     if not result["findings"]:
         lines.append("  Aucun constat.")

@@ -24,11 +24,12 @@ from typing import Any
 
 import jsonschema
 
+from milieu.rules.calendar import WEEKDAYS as WEEKDAYS
+
 LAW_DIR = Path(__file__).with_name("law")
 LAW_PATH = LAW_DIR / "code-du-travail.toml"
 LAW_SCHEMA_PATH = LAW_DIR / "code-du-travail.schema.json"
 
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DAY_LABELS: dict[str, str] = {
     "mon": "lundi",
     "tue": "mardi",

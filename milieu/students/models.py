@@ -115,6 +115,15 @@ class Student(models.Model):
         return str(self.pathway)
 
     @property
+    def has_apprenticeship_documents(self) -> bool:
+        """An apprentice, or a continuing-education trainee in first training or retraining: the
+        apprenticeship pages (employer, maître d'apprentissage, grid, report's visa) concern them."""
+        return self.pathway == Pathway.APPRENTISSAGE or self.continuing_situation in (
+            ContinuingSituation.PREMIERE_FORMATION,
+            ContinuingSituation.RECONVERSION,
+        )
+
+    @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name.upper()}"
 

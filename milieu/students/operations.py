@@ -7,7 +7,7 @@ shows who changed what, and keeps what the user typed.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.forms import BaseInlineFormSet, ModelForm
@@ -15,8 +15,11 @@ from django.forms import BaseInlineFormSet, ModelForm
 from milieu import editlock
 from milieu.audit.enums import AuditAction
 from milieu.audit.journal import diff, record, snapshot
-from milieu.permissions import require
+from milieu.permissions import Action, require
 from milieu.students.models import Student
+
+if TYPE_CHECKING:
+    from milieu.people.models import User
 
 EDITED_FIELDS = (
     "last_name",
@@ -56,13 +59,13 @@ def update_student(
     representatives: BaseInlineFormSet[Any, Student, Any],
     *,
     version: int,
-    by: Any,
+    by: User,
     ip: str | None = None,
 ) -> Student:
     """Save the valid `form` and `representatives` of a student if the record is still at
     `version`, else `editlock.EditConflict` and nothing saved; one audit row with the diff."""
     student = form.instance
-    require(by, "student.change", student)
+    require(by, Action.STUDENT_CHANGE, student)
     with transaction.atomic():
         if not editlock.claim(Student, student.pk, version):
             current = Student.objects.get(pk=student.pk)

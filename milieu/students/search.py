@@ -9,14 +9,18 @@ plain tuples (one query), folded in Python, and only the page shown is fetched w
 from __future__ import annotations
 
 import unicodedata
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
-from milieu.permissions import require, visible_students
+from milieu.people.requests import SignedInRequest
+from milieu.permissions import Action, require, visible_students
+
+if TYPE_CHECKING:
+    from milieu.people.models import User
 
 PAGE_SIZE = 25
 MAX_QUERY = 100
@@ -28,7 +32,7 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
-def matching_ids(user: Any, query: str) -> list[int]:
+def matching_ids(user: User, query: str) -> list[int]:
     words = fold(query).split()
     if not words:
         return []
@@ -45,8 +49,8 @@ def matching_ids(user: Any, query: str) -> list[int]:
 
 
 @login_required
-def search(request: HttpRequest) -> HttpResponse:
-    require(request.user, "student.search")
+def search(request: SignedInRequest) -> HttpResponse:
+    require(request.user, Action.STUDENT_SEARCH)
     query = request.GET.get("q", "").strip()[:MAX_QUERY]
     ids = matching_ids(request.user, query) if query else []
     page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))

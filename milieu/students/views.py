@@ -1,77 +1,42 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
-from django.views.decorators.vary import vary_on_headers
+from django.views.decorators.http import require_http_methods
 
+from milieu.audit.history import history_section
 from milieu.conventions.enums import SIGNED_STATUSES, ConventionStatus
 from milieu.conventions.models import ConventionPeriod
 from milieu.editlock import EditConflict
-from milieu.establishments.queries import coming_period
 from milieu.evidence.pathways import evidence_pathway
-from milieu.exams.dossier import build_dossier
+from milieu.exams.assembly import build_dossier
 from milieu.exams.queries import checked_dossier
-from milieu.hosts.models import Placement, PlacementTransition
-from milieu.hosts.operations import (
-    TRANSITIONS,
-    TransitionRefused,
-    allowed_transitions,
-    arrete_placement,
-    propose_placement,
-    reject_placement,
-    validate_placement,
-    withdraw_placement,
-)
-from milieu.http import HtmxHttpRequest, client_ip
-from milieu.permissions import can, require, visible_hosts, visible_placements, visible_students
+from milieu.hosts.models import PlacementTransition
+from milieu.http import client_ip
+from milieu.people.requests import SignedInRequest
+from milieu.permissions import Action, get_object_for, visible_students
+from milieu.placements.views import decisions_for
 from milieu.students.enums import Pathway, RepeaterContract, RepeaterReport
-from milieu.students.forms import (
-    PlacementDecisionForm,
-    ProposePlacementForm,
-    RepresentativeFormSet,
-    StudentForm,
-)
+from milieu.students.forms import RepresentativeFormSet, StudentForm
 from milieu.students.models import Student
 from milieu.students.operations import update_student
 
-# URL word -> (operation, French confirmation)
-DECISIONS: dict[str, tuple[Callable[..., Placement], str]] = {
-    "valider": (validate_placement, "Le choix de l’organisme est validé."),
-    "arreter": (arrete_placement, "Le choix de l’organisme est arrêté."),
-    "refuser": (reject_placement, "Le choix de l’organisme est refusé."),
-    "retirer": (withdraw_placement, "Le choix de l’organisme est retiré."),
-}
-# operation name in `TRANSITIONS` -> URL word
-_WORDS = {"validate": "valider", "arrete": "arreter", "reject": "refuser", "withdraw": "retirer"}
-
-
-def _student(request: HttpRequest, pk: int, action: str = "student.view") -> Student:
-    student: Student = get_object_or_404(visible_students(request.user), pk=pk)
-    require(request.user, action, student)
-    return student
-
-
-def decisions_for(user: Any, placement: Placement) -> list[str]:
-    """The decisions the placement's state allows and the user may take (URL words)."""
-    return [
-        _WORDS[name]
-        for name in allowed_transitions(placement)
-        if can(user, TRANSITIONS[name][2], placement)
-    ]
-
 
 @login_required
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    student = _student(request, pk)
+def detail(request: SignedInRequest, pk: int) -> HttpResponse:
+    student = get_object_for(
+        request.user,
+        visible_students(request.user).select_related("cohort"),
+        pk,
+        Action.STUDENT_VIEW,
+    )
     today = timezone.localdate()
     placements = list(
         student.placements.select_related("cohort_period", "host", "site", "tutor")
@@ -111,6 +76,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "checked": checked_dossier(student, dossier, today),
             "followup": _followup_links(student),
             "accepted_pieces": _accepted_pieces(student, dossier),
+            "history": history_section(
+                request.user, [student], establishments=[student.cohort.establishment]
+            ),
         },
     )
 
@@ -168,9 +136,14 @@ def _followup_links(student: Student) -> dict[str, Any]:
 
 
 @login_required
-def export(request: HttpRequest, pk: int) -> HttpResponse:
+def export(request: SignedInRequest, pk: int) -> HttpResponse:
     """The dossier as judged today, in contract v1: `milieu check` gives the page's verdict."""
-    student = _student(request, pk, "student.export")
+    student = get_object_for(
+        request.user,
+        visible_students(request.user).select_related("cohort"),
+        pk,
+        Action.STUDENT_EXPORT,
+    )
     today = timezone.localdate()
     dossier = build_dossier(student, as_of=today)
     response = HttpResponse(
@@ -185,10 +158,15 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def edit(request: HttpRequest, pk: int) -> HttpResponse:
+def edit(request: SignedInRequest, pk: int) -> HttpResponse:
     """The student's record; a save over someone else's newer change is refused (409), shows
     that change and keeps what the user typed, to be saved again knowingly."""
-    student = _student(request, pk, "student.change")
+    student = get_object_for(
+        request.user,
+        visible_students(request.user).select_related("cohort"),
+        pk,
+        Action.STUDENT_CHANGE,
+    )
     data = request.POST if request.method == "POST" else None
     form = StudentForm(data, instance=student)
     representatives = RepresentativeFormSet(data, instance=student, prefix="representants")
@@ -223,66 +201,3 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         },
         status=409 if conflict is not None else 200,
     )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-@vary_on_headers("HX-Request")
-def propose(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    student = _student(request, pk, "placement.propose")
-    periods = student.cohort.periods.all()
-    hosts = visible_hosts(request.user).order_by("name")
-    if request.method == "POST":
-        form = ProposePlacementForm(request.POST, periods=periods, hosts=hosts)
-        if form.is_valid():
-            try:
-                placement = propose_placement(
-                    student,
-                    cohort_period=form.cleaned_data["cohort_period"],
-                    host=form.cleaned_data["host"],
-                    site=form.cleaned_data["site"],
-                    tutor=form.cleaned_data["tutor"],
-                    comment=form.cleaned_data["comment"],
-                    by=request.user,
-                )
-            except TransitionRefused as refusal:
-                form.add_error(None, str(refusal))
-            else:
-                messages.success(
-                    request,
-                    f"L’organisme « {placement.host} » est proposé pour "
-                    f"« {placement.cohort_period.label} ».",
-                )
-                return redirect("students:detail", student.pk)
-    else:
-        coming = coming_period(periods, timezone.localdate())
-        form = ProposePlacementForm(
-            initial={"cohort_period": coming, "host": request.GET.get("host")},
-            periods=periods,
-            hosts=hosts,
-        )
-        if request.htmx:
-            return render(request, "students/_host_options.html", {"form": form})
-    return render(request, "students/propose.html", {"student": student, "form": form})
-
-
-@login_required
-@require_POST
-def decide(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    """Valider, arrêter, refuser or retirer a host choice; a stale click is told politely."""
-    if action not in DECISIONS:
-        raise Http404
-    placement = get_object_or_404(visible_placements(request.user), pk=pk)
-    operation, done = DECISIONS[action]
-    form = PlacementDecisionForm(request.POST, reason_required=action == "refuser")
-    if not form.is_valid():
-        for errors in form.errors.values():
-            messages.error(request, " ".join(str(error) for error in errors))
-        return redirect("students:detail", placement.student_id)
-    try:
-        operation(placement, by=request.user, comment=form.cleaned_data["comment"])
-    except TransitionRefused as refusal:
-        messages.info(request, str(refusal))
-    else:
-        messages.success(request, done)
-    return redirect("students:detail", placement.student_id)

@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from milieu.dossiers.checking import label_of
-from milieu.dossiers.enums import SEVERITY_BADGES, Severity
+from milieu.checker.checking import label_of
+from milieu.checker.enums import SEVERITY_BADGES, Severity
 from milieu.formats import fr_date, fr_number, weeks
 from milieu.rules import references
 

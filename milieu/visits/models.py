@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from milieu.audit.models import StateLog
 from milieu.visits.enums import TutorAnswer, VisitAction, VisitStatus
 
 
@@ -92,6 +93,14 @@ class Visit(models.Model):
         return f"Visite du {self.planned_at:%d/%m/%Y} — convention n° {self.convention_id}"
 
     @property
+    def confirmed_by_tutor(self) -> bool:
+        return self.tutor_answer == TutorAnswer.CONFIRMED
+
+    @property
+    def other_date_proposed(self) -> bool:
+        return self.tutor_answer == TutorAnswer.OTHER_DATE
+
+    @property
     def tutor_answer_text(self) -> str:
         """The tutor's answer in words, for the teacher's pages ("" before any answer)."""
         if not self.tutor_answer or self.tutor_answered_at is None:
@@ -111,28 +120,23 @@ class Visit(models.Model):
         return text + (f" : « {self.tutor_comment} »" if self.tutor_comment else "") + "."
 
 
-class VisitEvent(models.Model):
-    """One step of a visit's history: planned, reported, cancelled… by whom, when."""
+class VisitEvent(StateLog):
+    """One step of a visit's history: planned, reported, cancelled, answered by the tutor… by
+    whom, when, from which state to which (`milieu.visits.operations.VISIT_FLOW` writes it)."""
 
     visit = models.ForeignKey(
         Visit, on_delete=models.CASCADE, related_name="events", verbose_name="visite"
     )
     action = models.CharField("action", max_length=16, choices=VisitAction.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="par",
+    from_status = models.CharField(
+        "état de départ", max_length=16, choices=VisitStatus.choices, blank=True
     )
-    at = models.DateTimeField("le", default=timezone.now)
+    to_status = models.CharField("état d'arrivée", max_length=16, choices=VisitStatus.choices)
     detail = models.TextField("détail", blank=True)
 
-    class Meta:
+    class Meta(StateLog.Meta):
         verbose_name = "étape de la visite"
         verbose_name_plural = "étapes des visites"
-        ordering = ["at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} — visite n° {self.visit_id}"

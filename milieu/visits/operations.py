@@ -10,15 +10,15 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from milieu.conventions.enums import ConventionStatus
 from milieu.conventions.models import Convention, ConventionPeriod
+from milieu.followup.models import TutorAccess
 from milieu.people.models import User
-from milieu.permissions import can, require
+from milieu.permissions import Action, can, require
 from milieu.refusals import Refused
 from milieu.tokens import hash_token
 from milieu.visits.enums import (
@@ -28,18 +28,38 @@ from milieu.visits.enums import (
     VisitStatus,
 )
 from milieu.visits.models import CalendarFeed, Visit, VisitEvent
+from milieu.workflow import Transition, Workflow
 
 
 class VisitRefused(Refused):
     """The operation is not possible now; the message says why, in French. `field` names the
     form field the reason is about, when there is one."""
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, reasons: str | Iterable[str], *, field: str | None = None) -> None:
+        super().__init__(reasons)
         self.field = field
 
 
-def visiting_teachers(convention: Convention) -> list[Any]:
+S = VisitStatus
+
+# A visit's one transition table: planned, then reported (and its report corrected) or
+# cancelled; the tutor answers a planned visit from their link (no account: no permission).
+# A visit is created planned by `plan_visit`, whose first step of the history says so.
+VISIT_FLOW: Workflow[Visit] = Workflow(
+    model=Visit,
+    log=VisitEvent,
+    subject="visit",
+    refused=VisitRefused,
+    noun="la visite",
+    transitions={
+        "report": Transition({S.PLANNED, S.DONE}, S.DONE, Action.VISIT_REPORT, "Compte rendu"),
+        "cancel": Transition({S.PLANNED}, S.CANCELLED, Action.VISIT_CANCEL, "Annuler la visite"),
+        "tutor_answer": Transition({S.PLANNED}, S.PLANNED, None, "Répondre (tuteur)"),
+    },
+)
+
+
+def visiting_teachers(convention: Convention) -> list[User]:
     """Who may be sent: the cohort's teachers and the convention's referent."""
     teachers = list(convention.student.cohort.teachers.order_by("last_name", "first_name", "pk"))
     if convention.referent is not None and convention.referent not in teachers:
@@ -75,14 +95,14 @@ def default_period(periods: Iterable[ConventionPeriod], today: date) -> Conventi
 def plan_visit(
     convention: Convention,
     *,
-    by: Any,
-    teacher: Any,
+    by: User,
+    teacher: User,
     period: ConventionPeriod,
     when: datetime,
 ) -> Visit:
     """Plan a visit of `teacher` to the host of `convention`, during its active `period`, at
     `when` (whose local day falls within the period)."""
-    require(by, "visit.plan", convention)
+    require(by, Action.VISIT_PLAN, convention)
     refusal = planning_refusal(convention)
     if refusal:
         raise VisitRefused(refusal)
@@ -118,20 +138,25 @@ def plan_visit(
         visit = Visit.objects.create(
             convention=convention, period=locked, teacher=teacher, planned_at=when, planned_by=by
         )
-        _event(
-            visit,
-            VisitAction.PLANNED,
-            by,
-            f"Visite de {_name(teacher)} prévue le {_local(when)}, pendant la période {locked}.",
+        VisitEvent.objects.create(  # the first step: no state before it
+            visit=visit,
+            action=VisitAction.PLANNED,
+            from_status="",
+            to_status=VisitStatus.PLANNED,
+            actor=by,
+            detail=(
+                f"Visite de {teacher.get_full_name() or teacher.email} prévue le {_local(when)}, "
+                f"pendant la période {locked}."
+            ),
         )
     return visit
 
 
 def record_visit_report(
-    visit: Visit, *, by: Any, seen: str, difficulties: str, actions: str
+    visit: Visit, *, by: User, seen: str, difficulties: str, actions: str
 ) -> Visit:
     """The visiting teacher writes (or corrects) the report: the visit is then done."""
-    require(by, "visit.report", visit)
+    require(by, Action.VISIT_REPORT, visit)
     with transaction.atomic():
         locked = Visit.objects.select_for_update().get(pk=visit.pk)
         if locked.status == VisitStatus.CANCELLED:
@@ -143,22 +168,23 @@ def record_visit_report(
             )
         first = locked.reported_at is None
         locked.seen, locked.difficulties, locked.actions = seen, difficulties, actions
-        locked.status = VisitStatus.DONE
         locked.reported_at = timezone.now()
-        locked.save(update_fields=["seen", "difficulties", "actions", "status", "reported_at"])
-        _event(
+        locked.save(update_fields=["seen", "difficulties", "actions", "reported_at"])
+        return VISIT_FLOW.apply(
             locked,
-            VisitAction.REPORTED if first else VisitAction.REPORT_CHANGED,
-            by,
-            "Compte rendu rédigé." if first else "Compte rendu corrigé.",
-            at=locked.reported_at,
+            "report",
+            by=by,
+            log_fields={
+                "action": VisitAction.REPORTED if first else VisitAction.REPORT_CHANGED,
+                "detail": "Compte rendu rédigé." if first else "Compte rendu corrigé.",
+                "at": locked.reported_at,
+            },
         )
-    return locked
 
 
-def cancel_visit(visit: Visit, *, by: Any, reason: str) -> Visit:
+def cancel_visit(visit: Visit, *, by: User, reason: str) -> Visit:
     """Cancel a planned visit, with its reason."""
-    require(by, "visit.cancel", visit)
+    require(by, Action.VISIT_CANCEL, visit)
     if not reason.strip():
         raise VisitRefused("Indiquez le motif de l'annulation.")
     with transaction.atomic():
@@ -167,11 +193,18 @@ def cancel_visit(visit: Visit, *, by: Any, reason: str) -> Visit:
             raise VisitRefused("Action déjà effectuée : cette visite est déjà annulée.")
         if locked.status == VisitStatus.DONE:
             raise VisitRefused("Cette visite a eu lieu : elle ne peut plus être annulée.")
-        locked.status = VisitStatus.CANCELLED
         locked.cancel_reason = reason.strip()
-        locked.save(update_fields=["status", "cancel_reason"])
-        _event(locked, VisitAction.CANCELLED, by, f"Motif : {locked.cancel_reason}")
-    return locked
+        locked.save(update_fields=["cancel_reason"])
+        return VISIT_FLOW.apply(
+            locked,
+            "cancel",
+            by=by,
+            comment=locked.cancel_reason,
+            log_fields={
+                "action": VisitAction.CANCELLED,
+                "detail": f"Motif : {locked.cancel_reason}",
+            },
+        )
 
 
 def tutor_visits(convention: Convention) -> list[Visit]:
@@ -184,7 +217,7 @@ def tutor_visits(convention: Convention) -> list[Visit]:
 
 
 def answer_visit_as_tutor(
-    access: Any,
+    access: TutorAccess,
     visit: Visit,
     *,
     confirm: bool,
@@ -252,18 +285,17 @@ def answer_visit_as_tutor(
                 "tutor_comment",
             ]
         )
-        _event(locked, action, None, detail + (f" Message : {comment}" if comment else ""))
-    return locked
-
-
-def _event(visit: Visit, action: str, by: Any, detail: str, *, at: Any = None) -> VisitEvent:
-    return VisitEvent.objects.create(
-        visit=visit, action=action, actor=by, at=at or timezone.now(), detail=detail
-    )
-
-
-def _name(user: Any) -> str:
-    return str(user.get_full_name() or user.email)
+        return VISIT_FLOW.apply(
+            locked,
+            "tutor_answer",
+            by=None,
+            actor_label=tutor_name[:200],
+            comment=comment,
+            log_fields={
+                "action": action,
+                "detail": detail + (f" Message : {comment}" if comment else ""),
+            },
+        )
 
 
 def _local(moment: datetime) -> str:
@@ -273,10 +305,10 @@ def _local(moment: datetime) -> str:
 # --- the secret address of a teacher's calendar ----------------------------------------------
 
 
-def issue_calendar_feed(*, by: Any) -> str:
+def issue_calendar_feed(*, by: User) -> str:
     """A new secret address for `by`'s visits feed; the previous one stops working. Returns the
     token (shown once: only its HMAC is kept)."""
-    require(by, "visit.feed")
+    require(by, Action.VISIT_FEED)
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
         User.objects.select_for_update().filter(pk=by.pk).first()  # one regeneration at a time
@@ -286,16 +318,16 @@ def issue_calendar_feed(*, by: Any) -> str:
     return token
 
 
-def revoke_calendar_feed(*, by: Any) -> bool:
+def revoke_calendar_feed(*, by: User) -> bool:
     """Revoke `by`'s secret address, if any: True when one was in force."""
-    require(by, "visit.feed")
+    require(by, Action.VISIT_FEED)
     revoked = CalendarFeed.objects.filter(teacher=by, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
     return bool(revoked)
 
 
-def active_calendar_feed(user: Any) -> CalendarFeed | None:
+def active_calendar_feed(user: User) -> CalendarFeed | None:
     return CalendarFeed.objects.filter(teacher_id=user.pk, revoked_at__isnull=True).first()
 
 
@@ -306,7 +338,7 @@ def resolve_calendar_feed(token: str) -> CalendarFeed | None:
         .select_related("teacher")
         .first()
     )
-    if feed is None or not feed.teacher.is_active or not can(feed.teacher, "visit.feed"):
+    if feed is None or not feed.teacher.is_active or not can(feed.teacher, Action.VISIT_FEED):
         return None
     CalendarFeed.objects.filter(pk=feed.pk).update(last_used_at=timezone.now())
     return feed

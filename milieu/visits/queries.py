@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
 
 from django.db.models import Case, Count, F, IntegerField, OuterRef, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
 from milieu.conventions.models import Convention, ConventionPeriod
+from milieu.people.models import User
 from milieu.permissions import visible_conventions
 from milieu.rules import get_catalogue
 from milieu.visits.enums import VISITABLE_CONVENTION_STATUSES, VisitStatus
@@ -35,14 +35,14 @@ PERIOD_PARTIES = (
 )
 
 
-def visible_visits(user: Any) -> QuerySet[Visit]:
+def visible_visits(user: User) -> QuerySet[Visit]:
     """The visits of the conventions the user sees (another school's visit is a 404)."""
     return Visit.objects.filter(
         convention__in=visible_conventions(user).values("pk")
     ).select_related(*VISIT_PARTIES)
 
 
-def teacher_visits(user: Any) -> QuerySet[Visit]:
+def teacher_visits(user: User) -> QuerySet[Visit]:
     """The user's own visits, for their calendar."""
     return Visit.objects.filter(teacher_id=user.pk).select_related(*VISIT_PARTIES)
 
@@ -71,7 +71,7 @@ def visits_needed_by_diploma() -> dict[str, int]:
     return needed
 
 
-def periods_without_visit(user: Any, today: date) -> QuerySet[ConventionPeriod]:
+def periods_without_visit(user: User, today: date) -> QuerySet[ConventionPeriod]:
     """The active periods of the signed conventions and stages in progress, among the user's
     visible students, that have fewer planned or done visits than their diploma asks and have
     not ended (see `ALERT_GRACE_DAYS`) on `today` (seed 004: "chaque professeur doit se rendre

@@ -9,6 +9,7 @@ redirect. The secret feed is public: its token is the credential and opens one t
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -26,15 +27,18 @@ from django.views.decorators.http import (
     require_safe,
 )
 
-from milieu.conventions.models import ConventionPeriod
+from milieu.conventions.models import Convention, ConventionPeriod
 from milieu.followup.pedagogy import pedagogy_alerts
+from milieu.http import AuthenticatedHttpRequest
 from milieu.pagination import paginate
-from milieu.permissions import can, require, visible_conventions
+from milieu.people.models import User
+from milieu.permissions import Action, can, get_object_for, require, visible_conventions
 from milieu.rules import get_catalogue
 from milieu.visits import ical
 from milieu.visits.enums import VisitStatus
 from milieu.visits.forms import CalendarFeedForm, CancelVisitForm, PlanVisitForm, VisitReportForm
 from milieu.visits.operations import (
+    VISIT_FLOW,
     VisitRefused,
     active_calendar_feed,
     cancel_visit,
@@ -58,12 +62,13 @@ from milieu.visits.queries import (
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def plan(request: HttpRequest, pk: int) -> HttpResponse:
+def plan(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Planifier une visite: during which period, which teacher goes to the host, and when. The
     period offered first is the one asked for (`?periode=`, from the alerts), else the one under
     way, else the next one."""
-    convention = get_object_or_404(visible_conventions(request.user), pk=pk)
-    require(request.user, "visit.plan", convention)
+    convention = get_object_for(
+        request.user, visible_conventions(request.user), pk, Action.VISIT_PLAN
+    )
     refusal = planning_refusal(convention)
     teachers = visiting_teachers(convention)
     periods = list(convention.active_periods())
@@ -83,7 +88,7 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
                 when=form.cleaned_data["planned_at"],
             )
         except VisitRefused as refused:
-            form.add_error(refused.field, str(refused))
+            form.add_error(refused.field, refused.user_message())
         else:
             messages.success(request, f"La visite est planifiée le {_local(visit.planned_at)}.")
             return redirect("visits:detail", pk=visit.pk)
@@ -97,18 +102,22 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "visits/plan.html", context)
 
 
-def _asked_period(request: HttpRequest, periods: list[ConventionPeriod]) -> ConventionPeriod | None:
+def _asked_period(
+    request: AuthenticatedHttpRequest, periods: list[ConventionPeriod]
+) -> ConventionPeriod | None:
     asked = request.GET.get("periode", "")
     return next((p for p in periods if str(p.pk) == asked), None)
 
 
 @login_required
 @require_GET
-def convention_visits(request: HttpRequest, pk: int) -> HttpResponse:
+def convention_visits(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Les visites d'un stage, période par période: whoever sees the convention reads them; the
     pedagogical team plans one for a period from here."""
     convention = get_object_or_404(visible_conventions(request.user), pk=pk)
-    may_plan = planning_refusal(convention) is None and can(request.user, "visit.plan", convention)
+    may_plan = planning_refusal(convention) is None and can(
+        request.user, Action.VISIT_PLAN, convention
+    )
     today = timezone.localdate()
     plan_url = reverse("visits:plan", args=[convention.pk])
     groups = [
@@ -132,26 +141,22 @@ def convention_visits(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Une visite: when, who, and its report (written by the visiting teacher)."""
     visit = get_object_or_404(visible_visits(request.user).prefetch_related("events__actor"), pk=pk)
     too_early = timezone.localdate() < timezone.localdate(visit.planned_at)
     may_report = (
-        can(request.user, "visit.report", visit)
-        and visit.status != VisitStatus.CANCELLED
+        can(request.user, Action.VISIT_REPORT, visit)
+        and VISIT_FLOW.may(visit, "report")
         and not too_early
     )
     initial = {"seen": visit.seen, "difficulties": visit.difficulties, "actions": visit.actions}
     form = VisitReportForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST":
-        require(request.user, "visit.report", visit)
+        require(request.user, Action.VISIT_REPORT, visit)
         if form.is_valid():
-            try:
-                record_visit_report(visit, by=request.user, **form.cleaned_data)
-            except VisitRefused as refused:
-                messages.warning(request, str(refused))
-            else:
-                messages.success(request, "Le compte rendu de la visite est enregistré.")
+            record_visit_report(visit, by=request.user, **form.cleaned_data)
+            messages.success(request, "Le compte rendu de la visite est enregistré.")
             return redirect("visits:detail", pk=visit.pk)
     context = {
         "visit": visit,
@@ -161,8 +166,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "may_report": may_report,
         "too_early": too_early and visit.status == VisitStatus.PLANNED,
-        "may_cancel": visit.status == VisitStatus.PLANNED
-        and can(request.user, "visit.cancel", visit),
+        "may_cancel": VISIT_FLOW.may(visit, "cancel")
+        and can(request.user, Action.VISIT_CANCEL, visit),
         "cancel_form": CancelVisitForm(),
         "events": list(visit.events.all()),
     }
@@ -171,24 +176,20 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     visit = get_object_or_404(visible_visits(request.user), pk=pk)
-    require(request.user, "visit.cancel", visit)
+    require(request.user, Action.VISIT_CANCEL, visit)
     form = CancelVisitForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Indiquez le motif de l'annulation.")
     else:
-        try:
-            cancel_visit(visit, by=request.user, reason=form.cleaned_data["reason"])
-        except VisitRefused as refused:
-            messages.warning(request, str(refused))
-        else:
-            messages.success(request, "La visite est annulée.")
+        cancel_visit(visit, by=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, "La visite est annulée.")
     return redirect("visits:detail", pk=visit.pk)
 
 
 def _calendar_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     *,
     feed_form: CalendarFeedForm | None = None,
     new_feed_url: str = "",
@@ -197,7 +198,7 @@ def _calendar_page(
     now = timezone.now()
     visits = list(teacher_visits(request.user))
     is_coming = {v.pk: v.status == VisitStatus.PLANNED and v.planned_at >= now for v in visits}
-    may_feed = can(request.user, "visit.feed")
+    may_feed = can(request.user, Action.VISIT_FEED)
     context = {
         "coming": [v for v in visits if is_coming[v.pk]],
         "past": [v for v in reversed(visits) if not is_coming[v.pk]],
@@ -214,13 +215,13 @@ def _calendar_page(
 
 @login_required
 @require_GET
-def calendar(request: HttpRequest) -> HttpResponse:
+def calendar(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Mon calendrier de visites: the coming ones first, then the past and cancelled ones; and
     the secret address for a calendar application."""
     return _calendar_page(request)
 
 
-def _ics(teacher: Any, *, disposition: str) -> HttpResponse:
+def _ics(teacher: User, *, disposition: str) -> HttpResponse:
     domain = urlsplit(settings.SITE_URL).hostname or "milieu"
     text = ical.calendar(teacher_visits(teacher), domain=domain, now=timezone.now())
     response = HttpResponse(text, content_type="text/calendar; charset=utf-8")
@@ -230,15 +231,15 @@ def _ics(teacher: Any, *, disposition: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def calendar_ics(request: HttpRequest) -> HttpResponse:
+def calendar_ics(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _ics(request.user, disposition="attachment")
 
 
 @login_required
 @require_POST
-def feed_create(request: HttpRequest) -> HttpResponse:
+def feed_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Create (or regenerate) the secret address: shown once, in this answer only."""
-    require(request.user, "visit.feed")
+    require(request.user, Action.VISIT_FEED)
     form = CalendarFeedForm(request.POST)
     if not form.is_valid():
         return _calendar_page(request, feed_form=form)
@@ -249,8 +250,8 @@ def feed_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def feed_revoke(request: HttpRequest) -> HttpResponse:
-    require(request.user, "visit.feed")
+def feed_revoke(request: AuthenticatedHttpRequest) -> HttpResponse:
+    require(request.user, Action.VISIT_FEED)
     if revoke_calendar_feed(by=request.user):
         messages.success(request, "L’adresse secrète de votre agenda est révoquée.")
     else:
@@ -274,10 +275,10 @@ def feed_ics(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def alerts(request: HttpRequest) -> HttpResponse:
+def alerts(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The periods of stages signed or in progress that have no visit (planned or done) and are
     not over, with a link to plan one for that period."""
-    require(request.user, "visit.alerts")
+    require(request.user, Action.VISIT_ALERTS)
     rows = []
     may_plan_cohort: dict[int, bool] = {}
     page = paginate(request, periods_without_visit(request.user, timezone.localdate()))
@@ -285,7 +286,7 @@ def alerts(request: HttpRequest) -> HttpResponse:
         convention = period.convention
         cohort_id = convention.student.cohort_id
         if cohort_id not in may_plan_cohort:  # the same answer for every student of a cohort
-            may_plan_cohort[cohort_id] = can(request.user, "visit.plan", convention)
+            may_plan_cohort[cohort_id] = can(request.user, Action.VISIT_PLAN, convention)
         plan_url = reverse("visits:plan", args=[convention.pk]) + f"?periode={period.pk}"
         rows.append(
             {
@@ -302,7 +303,7 @@ def alerts(request: HttpRequest) -> HttpResponse:
     )
 
 
-def with_tutor_reference(convention: Any) -> str:
+def with_tutor_reference(convention: Convention) -> str:
     """« annexe BMA bijou, §préambule » when the diploma's text has the visits organised with
     the tutor (catalogue `visits_with_tutor`), "" otherwise. Every tutor sees and may confirm the
     visits from their link; where the text asks for it, the page says so."""
@@ -312,5 +313,5 @@ def with_tutor_reference(convention: Any) -> str:
     return f"{diploma.short}, {diploma.extra.get('visits_with_tutor_ref', '')}".rstrip(", ")
 
 
-def _local(moment: Any) -> str:
+def _local(moment: datetime) -> str:
     return f"{timezone.localtime(moment):%d/%m/%Y à %H:%M}"

@@ -32,7 +32,7 @@ from milieu.apprenticeships.operations import (
     resolve_employer_access,
     revoke_employer_link,
 )
-from milieu.exams.dossier import build_dossier
+from milieu.exams.assembly import build_dossier
 from milieu.reports.models import ReportDeadline, ReportEndorsement
 from milieu.reports.operations import deposit_report
 from milieu.rules import evaluate
@@ -46,6 +46,7 @@ from tests.apprenticeships.conftest import (
     recorded,
 )
 from tests.core.conftest import School
+from tests.reports.pdfs import make_pdf, mm_pages
 
 PARIS = ZoneInfo("Europe/Paris")
 DEADLINE = date(2028, 4, 7)
@@ -214,8 +215,6 @@ def test_the_link_of_apprentice_x_never_reaches_apprentice_y(school_a: School) -
 
 
 def _report_pdf() -> bytes:
-    from tests.reports.pdfs import make_pdf, mm_pages
-
     return make_pdf(mm_pages())
 
 

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
-from milieu.dossiers.samples import get_sample
+from milieu.checker.samples import get_sample
 from milieu.rules import dumps_verdict, evaluate
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -15,7 +15,8 @@ from milieu.audit.enums import AuditAction
 from milieu.audit.models import AuditEntry
 from milieu.contracts.models import SpecialContract
 from milieu.contracts.operations import ContractData, ContractRefused, record_special_contract
-from milieu.exams.dossier import build_dossier
+from milieu.dataprotection.retention import purge
+from milieu.exams.assembly import build_dossier
 from milieu.factories import CohortFactory, StudentFactory, valid_siret
 from milieu.rules import evaluate
 from milieu.students.models import Student
@@ -110,7 +111,11 @@ def test_a_second_statement_is_refused_in_french(school_a: School) -> None:
     client.post(reverse("contracts:student", args=[student.pk]), form())
     contract = SpecialContract.objects.get(student=student)
     client.post(reverse("contracts:confirm", args=[contract.pk]))
-    response = client.post(reverse("contracts:confirm", args=[contract.pk]), follow=True)
+    response = client.post(
+        reverse("contracts:confirm", args=[contract.pk]),
+        follow=True,
+        HTTP_REFERER=reverse("contracts:student", args=[student.pk]),  # the button's page
+    )
     assert "déjà constatée" in response.content.decode()
 
 
@@ -174,8 +179,6 @@ def test_the_evidence_page_links_to_the_contracts(school_a: School) -> None:
 
 def test_the_purge_removes_the_contracts_of_an_expired_candidate(school_a: School) -> None:
     """The contract names an employer and its dates: it goes with the candidate's data."""
-    from milieu.dataprotection.retention import purge
-
     student = ciel_candidate(school_a)
     record_special_contract(
         student,

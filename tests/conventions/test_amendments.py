@@ -13,7 +13,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 
-from milieu.conventions import signatures
+from milieu.conventions import links
 from milieu.conventions.amendments import (
     cancel_amendment,
     create_amendment,
@@ -406,14 +406,14 @@ def test_a_signature_landing_after_a_cancellation_is_not_recorded(
     amendment = _amend(convention, school_a, new_periods=SHIFTED)
     send_amendment_for_signature(amendment, by=school_a.ddfpt)
     token = live_tokens()[0]
-    verify = signatures._verify_code
+    verify = links.verify_code
 
     def verify_then_cancel(link: Any, code: str) -> str | None:
         problem = verify(link, code)
         cancel_amendment(amendment, by=school_a.ddfpt, reason="Erreur de dates.")
         return problem
 
-    monkeypatch.setattr(signatures, "_verify_code", verify_then_cancel)
+    monkeypatch.setattr(links, "verify_code", verify_then_cancel)
     with pytest.raises(LinkRefused, match="Ce document n'attend plus votre signature"):
         sign(token)
     assert not amendment.signatories.filter(state=SignatureState.SIGNED).exists()

@@ -15,12 +15,11 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from milieu.conventions.calendar import minimum_hourly_gratification
 from milieu.conventions.checks import Problem, check_convention
 from milieu.conventions.models import Convention, ConventionPeriod
 from milieu.conventions.operations import blocking_reasons, create_convention
 from milieu.factories import HostFactory, StudentFactory, TutorFactory
-from milieu.rules.workplace import LAW_PATH
+from milieu.rules.workplace import LAW_PATH, get_law
 from tests.conventions.conftest import draft
 from tests.core.conftest import School
 
@@ -173,9 +172,9 @@ def test_the_rates_are_those_of_the_law_file() -> None:
     law = tomllib.loads(LAW_PATH.read_text(encoding="utf-8"))
     table = law["gratification"]["minimum_hourly"]
     assert table == {"2024": "4.35", "2025": "4.35", "2026": "4.50"}
-    assert minimum_hourly_gratification(2025) == Decimal("4.35")
-    assert minimum_hourly_gratification(2026) == Decimal("4.50")
-    assert minimum_hourly_gratification(2027) == Decimal("4.50")  # the latest known year
+    assert get_law().minimum_hourly_gratification(2025) == Decimal("4.35")
+    assert get_law().minimum_hourly_gratification(2026) == Decimal("4.50")
+    assert get_law().minimum_hourly_gratification(2027) == Decimal("4.50")  # the latest known year
 
 
 def test_44_days_of_7_hours_need_no_gratification(school_a: School) -> None:
@@ -324,6 +323,9 @@ def test_the_ccst_summer_rest_blocks_the_approval_paragraph_b1(school_a: School)
     convention = draft(school_a, periods=[(date(2027, 7, 5), date(2027, 8, 13))])
     problem = _only(convention, "SUMMER_REST_NOT_RESPECTED")
     assert problem.blocking
+    # the engine's severity as the engine gives it, shown beside the convention's decision
+    assert problem.severity == "warning"
+    assert problem.engine_severity_label == "Avertissement"
     assert problem.ref.endswith("§B.1")  # the CCST seed, §B.1
     assert problem.message.startswith(
         "Repos estival non respecté (annexe BTS CCST, §B.1 : les périodes ne se prolongent "
@@ -333,6 +335,24 @@ def test_the_ccst_summer_rest_blocks_the_approval_paragraph_b1(school_a: School)
     )
     assert "été 2027 : 18 jours de repos consécutifs au plus" in problem.message
     assert problem.message in blocking_reasons(convention)
+
+
+def test_the_convention_page_shows_the_engine_s_own_severity_paragraph_b1(
+    school_a: School, client: Any
+) -> None:
+    """Seed 002 §B.1: the page says the finding stops the approval, and that the engine itself
+    gives it as a warning (the severity shown as the engine gives it)."""
+    cohort = school_a.cohort
+    cohort.diploma = "bts-ccst"
+    cohort.save()
+    convention = draft(school_a, periods=[(date(2027, 7, 5), date(2027, 8, 13))])
+    client.force_login(school_a.ddfpt)
+    page = client.get(f"/conventions/{convention.pk}/").content.decode()
+    item = page[page.index('data-problem="SUMMER_REST_NOT_RESPECTED"') :]
+    item = item[: item.index("</li>")]
+    assert "data-blocking" in item
+    assert 'data-engine-severity="warning"' in item
+    assert "Moteur : avertissement" in item
 
 
 def test_a_ccst_summer_with_four_weeks_of_rest_is_approvable_paragraph_b1(

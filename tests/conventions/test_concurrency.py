@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from milieu.conventions import signatures
 from milieu.conventions.amendments import create_amendment, send_amendment_for_signature
 from milieu.conventions.enums import ConventionStatus
 from milieu.conventions.models import ConventionDocument, ConventionPeriod
@@ -23,7 +22,13 @@ from milieu.conventions.operations import (
     submit_convention,
     validate_convention,
 )
-from milieu.conventions.signatures import LinkRefused, resolve_link, send_code, sign_with_link
+from milieu.conventions.signatures import (
+    LinkRefused,
+    resolve_link,
+    send_code,
+    sign_with_link,
+    signing,
+)
 from milieu.factories import HostFactory, StudentFactory
 from tests.conventions.conftest import code_for, draft
 from tests.conventions.signing import live_tokens, sent, sign, signed
@@ -90,7 +95,7 @@ def test_the_two_last_signatures_at_once_complete_the_convention_once(
     the wait below lets both reach that check together unless the lock keeps one out."""
     _vendor_is_postgresql()
     both_signed = threading.Barrier(2)
-    complete = signatures._complete_if_all_signed
+    complete = signing.complete_if_all_signed
 
     def complete_when_both_signed(*args: Any) -> None:
         with contextlib.suppress(threading.BrokenBarrierError):
@@ -107,7 +112,7 @@ def test_the_two_last_signatures_at_once_complete_the_convention_once(
         link = resolve_link(token)
         send_code(link)
         codes[token] = code_for(link.signatory.email)
-    monkeypatch.setattr(signatures, "_complete_if_all_signed", complete_when_both_signed)
+    monkeypatch.setattr(signing, "complete_if_all_signed", complete_when_both_signed)
 
     outcomes = _at_once(
         *(

@@ -13,7 +13,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from milieu.conventions import forms as convention_forms
+from milieu.conventions import form_parts as convention_forms
 from milieu.conventions.enums import ConventionStatus
 from milieu.conventions.models import Convention
 from milieu.factories import (

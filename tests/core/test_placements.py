@@ -10,8 +10,8 @@ from django.db import IntegrityError, connection, transaction
 from milieu.factories import HostFactory, TutorFactory
 from milieu.hosts.enums import PlacementStatus
 from milieu.hosts.models import Placement
-from milieu.hosts.operations import (
-    TransitionRefused,
+from milieu.placements.operations import (
+    PlacementRefused,
     allowed_transitions,
     arrete_placement,
     propose_placement,
@@ -47,7 +47,7 @@ def test_the_head_cannot_arreter_before_the_team_validates(school_a: School) -> 
         by=school_a.ddfpt,
     )
     assert allowed_transitions(placement) == ["validate", "reject", "withdraw"]
-    with pytest.raises(TransitionRefused, match="Action déjà effectuée ou impossible"):
+    with pytest.raises(PlacementRefused, match="Action déjà effectuée ou impossible"):
         arrete_placement(placement, by=school_a.head)
 
 
@@ -80,7 +80,7 @@ def test_one_open_choice_per_student_and_period(school_a: School) -> None:
         host=HostFactory.create(),
         by=school_a.ddfpt,
     )
-    with pytest.raises(TransitionRefused, match="déjà proposé"):
+    with pytest.raises(PlacementRefused, match="déjà proposé"):
         propose_placement(
             school_a.student,
             cohort_period=school_a.period,
@@ -106,7 +106,7 @@ def test_a_rejection_needs_a_reason_and_frees_the_period(school_a: School) -> No
         host=HostFactory.create(),
         by=school_a.ddfpt,
     )
-    with pytest.raises(TransitionRefused, match="motif"):
+    with pytest.raises(PlacementRefused, match="motif"):
         reject_placement(placement, by=school_a.teacher, comment=" ")
     reject_placement(placement, by=school_a.teacher, comment="Secteur sans rapport avec le diplôme")
     again = propose_placement(
@@ -119,7 +119,7 @@ def test_a_rejection_needs_a_reason_and_frees_the_period(school_a: School) -> No
 
 
 def test_a_tutor_must_work_for_the_host(school_a: School) -> None:
-    with pytest.raises(TransitionRefused, match="tuteur"):
+    with pytest.raises(PlacementRefused, match="tuteur"):
         propose_placement(
             school_a.student,
             cohort_period=school_a.period,
@@ -156,7 +156,7 @@ def test_two_validations_at_once_one_wins(academie: Any) -> None:
         try:
             validate_placement(Placement.objects.get(pk=placement.pk), by=user)
             outcomes.append("ok")
-        except TransitionRefused:
+        except PlacementRefused:
             outcomes.append("refused")
         finally:
             connection.close()

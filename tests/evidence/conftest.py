@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from milieu.establishments.models import Cohort
 from milieu.factories import CohortFactory, StudentFactory, member
 from milieu.people.enums import Role
+from milieu.people.models import User
 from milieu.students.models import Student
 from tests.core.conftest import (  # noqa: F401  (fixtures re-exported)
     School,
@@ -35,6 +36,12 @@ JPEG = image("JPEG")
 
 def pdf(name: str = "contrat.pdf", content: bytes = PDF) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def account(student: Student) -> User:
+    """The student's own account (the fixtures' students have one)."""
+    assert student.user is not None
+    return student.user
 
 
 def cohort_2026(school: School, diploma: str = "bts-ciel", name: str = "") -> Cohort:

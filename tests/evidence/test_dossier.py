@@ -17,10 +17,10 @@ from milieu.evidence.operations import (
     withdraw_evidence,
 )
 from milieu.evidence.queries import evidence_fields
-from milieu.exams.dossier import build_dossier
+from milieu.exams.assembly import build_dossier
 from milieu.rules import evaluate
 from milieu.students.models import Student
-from tests.evidence.conftest import School, pdf
+from tests.evidence.conftest import School, account, pdf
 from tests.security.samples import one_page_pdf
 
 CERTIFICATE = EvidenceKind.WORK_CERTIFICATE
@@ -99,7 +99,7 @@ def test_only_accepted_apprenticeship_documents_count(
 def test_accepted_certificates_in_date_order_the_others_left_out(
     school_a: School, perfectionnement: Student
 ) -> None:
-    by = perfectionnement.user
+    by = account(perfectionnement)
     late = certificate(perfectionnement, by, date(2026, 1, 1), date(2026, 3, 31), full_time=False)
     early = certificate(perfectionnement, by, date(2025, 2, 1), date(2025, 5, 31), in_sector=False)
     refused = certificate(perfectionnement, by, date(2025, 6, 1), date(2025, 8, 31))

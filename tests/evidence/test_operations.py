@@ -16,7 +16,7 @@ from milieu import storage
 from milieu.evidence.enums import EvidenceKind, EvidenceStatus
 from milieu.evidence.models import EvidenceDocument
 from milieu.evidence.operations import (
-    TRANSITIONS,
+    EVIDENCE_FLOW,
     EvidenceInvalid,
     EvidenceRefused,
     accept_evidence,
@@ -27,7 +27,7 @@ from milieu.evidence.operations import (
 )
 from milieu.evidence.pathways import allowed_kinds
 from milieu.students.models import Student
-from tests.evidence.conftest import JPEG, PDF, PNG, School, candidate, cohort_2026, pdf
+from tests.evidence.conftest import JPEG, PDF, PNG, School, account, candidate, cohort_2026, pdf
 
 CONTRACT = EvidenceKind.APPRENTICESHIP_CONTRACT
 ATTESTATION = EvidenceKind.EMPLOYER_ATTESTATION
@@ -137,7 +137,7 @@ def test_a_deposit_failing_after_the_file_is_written_leaves_no_file(
     def broken(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("panne de la base")
 
-    monkeypatch.setattr("milieu.evidence.operations._log", broken)
+    monkeypatch.setattr("milieu.evidence.operations._log_deposit", broken)
     with pytest.raises(RuntimeError):
         deposit_evidence(apprentice, by=school_a.student_user, kind=CONTRACT, upload=pdf())
     assert EvidenceDocument.objects.count() == 0
@@ -149,7 +149,7 @@ def test_a_work_certificate_keeps_its_dates_time_and_sector(
 ) -> None:
     document = deposit_evidence(
         perfectionnement,
-        by=perfectionnement.user,
+        by=account(perfectionnement),
         kind=CERTIFICATE,
         upload=pdf("certificat.pdf"),
         employer="  Mesures de l'Est  ",
@@ -191,7 +191,7 @@ def test_a_work_certificate_without_its_facts_is_refused_before_anything_is_stor
     }
     with pytest.raises(EvidenceInvalid) as refused:
         deposit_evidence(
-            perfectionnement, by=perfectionnement.user, kind=CERTIFICATE, upload=pdf(), **values
+            perfectionnement, by=account(perfectionnement), kind=CERTIFICATE, upload=pdf(), **values
         )
     assert message in refused.value.errors[field]
     assert EvidenceDocument.objects.count() == 0
@@ -365,7 +365,7 @@ def test_the_transition_table(
     document = deposit_evidence(apprentice, by=school_a.student_user, kind=CONTRACT, upload=pdf())
     EvidenceDocument.objects.filter(pk=document.pk).update(status=state)
     document.refresh_from_db()
-    sources, target, _ = TRANSITIONS[action]
+    sources, target = EVIDENCE_FLOW[action].sources, EVIDENCE_FLOW[action].target
     before = document.transitions.count()
     if state in sources:
         OPERATIONS[action](document, school_a)
@@ -376,7 +376,7 @@ def test_the_transition_table(
         with pytest.raises(EvidenceRefused) as refused:
             OPERATIONS[action](document, school_a)
         assert str(refused.value) == (
-            f"Action déjà effectuée ou impossible : cette pièce est « {state.label.lower()} »."
+            f"Action déjà effectuée ou impossible : cette pièce est « {state.label} »."
         )
         document.refresh_from_db()
         assert document.status == state
@@ -384,7 +384,7 @@ def test_the_transition_table(
 
 
 def test_only_a_deposited_document_moves(school_a: School) -> None:
-    assert {name: set(sources) for name, (sources, _, _) in TRANSITIONS.items()} == {
+    assert {name: set(t.sources) for name, t in EVIDENCE_FLOW.transitions.items()} == {
         "accept": {EvidenceStatus.DEPOSITED},
         "refuse": {EvidenceStatus.DEPOSITED},
         "withdraw": {EvidenceStatus.DEPOSITED},

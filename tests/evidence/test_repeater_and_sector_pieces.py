@@ -19,14 +19,14 @@ from milieu.evidence.operations import (
     deposit_evidence,
     refuse_evidence,
 )
-from milieu.exams.dossier import build_dossier
+from milieu.exams.assembly import build_dossier
 from milieu.factories import CohortFactory, StudentFactory, member
 from milieu.people.enums import Role
 from milieu.rules import evaluate
 from milieu.storage import UploadRefused
 from milieu.students.models import Student
 from tests.core.conftest import School
-from tests.evidence.conftest import PNG, pdf
+from tests.evidence.conftest import PNG, account, pdf
 from tests.security.samples import image
 
 AS_OF = date(2028, 9, 1)
@@ -67,7 +67,7 @@ def test_an_apprentice_repeater_s_extended_contract_counts_once_accepted(
     student = repeater(school_a, pathway="apprentissage")
     assert "APPRENTICESHIP_EVIDENCE_MISSING" in codes(student)
     document = deposit_evidence(
-        student, by=student.user, kind="contract-extended", upload=pdf("avenant.pdf")
+        student, by=account(student), kind="contract-extended", upload=pdf("avenant.pdf")
     )
     assert document.status == "deposited"
     assert "contract" not in build_dossier(student, as_of=AS_OF)["repeater"]
@@ -87,7 +87,7 @@ def test_a_new_contract_with_another_employer_and_a_refused_one(school_a: School
     does not count, and the refusal keeps its reason in the log."""
     student = repeater(school_a, pathway="apprentissage")
     refused = deposit_evidence(
-        student, by=student.user, kind="new-employer-contract", upload=pdf("illisible.pdf")
+        student, by=account(student), kind="new-employer-contract", upload=pdf("illisible.pdf")
     )
     refuse_evidence(refused, by=school_a.ddfpt, reason="Le scan est illisible.")
     assert "contract" not in build_dossier(student, as_of=AS_OF)["repeater"]

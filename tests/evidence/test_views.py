@@ -20,7 +20,7 @@ from milieu.evidence.models import EvidenceDocument
 from milieu.evidence.operations import accept_evidence, deposit_evidence, refuse_evidence
 from milieu.factories import StudentFactory
 from milieu.students.models import Student
-from tests.evidence.conftest import PDF, School, candidate, cohort_2026, pdf
+from tests.evidence.conftest import PDF, School, account, candidate, cohort_2026, pdf
 from tests.security.samples import one_page_pdf
 
 CONTRACT = EvidenceKind.APPRENTICESHIP_CONTRACT.value
@@ -231,8 +231,12 @@ def test_the_head_accepts_from_the_queue_and_returns_to_it(
     assert response["Location"] == reverse("evidence:pending")
     document.refresh_from_db()
     assert document.status == EvidenceStatus.ACCEPTED
-    again = client.post(reverse("evidence:accept", kwargs={"pk": document.pk}), follow=True)
-    assert "Action déjà effectuée ou impossible : cette pièce est « acceptée »." in (
+    again = client.post(
+        reverse("evidence:accept", kwargs={"pk": document.pk}),
+        follow=True,
+        HTTP_REFERER=reverse("evidence:pending"),  # the page the button is on
+    )
+    assert "Action déjà effectuée ou impossible : cette pièce est « Acceptée »." in (
         again.content.decode()
     )
 
@@ -386,7 +390,7 @@ def test_the_queue_lists_the_pending_documents_of_the_managers_school_only(
     )
     accept_evidence(done, by=school_a.head)
     b_student = candidate(school_b, pathway="apprentissage")
-    b_waiting = deposit_evidence(b_student, by=b_student.user, kind=CONTRACT, upload=pdf())
+    b_waiting = deposit_evidence(b_student, by=account(b_student), kind=CONTRACT, upload=pdf())
 
     text = logged(client, school_a.ddfpt).get(reverse("evidence:pending")).content.decode()
     assert f'data-document="{waiting.pk}"' in text
@@ -417,7 +421,7 @@ def _grow(school: School, times: int) -> None:
         for k, kind in enumerate((CONTRACT, EvidenceKind.EMPLOYER_ATTESTATION.value, CONTRACT)):
             document = deposit_evidence(
                 apprentice,
-                by=apprentice.user,
+                by=account(apprentice),
                 kind=kind,
                 upload=pdf("c.pdf", one_page_pdf(f"{n}-{k}")),
             )
@@ -462,7 +466,7 @@ def test_the_student_page_runs_a_constant_number_of_queries(
     def add(n: int) -> None:
         document = deposit_evidence(
             perfectionnement,
-            by=school_a.teacher if n % 2 else perfectionnement.user,
+            by=school_a.teacher if n % 2 else account(perfectionnement),
             kind=CERTIFICATE,
             upload=pdf("c.pdf", one_page_pdf(str(n))),
             employer="Mesures",

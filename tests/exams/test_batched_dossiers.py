@@ -13,7 +13,7 @@ from django.test import override_settings
 
 from bench.academie_data import build_academie
 from milieu.demo import load_demo
-from milieu.exams.dossier import build_dossier, build_dossiers
+from milieu.exams.assembly import build_dossier, build_dossiers
 from milieu.exams.verdicts import ordered_students, refresh_verdicts
 from milieu.students.models import Student
 

@@ -12,10 +12,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from milieu.exams.board import PAGE_SIZE
+from milieu.exams import board_views
+from milieu.exams.board import PAGE_SIZE, BoardFilters, board_verdicts
 from milieu.exams.models import StoredVerdict
 from milieu.exams.verdicts import refresh_verdicts
-from milieu.factories import StudentFactory
+from milieu.factories import CohortFactory, EstablishmentFactory, StudentFactory
 from milieu.students.models import Student
 from tests.exams.conftest import School, ccst_student, client_for
 from tests.exams.test_dossier import certified_stage
@@ -194,3 +195,33 @@ def test_the_dashboard_offers_the_report_conformity_page_only_to_who_may_open_it
         dashboard = client.get(reverse("dashboard")).content.decode()
         assert ("data-report-conformity" in dashboard) is allowed
         assert "data-academie-board" in dashboard
+
+
+def test_pages_read_among_the_establishments_they_span_give_the_board_order(
+    school_a: School, school_b: School, rectorat: Any, monkeypatch: Any
+) -> None:
+    """A page is read among the establishments it spans (`BoardRows`): read three rows at a
+    time, the pages give every candidate once, in the board's order (establishment name, then
+    name), also under a status filter, and across two establishments of the same name."""
+    twin = EstablishmentFactory.create(academie=school_a.establishment.academie, name="Lycée A")
+    twin_cohort = CohortFactory.create(establishment=twin, session=school_a.cohort.session)
+    for index, cohort in enumerate([school_a.cohort, school_b.cohort, twin_cohort] * 3):
+        StudentFactory.create(cohort=cohort, last_name=f"Nom {9 - index:02d}")
+    refreshed()
+    monkeypatch.setattr(board_views, "PAGE_SIZE", 3)
+    client = client_for(rectorat)
+    session = school_a.cohort.session
+    academies = [school_a.establishment.academie_id]
+    for status in ("", "non-compliant"):
+        expected = [
+            v.student_id
+            for v in board_verdicts(academies, BoardFilters(session=session, status=status))
+        ]
+        assert len(expected) >= (10 if not status else 1)
+        read: list[int] = []
+        for number in range(1, len(expected) // 3 + 2):
+            text = client.get(
+                BOARD, {"session": session, "status": status, "page": number}
+            ).content.decode()
+            read += [int(part.split('"')[0]) for part in text.split('data-student="')[1:]]
+        assert read == expected

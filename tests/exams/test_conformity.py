@@ -17,17 +17,17 @@ from django.urls import reverse
 from milieu import storage
 from milieu.audit.enums import AuditAction
 from milieu.audit.models import AuditEntry
+from milieu.exams.assembly import build_dossier
 from milieu.exams.conformity import (
     ConformityRefused,
     Ground,
     Pronouncement,
-    pronounce,
     required_sections,
     with_conformity,
 )
-from milieu.exams.dossier import build_dossier
 from milieu.exams.models import ReportConformity, StoredVerdict
 from milieu.exams.operations import SessionData, save_exam_session
+from milieu.exams.pronouncing import pronounce
 from milieu.exams.verdicts import refresh_verdicts
 from milieu.factories import StudentFactory
 from milieu.reports.models import ReportDeposit

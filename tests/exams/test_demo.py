@@ -13,7 +13,7 @@ import time_machine
 from django.core.management import call_command
 from django.test import override_settings
 
-from milieu.exams.dossier import build_dossier
+from milieu.exams.assembly import build_dossier
 from milieu.exams.enums import DerogationStatus
 from milieu.exams.models import DerogationDecision, DerogationRequest, ExamSession, JuryNotice
 from milieu.rules import evaluate

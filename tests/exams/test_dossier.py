@@ -9,7 +9,7 @@ from typing import Any
 import time_machine
 
 from milieu.conventions.models import Convention
-from milieu.exams.dossier import build_dossier
+from milieu.exams.assembly import build_dossier
 from milieu.exams.enums import DerogationKind, DerogationReason
 from milieu.exams.operations import (
     RequestData,

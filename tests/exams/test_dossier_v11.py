@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from milieu.conventions.enums import ConventionStatus, SignatoryRole, SignatureState
 from milieu.conventions.models import Convention, ConventionTransition, Signatory
-from milieu.exams.dossier import build_dossier
+from milieu.exams.assembly import build_dossier
 from milieu.factories import StudentFactory
 from milieu.rules import evaluate
 from tests.core.conftest import School

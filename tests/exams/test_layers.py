@@ -20,6 +20,7 @@ ALLOWED = {
     "demo/academie.py",
     "urls.py",
     "settings.py",
+    "context_processors.py",  # every template compares statuses with the enums
     "api.py",  # the API's root mounts the exam service's router
     "dataprotection/retention.py",  # the purge deletes the exam side's data past retention
 }
@@ -53,6 +54,6 @@ def test_only_views_the_dashboard_and_the_demo_import_the_exams_app() -> None:
 
 def test_the_convention_checks_receive_the_dossier_builder() -> None:
     from milieu.conventions import checks
-    from milieu.exams.dossier import build_dossier
+    from milieu.exams.assembly import build_dossier
 
     assert checks._dossier_builder == [build_dossier]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from milieu.dossiers.checking import CheckedDossier
+from milieu.checker.checking import CheckedDossier
 from milieu.exams.outlook import outlook_of
 
 TODAY = date(2026, 12, 4)

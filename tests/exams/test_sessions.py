@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from milieu.exams.dossier import build_dossier
+from milieu.exams.assembly import build_dossier
 from milieu.exams.models import ExamSession, ExamSessionChange
 from milieu.exams.operations import ExamsInvalid, SessionData, save_exam_session
 from milieu.reports.models import ReportDeadline

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from milieu.exams.enums import DerogationStatus
 from milieu.exams.models import DerogationRequest, DerogationTransition
 from milieu.exams.operations import (
-    TRANSITIONS,
+    DEROGATION_FLOW,
     ExamsRefused,
     allowed_transitions,
     grant_request,
@@ -26,14 +26,15 @@ S = DerogationStatus
 
 
 def test_the_table_says_which_state_each_transition_leaves_and_reaches() -> None:
-    assert {name: (set(src), dst) for name, (src, dst, _) in TRANSITIONS.items()} == {
+    table = DEROGATION_FLOW.transitions
+    assert {name: (set(t.sources), t.target) for name, t in table.items()} == {
         "submit": ({S.DRAFT}, S.SUBMITTED),
         "withdraw": ({S.DRAFT, S.SUBMITTED}, S.WITHDRAWN),
         "grant": ({S.SUBMITTED}, S.GRANTED),
         "refuse": ({S.SUBMITTED}, S.REFUSED),
     }
     # the school acts on its requests, the recteur's delegate decides
-    assert {name: perm for name, (_, _, perm) in TRANSITIONS.items()} == {
+    assert {name: t.permission for name, t in table.items()} == {
         "submit": "derogation.change",
         "withdraw": "derogation.change",
         "grant": "derogation.decide",

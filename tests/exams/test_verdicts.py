@@ -16,7 +16,7 @@ from django.core.management.base import CommandError
 from milieu.changes import verdict_inputs_changed
 from milieu.conventions.models import Convention
 from milieu.conventions.operations import cancel_convention
-from milieu.exams.dossier import build_dossier
+from milieu.exams.assembly import build_dossier
 from milieu.exams.enums import DerogationKind, DerogationReason
 from milieu.exams.models import StoredVerdict
 from milieu.exams.operations import RequestData, create_request, grant_request, submit_request

@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from milieu.conventions.models import Convention
-from milieu.exams.dossier import build_dossier
+from milieu.exams.assembly import build_dossier
 from milieu.followup.models import Absence, Certificate, TutorAccess
 from milieu.followup.operations import (
     FollowupRefused,

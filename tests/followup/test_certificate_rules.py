@@ -15,7 +15,7 @@ from django.urls import reverse
 from milieu.audit.enums import AuditAction
 from milieu.audit.models import AuditEntry
 from milieu.conventions.models import Convention
-from milieu.exams.dossier import build_dossier
+from milieu.exams.assembly import build_dossier
 from milieu.followup.models import Certificate, FollowupAction, FollowupEvent
 from milieu.followup.operations import (
     FollowupRefused,

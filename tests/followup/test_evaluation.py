@@ -16,7 +16,7 @@ from django.utils.html import escape
 
 from milieu.conventions.models import Convention
 from milieu.conventions.operations import cancel_convention
-from milieu.exams.dossier import build_dossier
+from milieu.exams.assembly import build_dossier
 from milieu.followup.models import (
     Evaluation,
     EvaluationStatus,
@@ -319,7 +319,7 @@ def test_the_team_reviews_adjusts_and_cosigns_on_its_page(
     assert client.post(page_url, data).status_code == 302
     assert set(Evaluation.objects.get().levels.values()) == {1}
 
-    early = client.post(cosign_url, follow=True)
+    early = client.post(cosign_url, follow=True, HTTP_REFERER=page_url)  # as a browser does
     assert escape("La grille s'arrête au terme du stage") in early.content.decode()
     assert Evaluation.objects.get().status == EvaluationStatus.FILLED
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from milieu.conventions.models import Convention
-from milieu.exams.dossier import build_dossier
+from milieu.exams.assembly import build_dossier
 from milieu.followup.models import FollowupAction, FollowupEvent, PedagogySession
 from milieu.followup.operations import FollowupRefused
 from milieu.followup.pedagogy import periods_missing_pedagogy, record_pedagogy_session

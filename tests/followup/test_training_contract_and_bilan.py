@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 
-from milieu.exams.dossier import build_dossier
+from milieu.exams.assembly import build_dossier
 from milieu.followup.models import Bilan, FollowupAction, FollowupEvent, TrainingContract
 from milieu.followup.operations import (
     BILAN,

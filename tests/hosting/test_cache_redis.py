@@ -70,7 +70,7 @@ import os, sys
 import django
 django.setup()
 from django.test import RequestFactory
-from milieu.dossiers.limits import throttle
+from milieu.checker.limits import throttle
 request = RequestFactory().post("/api/v1/dossiers/check", REMOTE_ADDR=sys.argv[1])
 allowed = refused = 0
 for _ in range(int(sys.argv[2])):

@@ -16,13 +16,13 @@ from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from milieu.factories import StudentFactory
+from milieu.health.recovery import LOST, recover_stalled_tasks
 from milieu.imports.enums import ImportKind, ImportStatus
 from milieu.imports.models import ImportJob
 from milieu.imports.operations import start_import
 from milieu.livret.enums import LivretStatus
 from milieu.livret.models import LivretJob
 from milieu.livret.operations import start_livret
-from milieu.workers import LOST, recover_stalled_tasks
 from tests.core.conftest import academie, make_school  # noqa: F401  (fixture)
 from tests.imports.files import csv_bytes, student
 from tests.livret.conftest import bep_cohort
@@ -146,7 +146,7 @@ def test_the_workers_heartbeat_runs_the_recovery_as_a_chore(
     academie: Any,  # noqa: F811
 ) -> None:
     from milieu.health.heartbeat import HeartbeatThread
-    from milieu.workers import recover_and_log
+    from milieu.health.recovery import recover_and_log
 
     school = make_school(academie, "A")
     start_import(

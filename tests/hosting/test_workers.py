@@ -2,7 +2,7 @@
 
 Real worker processes (``manage.py db_worker``) on the test database: a job runs once however
 many workers poll; a job whose worker was killed mid-run (``kill -9``) is put back by
-`milieu.workers.recover_stalled_tasks` and run by another worker; a long livret build on one
+`milieu.health.recovery.recover_stalled_tasks` and run by another worker; a long livret build on one
 worker does not hold up an import, which the other worker takes. SQLite is skipped: it has no
 ``SELECT … FOR UPDATE SKIP LOCKED``, and one writer at a time is no test of a pool.
 
@@ -29,7 +29,7 @@ from django.utils import timezone
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from milieu.workers import recover_stalled_tasks
+from milieu.health.recovery import recover_stalled_tasks
 from tests.core.conftest import academie, make_school  # noqa: F401  (fixture)
 from tests.hosting import worker_tasks
 

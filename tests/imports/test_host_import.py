@@ -8,6 +8,8 @@ from typing import Any
 from django.test import Client
 from django.urls import reverse
 
+from milieu.audit.enums import AuditAction
+from milieu.audit.models import AuditEntry
 from milieu.factories import HostFactory, luhn_complete
 from milieu.hosts.models import Host
 from milieu.imports.enums import ImportStatus
@@ -243,3 +245,23 @@ def test_an_import_does_not_change_a_host_another_school_works_with(
     assert host.name == "Nom gardé"
     created = Host.objects.get(siret=siret(2))
     assert created.created_in == school_a.establishment
+
+
+def test_a_host_an_import_changes_keeps_its_audit_row_and_shows_it(
+    school_a: School, client_for: Callable[[Any], Client]
+) -> None:
+    host = HostFactory.create(siret=siret(1), name="Ancien nom", created_in=school_a.establishment)
+    client = client_for(school_a.secretary)
+    upload_hosts(client, school_a, csv_bytes([row(1, address="", headcount="")], header=HEADER))
+    confirm(client, latest(), "tout-ou-rien")
+
+    entry = AuditEntry.objects.get(action=AuditAction.HOST_EDITED)
+    assert (entry.object_id, entry.actor, entry.establishment) == (
+        str(host.pk),
+        school_a.secretary,
+        school_a.establishment,
+    )
+    assert entry.changes["name"] == ["Ancien nom", "Entreprise 1"]
+    assert entry.changes["import"] == latest().pk
+    page = client_for(school_a.head).get(reverse("hosts:detail", args=[host.pk]))
+    assert "Ancien nom → Entreprise 1" in page.content.decode()

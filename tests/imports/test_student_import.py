@@ -11,6 +11,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from milieu.audit.enums import AuditAction
+from milieu.audit.models import AuditEntry
 from milieu.factories import StudentFactory
 from milieu.imports.enums import ImportStatus
 from milieu.imports.models import ImportJob
@@ -506,3 +508,38 @@ def test_the_samples_can_be_downloaded(
     content = b"".join(getattr(response, "streaming_content", []))
     assert content.startswith("\ufeffINE;Nom".encode())
     assert client.get(reverse("imports:sample", args=["settings.py"])).status_code == 404
+
+
+def test_each_student_a_reimport_changes_keeps_its_audit_row(
+    school_a: School, client_for: Callable[[Any], Client]
+) -> None:
+    existing = StudentFactory.create(cohort=school_a.other_cohort, ine=ine(1), division="X")
+    unchanged = StudentFactory.create(cohort=school_a.cohort, ine=ine(2), division="1 CIEL A")
+    client = client_for(school_a.secretary)
+    upload_students(
+        client,
+        school_a,
+        csv_bytes(
+            [
+                student(
+                    n,
+                    last_name=s.last_name,
+                    first_name=s.first_name,
+                    birth_date=s.birth_date.strftime("%d/%m/%Y"),
+                )
+                for n, s in ((1, existing), (2, unchanged))
+            ]
+        ),
+    )
+    job = the_job()
+    confirm(client, job, "tout-ou-rien")
+
+    rows = AuditEntry.objects.filter(action=AuditAction.STUDENT_EDITED)
+    assert [(r.object_id, r.actor, r.establishment) for r in rows] == [
+        (str(existing.pk), school_a.secretary, school_a.establishment)
+    ]
+    assert rows[0].changes == {
+        "cohort": [school_a.other_cohort.pk, school_a.cohort.pk],
+        "division": ["X", "1 CIEL A"],
+        "import": job.pk,
+    }

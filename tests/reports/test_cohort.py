@@ -12,9 +12,12 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from milieu.audit.enums import AuditAction
+from milieu.audit.models import AuditEntry
 from milieu.factories import StudentFactory
 from milieu.reports.models import ReportDeadline, ReportDeposit, ReportEndorsement, ReportRefusal
 from milieu.reports.operations import ReportRefused, set_deadline
+from milieu.reports.queries import deadline_history
 from tests.core.conftest import School
 from tests.reports.conftest import DEADLINE, PARIS, Candidate, tutor_token, upload
 
@@ -206,3 +209,42 @@ def test_a_cohort_whose_diploma_expects_no_report(
     page = client.get(reverse("reports:cohort", kwargs={"pk": school_a.cohort.pk}))
     assert page.status_code == 200
     assert "Aucun rapport n’est attendu" in page.content.decode()
+
+
+def test_each_change_of_the_deadline_is_journaled_and_shown_on_the_page(
+    client: Client, mm_a: Candidate, school_a: School, before_deadline: None
+) -> None:
+    """Issue 16: a deadline was overwritten with no trace; each change is now an audit row
+    (who, when, from where, old → new date), listed on the cohort's page."""
+    client.force_login(mm_a.teacher)
+    client.post(url(mm_a), {"deadline": "2028-04-07"}, REMOTE_ADDR="192.0.2.7")
+    client.force_login(school_a.ddfpt)
+    client.post(url(mm_a), {"deadline": "2028-04-14"})
+    client.post(url(mm_a), {"deadline": "2028-04-14"})  # the same date again: no change
+    row = ReportDeadline.objects.get()
+    entries = AuditEntry.objects.filter(action=AuditAction.REPORT_DEADLINE_CHANGED).order_by("pk")
+    assert [(e.actor, e.changes["deadline"]) for e in entries] == [
+        (mm_a.teacher, [None, "2028-04-07"]),
+        (school_a.ddfpt, ["2028-04-07", "2028-04-14"]),
+    ]
+    first = entries[0]
+    assert first.ip == "192.0.2.7"
+    assert first.establishment == mm_a.cohort.establishment
+    assert (first.object_type, first.object_id) == ("reports.reportdeadline", str(row.pk))
+
+    [latest, earliest] = deadline_history(row)
+    assert (latest.before, latest.after) == (DEADLINE, date(2028, 4, 14))
+    assert (earliest.before, earliest.after) == (None, DEADLINE)
+
+    page = client.get(url(mm_a)).content.decode()
+    assert page.count("data-deadline-change") == 2
+    assert "aucune date → 07/04/2028" in page
+    assert "07/04/2028 → 14/04/2028" in page
+
+
+def test_a_refused_deadline_leaves_no_journal_row(
+    mm_a: Candidate, school_a: School, before_deadline: None
+) -> None:
+    with pytest.raises(ReportRefused):
+        set_deadline(mm_a.cohort, date(2000, 1, 1), by=school_a.head)
+    assert not AuditEntry.objects.filter(action=AuditAction.REPORT_DEADLINE_CHANGED).exists()

@@ -9,7 +9,7 @@ from typing import Any
 import time_machine
 from django.test import Client
 
-from milieu.exams.dossier import build_dossier
+from milieu.exams.assembly import build_dossier
 from milieu.reports.models import ReportDeadline, ReportDeposit, ReportEndorsement
 from milieu.reports.queries import contract_report
 from milieu.rules import evaluate

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from milieu.audit.enums import AuditAction
 from milieu.audit.models import AuditEntry
-from milieu.exams.dossier import build_dossier
+from milieu.exams.assembly import build_dossier
 from milieu.reports.models import ReportCorrection, ReportDeadline, ReportDeposit, ReportReading
 from milieu.reports.operations import ReportRefused, correct_report
 from milieu.reports.queries import contract_report

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from milieu import storage
-from milieu.exams.dossier import build_dossier
+from milieu.exams.assembly import build_dossier
 from milieu.reports.models import ReportDeadline, ReportDeposit, ReportEndorsement, ReportRefusal
 from milieu.rules import evaluate
 from tests.core.conftest import School

@@ -78,15 +78,30 @@ def test_only_the_latest_version_once_with_a_name(
     first = deposit(client, mm_a, mm_pdf, "v1.pdf")
     second = deposit(client, mm_a, mm_pdf, "v2.pdf")
 
-    refused = client.post(endorse_url(token, first), {"tutor_name": "Jeanne"}, follow=True)
+    refused = client.post(
+        endorse_url(token, first),
+        {"tutor_name": "Jeanne"},
+        follow=True,
+        HTTP_REFERER=reverse("followup:tutor", kwargs={"token": token}),
+    )
     assert "Une version plus récente du rapport a été déposée" in refused.content.decode()
-    empty = client.post(endorse_url(token, second), {"tutor_name": "  "}, follow=True)
+    empty = client.post(
+        endorse_url(token, second),
+        {"tutor_name": "  "},
+        follow=True,
+        HTTP_REFERER=reverse("followup:tutor", kwargs={"token": token}),
+    )
     assert "Indiquez votre nom pour viser le rapport." in empty.content.decode()
     assert not ReportEndorsement.objects.exists()
 
     done = client.post(endorse_url(token, second), {"tutor_name": " Jeanne  Tutrice "})
     assert done.status_code == 302 and done["Location"] == tutor_page + "#rapport"
-    again = client.post(endorse_url(token, second), {"tutor_name": "Jeanne"}, follow=True)
+    again = client.post(
+        endorse_url(token, second),
+        {"tutor_name": "Jeanne"},
+        follow=True,
+        HTTP_REFERER=reverse("followup:tutor", kwargs={"token": token}),
+    )
     assert "Cette version du rapport est déjà visée." in again.content.decode()
     visa = ReportEndorsement.objects.get()
     assert (visa.deposit, visa.tutor_name, visa.ip) == (second, "Jeanne Tutrice", "127.0.0.1")
@@ -100,7 +115,12 @@ def test_no_visa_where_the_rules_ask_for_none(
     found = deposit(client, mm_a, mm_pdf)
     # the same student, now in a BTS CIEL cohort: its catalogue asks for no visa
     Cohort.objects.filter(pk=mm_a.cohort.pk).update(diploma="bts-ciel")
-    answer = client.post(endorse_url(token, found), {"tutor_name": "Jeanne"}, follow=True)
+    answer = client.post(
+        endorse_url(token, found),
+        {"tutor_name": "Jeanne"},
+        follow=True,
+        HTTP_REFERER=reverse("followup:tutor", kwargs={"token": token}),
+    )
     assert "ne demande pas de visa" in answer.content.decode()
     assert not ReportEndorsement.objects.exists()
 

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from milieu.rules import dumps_verdict, evaluate
 from milieu.rules.counting import covered_days, longest_free_run
-from milieu.rules.dossier import WEEKDAYS, scheduled_days
+from milieu.rules.parsing import WEEKDAYS, scheduled_days
 
 DIPLOMAS = ["bep-mpmi", "bts-metiers-de-la-mesure", "bts-ccst", "bts-ciel", "bma-bijou"]
 BASE = date(2026, 9, 7).toordinal()

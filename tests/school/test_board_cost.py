@@ -18,7 +18,6 @@ from django.urls import reverse
 from milieu.conventions.enums import ConventionStatus
 from milieu.conventions.models import ConventionPeriod
 from milieu.conventions.operations import cancel_convention, create_convention
-from milieu.establishments import queries
 from milieu.factories import (
     CohortFactory,
     CohortPeriodFactory,
@@ -29,6 +28,7 @@ from milieu.factories import (
 )
 from milieu.hosts.enums import PlacementStatus
 from milieu.hosts.models import Placement
+from milieu.placements import board
 from milieu.students.models import Student
 from tests.school.conftest import School, client_for
 
@@ -84,14 +84,14 @@ def brute_force_status(student: Student, period: Any) -> str | None:
             convention.placement is not None and convention.placement.cohort_period == period
         )
         if overlaps or from_choice:
-            return queries.WITH_CONVENTION
+            return board.WITH_CONVENTION
     choice = Placement.objects.open().filter(student=student, cohort_period=period).first()
     return choice.status if choice else None
 
 
 def brute_force_counts(cohort: Any, period: Any) -> dict[str, int]:
     statuses = [brute_force_status(s, period) for s in Student.objects.filter(cohort=cohort)]
-    return {f.slug: sum(1 for s in statuses if f.keeps(s)) for f in queries.BOARD_FILTERS}
+    return {f.slug: sum(1 for s in statuses if f.keeps(s)) for f in board.BOARD_FILTERS}
 
 
 def board_url(cohort: Any, **params: str) -> str:
@@ -104,7 +104,7 @@ def board_url(cohort: Any, **params: str) -> str:
 def shown_counts(html: str) -> dict[str, int]:
     return {
         f.slug: int(re.search(rf'for="filtre-{f.slug}">[^<(]*\((\d+)\)', html).group(1))  # type: ignore[union-attr]
-        for f in queries.BOARD_FILTERS
+        for f in board.BOARD_FILTERS
     }
 
 
@@ -145,7 +145,7 @@ def test_the_counts_shown_are_those_of_a_count_student_by_student(school_a: Scho
     with time_machine.travel(BEFORE_PFMP, tick=False):
         html = client_for(school_a.head).get(board_url(school_a.cohort)).content.decode()
         assert shown_counts(html) == expected
-        for board_filter in queries.BOARD_FILTERS:
+        for board_filter in board.BOARD_FILTERS:
             seen: list[tuple[int, str]] = []
             for page in (1, 2, 3):
                 response = client_for(school_a.head).get(

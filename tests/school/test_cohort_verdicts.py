@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 import time_machine
 from django.urls import reverse
 
-from milieu.exams.dossier import build_dossier
+from milieu.exams.assembly import build_dossier
 from milieu.factories import StudentFactory
 from milieu.rules import evaluate
 from milieu.students.enums import Pathway

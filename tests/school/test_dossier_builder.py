@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from milieu.exams.dossier import build_dossier
+from milieu.exams.assembly import build_dossier
 from milieu.factories import (
     CohortFactory,
     CohortPeriodFactory,

@@ -15,7 +15,7 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
-from milieu.exams.dossier import build_dossier
+from milieu.exams.assembly import build_dossier
 from milieu.factories import (
     CohortFactory,
     CohortPeriodFactory,

@@ -10,7 +10,7 @@ from django.core import mail
 from django.test import TestCase
 
 from milieu.factories import PlacementFactory
-from milieu.hosts.operations import (
+from milieu.placements.operations import (
     arrete_placement,
     reject_placement,
     validate_placement,

@@ -23,6 +23,7 @@ from milieu.factories import (
     StudentFactory,
 )
 from milieu.hosts.enums import PlacementStatus
+from milieu.placements import board as board_queries
 from milieu.rules import get_catalogue
 from tests.school.conftest import School, client_for, grow
 
@@ -320,7 +321,7 @@ def test_the_rule_is_read_from_the_catalogue_not_from_the_diploma_id(
             "bep-mpmi": replace(bep, extra={**bep.extra, "school_finds_host": False}),
         },
     )
-    monkeypatch.setattr(queries, "get_catalogue", lambda: patched)
+    monkeypatch.setattr(board_queries, "get_catalogue", lambda: patched)
     cohort, _ = bep_cohort(school_a)
 
     assert "data-school-finds-host" in (
@@ -412,7 +413,7 @@ def test_a_student_with_a_convention_but_no_choice_is_not_without_host(school_a:
         without = client_for(school_a.head).get(url(school_a.cohort) + "?filtre=sans-organisme")
         dashboard = client_for(school_a.head).get(reverse("dashboard")).content.decode()
     row = next(r for r in response.context["rows"] if r.student == school_a.student)
-    assert row.status == queries.WITH_CONVENTION and row.has_retained_host
+    assert row.status == board_queries.WITH_CONVENTION and row.has_retained_host
     html = response.content.decode()
     assert "Atelier Convention" in html and "Remplacé par la convention" in html
     assert school_a.student not in shown(without)

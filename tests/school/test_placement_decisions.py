@@ -11,6 +11,8 @@ from django.urls import reverse
 
 from milieu.factories import PlacementFactory
 from milieu.hosts.enums import PlacementStatus
+from milieu.hosts.models import Placement
+from milieu.placements.operations import PLACEMENT_FLOW
 from tests.school.conftest import School, client_for
 
 
@@ -122,3 +124,31 @@ def test_the_csrf_token_is_required(school_a: School, placement: Any) -> None:
 
 def test_anonymous_users_are_sent_to_the_login_page(client: Client, placement: Any) -> None:
     assert decide(client, placement, "valider")["Location"].startswith(reverse("login"))
+
+
+def test_each_decision_is_logged_with_its_actor_and_address(
+    school_a: School, placement: Any
+) -> None:
+    client_for(school_a.teacher).post(
+        reverse("students:decide", args=[placement.pk, "valider"]),
+        {"comment": "Bon terrain"},
+        REMOTE_ADDR="203.0.113.7",
+    )
+
+    last = placement.transitions.last()
+    assert (last.from_status, last.to_status) == (PlacementStatus.PROPOSED, "validated")
+    assert (last.actor, last.ip, last.comment) == (school_a.teacher, "203.0.113.7", "Bon terrain")
+    assert last.actor_display in (school_a.teacher.get_full_name(), school_a.teacher.email)
+
+
+def test_the_workflow_offers_each_transition_from_its_states_only() -> None:
+    offered = {
+        status: PLACEMENT_FLOW.allowed(Placement(status=status)) for status in PlacementStatus
+    }
+    assert offered == {
+        PlacementStatus.PROPOSED: ["validate", "reject", "withdraw"],
+        PlacementStatus.VALIDATED: ["arrete", "reject", "withdraw"],
+        PlacementStatus.ARRETE: ["withdraw"],
+        PlacementStatus.REJECTED: [],
+        PlacementStatus.WITHDRAWN: [],
+    }

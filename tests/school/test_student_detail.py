@@ -12,10 +12,10 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
-from milieu.exams.dossier import build_dossier
+from milieu.exams.assembly import build_dossier
 from milieu.factories import HostFactory, LegalRepresentativeFactory, PlacementFactory
 from milieu.hosts.enums import PlacementStatus
-from milieu.hosts.operations import propose_placement, validate_placement
+from milieu.placements.operations import propose_placement, validate_placement
 from milieu.rules import dumps_verdict, evaluate
 from tests.school.conftest import School, client_for
 

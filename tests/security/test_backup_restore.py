@@ -27,7 +27,7 @@ from milieu import storage
 from milieu.audit.enums import AuditAction
 from milieu.audit.models import AuditEntry
 from milieu.conventions.sealing import make_self_signed
-from milieu.dataprotection.backup import database_has_data
+from milieu.dataprotection.restore import database_has_data
 from milieu.factories import AcademieFactory, EstablishmentFactory
 from milieu.people.models import User
 from milieu.students.models import Student

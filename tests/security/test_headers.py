@@ -86,7 +86,7 @@ def test_every_page_carries_a_strict_policy(client: Client, school_a: School) ->
     pages = [
         client.get("/"),
         client.get(reverse("login")),
-        client.get(reverse("dossiers:check")),
+        client.get(reverse("checker:check")),
         client.get("/page-qui-n-existe-pas/"),
         signed_in(school_a.ddfpt).get(reverse("dashboard")),
     ]
@@ -123,7 +123,7 @@ def test_no_page_holds_an_inline_script_style_or_handler(client: Client, school_
 
     derogation = draft_request(school_a)
     urls = {
-        client: ["/", reverse("login"), reverse("dossiers:check"), "/regles/", "/api/v1/docs"],
+        client: ["/", reverse("login"), reverse("checker:check"), "/regles/", "/api/v1/docs"],
         ddfpt: [
             reverse("dashboard"),
             "/promotions/",
@@ -186,7 +186,7 @@ def test_pages_of_a_signed_in_user_are_never_stored(school_a: School) -> None:
 def test_pages_opened_without_an_account_are_never_stored_either(client: Client) -> None:
     """Tutor and signatory links open without an account and show a student's data; the
     checker echoes a pasted dossier: no page of the application is kept by a cache."""
-    response = client.get(reverse("dossiers:check"))
+    response = client.get(reverse("checker:check"))
 
     assert "no-store" in response["Cache-Control"]
 

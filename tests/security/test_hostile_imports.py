@@ -307,7 +307,7 @@ def test_a_long_file_name_on_the_public_checker_is_no_server_error(
     client.raise_request_exception = False
     body = multipart({}, "fichier", "dossier." + "j" * 900, b'{"pas": "un dossier"}' * 10)
 
-    response = client.post(reverse("dossiers:check"), **body)
+    response = client.post(reverse("checker:check"), **body)
 
     assert response.status_code < 500
 

@@ -23,10 +23,11 @@ from django.test import Client
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from milieu.dossiers.limits import throttle
+from milieu.checker.limits import throttle
 from milieu.rules import counting, dumps_verdict, evaluate
 from milieu.rules.counting import UNITS_PER_WEEK, overlap_count, overlapping_pairs, units_of
-from milieu.rules.dossier import (
+from milieu.rules.engine import OVERLAPS_LISTED
+from milieu.rules.parsing import (
     MAX_DEROGATIONS,
     MAX_PERIODS,
     MAX_REPORT_ITEMS,
@@ -35,7 +36,6 @@ from milieu.rules.dossier import (
     Period,
     scheduled_days,
 )
-from milieu.rules.engine import OVERLAPS_LISTED
 from tests.rules.builders import dossier, period
 from tests.security.public_check_doors import (
     API,

@@ -7,7 +7,7 @@ import json
 import pytest
 from django.test import Client
 
-from milieu.dossiers.samples import get_sample
+from milieu.checker.samples import get_sample
 from milieu.rules import dumps_verdict, evaluate
 
 URL = "/api/v1/dossiers/check"

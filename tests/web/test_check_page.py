@@ -9,10 +9,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from milieu.dossiers.samples import all_samples, get_sample
+from milieu.checker.samples import all_samples, get_sample
 from milieu.rules import dumps_verdict, evaluate
 
-URL = reverse("dossiers:check")
+URL = reverse("checker:check")
 
 
 def sample_dossier(slug: str) -> dict:

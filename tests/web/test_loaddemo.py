@@ -11,7 +11,7 @@ import time_machine
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
-from milieu.dossiers.samples import all_samples
+from milieu.checker.samples import all_samples
 
 
 @pytest.fixture(autouse=True)
@@ -134,7 +134,7 @@ def test_the_demo_follows_one_stage_to_a_compliant_verdict(settings: Any, tmp_pa
     import time_machine
 
     from milieu.demo import STORY_EMAIL
-    from milieu.exams.dossier import build_dossier
+    from milieu.exams.assembly import build_dossier
     from milieu.followup.models import Absence, Certificate, Evaluation, FollowupEvent
     from milieu.reports.models import ReportDeposit
     from milieu.rules import evaluate

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from milieu.dossiers.checking import DossierInputError, format_detail, parse_dossiers
+from milieu.checker.checking import DossierInputError, format_detail, parse_dossiers
 
 
 def test_one_object_is_one_dossier() -> None:

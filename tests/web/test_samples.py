@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from milieu.dossiers.samples import SAMPLES_DIR, TITLES, all_samples
+from milieu.checker.samples import SAMPLES_DIR, TITLES, all_samples
 from milieu.rules import evaluate, get_catalogue
 
 

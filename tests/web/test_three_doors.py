@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from milieu.dossiers.samples import all_samples
+from milieu.checker.samples import all_samples
 
 REPO = Path(__file__).resolve().parents[2]
 # The installed ``milieu`` command, whatever its entry point script looks like.

@@ -9,9 +9,11 @@ from typing import Any
 
 from django import template
 
+from milieu.exams.conformity import latest_conformity
 from milieu.exams.enums import STATUS_BADGES
 from milieu.exams.queries import visible_derogations
-from milieu.permissions import can
+from milieu.permissions import Action, can
+from milieu.rules.references import CONFORMITY_PRONOUNCED
 
 register = template.Library()
 
@@ -20,9 +22,9 @@ register = template.Library()
 def student_derogations(context: template.Context, student: Any) -> dict[str, Any]:
     request = context.get("request")
     user = getattr(request, "user", None)
-    may_request = can(user, "derogation.request", student)
+    may_request = can(user, Action.DEROGATION_REQUEST, student)
     rows = []
-    if user is not None and (may_request or can(user, "derogation.list")):
+    if user is not None and (may_request or can(user, Action.DEROGATION_LIST)):
         rows = [
             (item, STATUS_BADGES.get(item.status, ""))
             for item in visible_derogations(user)
@@ -37,9 +39,6 @@ def student_conformity(context: template.Context, student: Any) -> dict[str, Any
     """The exam service's latest pronouncement on the report (seed 001 §4), for the diplomas
     whose conformity it pronounces; the exam service gets the link to pronounce (one query,
     none for another diploma)."""
-    from milieu.exams.conformity import latest_conformity
-    from milieu.rules.references import CONFORMITY_PRONOUNCED
-
     if str(student.cohort.diploma) not in CONFORMITY_PRONOUNCED:
         return {"shown": False}
     request = context.get("request")
@@ -48,5 +47,5 @@ def student_conformity(context: template.Context, student: Any) -> dict[str, Any
         "shown": True,
         "student": student,
         "decision": latest_conformity(student),
-        "may_pronounce": can(user, "report_conformity.pronounce", student),
+        "may_pronounce": can(user, Action.REPORT_CONFORMITY_PRONOUNCE, student),
     }

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.test.utils import override_settings
 
-from milieu.demo import load_demo
+from milieu.demo import load_demo, story_lines
 
 
 class Command(BaseCommand):
@@ -57,8 +57,6 @@ class Command(BaseCommand):
         write(f"Exemples de dossiers ({len(summary.samples)}), à charger depuis la page :")
         for sample in summary.samples:
             write(f"  - {sample.title} : {base_url}/dossiers/verifier/?exemple={sample.slug}")
-        from milieu.demo import story_lines
-
         for line in story_lines(base_url):
             write(line)
         if summary.accounts:

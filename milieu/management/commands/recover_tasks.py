@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from milieu.workers import recover_stalled_tasks
+from milieu.health.recovery import recover_stalled_tasks
 
 
 class Command(BaseCommand):

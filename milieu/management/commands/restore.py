@@ -10,16 +10,14 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from milieu.audit.enums import AuditAction
 from milieu.audit.journal import record
-from milieu.dataprotection.backup import (
-    ENGINE_NAMES,
-    BackupError,
-    current_engine,
+from milieu.dataprotection.backup import ENGINE_NAMES, BackupError, current_engine
+from milieu.dataprotection.cli import command_actor
+from milieu.dataprotection.restore import (
     database_has_data,
     restore_database,
     restore_files,
     verify_archive,
 )
-from milieu.dataprotection.cli import command_actor
 
 
 def _when(stamp: Any) -> str:

@@ -20,6 +20,7 @@ from milieu.exams.exports import (
     verdict_lines,
     write_xlsx,
 )
+from milieu.exams.models import StoredVerdict
 from milieu.exams.verdicts import refresh_verdicts
 
 
@@ -86,8 +87,6 @@ class Command(BaseCommand):
     def refresh(self, students: Any, as_of: date, options: dict[str, Any]) -> None:
         total = students.count()
         done = refresh_verdicts(students, as_of, progress=Progress(total, sys.stderr))
-        from milieu.exams.models import StoredVerdict
-
         counts = Counter(
             StoredVerdict.objects.filter(student__in=students).values_list("status", flat=True)
         )

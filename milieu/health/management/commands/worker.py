@@ -13,7 +13,7 @@ from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands import db_worker
 
 from milieu.health.heartbeat import INTERVAL, HeartbeatThread
-from milieu.workers import recover_and_log
+from milieu.health.recovery import recover_and_log
 
 
 class Command(db_worker.Command):

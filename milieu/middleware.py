@@ -24,7 +24,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
-from django.shortcuts import render, resolve_url
+from django.shortcuts import resolve_url
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.defaults import page_not_found
@@ -151,16 +151,10 @@ class RefusedMiddleware:
         if not url_has_allowed_host_and_scheme(
             back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
         ):
-            if request.method in ("GET", "HEAD"):
-                back = request.path
-            elif htmx:
-                back = "/"  # the home page shows the message
-            else:
-                # no page to go back to (a script's form, a browser that sends no Referer):
-                # the address posted to may answer only POST, so the message is said here
-                return render(
-                    request, "refused.html", {"message": exception.user_message()}, status=409
-                )
+            # a GET is read again; a POST without a page to go back to (a script's form, a
+            # browser that sends no Referer) goes to the home page, which shows the message:
+            # the address posted to may answer only POST (a 405)
+            back = request.path if request.method in ("GET", "HEAD") else "/"
         messages.error(request, exception.user_message())
         if htmx:
             return HttpResponseClientRedirect(back)

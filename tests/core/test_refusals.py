@@ -78,23 +78,22 @@ def test_an_uncaught_refusal_is_a_message_on_the_page_one_came_from(client: Clie
 @pytest.mark.django_db
 @pytest.mark.urls("tests.core.test_refusals")
 def test_a_foreign_referer_is_not_followed(client: Client, settings: Any) -> None:
-    """A POST whose Referer is another site's: not followed, and the address posted to may
-    answer only POST, so the message is said on a page of its own (nothing is changed)."""
+    """A POST whose Referer is another site's: not followed; the address posted to may answer
+    only POST, so the person lands on the home page, which shows the message."""
     client.force_login(UserFactory.create())
     response = client.post("/refus-rapport/", HTTP_REFERER="https://ailleurs.example/")
-    assert response.status_code == 409
-    page = response.content.decode()
-    assert "Opération impossible" in page
-    assert "Le dépôt est clos depuis le 01/06/2027." in page
-    assert list(get_messages(response.wsgi_request)) == []
+    assert response.status_code == 302 and response["Location"] == "/"
+    texts = [str(m) for m in get_messages(response.wsgi_request)]
+    assert texts == ["Le dépôt est clos depuis le 01/06/2027."]
 
 
 @pytest.mark.django_db
 @pytest.mark.urls("tests.core.test_refusals")
-def test_a_post_without_referer_says_why_on_a_page_never_a_405(client: Client) -> None:
+def test_a_post_without_referer_lands_on_the_home_page_never_a_405(client: Client) -> None:
     client.force_login(UserFactory.create())
-    response = client.post("/refus/")
-    assert response.status_code == 409
+    response = client.post("/refus/", follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain == [("/", 302)]
     assert "Il manque le tuteur." in response.content.decode()
 
 

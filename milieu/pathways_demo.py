@@ -19,12 +19,45 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from milieu.apprenticeships.operations import (
+    ApprenticeshipData,
+    cosign_apprentice_evaluation,
+    fill_apprentice_evaluation,
+    issue_employer_link,
+    record_apprenticeship,
+)
+from milieu.apprenticeships.operations import grid_of as apprenticeship_grid_of
+from milieu.contracts.operations import (
+    ContractData,
+    confirm_activities_fit,
+    record_special_contract,
+)
+from milieu.conventions.documents import render_pdf
+from milieu.conventions.models import Convention, ConventionTransition
+from milieu.conventions.operations import (
+    approve_convention,
+    create_convention,
+    submit_convention,
+    validate_convention,
+)
+from milieu.conventions.signatures import send_for_signature, sign_on_paper
 from milieu.establishments.models import Cohort
 from milieu.evidence.enums import EvidenceKind
+from milieu.evidence.operations import deposit_evidence
 from milieu.factories import StudentFactory, valid_ine, valid_siret
+from milieu.followup.operations import (
+    confirm_presence,
+    cosign_evaluation,
+    fill_evaluation,
+    issue_certificate,
+    issue_tutor_link,
+    resolve_access,
+)
+from milieu.followup.operations import grid_of as convention_grid_of
 from milieu.hosts.models import Host
 from milieu.people.enums import Role
 from milieu.people.models import User
+from milieu.reports.operations import deposit_report
 from milieu.students.enums import Pathway, RepeaterReport
 from milieu.students.models import Student
 
@@ -76,9 +109,9 @@ def _staff(cohort: Cohort, role: str) -> User:
     return User.objects.get(memberships__establishment=cohort.establishment, memberships__role=role)
 
 
-def _pdf(title: str, student: Student, host: str, start: date, end: date) -> SimpleUploadedFile:
-    from milieu.conventions.documents import render_pdf
-
+def report_pdf(
+    title: str, student: Student, host: str, start: date, end: date
+) -> SimpleUploadedFile:
     content = render_pdf(
         "demo/report.html",
         {
@@ -96,30 +129,17 @@ def _pdf(title: str, student: Student, host: str, start: date, end: date) -> Sim
 
 
 def _scan(title: str) -> SimpleUploadedFile:
-    from milieu.conventions.documents import render_pdf
-
     content = render_pdf("conventions/pdf/paper_scan.html", {"title": title})
     return SimpleUploadedFile("scan.pdf", content, content_type="application/pdf")
 
 
 def _report(student: Student, by: User, host: str, start: date, end: date) -> None:
-    from milieu.reports.operations import deposit_report
-
-    deposit_report(student, _pdf("rapport.pdf", student, host, start, end), by=by)
+    deposit_report(student, report_pdf("rapport.pdf", student, host, start, end), by=by)
 
 
 def _signed_convention(student: Student, host: Host, teacher: User) -> Any:
     """A convention over `PERIOD`, through every step to its paper signatures, signed the week
     before its period (no CONVENTION_SIGNED_LATE)."""
-    from milieu.conventions.models import Convention, ConventionTransition
-    from milieu.conventions.operations import (
-        approve_convention,
-        create_convention,
-        submit_convention,
-        validate_convention,
-    )
-    from milieu.conventions.signatures import send_for_signature, sign_on_paper
-
     head = _staff(student.cohort, Role.HEAD)
     ddfpt = _staff(student.cohort, Role.DDFPT)
     convention = create_convention(
@@ -157,16 +177,6 @@ def _followed_stage(
 ) -> str:
     """The stage of a scolaire candidate, followed by the tutor's link: presence, certificate,
     grid filled and co-signed, as far as asked. Returns the link's token."""
-    from milieu.followup.operations import (
-        confirm_presence,
-        cosign_evaluation,
-        fill_evaluation,
-        grid_of,
-        issue_certificate,
-        issue_tutor_link,
-        resolve_access,
-    )
-
     convention = _signed_convention(student, host, teacher)
     period = convention.periods.get(active=True)
     token = issue_tutor_link(convention, by=teacher)
@@ -175,7 +185,7 @@ def _followed_stage(
     confirm_presence(access, period, day=period.start, tutor_name=tutor)
     if certificate:
         issue_certificate(access, period, tutor_name=tutor)
-    grid = grid_of(convention)
+    grid = convention_grid_of(convention)
     if grid is not None:
         fill_evaluation(
             access,
@@ -191,15 +201,6 @@ def _followed_stage(
 
 def _employer_grid(student: Student, by: User, *, fill: bool, cosign: bool) -> str:
     """The employer record, the link, and (as far as asked) the grid filled and co-signed."""
-    from milieu.apprenticeships.operations import (
-        ApprenticeshipData,
-        cosign_apprentice_evaluation,
-        fill_apprentice_evaluation,
-        grid_of,
-        issue_employer_link,
-        record_apprenticeship,
-    )
-
     apprenticeship = record_apprenticeship(
         student,
         ApprenticeshipData(
@@ -213,7 +214,7 @@ def _employer_grid(student: Student, by: User, *, fill: bool, cosign: bool) -> s
         by=by,
     )
     access, token = issue_employer_link(apprenticeship, by=by)
-    grid = grid_of(apprenticeship)
+    grid = apprenticeship_grid_of(apprenticeship)
     if fill and grid is not None:
         fill_apprentice_evaluation(
             access,
@@ -228,8 +229,6 @@ def _employer_grid(student: Student, by: User, *, fill: bool, cosign: bool) -> s
 
 
 def _deposit(student: Student, by: User, kind: str, **fields: Any) -> None:
-    from milieu.evidence.operations import deposit_evidence
-
     deposit_evidence(
         student,
         by=by,
@@ -255,12 +254,6 @@ def work_certificate(student: Student, by: User) -> None:
 def build_pathway_candidates(cohort: Cohort, *, finish: bool = True) -> PathwayCandidates:
     """The eight candidates in `cohort` (a BTS CIEL cohort of session 2027 whose report deadline
     is set and whose staff and hosts exist); with `finish` false, each lacks its last piece."""
-    from milieu.contracts.operations import (
-        ContractData,
-        confirm_activities_fit,
-        record_special_contract,
-    )
-
     teacher = cohort.teachers.order_by("pk").first()
     ddfpt = _staff(cohort, Role.DDFPT)
     assert teacher is not None

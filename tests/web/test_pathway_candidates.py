@@ -140,9 +140,9 @@ def give_last_piece(label: str, made: PathwayCandidates, staff: dict[str, Any]) 
             },
         )
     elif label == "experience":  # the report, deposited for the candidate
-        from milieu.pathways_demo import _pdf
+        from milieu.pathways_demo import report_pdf
 
-        upload = _pdf(
+        upload = report_pdf(
             "rapport.pdf", student, "Numérique Strasbourg", date(2025, 6, 2), date(2026, 10, 30)
         )
         response = ddfpt.post(reverse("reports:deposit", args=[student.pk]), {"fichier": upload})

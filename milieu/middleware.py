@@ -151,10 +151,8 @@ class RefusedMiddleware:
         if not url_has_allowed_host_and_scheme(
             back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
         ):
-            # a GET is read again; a POST without a page to go back to (a script's form, a
-            # browser that sends no Referer) goes to the home page, which shows the message:
-            # the address posted to may answer only POST (a 405)
-            back = request.path if request.method in ("GET", "HEAD") else "/"
+            # the same address, read again (a browser sends the Referer of a same-site page)
+            back = request.path
         messages.error(request, exception.user_message())
         if htmx:
             return HttpResponseClientRedirect(back)

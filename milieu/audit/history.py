@@ -7,10 +7,13 @@ establishment's journal, a link to all of them there (`audit:journal?objet=…`)
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.urls import reverse
@@ -26,17 +29,50 @@ if TYPE_CHECKING:
 HISTORY_LIMIT = 20
 
 
-def describe(changes: Any) -> list[str]:
-    """The row's detail as short French lines: "champ : avant → après" or "clé : valeur"."""
+# bookkeeping fields a person does not read as a change (the edit lock's counter, timestamps)
+HIDDEN_FIELDS = frozenset({"version", "updated_at", "created_at"})
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def field_label(object_type: str, name: str) -> str:
+    """The French name of `name` on the model « app.model » (its verbose_name), else `name`."""
+    try:
+        model = apps.get_model(object_type)
+        field = model._meta.get_field(name)
+    except (LookupError, ValueError, FieldDoesNotExist):
+        return name
+    label = getattr(field, "verbose_name", None) or name
+    return str(label)
+
+
+def shown_value(value: Any) -> str:
+    if value in (None, ""):
+        return "∅"
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, list):
+        return ", ".join(shown_value(item) for item in value) or "∅"
+    text = str(value)
+    if ISO_DATE.fullmatch(text):
+        return f"{text[8:10]}/{text[5:7]}/{text[0:4]}"
+    return text
+
+
+def describe(changes: Any, object_type: str = "") -> list[str]:
+    """The row's detail as short French lines: « champ : avant → après » or « clé : valeur »,
+    each field by its French name, without the bookkeeping fields."""
     if not isinstance(changes, dict):
         return [str(changes)] if changes else []
     lines = []
     for key, value in changes.items():
+        if key in HIDDEN_FIELDS:
+            continue
+        label = field_label(object_type, key) if object_type else key
         if isinstance(value, list) and len(value) == 2:
-            before, after = ("∅" if v in (None, "") else v for v in value)
-            lines.append(f"{key} : {before} → {after}")
+            before, after = (shown_value(v) for v in value)
+            lines.append(f"{label} : {before} → {after}")
         else:
-            lines.append(f"{key} : {value}")
+            lines.append(f"{label} : {shown_value(value)}")
     return lines
 
 
@@ -108,7 +144,7 @@ def history(
         if same in seen:
             continue
         seen.add(same)
-        rows.append(HistoryRow(entry, describe(entry.changes)))
+        rows.append(HistoryRow(entry, describe(entry.changes, entry.object_type)))
     return History(rows[:limit], len(rows) > limit, keys, limit=limit)
 
 

@@ -74,7 +74,7 @@ def journal(request: HttpRequest, establishment_pk: int) -> HttpResponse:
     if objects is not None:
         entries = entries.filter(objects)
     page = Paginator(entries, PER_PAGE).get_page(request.GET.get("page"))
-    rows = [(entry, describe(entry.changes)) for entry in page]
+    rows = [(entry, describe(entry.changes, entry.object_type)) for entry in page]
     return render(
         request,
         "audit/journal.html",

@@ -10,7 +10,7 @@ from typing import Any
 from django.urls import reverse
 
 from milieu.audit.enums import AuditAction
-from milieu.audit.history import HISTORY_LIMIT, object_key
+from milieu.audit.history import HISTORY_LIMIT, describe, object_key
 from milieu.audit.journal import record
 from milieu.audit.models import AuditEntry
 from milieu.factories import HostFactory, TutorFactory
@@ -173,7 +173,7 @@ def test_a_pfmp_window_added_or_moved_is_recorded_and_shown(school_a: School) ->
     ] * 2
     assert rows[1].changes == {"start": ["2028-01-10", "2028-01-17"]}
     section = page(school_a.head, reverse("establishments:cohort_detail", args=[cohort.pk]))
-    assert "start : 2028-01-10 → 2028-01-17" in section
+    assert "début : 10/01/2028 → 17/01/2028" in section  # the field by its French name
 
 
 def test_saving_a_window_unchanged_writes_nothing(school_a: School) -> None:
@@ -219,3 +219,15 @@ def test_host_site_and_tutor_edits_are_on_the_hosts_page_once(
     # another school reads the directory, not the rows written for school A
     assert "Atelier Vauban SA" not in page(school_b.head, reverse("hosts:detail", args=[host.pk]))
     assert page(school_a.teacher, reverse("hosts:detail", args=[host.pk])) == ""
+
+
+def test_a_change_reads_in_french_without_the_bookkeeping_fields() -> None:
+    lines = describe(
+        {"name": ["BTS A", "BTS B"], "version": [1, 2], "distance": [False, True]},
+        "establishments.cohort",
+    )
+    assert lines[0].endswith(": BTS A → BTS B") and not lines[0].startswith("name")
+    assert not any(line.startswith("version") for line in lines)
+    assert describe({"start": ["2028-01-10", None]}, "establishments.cohortperiod") == [
+        "début : 10/01/2028 → ∅"
+    ]

@@ -103,7 +103,7 @@ def test_the_head_reads_the_journal_of_their_establishment_newest_first(
     assert rows(response) == [newer, older]
     page = response.content.decode()
     assert "ddfpt-A@exemple.fr" in page and "10.0.0.1" in page
-    assert "last_name : Durand → Dupont" in page
+    assert "nom : Durand → Dupont" in page  # the field by its French name
     assert "no-store" in response["Cache-Control"]
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import models
+from django.db.models import F
 
 from milieu.audit.enums import AuditAction
 from milieu.audit.journal import diff, entry, snapshot
@@ -35,6 +36,9 @@ def write_updates(
     for row in rows:
         if row.get("fields"):
             groups[tuple(row["fields"])].append(row)
+    # a record under the edit lock (`milieu.editlock`): the import is a new version, so that an
+    # edit page opened before it cannot save over it without being told
+    locked = any(field.name == "version" for field in model._meta.concrete_fields)
     for fields, group in groups.items():
         instances = model._default_manager.in_bulk([row["target"] for row in group])
         changed = []
@@ -46,6 +50,8 @@ def write_updates(
             changed.append(instance)
             changes: dict[str, Any] = diff(before, snapshot(instance, fields))
             changes["import"] = job.pk
+            if locked:
+                instance.version = F("version") + 1  # type: ignore[attr-defined]
             journal.append(
                 entry(
                     action,
@@ -55,5 +61,6 @@ def write_updates(
                     changes=changes,
                 )
             )
-        model._default_manager.bulk_update(changed, list(fields), batch_size=BATCH)
+        written = [*fields, "version"] if locked and "version" not in fields else list(fields)
+        model._default_manager.bulk_update(changed, written, batch_size=BATCH)
         AuditEntry.objects.bulk_create(journal, batch_size=BATCH)

@@ -115,10 +115,14 @@ class Workflow(Generic[M]):
         guard: Guard[M] | None = None,
         effect: Effect[M] | None = None,
         after_commit: Iterable[Callable[[], object]] = (),
+        fields: Mapping[str, Any] | None = None,
         log_fields: Mapping[str, Any] | None = None,
     ) -> M:
         """Apply transition `name` to `obj` (see the module's docstring); returns `obj`
-        refreshed. `by` None with an `actor_label`: a signatory or tutor without an account."""
+        refreshed. `by` None with an `actor_label`: a signatory or tutor without an account.
+        `fields`: what the new state comes with (a decision's author, a report, a reason),
+        written in the same save as the status, so that a check constraint tying them to the
+        status holds at every step."""
         transition = self.transitions[name]
         if transition.permission is not None:
             require(by, transition.permission, obj)
@@ -134,8 +138,10 @@ class Workflow(Generic[M]):
                 reasons = [str(r) for r in guard(locked)]
                 if reasons:
                     raise self.refused(reasons)
+            for name_, value in (fields or {}).items():
+                setattr(locked, name_, value)
             setattr(locked, self.field, transition.target)
-            update_fields = [self.field]
+            update_fields = [self.field, *(fields or {})]
             if any(f.name == "updated_at" for f in locked._meta.concrete_fields):
                 update_fields.append("updated_at")
             locked.save(update_fields=update_fields)

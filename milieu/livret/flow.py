@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from milieu.livret.enums import LivretStatus
 from milieu.livret.models import LivretJob, LivretTransition
@@ -43,8 +42,8 @@ def move(job_id: int, name: str, **fields: Any) -> bool:
     the step starts from."""
     try:
         with transaction.atomic():
-            LivretJob.objects.filter(pk=job_id).update(updated_at=timezone.now(), **fields)
-            LIVRET_FLOW.apply(LivretJob.objects.defer("content").get(pk=job_id), name, by=None)
+            job = LivretJob.objects.defer("content").get(pk=job_id)
+            LIVRET_FLOW.apply(job, name, by=None, fields=fields)
     except LivretStateRefused:
         return False
     return True

@@ -167,17 +167,21 @@ def record_visit_report(
                 "ne peut être rédigé qu'à partir de ce jour."
             )
         first = locked.reported_at is None
-        locked.seen, locked.difficulties, locked.actions = seen, difficulties, actions
-        locked.reported_at = timezone.now()
-        locked.save(update_fields=["seen", "difficulties", "actions", "reported_at"])
+        now = timezone.now()
         return VISIT_FLOW.apply(
             locked,
             "report",
             by=by,
+            fields={
+                "seen": seen,
+                "difficulties": difficulties,
+                "actions": actions,
+                "reported_at": now,
+            },
             log_fields={
                 "action": VisitAction.REPORTED if first else VisitAction.REPORT_CHANGED,
                 "detail": "Compte rendu rédigé." if first else "Compte rendu corrigé.",
-                "at": locked.reported_at,
+                "at": now,
             },
         )
 
@@ -187,22 +191,22 @@ def cancel_visit(visit: Visit, *, by: User, reason: str) -> Visit:
     require(by, Action.VISIT_CANCEL, visit)
     if not reason.strip():
         raise VisitRefused("Indiquez le motif de l'annulation.")
+    reason = reason.strip()
     with transaction.atomic():
         locked = Visit.objects.select_for_update().get(pk=visit.pk)
         if locked.status == VisitStatus.CANCELLED:
             raise VisitRefused("Action déjà effectuée : cette visite est déjà annulée.")
         if locked.status == VisitStatus.DONE:
             raise VisitRefused("Cette visite a eu lieu : elle ne peut plus être annulée.")
-        locked.cancel_reason = reason.strip()
-        locked.save(update_fields=["cancel_reason"])
         return VISIT_FLOW.apply(
             locked,
             "cancel",
             by=by,
-            comment=locked.cancel_reason,
+            comment=reason,
+            fields={"cancel_reason": reason},
             log_fields={
                 "action": VisitAction.CANCELLED,
-                "detail": f"Motif : {locked.cancel_reason}",
+                "detail": f"Motif : {reason}",
             },
         )
 

@@ -231,8 +231,6 @@ def _transition(
 
     def effect(locked: DerogationRequest) -> None:
         if name == "submit":
-            locked.submitted_at = now
-            locked.save(update_fields=["submitted_at"])
             mail_submitted(locked)
         if name == "grant":
             issue_decision(locked, by)
@@ -241,9 +239,9 @@ def _transition(
             mail_decided(locked)
 
     with transaction.atomic():
-        # locked first: the state is said in the request's words (« brouillon »), and the
-        # decision's author and date are in the row before its status says decided (check
-        # constraint `derogation_decided_fields`)
+        # locked first: the state is said in the request's words (« brouillon »); the
+        # decision's author and date are saved with the status (check constraint
+        # `derogation_decided_fields`)
         status = (
             DerogationRequest.objects.select_for_update()
             .values_list("status", flat=True)
@@ -254,11 +252,15 @@ def _transition(
                 "Action déjà effectuée ou impossible : cette demande est "
                 f"« {_S(status).label.lower()} »."
             )
-        if name in ("grant", "refuse"):
-            DerogationRequest.objects.filter(pk=request.pk).update(
-                decided_by=by, decided_at=now, decision_comment=comment
-            )
-        return DEROGATION_FLOW.apply(request, name, by=by, ip=ip, comment=comment, effect=effect)
+        # what the new state comes with, saved with its status
+        fields: dict[str, Any] = {}
+        if name == "submit":
+            fields = {"submitted_at": now}
+        elif name in ("grant", "refuse"):
+            fields = {"decided_by": by, "decided_at": now, "decision_comment": comment}
+        return DEROGATION_FLOW.apply(
+            request, name, by=by, ip=ip, comment=comment, effect=effect, fields=fields
+        )
 
 
 def submit_request(

@@ -8,11 +8,10 @@ from typing import Any
 from django.http import HttpRequest
 
 from milieu.checker.enums import VerdictStatus
-from milieu.conventions.enums import ConventionStatus
-from milieu.conventions.models import AmendmentStatus
+from milieu.conventions.enums import AmendmentStatus, ConventionStatus
 from milieu.evidence.enums import EvidenceStatus
 from milieu.exams.enums import DerogationStatus
-from milieu.followup.models import EvaluationStatus
+from milieu.followup.enums import EvaluationStatus
 from milieu.hosts.enums import PlacementStatus
 from milieu.imports.enums import ImportStatus, RowStatus
 from milieu.livret.enums import LivretStatus

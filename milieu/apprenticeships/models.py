@@ -24,7 +24,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from milieu.followup.models import EvaluationStatus
+from milieu.followup.enums import EvaluationStatus
 
 
 class Apprenticeship(models.Model):

@@ -33,7 +33,7 @@ from milieu.apprenticeships.models import (
 from milieu.changes import verdict_inputs_changed
 from milieu.contracts.operations import takes_special_contracts
 from milieu.conventions.documents import render_pdf
-from milieu.followup.models import EvaluationStatus
+from milieu.followup.enums import EvaluationStatus
 from milieu.followup.operations import (
     FollowupRefused,
     changes_of,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from milieu.apprenticeships.models import ApprenticeEvaluation
-from milieu.followup.models import EvaluationStatus
+from milieu.followup.enums import EvaluationStatus
 
 
 def apprentice_evaluated(student: Any) -> bool:

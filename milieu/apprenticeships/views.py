@@ -33,8 +33,8 @@ from milieu.apprenticeships.operations import (
     takes_employer_link,
 )
 from milieu.audit.downloads import audit_minor_download
+from milieu.followup.enums import EvaluationStatus
 from milieu.followup.forms import EvaluationForm
-from milieu.followup.models import EvaluationStatus
 from milieu.http import AuthenticatedHttpRequest, client_ip, stored_file_response
 from milieu.permissions import Action, can, get_object_for, require, visible_students
 from milieu.reports.analysis import ReportAnalysis

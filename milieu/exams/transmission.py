@@ -35,7 +35,8 @@ from milieu.evidence.enums import EvidenceStatus
 from milieu.evidence.models import EvidenceDocument
 from milieu.exams.models import ExamSession
 from milieu.exports import BOM, DELIMITER, safe_cell
-from milieu.followup.models import Certificate, Evaluation, EvaluationStatus
+from milieu.followup.enums import EvaluationStatus
+from milieu.followup.models import Certificate, Evaluation
 from milieu.livret.attestation import livret_reference
 from milieu.livret.enums import LivretStatus
 from milieu.livret.models import LivretJob

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from django.urls import reverse
 
 from milieu.audit.enums import AuditAction
@@ -119,6 +120,39 @@ def test_the_journal_lists_one_records_rows(school_a: School) -> None:
     html = response.content.decode()
     assert response.status_code == 200
     assert f"quoi : {school_a.student}" in html and f"quoi : {school_a.cohort}" not in html
+
+
+@pytest.mark.parametrize(
+    "objet",
+    [
+        "",
+        ":",
+        "students.student",
+        "students.student:",
+        "nope.nothing:1",
+        "students.student:abc",
+        "students.student:1' OR '1'='1",
+        "x" * 5000,
+        "students.student:1\x00",
+        "<script>alert(1)</script>:1",
+    ],
+)
+def test_a_hostile_journal_filter_is_an_empty_list_never_a_500(
+    school_a: School, objet: str
+) -> None:
+    record(
+        AuditAction.OTHER,
+        actor=school_a.head,
+        obj=school_a.student,
+        establishment=school_a.establishment,
+        changes={"quoi": "visible"},
+    )
+    response = client_for(school_a.head).get(
+        reverse("audit:journal", args=[school_a.establishment.pk]), {"objet": objet}
+    )
+    assert response.status_code in (200, 400)
+    html = response.content.decode()
+    assert "<script>alert(1)</script>" not in html
 
 
 # --- the cohort ---------------------------------------------------------------------------

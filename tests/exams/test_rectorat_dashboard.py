@@ -55,3 +55,10 @@ def test_a_page_costs_the_same_queries_for_a_small_and_a_big_academie() -> None:
     _, small = _shown(_academie(3))
     _, big = _shown(_academie(3 * ACADEMIE_PAGE_SIZE))
     assert small == big
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "99999", "1e9", "%00", "2' OR '1'='1", "9" * 400])
+def test_a_hostile_page_number_shows_a_page_never_a_500(page: str) -> None:
+    client = _academie(ACADEMIE_PAGE_SIZE + 3)
+    names, _ = _shown(client, f"?page={page}")
+    assert names  # the first or the last page, as the pagination reads it

@@ -86,8 +86,8 @@ def objects_condition(keys: Iterable[str]) -> Q | None:
     condition: Q | None = None
     for key in keys:
         object_type, _, object_id = key.partition(":")
-        if not object_type or not object_id:
-            continue
+        if not object_type or not object_id or "\x00" in key:
+            continue  # not a key this page wrote (PostgreSQL refuses a NUL byte in text)
         one = Q(object_type=object_type, object_id=object_id)
         condition = one if condition is None else condition | one
     return condition

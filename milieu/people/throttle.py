@@ -135,11 +135,16 @@ def _hit(key: str, now: datetime) -> tuple[int, datetime]:
     return hits, window_end
 
 
-def _give_back(key: str, now: datetime) -> None:
+def _give_back(key: str, now: datetime, window_end: datetime | None = None) -> None:
+    """Take one attempt back from `key`'s live window; when `window_end` is given, only from
+    the window that attempt was counted in. A window forgotten meanwhile by a right password
+    (`succeeded`) and counted again from scratch is another window: giving an old attempt back
+    to it would let one more password be checked there than its limit allows."""
+    windows = LoginAttemptWindow.objects.filter(key=key, window_end__gt=now, hits__gt=0)
+    if window_end is not None:
+        windows = windows.filter(window_end=window_end)
     with _writing():
-        LoginAttemptWindow.objects.filter(key=key, window_end__gt=now, hits__gt=0).update(
-            hits=F("hits") - 1
-        )
+        windows.update(hits=F("hits") - 1)
 
 
 def begin(email: str, ip: str) -> Decision:
@@ -156,7 +161,7 @@ def begin(email: str, ip: str) -> Decision:
     if not refused_by:
         return Decision(allowed=True)
     for limit in LIMITS:
-        _give_back(_key(limit, email, ip), now)
+        _give_back(_key(limit, email, ip), now, window_end=counted[limit][1])
     # journal a lock once per window of the counter that refuses
     first_refusal = False
     for limit in refused_by:

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 
 from milieu.audit.enums import AuditAction
+from milieu.establishments.forms import DateInput
 
 
 class JournalFilterForm(forms.Form):
@@ -19,13 +20,13 @@ class JournalFilterForm(forms.Form):
     du = forms.DateField(
         label="Du",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
         error_messages={"invalid": "Indiquez une date valide (jj/mm/aaaa)."},
     )
     au = forms.DateField(
         label="Au",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
         error_messages={"invalid": "Indiquez une date valide (jj/mm/aaaa)."},
     )
     auteur = forms.CharField(

@@ -297,6 +297,25 @@ def _hours_with_host(convention: Convention, periods: list[ConventionPeriod]) ->
     return found
 
 
+def _interns_with(convention: Convention, start: date, end: date, **where: Any) -> int:
+    """The convention's student and the other students with an open convention (`where`: at
+    the same host, with the same tutor) whose active period meets `start`..`end`."""
+    others = (
+        ConventionPeriod.objects.filter(
+            active=True,
+            start__lte=end,
+            end__gte=start,
+            convention__status__in=list(OPEN_STATUSES),
+            **where,
+        )
+        .exclude(student=convention.student)
+        .values("student")
+        .distinct()
+        .count()
+    )
+    return others + 1
+
+
 def _quotas(convention: Convention, periods: list[ConventionPeriod]) -> list[Problem]:
     host = convention.host
     found: list[Problem] = []
@@ -305,20 +324,7 @@ def _quotas(convention: Convention, periods: list[ConventionPeriod]) -> list[Pro
             monday = period.start - timedelta(days=period.start.weekday())
             while monday <= period.end:
                 sunday = monday + timedelta(days=6)
-                at_host = (
-                    ConventionPeriod.objects.filter(
-                        convention__host=host,
-                        active=True,
-                        start__lte=sunday,
-                        end__gte=monday,
-                        convention__status__in=list(OPEN_STATUSES),
-                    )
-                    .exclude(student=convention.student)
-                    .values("student")
-                    .distinct()
-                    .count()
-                    + 1
-                )
+                at_host = _interns_with(convention, monday, sunday, convention__host=host)
                 breach = host_quota_breach(at_host, str(host), monday, host.headcount)
                 if breach:
                     found += _breaches([breach])
@@ -326,20 +332,7 @@ def _quotas(convention: Convention, periods: list[ConventionPeriod]) -> list[Pro
                 monday += timedelta(days=7)
     if convention.tutor_id:
         first, last = periods[0].start, periods[-1].end
-        followed = (
-            ConventionPeriod.objects.filter(
-                convention__tutor_id=convention.tutor_id,
-                active=True,
-                start__lte=last,
-                end__gte=first,
-                convention__status__in=list(OPEN_STATUSES),
-            )
-            .exclude(student=convention.student)
-            .values("student")
-            .distinct()
-            .count()
-            + 1
-        )
+        followed = _interns_with(convention, first, last, convention__tutor_id=convention.tutor_id)
         overload = tutor_breach(followed)
         if overload:
             found += _breaches([overload])

@@ -9,10 +9,8 @@ document; every PDF is stored once, with its SHA-256, and never rebuilt.
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.fields import RangeOperators
@@ -30,6 +28,7 @@ from milieu.conventions.enums import (
     SignatureState,
 )
 from milieu.rules.calendar import DEFAULT_WORK_DAY_NAMES
+from milieu.sealed import SealedContent
 
 DEFAULT_TIMETABLE: dict[str, list[list[str]]] = {
     day: [["08:30", "12:00"], ["13:30", "17:00"]] for day in DEFAULT_WORK_DAY_NAMES
@@ -280,7 +279,7 @@ class ConventionTransition(StateLog):
         return f"{self.from_status or '∅'} → {self.to_status}"
 
 
-class ConventionDocument(models.Model):
+class ConventionDocument(SealedContent):
     """A PDF of one version of a convention (or of an avenant), stored once with its hash."""
 
     class Kind(models.TextChoices):
@@ -299,8 +298,9 @@ class ConventionDocument(models.Model):
     kind = models.CharField("nature", max_length=20, choices=Kind.choices)
     version = models.PositiveIntegerField("version")
     content = models.BinaryField("contenu")
-    sha256 = models.CharField("empreinte SHA-256", max_length=64)
     created_at = models.DateTimeField("créé le", auto_now_add=True)
+
+    frozen_message = "Un document de convention ne se modifie pas : il est figé."
 
     class Meta:
         verbose_name = "document de la convention"
@@ -308,16 +308,6 @@ class ConventionDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} v{self.version}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise ValueError("Un document de convention ne se modifie pas : il est figé.")
-        self.sha256 = self.digest(bytes(self.content))
-        super().save(*args, **kwargs)
-
-    @staticmethod
-    def digest(content: bytes) -> str:
-        return hashlib.sha256(content).hexdigest()
 
     @property
     def is_sealed(self) -> bool:

@@ -33,7 +33,7 @@ from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import ProtectedError, Q, QuerySet, RestrictedError
 from django.utils import timezone
 
@@ -151,9 +151,14 @@ def _anonymise_actor(queryset: QuerySet[Any]) -> None:
     queryset.update(actor_label=ANONYMOUS_ACTOR)
 
 
+def _of_students(model: type[models.Model], student_ids: list[int]) -> QuerySet[Any]:
+    """The rows of `model` that belong to one of these students (its `student` field)."""
+    return model._default_manager.filter(student_id__in=student_ids)
+
+
 def student_steps(student_ids: list[int]) -> list[Step]:
     """What goes with these students, in an order the PROTECT foreign keys accept."""
-    conventions = Convention.objects.filter(student_id__in=student_ids)
+    conventions = _of_students(Convention, student_ids)
     periods = ConventionPeriod.objects.filter(
         Q(student_id__in=student_ids) | Q(convention__in=conventions)
     )
@@ -184,11 +189,11 @@ def student_steps(student_ids: list[int]) -> list[Step]:
             ConventionDocument.objects.filter(convention__in=conventions),
         ),
         Step("conventions", conventions),
-        Step("rapports déposés", ReportDeposit.objects.filter(student_id__in=student_ids)),
-        Step("pièces justificatives", EvidenceDocument.objects.filter(student_id__in=student_ids)),
+        Step("rapports déposés", _of_students(ReportDeposit, student_ids)),
+        Step("pièces justificatives", _of_students(EvidenceDocument, student_ids)),
         Step(
             "contrats de travail de type particulier",
-            SpecialContract.objects.filter(student_id__in=student_ids),
+            _of_students(SpecialContract, student_ids),
         ),
         Step(
             "décisions du recteur (PDF)",
@@ -201,16 +206,16 @@ def student_steps(student_ids: list[int]) -> list[Step]:
         ),
         Step(
             "demandes de dérogation",
-            DerogationRequest.objects.filter(student_id__in=student_ids),
+            _of_students(DerogationRequest, student_ids),
         ),
         Step(
             "conformités des rapports prononcées",
-            ReportConformity.objects.filter(student_id__in=student_ids),
+            _of_students(ReportConformity, student_ids),
             cascades=True,
         ),
         Step(
             "verdicts enregistrés",
-            StoredVerdict.objects.filter(student_id__in=student_ids),
+            _of_students(StoredVerdict, student_ids),
             cascades=True,
         ),
         Step(
@@ -219,16 +224,16 @@ def student_steps(student_ids: list[int]) -> list[Step]:
         ),
         Step(
             "contrats d'apprentissage (liens et historique compris)",
-            Apprenticeship.objects.filter(student_id__in=student_ids),
+            _of_students(Apprenticeship, student_ids),
         ),
         Step(
             "choix d'organisme",
-            Placement.objects.filter(student_id__in=student_ids),
+            _of_students(Placement, student_ids),
             cascades=True,
         ),
         Step(
             "représentants légaux",
-            LegalRepresentative.objects.filter(student_id__in=student_ids),
+            _of_students(LegalRepresentative, student_ids),
             cascades=True,
         ),
         Step(
@@ -251,12 +256,8 @@ def student_steps(student_ids: list[int]) -> list[Step]:
 
 
 def _files_of(student_ids: list[int]) -> list[str]:
-    paths = list(
-        ReportDeposit.objects.filter(student_id__in=student_ids).values_list("path", flat=True)
-    )
-    paths += EvidenceDocument.objects.filter(student_id__in=student_ids).values_list(
-        "file_path", flat=True
-    )
+    paths = list(_of_students(ReportDeposit, student_ids).values_list("path", flat=True))
+    paths += _of_students(EvidenceDocument, student_ids).values_list("file_path", flat=True)
     paths += DerogationAttachment.objects.filter(request__student_id__in=student_ids).values_list(
         "path", flat=True
     )

@@ -110,16 +110,17 @@ def demo_convention(
     **fields: Any,
 ) -> Any:
     """A convention taken through the pages' operations to its approval, then (`sign`) signed
-    on paper the week before its period; None when a blocking problem stops it."""
+    on paper the week before its period; None when a blocking problem stops it. The tutor is
+    the host's first one unless `fields` names another."""
     school = student.cohort.establishment
     head = User.objects.get(memberships__establishment=school, memberships__role=Role.HEAD)
     ddfpt = User.objects.get(memberships__establishment=school, memberships__role=Role.DDFPT)
+    fields.setdefault("tutor", host.tutors.order_by("pk").first())
     convention = create_convention(
         student=student,
         host=host,
         periods=[period],
         by=teacher,
-        tutor=host.tutors.order_by("pk").first(),
         referent=teacher,
         host_signatory_name="Direction de l'organisme",
         host_signatory_position="Gérant",

@@ -82,28 +82,30 @@ def pedagogy_stories() -> None:
                         difficulties="Vocabulaire technique encore hésitant.",
                         actions="Fiche de vocabulaire à compléter avant l'exploitation.",
                     )
-            before = period.start - timedelta(days=7)
-            if before <= today:
-                record_pedagogy_session(
-                    period,
-                    kind="preparation",
-                    held_on=before,
-                    led_by=str(teacher.get_full_name() or teacher.email),
-                    content="Présentation de l'entreprise d'accueil, consignes de sécurité, "
+            sessions = (
+                (
+                    "preparation",
+                    period.start - timedelta(days=7),
+                    "Présentation de l'entreprise d'accueil, consignes de sécurité, "
                     "questionnaire d'observation de la production.",
-                    by=teacher,
-                )
-            after = period.end + timedelta(days=7)
-            if after <= today:
-                record_pedagogy_session(
-                    period,
-                    kind="exploitation",
-                    held_on=after,
-                    led_by=str(teacher.get_full_name() or teacher.email),
-                    content="Restitution orale devant la classe à partir du questionnaire ; "
+                ),
+                (
+                    "exploitation",
+                    period.end + timedelta(days=7),
+                    "Restitution orale devant la classe à partir du questionnaire ; "
                     "mise en relation avec les cours de fabrication.",
-                    by=teacher,
-                )
+                ),
+            )
+            for kind, held_on, content in sessions:
+                if held_on <= today:
+                    record_pedagogy_session(
+                        period,
+                        kind=kind,
+                        held_on=held_on,
+                        led_by=str(teacher.get_full_name() or teacher.email),
+                        content=content,
+                        by=teacher,
+                    )
 
     bijou = Cohort.objects.filter(name=BIJOU_COHORT, establishment__academie__name=ACADEMIE_NAME)
     cohort = bijou.first()

@@ -86,7 +86,7 @@ PLANS = (
                     ("PFMP 1", date(2027, 1, 11), date(2027, 2, 19)),
                     ("PFMP 2", date(2028, 1, 10), date(2028, 2, 18)),
                 ),
-                pathways=("scolaire", "scolaire", "scolaire", "apprentissage"),
+                pathways=("scolaire",) * 3 + ("apprentissage",),
                 minors=True,
             ),
             CohortPlan(
@@ -123,7 +123,7 @@ PLANS = (
                 40,
                 "BTS CIEL 1",
                 (("Stage", date(2027, 5, 31), date(2027, 7, 9)),),
-                pathways=("scolaire", "scolaire", "scolaire", "scolaire", "apprentissage"),
+                pathways=("scolaire",) * 4 + ("apprentissage",),
             ),
             CohortPlan(
                 "BTS CIEL 2e année",
@@ -134,12 +134,7 @@ PLANS = (
                 30,
                 "BTS CIEL 2",
                 (("Stage", date(2026, 5, 26), date(2026, 7, 3)),),
-                pathways=(
-                    "scolaire",
-                    "scolaire",
-                    "scolaire",
-                    "formation-continue/premiere-formation",
-                ),
+                pathways=("scolaire",) * 3 + ("formation-continue/premiere-formation",),
             ),
             CohortPlan(
                 "BTS Métiers de la Mesure 1re année",
@@ -150,14 +145,8 @@ PLANS = (
                 30,
                 "BTS MM 1",
                 (("Stage", date(2027, 4, 19), date(2027, 7, 9)),),
-                pathways=(
-                    "scolaire",
-                    "scolaire",
-                    "scolaire",
-                    "scolaire",
-                    "apprentissage",
-                    "formation-continue/perfectionnement",
-                ),
+                pathways=("scolaire",) * 4
+                + ("apprentissage", "formation-continue/perfectionnement"),
             ),
         ),
     ),
@@ -181,14 +170,7 @@ PLANS = (
                     ("Stage 1 — bloc de première année", date(2027, 1, 4), date(2027, 2, 12)),
                     ("Stage 2", date(2027, 5, 3), date(2027, 6, 25)),
                 ),
-                pathways=(
-                    "scolaire",
-                    "scolaire",
-                    "scolaire",
-                    "scolaire",
-                    "apprentissage",
-                    "formation-continue/reconversion",
-                ),
+                pathways=("scolaire",) * 4 + ("apprentissage", "formation-continue/reconversion"),
             ),
             CohortPlan(
                 "BTS CCST à distance",

@@ -3,7 +3,7 @@ convention, and what the console says of them."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
 from django.conf import settings
@@ -11,15 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from milieu.conventions.documents import render_pdf
-from milieu.conventions.models import Convention, ConventionTransition
-from milieu.conventions.operations import (
-    approve_convention,
-    create_convention,
-    submit_convention,
-    validate_convention,
-)
-from milieu.conventions.signatures import send_for_signature, sign_on_paper
-from milieu.demo.conventions import demo_pdf_scan
+from milieu.demo.conventions import demo_convention
 from milieu.demo.plans import ACADEMIE_NAME
 from milieu.establishments.models import Cohort
 from milieu.factories import (
@@ -52,36 +44,18 @@ story_links: list[str] = []
 
 def _signed_convention(student: Student, host: Host, tutor: Any, teacher: User) -> Any:
     """A convention over `STORY_PERIOD` taken through every step to its signature on paper."""
-    school = student.cohort.establishment
-    head = User.objects.get(memberships__establishment=school, memberships__role=Role.HEAD)
-    ddfpt = User.objects.get(memberships__establishment=school, memberships__role=Role.DDFPT)
-    convention = create_convention(
-        student=student,
-        host=host,
-        periods=[STORY_PERIOD],
-        by=teacher,
+    convention = demo_convention(
+        student,
+        host,
+        STORY_PERIOD,
+        teacher,
         tutor=tutor,
-        referent=teacher,
         activities="Configuration de commutateurs, supervision du réseau local, procédures de sauvegarde.",
         objectives="Compétences de la spécialité : installer, configurer et superviser un réseau.",
-        host_signatory_name="Direction de l'organisme",
-        host_signatory_position="Gérant",
-        host_signatory_email=f"direction.{host.pk}@organisme.demo.milieu.fr",
-        liability_insurance="Assurance responsabilité civile de l'organisme d'accueil.",
     )
-    submit_convention(convention, by=teacher)
-    validate_convention(convention, by=ddfpt)
-    approve_convention(convention, by=head)
-    send_for_signature(convention, by=ddfpt)
-    for signatory in convention.signatories.all():
-        sign_on_paper(signatory, demo_pdf_scan(f"Convention n° {convention.pk}"), by=ddfpt)
-    # the story's history: the paper convention was signed the week before its period, not on
-    # the day the demo is built (else the verdict warns CONVENTION_SIGNED_LATE, contract v1.1)
-
-    ConventionTransition.objects.filter(convention=convention, to_status="signed").update(
-        at=datetime.combine(STORY_PERIOD[0] - timedelta(days=7), datetime.min.time(), tzinfo=UTC)
-    )
-    return Convention.objects.get(pk=convention.pk)
+    if convention is None:
+        raise RuntimeError(f"La convention de démonstration de {student} a un problème bloquant.")
+    return convention
 
 
 def _story_report(student: Student, convention: Any) -> bytes:

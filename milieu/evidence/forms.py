@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from milieu.establishments.forms import DateInput
 from milieu.evidence.enums import EvidenceKind
 from milieu.evidence.operations import REASON_MAX_LENGTH, work_certificate_errors
 
@@ -40,13 +41,13 @@ class DepositForm(forms.Form):
     start = forms.DateField(
         label="Début de l'emploi",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
         error_messages={"invalid": "Saisissez une date valide (jj/mm/aaaa)."},
     )
     end = forms.DateField(
         label="Fin de l'emploi",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
         error_messages={"invalid": "Saisissez une date valide (jj/mm/aaaa)."},
     )
     full_time = forms.TypedChoiceField(

@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 
+from milieu.establishments.forms import DateInput
 from milieu.establishments.models import diploma_choices
 from milieu.exams.enums import DerogationKind, DerogationReason
 from milieu.exams.operations import (
@@ -16,7 +17,6 @@ from milieu.exams.operations import (
 from milieu.exams.options import DerogationOptions, request_errors
 from milieu.validators import guard_names, guard_texts, validate_text
 
-_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 _DATE_ERRORS = {"invalid": "Saisissez une date valide (jj/mm/aaaa)."}
 
 
@@ -38,13 +38,13 @@ class ExamSessionForm(forms.Form):
     )
     exam_date = forms.DateField(
         label="Date de l'examen",
-        widget=_DATE,
+        widget=DateInput(),
         error_messages={**_DATE_ERRORS, "required": "Indiquez la date de l'examen."},
     )
     report_deadline = forms.DateField(
         label="Date limite de remise du rapport ou du dossier",
         required=False,
-        widget=_DATE,
+        widget=DateInput(),
         help_text="Fixée par le rectorat ; elle s'impose aux établissements. À défaut, la date de l'examen.",
         error_messages=_DATE_ERRORS,
     )

@@ -15,7 +15,6 @@ Only granted requests reach the dossier, as derogations ``decided_by: "recteur"`
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from django.conf import settings
@@ -27,6 +26,7 @@ from milieu.checker.enums import VerdictStatus
 from milieu.establishments.models import validate_diploma
 from milieu.exams.enums import DerogationKind, DerogationReason, DerogationStatus
 from milieu.rules import get_catalogue
+from milieu.sealed import SealedContent
 
 
 class ExamSession(models.Model):
@@ -238,7 +238,7 @@ class DerogationTransition(StateLog):
         return f"{self.from_status or '—'} → {self.to_status}"
 
 
-class DerogationDecision(models.Model):
+class DerogationDecision(SealedContent):
     """The recteur's decision granting a request, as a PDF rendered once and never again."""
 
     request = models.OneToOneField(
@@ -248,8 +248,9 @@ class DerogationDecision(models.Model):
         verbose_name="demande",
     )
     content = models.BinaryField("contenu")
-    sha256 = models.CharField("empreinte SHA-256", max_length=64)
     issued_at = models.DateTimeField("délivrée le", auto_now_add=True)
+
+    frozen_message = "Une décision du recteur ne se modifie pas : elle est figée."
 
     class Meta:
         verbose_name = "décision du recteur"
@@ -258,14 +259,8 @@ class DerogationDecision(models.Model):
     def __str__(self) -> str:
         return f"Décision du recteur — demande n° {self.request_id}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise ValueError("Une décision du recteur ne se modifie pas : elle est figée.")
-        self.sha256 = hashlib.sha256(bytes(self.content)).hexdigest()
-        super().save(*args, **kwargs)
 
-
-class JuryNotice(models.Model):
+class JuryNotice(SealedContent):
     """The jury's information for a session (seed 000 §1, 001 §4: « le président du jury sera
     informé »): the candidates authorised after a partial stage and every granted derogation,
     rendered once as a PDF when a rectorat user issues it, stored with its SHA-256. A new issue
@@ -285,7 +280,8 @@ class JuryNotice(models.Model):
     )
     issued_at = models.DateTimeField("émise le", auto_now_add=True)
     content = models.BinaryField("PDF")
-    sha256 = models.CharField("empreinte SHA-256", max_length=64)
+
+    frozen_message = "Une information du jury émise ne se modifie pas : émettez-en une autre."
 
     class Meta:
         verbose_name = "information du jury"
@@ -294,14 +290,6 @@ class JuryNotice(models.Model):
 
     def __str__(self) -> str:
         return f"Information du jury n° {self.pk} — {self.exam_session}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise ValueError(
-                "Une information du jury émise ne se modifie pas : émettez-en une autre."
-            )
-        self.sha256 = hashlib.sha256(bytes(self.content)).hexdigest()
-        super().save(*args, **kwargs)
 
 
 class StoredVerdict(models.Model):

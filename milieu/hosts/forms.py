@@ -9,6 +9,7 @@ from django import forms
 
 from milieu.hosts.countries import COUNTRIES, FRANCE, country_name
 from milieu.hosts.models import Host, HostSite, Tutor
+from milieu.hosts.operations import HOST_FIELDS
 from milieu.identifiers import naf_normalised, siret_error
 from milieu.validators import guard_names
 
@@ -45,19 +46,7 @@ class HostForm(forms.ModelForm[Host]):
 
     class Meta:
         model = Host
-        fields = [
-            "country",
-            "siret",
-            "foreign_identifier",
-            "name",
-            "trade_name",
-            "naf_code",
-            "naf_version",
-            "address",
-            "postal_code",
-            "city",
-            "headcount",
-        ]
+        fields = list(HOST_FIELDS)  # what the audit rows record (milieu.hosts.operations)
         labels = {
             "foreign_identifier": "Identifiant national",
             "name": "Raison sociale",

@@ -65,7 +65,32 @@ class HostQuerySet(models.QuerySet["Host"]):
         return self.filter(country=country.upper(), foreign_identifier__iexact=text)
 
 
-class Host(models.Model):
+class DirectoryEntry(models.Model):
+    """A record of the shared directory (a host, a tutor): who added it, and the establishment
+    it was added for, whose managers may edit it (milieu.permissions)."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="créé par",
+    )
+    created_in = models.ForeignKey(
+        "establishments.Establishment",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="ajouté pour l'établissement",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Host(DirectoryEntry):
     """A company or organisation that hosts interns; unique by SIRET within a country."""
 
     siret = models.CharField("SIRET", max_length=14, blank=True, validators=[validate_siret])
@@ -84,23 +109,6 @@ class Host(models.Model):
     city = models.CharField("commune", max_length=100, blank=True)
     headcount = models.PositiveIntegerField("effectif", null=True, blank=True)
     created_at = models.DateTimeField("créé le", auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="créé par",
-    )
-    # The establishment the host was added for: its managers may edit it (milieu.permissions).
-    created_in = models.ForeignKey(
-        "establishments.Establishment",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="ajouté pour l'établissement",
-    )
 
     objects = HostQuerySet.as_manager()
 
@@ -183,7 +191,7 @@ TUTOR_MAX_CURRENT_STUDENTS = 3
 """D124-3: a tutor follows at most 3 interns at once; above, the pages warn."""
 
 
-class Tutor(models.Model):
+class Tutor(DirectoryEntry):
     """The host's person in charge of interns (maître d'apprentissage for apprentices)."""
 
     host = models.ForeignKey(
@@ -194,23 +202,6 @@ class Tutor(models.Model):
     position = models.CharField("fonction", max_length=100, blank=True)
     email = models.EmailField("adresse électronique", blank=True)
     phone = models.CharField("téléphone", max_length=20, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="créé par",
-    )
-    # The establishment the tutor was added for: its managers may edit it (milieu.permissions).
-    created_in = models.ForeignKey(
-        "establishments.Establishment",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="ajouté pour l'établissement",
-    )
 
     objects = TutorQuerySet.as_manager()
 

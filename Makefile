@@ -27,11 +27,13 @@ help: ## List the targets
 	$(PYTHON) -m venv .tools
 	.tools/bin/pip install --quiet uv
 
+# --compile-bytecode: every process (test workers, gunicorn, the worker) starts from compiled
+# files, even where PYTHONDONTWRITEBYTECODE keeps Python from writing them itself
 $(STAMP): pyproject.toml uv.lock $(UV_DEP)
-	$(UV) sync --frozen
+	$(UV) sync --frozen --compile-bytecode
 	@touch $@
 
-install: $(STAMP) ## Install Python and the dependencies into .venv (uv sync --frozen)
+install: $(STAMP) ## Install Python and the dependencies into .venv (uv sync --frozen --compile-bytecode)
 
 demo: install ## Migrate, prepare the demo and serve it on http://127.0.0.1:8000/ (with the background worker)
 	$(VENV)/bin/python manage.py migrate --noinput
@@ -69,8 +71,11 @@ serve: install var/secret_key $(STATIC_ROOT)/staticfiles.json ## Migrate and ser
 	    trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	    $(VENV)/bin/gunicorn -c deploy/gunicorn.conf.py milieu.wsgi; }
 
+# Milieu's own modules compiled once, before the workers start; pytest may keep its rewritten
+# test modules (PYTHONDONTWRITEBYTECODE would have each worker recompile everything)
 test: install ## Run every test (pytest)
-	$(VENV)/bin/pytest
+	@$(VENV)/bin/python -m compileall -q -j 0 milieu tests bench manage.py > /dev/null
+	env -u PYTHONDONTWRITEBYTECODE $(VENV)/bin/pytest
 
 check: install ## Lint, format check, type check, missing migrations
 	$(VENV)/bin/ruff check .

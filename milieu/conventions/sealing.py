@@ -25,15 +25,24 @@ def _paths(uai: str) -> tuple[Path, Path]:
     return directory / f"{uai}.cert.pem", directory / f"{uai}.key.pem"
 
 
-def make_self_signed(uai: str, name: str) -> tuple[Path, Path]:
-    """A self-signed seal certificate for a demo establishment."""
+def make_self_signed(uai: str, name: str, *, rsa_key: bool = False) -> tuple[Path, Path]:
+    """A self-signed seal certificate for a demo establishment.
+
+    Its key is ECDSA P-256: made in a millisecond and read back quickly at every seal, where an
+    RSA key is checked again each time it is loaded (about 60 ms, twice per seal). An
+    establishment's real certificate may hold either kind; `rsa_key` makes an RSA 2048 one, for
+    the tests of that case."""
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
     from cryptography.x509.oid import NameOID
 
     cert_path, key_path = _paths(uai)
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey = (
+        rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        if rsa_key
+        else ec.generate_private_key(ec.SECP256R1())
+    )
     subject = x509.Name(
         [
             x509.NameAttribute(NameOID.COUNTRY_NAME, "FR"),

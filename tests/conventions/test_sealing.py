@@ -9,9 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
 from milieu.conventions.documents import build_snapshot, render_pdf
-from milieu.conventions.sealing import SealUnavailable, seal_pdf
+from milieu.conventions.sealing import SealUnavailable, make_self_signed, seal_pdf
 from tests.conventions.conftest import PDFSIG, draft
 from tests.core.conftest import School
 
@@ -98,3 +100,19 @@ def test_without_a_certificate_production_refuses_in_french(
         f"{uai}.key.pem dans {settings.SEAL_DIRECTORY}."
     )
     assert not Path(settings.SEAL_DIRECTORY, f"{uai}.key.pem").exists()  # nothing made up
+
+
+@pytest.mark.parametrize("rsa_key", [False, True], ids=["ecdsa-p256", "rsa-2048"])
+def test_an_establishment_s_ecdsa_or_rsa_certificate_both_seal(
+    school_a: School, settings: Any, tmp_path: Path, rsa_key: bool
+) -> None:
+    """The demo makes ECDSA P-256 seals; an establishment's own certificate is often RSA: both
+    seal a PDF that `pdfsig` accepts, in production (no certificate is made up)."""
+    settings.DEBUG = False
+    settings.SEAL_DIRECTORY = str(tmp_path / "seals")
+    make_self_signed(school_a.establishment.uai, school_a.establishment.name, rsa_key=rsa_key)
+    key = (tmp_path / "seals" / f"{school_a.establishment.uai}.key.pem").read_bytes()
+    kind = rsa.RSAPrivateKey if rsa_key else ec.EllipticCurvePrivateKey
+    assert isinstance(load_pem_private_key(key, password=None), kind)
+    report = _pdfsig(_seal(_pdf(school_a), school_a), tmp_path)
+    assert "Signature is Valid" in report

@@ -147,17 +147,49 @@ class Workflow(Generic[M]):
             locked.save(update_fields=update_fields)
             if effect is not None:
                 effect(locked)
-            self.log._default_manager.create(
-                **{self.subject: locked},
-                from_status=previous,
-                to_status=transition.target,
-                actor=by if getattr(by, "is_authenticated", False) else None,
-                actor_label=actor_label,
-                ip=ip or None,
+            self.log_row(
+                locked,
+                previous=previous,
+                by=by,
+                ip=ip,
                 comment=comment,
+                actor_label=actor_label,
                 **(log_fields or {}),
             )
             for callback in after_commit:
                 transaction.on_commit(callback)
         obj.refresh_from_db()
         return obj
+
+    def log_row(
+        self,
+        obj: M,
+        *,
+        by: User | None,
+        previous: str | None = None,
+        ip: str | None = None,
+        comment: str = "",
+        actor_label: str = "",
+        **log_fields: Any,
+    ) -> models.Model:
+        """One row of the log, with the actor (`by` when signed in, else `actor_label`), the
+        time, the IP and the comment, ending at the record's current status. `previous`: the
+        status before (`apply` gives it); "" for the record's birth (`created`); None for a step
+        that leaves the status as it is."""
+        status = self.status_of(obj)
+        return self.log._default_manager.create(
+            **{self.subject: obj},
+            from_status=status if previous is None else previous,
+            to_status=status,
+            actor=by if getattr(by, "is_authenticated", False) else None,
+            actor_label=actor_label,
+            ip=ip or None,
+            comment=comment,
+            **log_fields,
+        )
+
+    def created(
+        self, obj: M, *, by: User | None, ip: str | None = None, comment: str = ""
+    ) -> models.Model:
+        """The first row of a new record's log: no state before the one it is born in."""
+        return self.log_row(obj, by=by, previous="", ip=ip, comment=comment)

@@ -36,13 +36,13 @@ from milieu.conventions.calendar import WEEKDAYS
 from milieu.conventions.checks import Problem, check_convention
 from milieu.conventions.documents import render_pdf, store
 from milieu.conventions.enums import (
-    AmendmentStatus,
     ConventionStatus,
     SignatureMethod,
     SignatureState,
 )
 from milieu.conventions.flow import (
     AMENDMENT_FLOW,
+    CONVENTION_FLOW,
     OPEN_AMENDMENT_STATUSES,
     ConventionRefused,
     add_periods,
@@ -51,11 +51,9 @@ from milieu.conventions.links import IssuedLink, issue_link, mail_link
 from milieu.conventions.mails import send_sealed_copies
 from milieu.conventions.models import (
     Amendment,
-    AmendmentTransition,
     Convention,
     ConventionDocument,
     ConventionPeriod,
-    ConventionTransition,
     Signatory,
     SignatureLink,
 )
@@ -174,14 +172,7 @@ def create_amendment(
             new_weekly_hours=new_weekly_hours,
             created_by=by,
         )
-        AmendmentTransition.objects.create(
-            amendment=amendment,
-            from_status="",
-            to_status=AmendmentStatus.DRAFT,
-            actor=by,
-            ip=ip,
-            comment=amendment.reason,
-        )
+        AMENDMENT_FLOW.created(amendment, by=by, ip=ip, comment=amendment.reason)
         _log(locked, f"Avenant n° {number} créé : {amendment.reason}", by=by, ip=ip)
     return amendment
 
@@ -196,15 +187,7 @@ def _log(
 ) -> None:
     """A history row of the convention whose status does not change (the avenant's own steps
     are in its `AmendmentTransition` log)."""
-    ConventionTransition.objects.create(
-        convention=convention,
-        from_status=convention.status,
-        to_status=convention.status,
-        actor=by if getattr(by, "is_authenticated", False) else None,
-        actor_label=actor_label,
-        ip=ip,
-        comment=comment,
-    )
+    CONVENTION_FLOW.log_row(convention, by=by, actor_label=actor_label, ip=ip, comment=comment)
 
 
 # --- applying -----------------------------------------------------------------------------

@@ -18,6 +18,8 @@ from django.utils import timezone
 from milieu.conventions.checks import Problem, check_convention
 from milieu.conventions.enums import AmendmentStatus, ConventionStatus
 from milieu.conventions.flow import (
+    AMENDMENT_FLOW,
+    CONVENTION_FLOW,
     OPEN_AMENDMENT_STATUSES,
     TRANSITIONS,
     ConventionRefused,
@@ -25,7 +27,7 @@ from milieu.conventions.flow import (
     allowed_transitions,
     apply_transition,
 )
-from milieu.conventions.models import AmendmentTransition, Convention, ConventionTransition
+from milieu.conventions.models import Convention, ConventionTransition
 from milieu.hosts.models import Host
 from milieu.people.models import User
 from milieu.permissions import Action, require
@@ -71,9 +73,7 @@ def create_convention(
     with transaction.atomic():
         convention = Convention.objects.create(student=student, host=host, created_by=by, **fields)
         add_periods(convention, periods)
-        ConventionTransition.objects.create(
-            convention=convention, from_status="", to_status=S.DRAFT, actor=by, ip=ip
-        )
+        CONVENTION_FLOW.created(convention, by=by, ip=ip)
     return convention
 
 
@@ -163,11 +163,12 @@ def cancel_convention(
         c.periods.update(active=False)
         opened = c.amendments.filter(status__in=list(OPEN_AMENDMENT_STATUSES))
         for amendment in opened:  # an open avenant dies with its convention
-            AmendmentTransition.objects.create(
-                amendment=amendment,
-                from_status=amendment.status,
-                to_status=AmendmentStatus.CANCELLED,
-                actor=by,
+            previous = amendment.status
+            amendment.status = AmendmentStatus.CANCELLED
+            AMENDMENT_FLOW.log_row(
+                amendment,
+                previous=previous,
+                by=by,
                 ip=ip,
                 comment=f"Convention annulée : {comment.strip()}",
             )

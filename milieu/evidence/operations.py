@@ -133,9 +133,7 @@ def _safe_name(name: str) -> str:
 
 def _log_deposit(document: EvidenceDocument, by: User, comment: str, ip: str | None) -> None:
     """The deposit itself: the document is born « déposée » (no transition leads there)."""
-    EvidenceTransition.objects.create(
-        document=document, to_status=EvidenceStatus.DEPOSITED, actor=by, comment=comment, ip=ip
-    )
+    EVIDENCE_FLOW.created(document, by=by, comment=comment, ip=ip)
 
 
 def deposit_evidence(

@@ -16,9 +16,9 @@ from django.utils import timezone
 from milieu.establishments.models import Cohort
 from milieu.livret import tasks
 from milieu.livret.attestation import livret_reference
-from milieu.livret.enums import RUNNING_STATUSES, LivretStatus
-from milieu.livret.flow import move
-from milieu.livret.models import LivretJob, LivretTransition
+from milieu.livret.enums import RUNNING_STATUSES
+from milieu.livret.flow import LIVRET_FLOW, move
+from milieu.livret.models import LivretJob
 from milieu.livret.processing import no_livret_message
 from milieu.people.models import User
 from milieu.permissions import Action, require
@@ -69,7 +69,7 @@ def start_livret(cohort: Cohort, *, by: User) -> LivretJob:
                 finished_at=now,
             )
         job = LivretJob.objects.create(cohort=cohort, requested_by=by, total=total)
-        LivretTransition.objects.create(job=job, to_status=LivretStatus.QUEUED, actor=by)
+        LIVRET_FLOW.created(job, by=by)
     _enqueue(job)
     return LivretJob.objects.defer("content").get(pk=job.pk)
 

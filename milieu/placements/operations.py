@@ -89,14 +89,7 @@ def propose_placement(
             tutor=tutor,
             proposed_by=by,
         )
-        PlacementTransition.objects.create(
-            placement=placement,
-            from_status="",
-            to_status=S.PROPOSED,
-            actor=by,
-            ip=ip or None,
-            comment=comment,
-        )
+        PLACEMENT_FLOW.created(placement, by=by, ip=ip, comment=comment)
     return placement
 
 

@@ -7,6 +7,10 @@ record a contract and the team's statement.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -27,13 +31,24 @@ from milieu.permissions import Action, can, get_object_for, require, visible_stu
 from milieu.students.models import Student
 
 
-def _student(request: AuthenticatedHttpRequest, pk: int, action: Action) -> Student:
+def student_for(request: AuthenticatedHttpRequest, pk: int, action: Action) -> Student:
+    """The student `pk` as the user may reach them for `action` (404 when not visible, 403 when
+    visible but refused): the candidate's pages of a contract (here and the apprenticeship's)."""
     return get_object_for(
         request.user,
         visible_students(request.user).select_related("cohort", "cohort__establishment"),
         pk,
         action,
     )
+
+
+def show_refusal(form: forms.Form, errors: dict[str, str], message: str) -> None:
+    """A refused recording shown in the form the person typed: each field's message beside its
+    field (at the top when the form has no such field), or else the refusal's message."""
+    for name, error in errors.items():
+        form.add_error(name if name in form.fields else None, error)
+    if not errors:
+        form.add_error(None, message)
 
 
 def _page(
@@ -63,37 +78,60 @@ def _page(
     )
 
 
+def record_on_student_page(
+    request: AuthenticatedHttpRequest,
+    student_pk: int,
+    *,
+    actions: tuple[Action, Action],
+    form_class: type[forms.Form],
+    page: Callable[[AuthenticatedHttpRequest, Student, Any, int], HttpResponse],
+    record: Callable[[Student, dict[str, Any]], object],
+    success: str,
+    url_name: str,
+) -> HttpResponse:
+    """A candidate's page of contracts (here, and the apprenticeship's): shown for the first of
+    `actions`; a posted form recorded (by the `record` operation) for the second, then back to
+    `url_name` with `success`, or the page again (400) with the refusal beside the fields."""
+    view, manage = actions
+    if request.method != "POST":
+        return page(request, student_for(request, student_pk, view), None, 200)
+    found = student_for(request, student_pk, manage)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            record(found, form.cleaned_data)
+        except ContractRefused as refused:
+            show_refusal(form, refused.errors, str(refused))
+        else:
+            messages.success(request, success)
+            return redirect(url_name, student_pk=found.pk)
+    return page(request, found, form, 400)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def student(request: AuthenticatedHttpRequest, student_pk: int) -> HttpResponse:
-    if request.method != "POST":
-        return _page(request, _student(request, student_pk, Action.EVIDENCE_VIEW), None)
-    found = _student(request, student_pk, Action.EVIDENCE_REVIEW)
-    form = SpecialContractForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            record_special_contract(
-                found,
-                ContractData(
-                    kind=data["kind"],
-                    employer=data["employer"],
-                    siret=data["siret"],
-                    start=data["start"],
-                    end=data["end"],
-                ),
-                by=request.user,
-                ip=client_ip(request),
-            )
-        except ContractRefused as refused:
-            for name, message in refused.errors.items():
-                form.add_error(name if name in form.fields else None, message)
-            if not refused.errors:
-                form.add_error(None, str(refused))
-        else:
-            messages.success(request, "Contrat de travail de type particulier enregistré.")
-            return redirect("contracts:student", student_pk=found.pk)
-    return _page(request, found, form, status=400)
+    return record_on_student_page(
+        request,
+        student_pk,
+        actions=(Action.EVIDENCE_VIEW, Action.EVIDENCE_REVIEW),
+        form_class=SpecialContractForm,
+        page=_page,
+        record=lambda found, data: record_special_contract(
+            found,
+            ContractData(
+                kind=data["kind"],
+                employer=data["employer"],
+                siret=data["siret"],
+                start=data["start"],
+                end=data["end"],
+            ),
+            by=request.user,
+            ip=client_ip(request),
+        ),
+        success="Contrat de travail de type particulier enregistré.",
+        url_name="contracts:student",
+    )
 
 
 @login_required

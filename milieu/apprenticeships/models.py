@@ -16,47 +16,28 @@ Only the HMAC of a link's token is stored (`milieu.tokens`). Every operation wri
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
 
+from milieu.contracts.models import EmployerContract, end_after_start
 from milieu.followup.models.evaluation import GridEvaluation
 from milieu.followup.models.history import OperationEvent
 from milieu.followup.models.links import AccessLink
 
 
-class Apprenticeship(models.Model):
+class Apprenticeship(EmployerContract):
     student = models.ForeignKey(
         "students.Student",
         on_delete=models.PROTECT,
         related_name="apprenticeships",
         verbose_name="apprenti",
     )
-    employer = models.CharField("employeur", max_length=200)
-    siret = models.CharField("SIRET de l'employeur", max_length=14)
     master_name = models.CharField("maître d'apprentissage", max_length=200)
     master_email = models.EmailField("adresse électronique du maître d'apprentissage")
-    start = models.DateField("début du contrat")
-    end = models.DateField("fin du contrat")
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name="enregistré par",
-    )
-    recorded_at = models.DateTimeField("enregistré le", auto_now_add=True)
 
-    class Meta:
+    class Meta(EmployerContract.Meta):
         verbose_name = "contrat d'apprentissage"
         verbose_name_plural = "contrats d'apprentissage"
-        ordering = ["start", "pk"]
-        constraints = [
-            models.CheckConstraint(
-                name="apprenticeship_end_after_start",
-                condition=Q(end__gte=F("start")),
-                violation_error_message="La fin du contrat précède son début.",
-            ),
-        ]
+        constraints = [end_after_start("apprenticeship_end_after_start")]
 
     def __str__(self) -> str:
         return f"Apprentissage chez {self.employer} ({self.start:%d/%m/%Y} – {self.end:%d/%m/%Y})"

@@ -2,7 +2,11 @@
 fetched through `get_object_for` over `visible_students`: another establishment's is a 404, a
 refused action a 403; a refused operation is shown by `RefusedMiddleware`); the maître
 d'apprentissage's pages are public, the link's token being the credential for one apprenticeship
-only. Every change is a function of `milieu.apprenticeships.operations`."""
+only. Every change is a function of `milieu.apprenticeships.operations`.
+
+The student's page records a contract as the special contracts' page does
+(`milieu.contracts.views.record_on_student_page`); the report's visa and download through the
+link are the tutor's views (`milieu.reports.views.ReportLink`)."""
 
 from __future__ import annotations
 
@@ -32,7 +36,7 @@ from milieu.apprenticeships.operations import (
     takes_employer_link,
 )
 from milieu.audit.downloads import audit_minor_download
-from milieu.contracts.views import record_on_student_page
+from milieu.contracts.views import RecordingPage, record_on_student_page
 from milieu.followup.enums import EvaluationStatus
 from milieu.followup.forms import EvaluationForm
 from milieu.http import AuthenticatedHttpRequest, client_ip, stored_file_response
@@ -93,32 +97,22 @@ def _page(
     )
 
 
+APPRENTICESHIPS_PAGE = RecordingPage(
+    actions=(Action.APPRENTICESHIP_VIEW, Action.APPRENTICESHIP_MANAGE),
+    form_class=ApprenticeshipForm,
+    data_class=ApprenticeshipData,
+    record=record_apprenticeship,
+    render=_page,
+    success="Contrat d'apprentissage enregistré : envoyez le lien au maître d'apprentissage.",
+    url_name="apprenticeships:student",
+)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def student(request: AuthenticatedHttpRequest, student_pk: int) -> HttpResponse:
     """The apprentice's apprenticeships: employer, maître d'apprentissage, link, grid, history."""
-    return record_on_student_page(
-        request,
-        student_pk,
-        actions=(Action.APPRENTICESHIP_VIEW, Action.APPRENTICESHIP_MANAGE),
-        form_class=ApprenticeshipForm,
-        page=_page,
-        record=lambda found, data: record_apprenticeship(
-            found,
-            ApprenticeshipData(
-                employer=data["employer"],
-                siret=data["siret"],
-                master_name=data["master_name"],
-                master_email=data["master_email"],
-                start=data["start"],
-                end=data["end"],
-            ),
-            by=request.user,
-            ip=client_ip(request),
-        ),
-        success="Contrat d'apprentissage enregistré : envoyez le lien au maître d'apprentissage.",
-        url_name="apprenticeships:student",
-    )
+    return record_on_student_page(request, student_pk, APPRENTICESHIPS_PAGE)
 
 
 @login_required

@@ -16,55 +16,34 @@ Only the HMAC of a link's token is stored (`milieu.tokens`). Every operation wri
 
 from __future__ import annotations
 
-import hashlib
-from typing import Any
-
-from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
-from django.utils import timezone
 
-from milieu.followup.enums import EvaluationStatus
+from milieu.contracts.models import EmployerContract, end_after_start
+from milieu.followup.models.evaluation import GridEvaluation
+from milieu.followup.models.history import OperationEvent
+from milieu.followup.models.links import AccessLink
 
 
-class Apprenticeship(models.Model):
+class Apprenticeship(EmployerContract):
     student = models.ForeignKey(
         "students.Student",
         on_delete=models.PROTECT,
         related_name="apprenticeships",
         verbose_name="apprenti",
     )
-    employer = models.CharField("employeur", max_length=200)
-    siret = models.CharField("SIRET de l'employeur", max_length=14)
     master_name = models.CharField("maître d'apprentissage", max_length=200)
     master_email = models.EmailField("adresse électronique du maître d'apprentissage")
-    start = models.DateField("début du contrat")
-    end = models.DateField("fin du contrat")
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name="enregistré par",
-    )
-    recorded_at = models.DateTimeField("enregistré le", auto_now_add=True)
 
-    class Meta:
+    class Meta(EmployerContract.Meta):
         verbose_name = "contrat d'apprentissage"
         verbose_name_plural = "contrats d'apprentissage"
-        ordering = ["start", "pk"]
-        constraints = [
-            models.CheckConstraint(
-                name="apprenticeship_end_after_start",
-                condition=Q(end__gte=F("start")),
-                violation_error_message="La fin du contrat précède son début.",
-            ),
-        ]
+        constraints = [end_after_start("apprenticeship_end_after_start")]
 
     def __str__(self) -> str:
         return f"Apprentissage chez {self.employer} ({self.start:%d/%m/%Y} – {self.end:%d/%m/%Y})"
 
 
-class EmployerAccess(models.Model):
+class EmployerAccess(AccessLink):
     """The maître d'apprentissage's link to one apprenticeship (no account)."""
 
     apprenticeship = models.ForeignKey(
@@ -73,35 +52,19 @@ class EmployerAccess(models.Model):
         related_name="accesses",
         verbose_name="contrat d'apprentissage",
     )
-    token_hash = models.CharField("empreinte du jeton", max_length=64, unique=True)
-    expires_at = models.DateTimeField("expire le")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name="créé par",
-    )
-    created_at = models.DateTimeField("créé le", auto_now_add=True)
-    revoked = models.BooleanField("révoqué", default=False)
-    sent_to = models.EmailField("envoyé à")
 
-    class Meta:
+    class Meta(AccessLink.Meta):
         verbose_name = "accès du maître d'apprentissage"
         verbose_name_plural = "accès des maîtres d'apprentissage"
-        ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
         return f"Lien n° {self.pk} du maître d'apprentissage ({self.sent_to})"
 
-    @property
-    def usable(self) -> bool:
-        return not self.revoked and self.expires_at > timezone.now()
 
-
-class ApprenticeEvaluation(models.Model):
+class ApprenticeEvaluation(GridEvaluation):
     """The evaluation grid of an apprentice: filled by the maître d'apprentissage through their
-    link, reviewed and co-signed by the pedagogical team, then rendered once as a PDF and frozen.
-    `grid` is the catalogue's grid as it was when the row was made."""
+    link, reviewed and co-signed by the pedagogical team, then rendered once as a PDF and frozen
+    (`GridEvaluation`)."""
 
     apprenticeship = models.OneToOneField(
         Apprenticeship,
@@ -109,28 +72,7 @@ class ApprenticeEvaluation(models.Model):
         related_name="evaluation",
         verbose_name="contrat d'apprentissage",
     )
-    status = models.CharField(
-        "état", max_length=16, choices=EvaluationStatus.choices, default=EvaluationStatus.DRAFT
-    )
-    grid = models.JSONField("grille")
-    levels = models.JSONField("niveaux", default=dict)
-    comments = models.JSONField("commentaires", default=dict)
-    appreciation = models.TextField("appréciation proposée", blank=True)
     master_name = models.CharField("maître d'apprentissage", max_length=200, blank=True)
-    filled_at = models.DateTimeField("remplie le", null=True, blank=True)
-    cosigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="arrêtée par",
-    )
-    cosigned_at = models.DateTimeField("arrêtée le", null=True, blank=True)
-    content = models.BinaryField("PDF", null=True, blank=True)
-    sha256 = models.CharField("empreinte SHA-256", max_length=64, blank=True)
-    created_at = models.DateTimeField("créée le", auto_now_add=True)
-    updated_at = models.DateTimeField("modifiée le", auto_now=True)
 
     class Meta:
         verbose_name = "grille d'évaluation d'un apprenti"
@@ -139,47 +81,10 @@ class ApprenticeEvaluation(models.Model):
     def __str__(self) -> str:
         return f"{self.grid.get('title', 'Grille')} — apprentissage n° {self.apprenticeship_id}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if (
-            self.pk is not None
-            and ApprenticeEvaluation.objects.filter(
-                pk=self.pk, status=EvaluationStatus.COSIGNED
-            ).exists()
-        ):
-            raise ValueError("Une grille d'évaluation arrêtée conjointement est figée.")
-        if self.content:
-            self.sha256 = hashlib.sha256(bytes(self.content)).hexdigest()
-        super().save(*args, **kwargs)
-
-    @property
-    def frozen(self) -> bool:
-        return self.status == EvaluationStatus.COSIGNED
-
     @property
     def tutor_name(self) -> str:
         """The name the shared grid helpers and templates call the evaluator by."""
         return self.master_name
-
-    @property
-    def cosigner_name(self) -> str:
-        user = self.cosigned_by
-        return str(user.get_full_name() or user.email) if user is not None else ""
-
-    def rows(self) -> list[dict[str, Any]]:
-        scale = list(self.grid.get("scale", []))
-        rows = []
-        for item in self.grid.get("items", []):
-            level = (self.levels or {}).get(item["code"])
-            rows.append(
-                {
-                    "code": item["code"],
-                    "label": item["label"],
-                    "level": level,
-                    "level_label": scale[level] if isinstance(level, int) else "",
-                    "comment": (self.comments or {}).get(item["code"], ""),
-                }
-            )
-        return rows
 
 
 class ApprenticeshipAction(models.TextChoices):
@@ -192,7 +97,7 @@ class ApprenticeshipAction(models.TextChoices):
     REPORT_ENDORSED = "report-endorsed", "Rapport visé par le maître d'apprentissage"
 
 
-class ApprenticeshipEvent(models.Model):
+class ApprenticeshipEvent(OperationEvent):
     """One operation on an apprenticeship: who (an account, or the typed name of the maître
     d'apprentissage), when, from where, what."""
 
@@ -203,29 +108,10 @@ class ApprenticeshipEvent(models.Model):
         verbose_name="contrat d'apprentissage",
     )
     action = models.CharField("opération", max_length=32, choices=ApprenticeshipAction.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="par (compte)",
-    )
-    actor_label = models.CharField("par (hors compte)", max_length=200, blank=True)
-    ip = models.GenericIPAddressField("adresse IP", null=True, blank=True)
-    at = models.DateTimeField("le", auto_now_add=True)
-    detail = models.TextField("détail", blank=True)
 
-    class Meta:
+    class Meta(OperationEvent.Meta):
         verbose_name = "événement d'un contrat d'apprentissage"
         verbose_name_plural = "événements des contrats d'apprentissage"
-        ordering = ["-at", "-pk"]
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} — apprentissage n° {self.apprenticeship_id}"
-
-    @property
-    def actor_name(self) -> str:
-        if self.actor is not None:
-            return str(self.actor.get_full_name() or self.actor.email)
-        return self.actor_label

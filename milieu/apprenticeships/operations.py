@@ -31,20 +31,21 @@ from milieu.apprenticeships.models import (
     EmployerAccess,
 )
 from milieu.changes import verdict_inputs_changed
-from milieu.contracts.operations import takes_special_contracts
+from milieu.contracts.operations import ContractRefused, takes_special_contracts
 from milieu.conventions.documents import render_pdf
 from milieu.followup.enums import EvaluationStatus
 from milieu.followup.operations import (
     FollowupRefused,
+    access_by_token,
     changes_of,
     clean_levels,
     evaluation_step,
     require_complete,
+    revoke_access,
 )
 from milieu.identifiers import siret_error
 from milieu.people.models import User
 from milieu.permissions import Action, require
-from milieu.refusals import Refused
 from milieu.reports.models import ReportDeposit, ReportEndorsement
 from milieu.reports.operations import expectation_of, latest_deposit
 from milieu.students.enums import Pathway
@@ -56,12 +57,9 @@ from milieu.tokens import hash_token
 MAX_LINK_LIFETIME = timedelta(days=400)
 
 
-class ApprenticeshipRefused(Refused):
-    """An operation refused, with a French message; `errors` maps fields to their message."""
-
-    def __init__(self, message: str, errors: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.errors = errors or {}
+class ApprenticeshipRefused(ContractRefused):
+    """An operation refused, with a French message; `errors` maps fields to their message (an
+    apprenticeship is a contract: its page records it as a contract's page does)."""
 
 
 @dataclass(frozen=True)
@@ -229,43 +227,35 @@ def issue_employer_link(
 def revoke_employer_link(access: EmployerAccess, *, by: User, ip: str | None = None) -> None:
     apprenticeship = access.apprenticeship
     require(by, Action.APPRENTICESHIP_MANAGE, apprenticeship.student)
-    with transaction.atomic():
-        locked = EmployerAccess.objects.select_for_update().get(pk=access.pk)
-        if locked.revoked:
-            raise ApprenticeshipRefused("Action déjà effectuée : ce lien est déjà révoqué.")
-        locked.revoked = True
-        locked.save(update_fields=["revoked"])
-        _event(
+    revoke_access(
+        access,
+        refused=ApprenticeshipRefused,
+        already_message="Action déjà effectuée : ce lien est déjà révoqué.",
+        record=lambda: _event(
             apprenticeship,
             ApprenticeshipAction.LINK_REVOKED,
             by=by,
             ip=ip,
             detail=f"Lien n° {access.pk} révoqué.",
-        )
-    access.revoked = True
+        ),
+    )
 
 
 def resolve_employer_access(token: str) -> EmployerAccess:
     """The usable access behind `token`, or `ApprenticeshipRefused` with the reason."""
-    access = (
-        EmployerAccess.objects.filter(token_hash=hash_token(token))
-        .select_related(
+    return access_by_token(
+        EmployerAccess.objects.select_related(
             "apprenticeship",
             "apprenticeship__student",
             "apprenticeship__student__cohort",
             "apprenticeship__student__cohort__establishment",
-        )
-        .first()
-    )
-    if access is None:
-        raise ApprenticeshipRefused("Ce lien n'est pas valide.")
-    if access.revoked:
-        raise ApprenticeshipRefused(
+        ),
+        token,
+        refused=ApprenticeshipRefused,
+        revoked_message=(
             "Ce lien a été révoqué par l'établissement (un lien plus récent a pu vous être envoyé)."
-        )
-    if access.expires_at <= timezone.now():
-        raise ApprenticeshipRefused("Ce lien a expiré : demandez-en un nouveau à l'établissement.")
-    return access
+        ),
+    )
 
 
 def _master_name(access: EmployerAccess, name: str) -> str:

@@ -2,7 +2,11 @@
 fetched through `get_object_for` over `visible_students`: another establishment's is a 404, a
 refused action a 403; a refused operation is shown by `RefusedMiddleware`); the maître
 d'apprentissage's pages are public, the link's token being the credential for one apprenticeship
-only. Every change is a function of `milieu.apprenticeships.operations`."""
+only. Every change is a function of `milieu.apprenticeships.operations`.
+
+The student's page records a contract as the special contracts' page does
+(`milieu.contracts.views.record_on_student_page`); the report's visa and download through the
+link are the tutor's views (`milieu.reports.views.ReportLink`)."""
 
 from __future__ import annotations
 
@@ -12,7 +16,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -33,24 +36,15 @@ from milieu.apprenticeships.operations import (
     takes_employer_link,
 )
 from milieu.audit.downloads import audit_minor_download
+from milieu.contracts.views import RecordingPage, record_on_student_page
 from milieu.followup.enums import EvaluationStatus
 from milieu.followup.forms import EvaluationForm
 from milieu.http import AuthenticatedHttpRequest, client_ip, stored_file_response
-from milieu.permissions import Action, can, get_object_for, require, visible_students
+from milieu.permissions import Action, can, require, visible_students
 from milieu.reports.analysis import ReportAnalysis
-from milieu.reports.models import ReportDeposit
 from milieu.reports.operations import expectation_of, latest_deposit
-from milieu.reports.views import report_file_response
+from milieu.reports.views import ReportLink, link_access, link_download, link_endorse
 from milieu.students.models import Student
-
-
-def _student(request: AuthenticatedHttpRequest, pk: int, action: Action) -> Student:
-    return get_object_for(
-        request.user,
-        visible_students(request.user).select_related("cohort", "cohort__establishment"),
-        pk,
-        action,
-    )
 
 
 def _apprenticeship(request: AuthenticatedHttpRequest, pk: int, action: Action) -> Apprenticeship:
@@ -103,38 +97,22 @@ def _page(
     )
 
 
+APPRENTICESHIPS_PAGE = RecordingPage(
+    actions=(Action.APPRENTICESHIP_VIEW, Action.APPRENTICESHIP_MANAGE),
+    form_class=ApprenticeshipForm,
+    data_class=ApprenticeshipData,
+    record=record_apprenticeship,
+    render=_page,
+    success="Contrat d'apprentissage enregistré : envoyez le lien au maître d'apprentissage.",
+    url_name="apprenticeships:student",
+)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def student(request: AuthenticatedHttpRequest, student_pk: int) -> HttpResponse:
     """The apprentice's apprenticeships: employer, maître d'apprentissage, link, grid, history."""
-    if request.method != "POST":
-        return _page(request, _student(request, student_pk, Action.APPRENTICESHIP_VIEW), None)
-    found = _student(request, student_pk, Action.APPRENTICESHIP_MANAGE)
-    form = ApprenticeshipForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            record_data = ApprenticeshipData(
-                employer=data["employer"],
-                siret=data["siret"],
-                master_name=data["master_name"],
-                master_email=data["master_email"],
-                start=data["start"],
-                end=data["end"],
-            )
-            record_apprenticeship(found, record_data, by=request.user, ip=client_ip(request))
-        except ApprenticeshipRefused as refused:
-            for name, message in refused.errors.items():
-                form.add_error(name if name in form.fields else None, message)
-            if not refused.errors:
-                form.add_error(None, str(refused))
-        else:
-            messages.success(
-                request,
-                "Contrat d'apprentissage enregistré : envoyez le lien au maître d'apprentissage.",
-            )
-            return redirect("apprenticeships:student", student_pk=found.pk)
-    return _page(request, found, form, status=400)
+    return record_on_student_page(request, student_pk, APPRENTICESHIPS_PAGE)
 
 
 @login_required
@@ -193,8 +171,20 @@ def evaluation_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 # --- the maître d'apprentissage's pages --------------------------------------------------------
 
 
-def _refused(request: HttpRequest, message: str) -> HttpResponse:
-    return render(request, "followup/link_refused.html", {"message": message}, status=410)
+EMPLOYER_LINK = ReportLink(
+    resolve=resolve_employer_access,
+    refused=ApprenticeshipRefused,
+    refused_template="followup/link_refused.html",
+    student_id=lambda access: access.apprenticeship.student_id,
+    endorse=lambda access, deposit, name, ip: endorse_report_as_employer(
+        access, deposit, master_name=name, ip=ip
+    ),
+    name_field="master_name",
+    page="apprenticeships:employer",
+    actor_label=lambda access: (
+        f"{access.apprenticeship.master_name} — lien du maître d'apprentissage"
+    ),
+)
 
 
 def _report_context(access: EmployerAccess) -> dict[str, Any]:
@@ -212,10 +202,9 @@ def _report_context(access: EmployerAccess) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def employer(request: HttpRequest, token: str) -> HttpResponse:
     """The maître d'apprentissage's page: the evaluation grid and the report's visa."""
-    try:
-        access = resolve_employer_access(token)
-    except ApprenticeshipRefused as refused:
-        return _refused(request, str(refused))
+    access, refusal = link_access(request, token, EMPLOYER_LINK)
+    if refusal is not None:
+        return refusal
     apprenticeship = access.apprenticeship
     grid = grid_of(apprenticeship)
     evaluation = evaluation_of(apprenticeship) if grid else None
@@ -277,49 +266,19 @@ def employer(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
-def _employer_deposit(access: EmployerAccess, deposit_pk: int) -> ReportDeposit:
-    """A version of the link's own apprentice's report (never another student's: 404)."""
-    return get_object_or_404(
-        ReportDeposit.objects.select_related("student", "endorsement"),
-        pk=deposit_pk,
-        student_id=access.apprenticeship.student_id,
-    )
-
-
 @require_POST
 def employer_endorse(request: HttpRequest, token: str, deposit_pk: int) -> HttpResponse:
-    try:
-        access = resolve_employer_access(token)
-    except ApprenticeshipRefused as refused:
-        return _refused(request, str(refused))
-    found = _employer_deposit(access, deposit_pk)
-    endorse_report_as_employer(
-        access, found, master_name=str(request.POST.get("master_name", "")), ip=client_ip(request)
-    )
-    messages.success(request, f"Version {found.version} du rapport visée. Merci.")
-    return redirect(reverse("apprenticeships:employer", kwargs={"token": token}) + "#rapport")
+    return link_endorse(request, token, deposit_pk, EMPLOYER_LINK)
 
 
 def employer_report(request: HttpRequest, token: str, deposit_pk: int) -> HttpResponse:
-    try:
-        access = resolve_employer_access(token)
-    except ApprenticeshipRefused as refused:
-        return _refused(request, str(refused))
-    found = _employer_deposit(access, deposit_pk)
-    return audit_minor_download(
-        request,
-        report_file_response(found),
-        students=[found.student],
-        document=found,
-        actor_label=f"{access.apprenticeship.master_name} — lien du maître d'apprentissage",
-    )
+    return link_download(request, token, deposit_pk, EMPLOYER_LINK)
 
 
 def employer_evaluation(request: HttpRequest, token: str) -> HttpResponse:
-    try:
-        access = resolve_employer_access(token)
-    except ApprenticeshipRefused as refused:
-        return _refused(request, str(refused))
+    access, refusal = link_access(request, token, EMPLOYER_LINK)
+    if refusal is not None:
+        return refusal
     found = get_object_or_404(
         ApprenticeEvaluation,
         apprenticeship=access.apprenticeship,
@@ -330,5 +289,5 @@ def employer_evaluation(request: HttpRequest, token: str) -> HttpResponse:
         _evaluation_pdf(found),
         students=[access.apprenticeship.student],
         document=found,
-        actor_label=f"{access.apprenticeship.master_name} — lien du maître d'apprentissage",
+        actor_label=EMPLOYER_LINK.actor_label(access),
     )

@@ -17,14 +17,20 @@ from django.db.models import F, Q
 from milieu.contracts.enums import SpecialContractKind
 
 
-class SpecialContract(models.Model):
-    student = models.ForeignKey(
-        "students.Student",
-        on_delete=models.PROTECT,
-        related_name="special_contracts",
-        verbose_name="candidat",
+def end_after_start(name: str) -> models.CheckConstraint:
+    """The check that a contract does not end before it starts (named per table)."""
+    return models.CheckConstraint(
+        name=name,
+        condition=Q(end__gte=F("start")),
+        violation_error_message="La fin du contrat précède son début.",
     )
-    kind = models.CharField("nature du contrat", max_length=24, choices=SpecialContractKind.choices)
+
+
+class EmployerContract(models.Model):
+    """What every contract with an employer shares (a special contract here, an apprenticeship in
+    `milieu.apprenticeships`): the employer and its SIRET, the dates, who recorded it and when.
+    Each concrete contract adds its student, its own fields and its `end_after_start` check."""
+
     employer = models.CharField("employeur", max_length=200)
     siret = models.CharField("SIRET de l'employeur", max_length=14)
     start = models.DateField("début du contrat")
@@ -36,6 +42,20 @@ class SpecialContract(models.Model):
         verbose_name="enregistré par",
     )
     recorded_at = models.DateTimeField("enregistré le", auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["start", "pk"]
+
+
+class SpecialContract(EmployerContract):
+    student = models.ForeignKey(
+        "students.Student",
+        on_delete=models.PROTECT,
+        related_name="special_contracts",
+        verbose_name="candidat",
+    )
+    kind = models.CharField("nature du contrat", max_length=24, choices=SpecialContractKind.choices)
     # the pedagogical team's statement that the activities fit the diploma's référentiel
     activities_fit = models.BooleanField("activités conformes au référentiel", default=False)
     activities_fit_by = models.ForeignKey(
@@ -48,16 +68,11 @@ class SpecialContract(models.Model):
     )
     activities_fit_at = models.DateTimeField("conformité constatée le", null=True, blank=True)
 
-    class Meta:
+    class Meta(EmployerContract.Meta):
         verbose_name = "contrat de travail de type particulier"
         verbose_name_plural = "contrats de travail de type particulier"
-        ordering = ["start", "pk"]
         constraints = [
-            models.CheckConstraint(
-                name="special_contract_end_after_start",
-                condition=Q(end__gte=F("start")),
-                violation_error_message="La fin du contrat précède son début.",
-            ),
+            end_after_start("special_contract_end_after_start"),
             models.CheckConstraint(
                 name="special_contract_fit_has_author",
                 condition=Q(activities_fit=False)

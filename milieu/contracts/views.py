@@ -1,12 +1,19 @@
 """The *contrats de travail de type particulier* of a candidate: list, record, confirm the fit.
 
 The student is fetched through `get_object_for` over `visible_students` (another establishment's
-is a 404, a refused action a 403; a refused operation is shown by `RefusedMiddleware`): the candidate's viewers read, the establishment's managers
-record a contract and the team's statement.
+is a 404, a refused action a 403; a refused operation is shown by `RefusedMiddleware`): the
+candidate's viewers read, the establishment's managers record a contract and the team's
+statement. The apprenticeship's page records its contracts through the same view function
+(`record_on_student_page`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -27,7 +34,9 @@ from milieu.permissions import Action, can, get_object_for, require, visible_stu
 from milieu.students.models import Student
 
 
-def _student(request: AuthenticatedHttpRequest, pk: int, action: Action) -> Student:
+def student_for(request: AuthenticatedHttpRequest, pk: int, action: Action) -> Student:
+    """The student `pk` as the user may reach them for `action` (404 when not visible, 403 when
+    visible but refused): the candidate's pages of a contract (here and the apprenticeship's)."""
     return get_object_for(
         request.user,
         visible_students(request.user).select_related("cohort", "cohort__establishment"),
@@ -63,37 +72,61 @@ def _page(
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def student(request: AuthenticatedHttpRequest, student_pk: int) -> HttpResponse:
+@dataclass(frozen=True)
+class RecordingPage:
+    """A candidate's page that lists their contracts of one kind and records a new one (the
+    special contracts here, the apprenticeships in `milieu.apprenticeships.views`)."""
+
+    actions: tuple[Action, Action]  # to see the page, to record a contract
+    form_class: type[forms.Form]
+    data_class: Callable[..., Any]  # the operation's data, from the form's fields (same names)
+    record: Callable[..., object]  # the operation: (student, data, by=, ip=)
+    render: Callable[[AuthenticatedHttpRequest, Student, Any, int], HttpResponse]
+    success: str
+    url_name: str
+
+
+def record_on_student_page(
+    request: AuthenticatedHttpRequest, student_pk: int, page: RecordingPage
+) -> HttpResponse:
+    """The page shown; or a posted form recorded, then back to the page with `success`, or the
+    page again (400) with the refusal: each field's message beside its field (at the top when the
+    form has no such field), or else the refusal's message."""
+    view, manage = page.actions
     if request.method != "POST":
-        return _page(request, _student(request, student_pk, Action.EVIDENCE_VIEW), None)
-    found = _student(request, student_pk, Action.EVIDENCE_REVIEW)
-    form = SpecialContractForm(request.POST)
+        return page.render(request, student_for(request, student_pk, view), None, 200)
+    found = student_for(request, student_pk, manage)
+    form = page.form_class(request.POST)
     if form.is_valid():
-        data = form.cleaned_data
         try:
-            record_special_contract(
-                found,
-                ContractData(
-                    kind=data["kind"],
-                    employer=data["employer"],
-                    siret=data["siret"],
-                    start=data["start"],
-                    end=data["end"],
-                ),
-                by=request.user,
-                ip=client_ip(request),
-            )
+            data = page.data_class(**form.cleaned_data)
+            page.record(found, data, by=request.user, ip=client_ip(request))
         except ContractRefused as refused:
-            for name, message in refused.errors.items():
-                form.add_error(name if name in form.fields else None, message)
+            for name, error in refused.errors.items():
+                form.add_error(name if name in form.fields else None, error)
             if not refused.errors:
                 form.add_error(None, str(refused))
         else:
-            messages.success(request, "Contrat de travail de type particulier enregistré.")
-            return redirect("contracts:student", student_pk=found.pk)
-    return _page(request, found, form, status=400)
+            messages.success(request, page.success)
+            return redirect(page.url_name, student_pk=found.pk)
+    return page.render(request, found, form, 400)
+
+
+CONTRACTS_PAGE = RecordingPage(
+    actions=(Action.EVIDENCE_VIEW, Action.EVIDENCE_REVIEW),
+    form_class=SpecialContractForm,
+    data_class=ContractData,
+    record=record_special_contract,
+    render=_page,
+    success="Contrat de travail de type particulier enregistré.",
+    url_name="contracts:student",
+)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def student(request: AuthenticatedHttpRequest, student_pk: int) -> HttpResponse:
+    return record_on_student_page(request, student_pk, CONTRACTS_PAGE)
 
 
 @login_required

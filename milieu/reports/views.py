@@ -9,6 +9,8 @@ open the reports of that link's intern only.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -27,7 +29,6 @@ from milieu.audit.downloads import audit_minor_download
 from milieu.checker.checking import CheckedDossier
 from milieu.exams.assembly import build_dossier
 from milieu.exams.queries import session_of_cohort
-from milieu.followup.models import TutorAccess
 from milieu.followup.operations import FollowupRefused, resolve_access
 from milieu.http import AuthenticatedHttpRequest, client_ip, stored_file_response
 from milieu.pagination import paginate
@@ -39,6 +40,7 @@ from milieu.permissions import (
     visible_cohorts,
     visible_students,
 )
+from milieu.refusals import Refused
 from milieu.reports.analysis import ReportAnalysis, report_profile
 from milieu.reports.conformity import conformity, exam_day, report_findings
 from milieu.reports.models import AnalysisState, ReportDeadline, ReportDeposit, ReportReceipt
@@ -386,44 +388,93 @@ def cohort(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _refused(request: HttpRequest, message: str) -> HttpResponse:
-    return render(request, "reports/link_refused.html", {"message": message}, status=410)
+# --- the report through a no-account link: the tutor's here, the maître d'apprentissage's in
+# `milieu.apprenticeships.views` (the same views, told by a `ReportLink` what the link is) ------
 
 
-def _tutor_deposit(access: TutorAccess, deposit_pk: int) -> ReportDeposit:
-    """A version of the link's own intern's report (never another intern's: 404)."""
+@dataclass(frozen=True)
+class ReportLink:
+    """What the report's views need to know of one kind of no-account link."""
+
+    resolve: Callable[[str], Any]  # the usable access behind a token, or raises `refused`
+    refused: type[Refused]
+    refused_template: str  # the page of a link that is no longer usable (410)
+    student_id: Callable[[Any], int]  # the one student whose report the access opens
+    endorse: Callable[[Any, ReportDeposit, str, str | None], object]  # access, deposit, name, ip
+    name_field: str  # the visa form's field with the typed name
+    page: str  # the URL name of the link's page (given the token)
+    actor_label: Callable[[Any], str]  # who downloads, for the journal
+
+
+TUTOR_LINK = ReportLink(
+    resolve=resolve_access,
+    refused=FollowupRefused,
+    refused_template="reports/link_refused.html",
+    student_id=lambda access: access.convention.student_id,
+    endorse=lambda access, deposit, name, ip: endorse_report(
+        access, deposit, tutor_name=name, ip=ip
+    ),
+    name_field="tutor_name",
+    page="followup:tutor",
+    actor_label=lambda access: f"{access.convention.tutor or 'Tuteur'} — lien de suivi",
+)
+
+
+def link_access(
+    request: HttpRequest, token: str, link: ReportLink
+) -> tuple[Any, HttpResponse | None]:
+    """The usable access behind `token` and None, or None and the page saying why it is not."""
+    try:
+        return link.resolve(token), None
+    except link.refused as refused:
+        message = {"message": str(refused)}
+        return None, render(request, link.refused_template, message, status=410)
+
+
+def _link_deposit(access: Any, deposit_pk: int, link: ReportLink) -> ReportDeposit:
+    """A version of the link's own student's report (never another student's: 404)."""
     return get_object_or_404(
         ReportDeposit.objects.select_related("student", "endorsement"),
         pk=deposit_pk,
-        student_id=access.convention.student_id,
+        student_id=link.student_id(access),
+    )
+
+
+def link_endorse(
+    request: HttpRequest, token: str, deposit_pk: int, link: ReportLink
+) -> HttpResponse:
+    """The link's holder endorses (*vise*) the latest version of their student's report."""
+    access, refusal = link_access(request, token, link)
+    if refusal is not None:
+        return refusal
+    found = _link_deposit(access, deposit_pk, link)
+    link.endorse(access, found, str(request.POST.get(link.name_field, "")), client_ip(request))
+    messages.success(request, f"Version {found.version} du rapport visée. Merci.")
+    return redirect(reverse(link.page, kwargs={"token": token}) + "#rapport")
+
+
+def link_download(
+    request: HttpRequest, token: str, deposit_pk: int, link: ReportLink
+) -> HttpResponse:
+    """A version of the link's own student's report, downloaded by the link's holder."""
+    access, refusal = link_access(request, token, link)
+    if refusal is not None:
+        return refusal
+    found = _link_deposit(access, deposit_pk, link)
+    return audit_minor_download(
+        request,
+        report_file_response(found),
+        students=[found.student],
+        document=found,
+        actor_label=link.actor_label(access),
     )
 
 
 @require_POST
 def tutor_endorse(request: HttpRequest, token: str, deposit_pk: int) -> HttpResponse:
     """The tutor endorses (*vise*) the latest version of their intern's report."""
-    try:
-        access = resolve_access(token)
-    except FollowupRefused as refused:
-        return _refused(request, str(refused))
-    found = _tutor_deposit(access, deposit_pk)
-    endorse_report(
-        access, found, tutor_name=str(request.POST.get("tutor_name", "")), ip=client_ip(request)
-    )
-    messages.success(request, f"Version {found.version} du rapport visée. Merci.")
-    return redirect(reverse("followup:tutor", kwargs={"token": token}) + "#rapport")
+    return link_endorse(request, token, deposit_pk, TUTOR_LINK)
 
 
 def tutor_download(request: HttpRequest, token: str, deposit_pk: int) -> HttpResponse:
-    try:
-        access = resolve_access(token)
-    except FollowupRefused as refused:
-        return _refused(request, str(refused))
-    found = _tutor_deposit(access, deposit_pk)
-    return audit_minor_download(
-        request,
-        report_file_response(found),
-        students=[found.student],
-        document=found,
-        actor_label=f"{access.convention.tutor or 'Tuteur'} — lien de suivi",
-    )
+    return link_download(request, token, deposit_pk, TUTOR_LINK)

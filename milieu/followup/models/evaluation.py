@@ -15,21 +15,17 @@ from milieu.followup.models.base import display_name
 # --- the evaluation grid / fiche d'appréciation -------------------------------------------------
 
 
-class Evaluation(models.Model):
-    """The grid of one convention (seeds 001 and 003 §2.1.4): the tutor fills it through their
-    link, the pedagogical team reviews it, may adjust it, and co-signs it at the end of the
-    stage; it is then rendered once as a PDF, stored with its SHA-256, and frozen.
+class GridEvaluation(models.Model):
+    """What every evaluation grid shares, whoever fills it through their link (the tutor of a
+    convention, `Evaluation`; the maître d'apprentissage, `ApprenticeEvaluation`): the
+    pedagogical team reviews it and co-signs it; it is then rendered once as a PDF, stored with
+    its SHA-256, and frozen (`save` refuses).
 
     `grid` is the catalogue's grid as it was when the row was made (title, scale, items), so a
-    later catalogue never changes a stored evaluation.
+    later catalogue never changes a stored evaluation. Each concrete grid adds the row it belongs
+    to and the evaluator's typed name.
     """
 
-    convention = models.OneToOneField(
-        "conventions.Convention",
-        on_delete=models.PROTECT,
-        related_name="evaluation",
-        verbose_name="convention",
-    )
     status = models.CharField(
         "état", max_length=16, choices=EvaluationStatus.choices, default=EvaluationStatus.DRAFT
     )
@@ -37,7 +33,6 @@ class Evaluation(models.Model):
     levels = models.JSONField("niveaux", default=dict)
     comments = models.JSONField("commentaires", default=dict)
     appreciation = models.TextField("appréciation proposée", blank=True)
-    tutor_name = models.CharField("tuteur", max_length=200, blank=True)
     filled_at = models.DateTimeField("remplie le", null=True, blank=True)
     cosigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -54,35 +49,23 @@ class Evaluation(models.Model):
     updated_at = models.DateTimeField("modifiée le", auto_now=True)
 
     class Meta:
-        verbose_name = "grille d'évaluation"
-        verbose_name_plural = "grilles d'évaluation"
-
-    def __str__(self) -> str:
-        return f"{self.grid.get('title', 'Grille')} — convention n° {self.convention_id}"
+        abstract = True
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if (
             self.pk is not None
-            and Evaluation.objects.filter(pk=self.pk, status=EvaluationStatus.COSIGNED).exists()
+            and type(self)
+            ._default_manager.filter(pk=self.pk, status=EvaluationStatus.COSIGNED)
+            .exists()
         ):
             raise ValueError("Une grille d'évaluation arrêtée conjointement est figée.")
         if self.content:
             self.sha256 = hashlib.sha256(bytes(self.content)).hexdigest()
         super().save(*args, **kwargs)
 
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        if self.frozen:
-            raise ValueError("Une grille d'évaluation arrêtée conjointement est figée.")
-        return super().delete(*args, **kwargs)
-
     @property
     def frozen(self) -> bool:
         return self.status == EvaluationStatus.COSIGNED
-
-    @property
-    def student(self) -> Any:
-        """The convention's student (whom the permission rules ask about)."""
-        return self.convention.student
 
     @property
     def cosigner_name(self) -> str:
@@ -104,6 +87,37 @@ class Evaluation(models.Model):
                 }
             )
         return rows
+
+
+class Evaluation(GridEvaluation):
+    """The grid of one convention (seeds 001 and 003 §2.1.4): the tutor fills it through their
+    link, the pedagogical team reviews it, may adjust it, and co-signs it at the end of the
+    stage (`GridEvaluation`)."""
+
+    convention = models.OneToOneField(
+        "conventions.Convention",
+        on_delete=models.PROTECT,
+        related_name="evaluation",
+        verbose_name="convention",
+    )
+    tutor_name = models.CharField("tuteur", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "grille d'évaluation"
+        verbose_name_plural = "grilles d'évaluation"
+
+    def __str__(self) -> str:
+        return f"{self.grid.get('title', 'Grille')} — convention n° {self.convention_id}"
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        if self.frozen:
+            raise ValueError("Une grille d'évaluation arrêtée conjointement est figée.")
+        return super().delete(*args, **kwargs)
+
+    @property
+    def student(self) -> Any:
+        """The convention's student (whom the permission rules ask about)."""
+        return self.convention.student
 
 
 class EvaluationTransition(StateLog):

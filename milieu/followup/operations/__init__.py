@@ -2,7 +2,8 @@
 
 - `base`: the refusal (`FollowupRefused`), the follow-up history row (`record_event`), the
   checks of a tutor acting through their link, the counting of a period;
-- `links`: the tutor's link (issue, renew, revoke, resolve);
+- `links`: the tutor's link (issue, renew, revoke, resolve), and what every no-account link's
+  operations share;
 - `attendance`: absences and confirmed presence;
 - `certificates`: the certificate, by the tutor's link or from the host's paper;
 - `evaluations`: the evaluation grid (fill, adjust, co-sign);
@@ -48,11 +49,13 @@ from milieu.followup.operations.evaluations import (
 )
 from milieu.followup.operations.links import (
     LINK_LIFETIME,
+    access_by_token,
     issue_tutor_link,
     link_expiry,
     period_of,
     renew_tutor_link,
     resolve_access,
+    revoke_access,
     revoke_tutor_link,
 )
 from milieu.followup.operations.period_documents import (
@@ -85,6 +88,7 @@ __all__ = [
     "DocumentKind",
     "Figures",
     "FollowupRefused",
+    "access_by_token",
     "adjust_evaluation",
     "changes_of",
     "clean_levels",
@@ -110,6 +114,7 @@ __all__ = [
     "renew_tutor_link",
     "require_complete",
     "resolve_access",
+    "revoke_access",
     "revoke_tutor_link",
     "scheduled_days_of",
     "sign_period_document",

@@ -1,27 +1,75 @@
 """The tutor's link: issued (e-mailed on commit), renewed, revoked, and resolved from its token
-into the one convention it opens."""
+into the one convention it opens; and what every no-account link's operations share
+(`access_by_token`, `revoke_access`: the maître d'apprentissage's link goes through them too)."""
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from datetime import datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from milieu.conventions.enums import SIGNED_STATUSES
 from milieu.conventions.models import Convention, ConventionPeriod
 from milieu.followup.models import FollowupAction, TutorAccess
+from milieu.followup.models.links import AccessLink
 from milieu.followup.operations.base import FollowupRefused, record_event
 from milieu.people.models import User
 from milieu.permissions import Action, require
+from milieu.refusals import Refused
 from milieu.tokens import hash_token
 
 LINK_LIFETIME = timedelta(days=120)  # kept for callers that pass their own lifetime
+
+LinkT = TypeVar("LinkT", bound=AccessLink)
+
+
+# --- what every no-account link shares ---------------------------------------------------------
+
+
+def access_by_token(
+    links: QuerySet[LinkT], token: str, *, refused: type[Refused], revoked_message: str
+) -> LinkT:
+    """The link of `links` behind `token` while it may be used; otherwise `refused` with the
+    reason in French (unknown, revoked: `revoked_message`, expired)."""
+    access = links.filter(token_hash=hash_token(token)).first()
+    if access is None:
+        raise refused("Ce lien n'est pas valide.")
+    if access.revoked:
+        raise refused(revoked_message)
+    if access.expires_at <= timezone.now():
+        raise refused("Ce lien a expiré : demandez-en un nouveau à l'établissement.")
+    return access
+
+
+def revoke_access(
+    access: AccessLink,
+    *,
+    refused: type[Refused],
+    already_message: str,
+    record: Callable[[], object],
+) -> None:
+    """Revoke the link in one transaction that locks its row and calls `record` (the row of its
+    history); `refused` with `already_message` when it is revoked already. The caller has asked
+    the permission."""
+    with transaction.atomic():
+        locked = type(access)._default_manager.select_for_update().get(pk=access.pk)
+        if locked.revoked:
+            raise refused(already_message)
+        locked.revoked = True
+        locked.save(update_fields=["revoked"])
+        record()
+    access.revoked = True
+
+
+# --- the tutor's link ------------------------------------------------------------------------
 
 
 def link_expiry(convention: Convention, *, now: datetime | None = None) -> datetime:
@@ -118,42 +166,35 @@ def renew_tutor_link(access: TutorAccess, *, by: User, ip: str | None = None) ->
 
 def revoke_tutor_link(access: TutorAccess, *, by: User, ip: str | None = None) -> None:
     require(by, Action.FOLLOWUP_MANAGE, access.convention)
-    with transaction.atomic():
-        locked = TutorAccess.objects.select_for_update().get(pk=access.pk)
-        if locked.revoked:
-            raise FollowupRefused("Ce lien est déjà révoqué.")
-        locked.revoked = True
-        locked.save(update_fields=["revoked"])
-        record_event(
+    revoke_access(
+        access,
+        refused=FollowupRefused,
+        already_message="Ce lien est déjà révoqué.",
+        record=lambda: record_event(
             access.convention,
             FollowupAction.LINK_REVOKED,
             by=by,
             ip=ip,
             detail=f"Lien n° {access.pk} révoqué.",
-        )
-    access.revoked = True
+        ),
+    )
 
 
 def resolve_access(token: str) -> TutorAccess:
     """The usable access behind `token`, or `FollowupRefused` with the reason in French."""
-    access = (
-        TutorAccess.objects.filter(token_hash=hash_token(token))
-        .select_related(
+    access = access_by_token(
+        TutorAccess.objects.select_related(
             "convention",
             "convention__student",
             "convention__student__cohort",
             "convention__student__cohort__establishment",
             "convention__tutor",
             "convention__host",
-        )
-        .first()
+        ),
+        token,
+        refused=FollowupRefused,
+        revoked_message="Ce lien a été révoqué par l'établissement.",
     )
-    if access is None:
-        raise FollowupRefused("Ce lien n'est pas valide.")
-    if access.revoked:
-        raise FollowupRefused("Ce lien a été révoqué par l'établissement.")
-    if access.expires_at <= timezone.now():
-        raise FollowupRefused("Ce lien a expiré : demandez-en un nouveau à l'établissement.")
     if access.convention.status not in SIGNED_STATUSES:
         raise FollowupRefused("La convention de ce stage n'est plus en vigueur.")
     return access

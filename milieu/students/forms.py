@@ -12,6 +12,7 @@ from milieu.students.enums import (
     RepeaterReport,
 )
 from milieu.students.models import LegalRepresentative, Student
+from milieu.students.operations import EDITED_FIELDS
 from milieu.validators import guard_names
 
 
@@ -32,21 +33,7 @@ class StudentForm(forms.ModelForm[Student]):
 
     class Meta:
         model = Student
-        fields = [
-            "last_name",
-            "first_name",
-            "ine",
-            "birth_date",
-            "division",
-            "email",
-            "phone",
-            "pathway",
-            "continuing_situation",
-            "distance",
-            "repeater",
-            "previous_session",
-            "repeater_report",
-        ]
+        fields = list(EDITED_FIELDS)  # what `update_student` writes and the journal records
         widgets = {"birth_date": DateInput()}
         help_texts = {
             "ine": "11 caractères, par exemple 123456789AB.",

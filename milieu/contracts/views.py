@@ -30,19 +30,8 @@ from milieu.contracts.operations import (
     takes_special_contracts,
 )
 from milieu.http import AuthenticatedHttpRequest, client_ip
-from milieu.permissions import Action, can, get_object_for, require, visible_students
+from milieu.permissions import Action, can, require, student_for, visible_students
 from milieu.students.models import Student
-
-
-def student_for(request: AuthenticatedHttpRequest, pk: int, action: Action) -> Student:
-    """The student `pk` as the user may reach them for `action` (404 when not visible, 403 when
-    visible but refused): the candidate's pages of a contract (here and the apprenticeship's)."""
-    return get_object_for(
-        request.user,
-        visible_students(request.user).select_related("cohort", "cohort__establishment"),
-        pk,
-        action,
-    )
 
 
 def _page(
@@ -94,8 +83,8 @@ def record_on_student_page(
     form has no such field), or else the refusal's message."""
     view, manage = page.actions
     if request.method != "POST":
-        return page.render(request, student_for(request, student_pk, view), None, 200)
-    found = student_for(request, student_pk, manage)
+        return page.render(request, student_for(request.user, student_pk, view), None, 200)
+    found = student_for(request.user, student_pk, manage)
     form = page.form_class(request.POST)
     if form.is_valid():
         try:

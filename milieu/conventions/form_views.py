@@ -26,11 +26,10 @@ from milieu.http import AuthenticatedHttpRequest, HtmxHttpRequest, client_ip, pa
 from milieu.permissions import (
     Action,
     can,
-    get_object_for,
     require,
+    student_for,
     visible_hosts,
     visible_placements,
-    visible_students,
 )
 from milieu.rules.calendar import DEFAULT_WORK_DAY_NAMES
 from milieu.students.models import Student
@@ -81,11 +80,8 @@ def create(request: SignedInHtmxRequest) -> HttpResponse:
         )
         student = placement.student
     else:
-        student = get_object_for(
-            request.user,
-            visible_students(request.user).select_related("cohort__establishment"),
-            _number(request.GET.get("eleve")),
-            Action.CONVENTION_CREATE,
+        student = student_for(
+            request.user, _number(request.GET.get("eleve")), Action.CONVENTION_CREATE
         )
     require(request.user, Action.CONVENTION_CREATE, student)
     if placement is not None:

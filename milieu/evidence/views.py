@@ -36,7 +36,15 @@ from milieu.evidence.operations import (
 from milieu.evidence.pathways import EvidencePathway, evidence_pathway
 from milieu.exams.assembly import build_dossier
 from milieu.http import AuthenticatedHttpRequest, client_ip, stored_file_response
-from milieu.permissions import Action, can, get_object_for, require, scope_of, visible_students
+from milieu.permissions import (
+    Action,
+    can,
+    get_object_for,
+    require,
+    scope_of,
+    student_for,
+    visible_students,
+)
 from milieu.rules import evaluate
 from milieu.students.models import Student
 
@@ -46,15 +54,6 @@ EVIDENCE_CODES = (
     "WORK_CERTIFICATES_MISSING",
     "WORK_EXPERIENCE_INSUFFICIENT",
 )
-
-
-def _student(request: AuthenticatedHttpRequest, pk: int, action: Action) -> Student:
-    return get_object_for(
-        request.user,
-        visible_students(request.user).select_related("cohort", "cohort__establishment"),
-        pk,
-        action,
-    )
 
 
 def _document(request: AuthenticatedHttpRequest, pk: int, action: Action) -> EvidenceDocument:
@@ -152,8 +151,8 @@ def student(request: AuthenticatedHttpRequest, student_pk: int) -> HttpResponse:
     """The student's evidence: documents with their status and reasons, the deposit form, and
     what the regulation engine says about them."""
     if request.method != "POST":
-        return _page(request, _student(request, student_pk, Action.EVIDENCE_VIEW))
-    found = _student(request, student_pk, Action.EVIDENCE_DEPOSIT)
+        return _page(request, student_for(request.user, student_pk, Action.EVIDENCE_VIEW))
+    found = student_for(request.user, student_pk, Action.EVIDENCE_DEPOSIT)
     kinds = evidence_pathway(found).kinds
     if not kinds:
         messages.info(request, "Aucune pièce justificative n’est attendue pour cette voie.")

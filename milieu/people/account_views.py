@@ -34,16 +34,14 @@ from milieu.people.invitations import (
 )
 from milieu.people.models import User
 from milieu.people.requests import SignedInRequest
-from milieu.permissions import Action, get_object_for, visible_cohorts, visible_students
+from milieu.permissions import Action, get_object_for, student_for, visible_cohorts
 
 
 @login_required
 @require_POST
 def invite_one(request: SignedInRequest, pk: int) -> HttpResponse:
     """Send (or send again) one student their invitation; back to the student's page."""
-    student = get_object_for(
-        request.user, visible_students(request.user), pk, Action.STUDENT_INVITE
-    )
+    student = student_for(request.user, pk, Action.STUDENT_INVITE)
     try:
         invitation = invite_student(student, by=request.user, ip=client_ip(request))
     except InvitationError as error:

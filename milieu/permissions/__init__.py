@@ -17,7 +17,7 @@ Who sees what:
 """
 
 from milieu.permissions.actions import Action
-from milieu.permissions.rules import RULES, can, get_object_for, require
+from milieu.permissions.rules import RULES, can, get_object_for, require, student_for
 from milieu.permissions.scope import DEROGATION_REQUESTERS, Scope, scope_of
 from milieu.permissions.visibility import *  # noqa: F403 (the visible_* querysets)
 from milieu.permissions.visibility import __all__ as _visibility
@@ -30,6 +30,7 @@ __all__ = [
     "can",
     "get_object_for",
     "require",
+    "student_for",
     "scope_of",
     *_visibility,
 ]

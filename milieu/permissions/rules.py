@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Model, QuerySet
@@ -14,7 +14,10 @@ from milieu.hosts.models import Host, Tutor
 from milieu.people.enums import RECTORAT_ROLES, Role
 from milieu.permissions.actions import Action
 from milieu.permissions.scope import DEROGATION_REQUESTERS, Scope, scope_of
-from milieu.permissions.visibility import hosts_worked_with, tutors_worked_with
+from milieu.permissions.visibility import hosts_worked_with, tutors_worked_with, visible_students
+
+if TYPE_CHECKING:
+    from milieu.students.models import Student
 
 M = TypeVar("M", bound=Model)
 
@@ -337,3 +340,16 @@ def get_object_for(user: Any, queryset: QuerySet[M], pk: Any, action: Action | s
         raise Http404("Aucun objet ne correspond à cette adresse.") from None
     require(user, action, found)
     return found
+
+
+def student_for(user: Any, pk: Any, action: Action | str) -> Student:
+    """The student `pk` as `user` may reach them for `action`, with their cohort and its
+    establishment: `get_object_for` over `visible_students` (404 when not visible, 403 when
+    visible but refused). Every student page and form fetches its student here."""
+    students: QuerySet[Student] = visible_students(user)
+    return get_object_for(
+        user,
+        students.select_related("cohort", "cohort__establishment"),
+        pk,
+        action,
+    )

@@ -22,10 +22,10 @@ from milieu.permissions import (
     Action,
     can,
     get_object_for,
+    student_for,
     visible_cohorts,
     visible_hosts,
     visible_placements,
-    visible_students,
 )
 from milieu.placements.board import (
     BOARD_FILTERS,
@@ -72,12 +72,7 @@ def decisions_for(user: User, placement: Placement) -> list[str]:
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
 def propose(request: SignedInRequest, pk: int) -> HttpResponse:
-    student = get_object_for(
-        request.user,
-        visible_students(request.user).select_related("cohort"),
-        pk,
-        Action.PLACEMENT_PROPOSE,
-    )
+    student = student_for(request.user, pk, Action.PLACEMENT_PROPOSE)
     periods = student.cohort.periods.all()
     hosts = visible_hosts(request.user).order_by("name")
     if request.method == "POST":

@@ -37,8 +37,8 @@ from milieu.permissions import (
     can,
     get_object_for,
     require,
+    student_for,
     visible_cohorts,
-    visible_students,
 )
 from milieu.refusals import Refused
 from milieu.reports.analysis import ReportAnalysis, report_profile
@@ -77,15 +77,6 @@ class DeadlineForm(forms.Form):
             "required": "Indiquez la date limite.",
             "invalid": "Indiquez une date valide (jj/mm/aaaa).",
         },
-    )
-
-
-def _student(request: AuthenticatedHttpRequest, pk: int, action: Action) -> Student:
-    return get_object_for(
-        request.user,
-        visible_students(request.user).select_related("cohort", "cohort__establishment"),
-        pk,
-        action,
     )
 
 
@@ -197,7 +188,7 @@ def _posted_figures(data: Any, expect: Any, current: dict[str, Any]) -> dict[str
 @require_POST
 def correct(request: AuthenticatedHttpRequest, pk: int, deposit_pk: int) -> HttpResponse:
     """A teacher corrects figures of the latest version, with a reason."""
-    student = _student(request, pk, Action.REPORT_CORRECT)
+    student = student_for(request.user, pk, Action.REPORT_CORRECT)
     found = get_object_or_404(
         ReportDeposit.objects.select_related("student", "reading"), pk=deposit_pk
     )
@@ -270,7 +261,7 @@ def deposit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def _deposit(
     request: AuthenticatedHttpRequest, pk: int, handler: LimitedUploadHandler
 ) -> HttpResponse:
-    student = _student(request, pk, Action.REPORT_VIEW)
+    student = student_for(request.user, pk, Action.REPORT_VIEW)
     error = ""
     if request.method == "POST":
         require(request.user, Action.REPORT_DEPOSIT, student)
@@ -308,7 +299,7 @@ def _deposit(
 def analysis_state(request: AuthenticatedHttpRequest, pk: int, receipt_pk: int) -> HttpResponse:
     """The state of a received report, polled by its page while the analysis runs; once done,
     the page reloads itself (htmx) to show the new version's conformity."""
-    student = _student(request, pk, Action.REPORT_VIEW)
+    student = student_for(request.user, pk, Action.REPORT_VIEW)
     receipt = get_object_or_404(
         ReportReceipt.objects.select_related("deposit"), pk=receipt_pk, student=student
     )
@@ -322,7 +313,7 @@ def analysis_state(request: AuthenticatedHttpRequest, pk: int, receipt_pk: int) 
 
 @login_required
 def download(request: AuthenticatedHttpRequest, pk: int, deposit_pk: int) -> HttpResponse:
-    student = _student(request, pk, Action.REPORT_VIEW)
+    student = student_for(request.user, pk, Action.REPORT_VIEW)
     found = get_object_or_404(ReportDeposit.objects.select_related("student"), pk=deposit_pk)
     if found.student_id != student.pk:
         raise Http404("Ce rapport n'est pas celui de cet élève.")

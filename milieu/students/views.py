@@ -21,7 +21,7 @@ from milieu.exams.queries import checked_dossier
 from milieu.hosts.models import PlacementTransition
 from milieu.http import client_ip
 from milieu.people.requests import SignedInRequest
-from milieu.permissions import Action, get_object_for, visible_students
+from milieu.permissions import Action, student_for
 from milieu.placements.views import decisions_for
 from milieu.students.enums import Pathway, RepeaterContract, RepeaterReport
 from milieu.students.forms import RepresentativeFormSet, StudentForm
@@ -31,12 +31,7 @@ from milieu.students.operations import update_student
 
 @login_required
 def detail(request: SignedInRequest, pk: int) -> HttpResponse:
-    student = get_object_for(
-        request.user,
-        visible_students(request.user).select_related("cohort"),
-        pk,
-        Action.STUDENT_VIEW,
-    )
+    student = student_for(request.user, pk, Action.STUDENT_VIEW)
     today = timezone.localdate()
     placements = list(
         student.placements.select_related("cohort_period", "host", "site", "tutor")
@@ -138,12 +133,7 @@ def _followup_links(student: Student) -> dict[str, Any]:
 @login_required
 def export(request: SignedInRequest, pk: int) -> HttpResponse:
     """The dossier as judged today, in contract v1: `milieu check` gives the page's verdict."""
-    student = get_object_for(
-        request.user,
-        visible_students(request.user).select_related("cohort"),
-        pk,
-        Action.STUDENT_EXPORT,
-    )
+    student = student_for(request.user, pk, Action.STUDENT_EXPORT)
     today = timezone.localdate()
     dossier = build_dossier(student, as_of=today)
     response = HttpResponse(
@@ -161,12 +151,7 @@ def export(request: SignedInRequest, pk: int) -> HttpResponse:
 def edit(request: SignedInRequest, pk: int) -> HttpResponse:
     """The student's record; a save over someone else's newer change is refused (409), shows
     that change and keeps what the user typed, to be saved again knowingly."""
-    student = get_object_for(
-        request.user,
-        visible_students(request.user).select_related("cohort"),
-        pk,
-        Action.STUDENT_CHANGE,
-    )
+    student = student_for(request.user, pk, Action.STUDENT_CHANGE)
     data = request.POST if request.method == "POST" else None
     form = StudentForm(data, instance=student)
     representatives = RepresentativeFormSet(data, instance=student, prefix="representants")

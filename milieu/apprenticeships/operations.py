@@ -47,7 +47,7 @@ from milieu.identifiers import siret_error
 from milieu.people.models import User
 from milieu.permissions import Action, require
 from milieu.reports.models import ReportDeposit, ReportEndorsement
-from milieu.reports.operations import expectation_of, latest_deposit
+from milieu.reports.operations import expectation_of, record_endorsement
 from milieu.students.enums import Pathway
 from milieu.students.models import Student
 from milieu.tokens import hash_token
@@ -435,16 +435,13 @@ def endorse_report_as_employer(
         raise ApprenticeshipRefused("Le règlement de ce diplôme ne demande pas de visa du rapport.")
     name = _master_name(access, master_name)
     with transaction.atomic():
-        Student.objects.select_for_update().filter(pk=student.pk).first()
-        latest = latest_deposit(student.pk)
-        if latest is None or latest.pk != deposit.pk:
-            raise ApprenticeshipRefused(
-                "Une version plus récente du rapport a été déposée : visez la dernière version."
-            )
-        if ReportEndorsement.objects.filter(deposit=deposit).exists():
-            raise ApprenticeshipRefused("Cette version du rapport est déjà visée.")
-        endorsement = ReportEndorsement.objects.create(
-            deposit=deposit, employer_access=access, tutor_name=name, ip=ip or None
+        endorsement = record_endorsement(
+            student,
+            deposit,
+            refused=ApprenticeshipRefused,
+            tutor_name=name,
+            ip=ip,
+            employer_access=access,
         )
         _event(
             apprenticeship,

@@ -262,19 +262,36 @@ def endorse_report(
     if not name:
         raise ReportRefused("Indiquez votre nom pour viser le rapport.")
     with transaction.atomic():
-        Student.objects.select_for_update().filter(pk=student.pk).first()
-        latest = latest_deposit(student.pk)
-        if latest is None or latest.pk != deposit.pk:
-            raise ReportRefused(
-                "Une version plus récente du rapport a été déposée : visez la dernière version."
-            )
-        if ReportEndorsement.objects.filter(deposit=deposit).exists():
-            raise ReportRefused("Cette version du rapport est déjà visée.")
-        endorsement = ReportEndorsement.objects.create(
-            deposit=deposit, access=access, tutor_name=name[:200], ip=ip or None
+        return record_endorsement(
+            student, deposit, refused=ReportRefused, tutor_name=name, ip=ip, access=access
         )
-        verdict_inputs_changed(student.pk)
-        return endorsement
+
+
+def record_endorsement(
+    student: Student,
+    deposit: ReportDeposit,
+    *,
+    refused: type[Refused],
+    tutor_name: str,
+    ip: str | None,
+    **link: Any,
+) -> ReportEndorsement:
+    """The visa itself, inside the caller's transaction, whoever gives it (the tutor's link,
+    the maître d'apprentissage's): only on the latest version, once; `link` names the access
+    it came through. The student's row is locked, so a new version deposited meanwhile waits."""
+    Student.objects.select_for_update().filter(pk=student.pk).first()
+    latest = latest_deposit(student.pk)
+    if latest is None or latest.pk != deposit.pk:
+        raise refused(
+            "Une version plus récente du rapport a été déposée : visez la dernière version."
+        )
+    if ReportEndorsement.objects.filter(deposit=deposit).exists():
+        raise refused("Cette version du rapport est déjà visée.")
+    endorsement = ReportEndorsement.objects.create(
+        deposit=deposit, tutor_name=tutor_name[:200], ip=ip or None, **link
+    )
+    verdict_inputs_changed(student.pk)
+    return endorsement
 
 
 CORRECTABLE = ("pages", "annex_pages", "sections", "section_pages", "english")

@@ -16,9 +16,9 @@ import os
 import sys
 from collections.abc import Sequence
 from datetime import date
-from typing import IO, Any
+from typing import IO
 
-from milieu.rules import CatalogueError, dumps_verdict, evaluate, get_catalogue
+from milieu.rules import CatalogueError, Verdict, dumps_verdict, get_catalogue, judge
 from milieu.rules.reader import InputError, parse_dossiers
 from milieu.rules.text import render_text
 
@@ -148,9 +148,9 @@ def _check(options: argparse.Namespace) -> int:
         except InputError as error:
             return _fail(f"{'entrée standard' if name == '-' else name} : {error}")
         progress = _Progress(len(items), not options.no_progress)
-        results: list[Any] = []
+        results: list[Verdict] = []
         for index, item in enumerate(items, start=1):
-            result = evaluate(item, today=today, catalogue=catalogue)
+            result = judge(item, today=today, catalogue=catalogue)
             if "error" in result:
                 status = EXIT_DOSSIER_ERROR
             results.append(result)

@@ -19,7 +19,7 @@ from milieu.checker.enums import (
     Severity,
     VerdictStatus,
 )
-from milieu.rules import dumps_verdict, evaluate, get_catalogue
+from milieu.rules import Verdict, dumps_verdict, get_catalogue, judge
 from milieu.rules.reader import InputError, load_json
 
 # The page shows each verdict in full: a hundred is a long page already; volumes go to the CLI.
@@ -119,7 +119,7 @@ def input_error(message: str, *, field: str = "") -> CheckedDossier:
 
 def check_dossier(dossier: Any) -> CheckedDossier:
     """The engine's verdict on one dossier (or its error object)."""
-    return CheckedDossier(evaluate(dossier))
+    return CheckedDossier(judge(dossier))
 
 
 def check_dossiers(dossiers: list[Any]) -> list[CheckedDossier]:
@@ -154,7 +154,7 @@ class CheckedDossier:
     `outlook` (web pages only, `milieu.exams.outlook`): what the candidate still has ahead; the
     pages show it in place of a blocking verdict while the stage is to come."""
 
-    result: dict[str, Any]
+    result: Verdict
     outlook: Any = None
 
     @property
@@ -188,11 +188,13 @@ class CheckedDossier:
 
     @property
     def error_field(self) -> str:
-        return str(self.result.get("error", {}).get("field", ""))
+        error = self.result.get("error")
+        return "" if error is None else str(error.get("field", ""))
 
     @property
     def error_message(self) -> str:
-        return str(self.result.get("error", {}).get("message", ""))
+        error = self.result.get("error")
+        return "" if error is None else str(error.get("message", ""))
 
     @property
     def status(self) -> str:
@@ -221,12 +223,14 @@ class CheckedDossier:
         return self.result.get("weeks_completed")
 
     @property
-    def weeks_min(self) -> Any:
-        return (self.result.get("weeks_required") or {}).get("min")
+    def weeks_min(self) -> int | float | None:
+        required = self.result.get("weeks_required")
+        return required.get("min") if required else None
 
     @property
-    def weeks_max(self) -> Any:
-        return (self.result.get("weeks_required") or {}).get("max")
+    def weeks_max(self) -> int | float | None:
+        required = self.result.get("weeks_required")
+        return required.get("max") if required else None
 
     @cached_property
     def findings(self) -> list[Finding]:

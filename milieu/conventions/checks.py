@@ -1,6 +1,6 @@
 """What must be true before a convention is approved, and what deserves a warning.
 
-The diploma's rules come from the engine (`milieu.rules.evaluate` on the student's dossier with
+The diploma's rules come from the engine (`milieu.rules.judge` on the student's dossier with
 this convention's periods planned): nothing here re-implements a seed rule. Around them, the law
 every convention obeys (domain.md): no two stages at once, minors' working time, gratification
 beyond 308 hours with one host in a school year, at most 6 months with one host, host quotas and
@@ -25,7 +25,7 @@ from milieu.conventions.calendar import (
 )
 from milieu.conventions.enums import OPEN_STATUSES
 from milieu.conventions.models import Convention, ConventionPeriod
-from milieu.rules import evaluate, get_catalogue
+from milieu.rules import get_catalogue, judge
 from milieu.rules.calendar import DEFAULT_WORK_DAY_NAMES
 from milieu.rules.workplace import (
     Breach,
@@ -48,7 +48,7 @@ ENGINE_CODES = {
 # scolaires sous réserve du respect d'une période de 4 semaines consécutives de repos, pendant les
 # vacances d'été. » The engine judges the dossier with a warning (the days done still count), but
 # a convention whose periods would break the rest is not approved: the condition is put on the
-# periods the convention organises. The rule itself stays in the engine (`evaluate`), read here.
+# periods the convention organises. The rule itself stays in the engine (`judge`), read here.
 BLOCKING_ENGINE_CODES = {"SUMMER_REST_NOT_RESPECTED"}
 
 BLOCKING_ENGINE_PREFIX = {
@@ -168,7 +168,7 @@ def planned_dossier(convention: Convention, periods: list[ConventionPeriod]) -> 
 
 
 def _engine(convention: Convention, periods: list[ConventionPeriod]) -> list[Problem]:
-    verdict = evaluate(planned_dossier(convention, periods))
+    verdict = judge(planned_dossier(convention, periods))
     if "error" in verdict:
         return [
             Problem(

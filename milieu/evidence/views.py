@@ -45,7 +45,7 @@ from milieu.permissions import (
     student_for,
     visible_students,
 )
-from milieu.rules import evaluate
+from milieu.rules import judge
 from milieu.students.models import Student
 
 # the engine's findings about what replaces the stage certificate
@@ -120,7 +120,7 @@ def _page(
     if form is None and may_deposit:
         form = DepositForm(kinds=pathway.kinds, prefix="piece")
     documents = list(_documents(student))
-    checked = CheckedDossier(evaluate(build_dossier(student, as_of=today), today=today))
+    checked = CheckedDossier(judge(build_dossier(student, as_of=today), today=today))
     findings = [] if checked.is_error else checked.findings
     evidence_findings = [f for f in findings if f.code in EVIDENCE_CODES]
     experience = next((f for f in findings if f.code == "WORK_EXPERIENCE_INSUFFICIENT"), None)

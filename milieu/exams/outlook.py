@@ -9,7 +9,7 @@ give; the pages add this outlook while the cohort still has a PFMP period to com
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -36,7 +36,7 @@ class Outlook:
         return self.ahead or self.report_to_check
 
 
-def _weeks_required(result: dict[str, Any]) -> str:
+def _weeks_required(result: Mapping[str, Any]) -> str:
     required = result.get("weeks_required") or {}
     low, high = required.get("min"), required.get("max")
     if low is None:
@@ -52,13 +52,14 @@ def _weeks_required(result: dict[str, Any]) -> str:
 
 def outlook_of(
     dossier: dict[str, Any],
-    result: dict[str, Any],
+    result: Mapping[str, Any],
     planned: Iterable[Any],
     today: date,
     *,
     report_to_check: bool = False,
 ) -> Outlook:
-    """`planned`: the cohort's PFMP windows (objects with `label`, `start`, `end`);
+    """`result`: the engine's `Verdict`, or a stored verdict read back (`board.stored_result`);
+    `planned`: the cohort's PFMP windows (objects with `label`, `start`, `end`);
     `report_to_check`: the latest report is a file without readable text not yet checked."""
     if "error" in result:
         return Outlook(ahead=False)

@@ -26,7 +26,7 @@ from milieu.exams.conformity import (
 from milieu.exams.models import ReportConformity
 from milieu.people.models import User
 from milieu.permissions import Action, require
-from milieu.rules import evaluate
+from milieu.rules import judge
 from milieu.rules.references import CONFORMITY_PRONOUNCED
 from milieu.validators import text_problem
 
@@ -70,7 +70,7 @@ def checked_pronouncement(student: Any, p: Pronouncement) -> Pronouncement:
 def verify(student: Any, row: ReportConformity, today: date) -> None:
     """The dossier with the pronouncement must say it: refused otherwise (see the module)."""
     dossier = build_dossier(student, as_of=today)
-    result = evaluate(dossier)
+    result = judge(dossier)
     if "error" in result:
         raise ConformityRefused(f"Le dossier de {student} ne peut pas être jugé.")
     deposited = (dossier.get("report") or {}).get("submitted_on") is not None

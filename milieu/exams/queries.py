@@ -16,7 +16,7 @@ from milieu.reports.analysis import ReportAnalysis
 from milieu.reports.corrections import needs_check
 from milieu.reports.models import ReportDeposit
 from milieu.reports.queries import reading_figures, report_to_check
-from milieu.rules import evaluate
+from milieu.rules import judge
 
 
 def visible_derogations(user: Any) -> QuerySet[DerogationRequest]:
@@ -121,7 +121,7 @@ def checked_dossier(
     (`milieu.exams.outlook`), as every page shows it (`milieu.checker.checking.CheckedDossier`).
     `planned`: the cohort's PFMP windows, `to_check`: whether the latest report waits for a
     teacher's check (`report_to_check`), when the caller already has them."""
-    result = evaluate(dossier)
+    result = judge(dossier)
     if planned is None:
         planned = list(student.cohort.periods.all())
     if to_check is None:

@@ -2,7 +2,7 @@
 
 `refresh_verdicts` builds the dossiers of a queryset of students in batches (`build_dossiers`,
 which gives for each student the very dossier `build_dossier` gives the student page, with a
-fixed number of queries per batch; then `milieu.rules.evaluate`) and upserts one row per
+fixed number of queries per batch; then `milieu.rules.judge`) and upserts one row per
 student. `refresh_soon` is called, through `milieu.changes`, on commit of every operation that
 changes an input of a dossier; ``milieu eligibility refresh`` and the `refresh_all_verdicts` task
 refresh everyone as ``as_of`` moves (periods end, deadlines pass).
@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from milieu.exams.assembly import build_dossiers
 from milieu.exams.models import StoredVerdict
-from milieu.rules import evaluate, get_catalogue
+from milieu.rules import Verdict, get_catalogue, judge
 from milieu.students.models import Student
 
 logger = logging.getLogger(__name__)
@@ -52,7 +52,7 @@ def dossier_sha256(dossier: dict[str, Any]) -> str:
     return hashlib.sha256(canonical_json(dossier).encode()).hexdigest()
 
 
-def stored_from(student_id: int, dossier: dict[str, Any], result: dict[str, Any]) -> StoredVerdict:
+def stored_from(student_id: int, dossier: dict[str, Any], result: Verdict) -> StoredVerdict:
     """The row for `student_id` holding `result`, the engine's verdict on `dossier`."""
     now = timezone.now()
     as_of = date.fromisoformat(dossier["as_of"])
@@ -68,15 +68,15 @@ def stored_from(student_id: int, dossier: dict[str, Any], result: dict[str, Any]
             as_of=as_of,
             computed_at=now,
         )
-    required = result.get("weeks_required") or {}
+    required = result.get("weeks_required")
     findings = list(result.get("findings") or [])
     codes = sorted({str(f["code"]) for f in findings})
     return StoredVerdict(
         student_id=student_id,
         status=str(result["status"]),
         weeks_completed=result.get("weeks_completed"),
-        weeks_min=required.get("min"),
-        weeks_max=required.get("max"),
+        weeks_min=required.get("min") if required else None,
+        weeks_max=required.get("max") if required else None,
         findings=findings,
         finding_codes=f" {' '.join(codes)} " if codes else "",
         error=None,
@@ -104,7 +104,7 @@ def in_batches(students: QuerySet[Student], size: int = BATCH_SIZE) -> Iterator[
 
 def judged(
     students: QuerySet[Student], as_of: date, size: int = BATCH_SIZE
-) -> Iterator[tuple[Student, dict[str, Any], dict[str, Any]]]:
+) -> Iterator[tuple[Student, dict[str, Any], Verdict]]:
     """Each student with their dossier and its verdict, in pk order, by batches: a batch's
     dossiers are built together (`build_dossiers`, the same dossiers as `build_dossier`), so
     the number of queries grows with the number of batches, not of students."""
@@ -114,7 +114,7 @@ def judged(
         scope = students.filter(pk__gte=batch[0].pk, pk__lte=batch[-1].pk)
         dossiers = build_dossiers(batch, as_of=as_of, scope=scope)
         for student, dossier in zip(batch, dossiers, strict=True):
-            yield student, dossier, evaluate(dossier, catalogue=catalogue)
+            yield student, dossier, judge(dossier, catalogue=catalogue)
 
 
 def refresh_verdicts(

@@ -25,7 +25,7 @@ from milieu.reports.conformity import (
 )
 from milieu.reports.corrections import corrected, needs_check, unjudged_figures
 from milieu.reports.models import ReportDeadline, ReportDeposit
-from milieu.rules import evaluate
+from milieu.rules import judge
 
 
 def reading_figures(deposit: ReportDeposit) -> dict[str, Any] | None:
@@ -189,7 +189,7 @@ def report_summary(
         report = deposit_report_object(deposit, deadline, expect)
     elif deadline is not None:
         report = {"submitted_on": None, "deadline": deadline.isoformat()}
-    verdict = evaluate(
+    verdict = judge(
         report_only_dossier(
             diploma=str(cohort.diploma),
             pathway=str(student.pathway),

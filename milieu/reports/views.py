@@ -63,7 +63,7 @@ from milieu.reports.queries import (
     today,
 )
 from milieu.reports.tasks import enqueue_analysis
-from milieu.rules import evaluate
+from milieu.rules import judge
 from milieu.students.models import Student
 
 UPLOAD_FIELD = "fichier"
@@ -134,7 +134,7 @@ def student_context(student: Student, *, day: date) -> dict[str, Any]:
     }
     if not expect.expected:
         return context
-    checked = CheckedDossier(evaluate(build_dossier(student, as_of=day), today=day))
+    checked = CheckedDossier(judge(build_dossier(student, as_of=day), today=day))
     findings = None if checked.is_error else report_findings(checked.result)
     context["checked"] = checked
     context["findings"] = [f for f in checked.findings if f.code.startswith("REPORT_")]

@@ -8,6 +8,7 @@ from datetime import date
 
 from milieu.checker.checking import CheckedDossier
 from milieu.exams.outlook import outlook_of
+from milieu.rules import Verdict
 
 TODAY = date(2026, 12, 4)
 
@@ -19,11 +20,14 @@ class Window:
     end: date
 
 
-NON_COMPLIANT = {
+NON_COMPLIANT: Verdict = {
+    "id": None,
     "status": "non-compliant",
     "weeks_completed": 0.0,
     "weeks_required": {"min": 6, "max": 8},
-    "findings": [{"code": "DURATION_BELOW_MINIMUM", "severity": "blocking"}],
+    "findings": [
+        {"code": "DURATION_BELOW_MINIMUM", "severity": "blocking", "message": "", "ref": ""}
+    ],
 }
 DOSSIER = {"session": 2028, "report": None}
 
@@ -48,7 +52,12 @@ def test_once_every_period_is_over_the_verdict_stands() -> None:
 
 
 def test_a_pending_verdict_without_finding_says_what_is_due() -> None:
-    pending = {"status": "pending", "weeks_required": {"min": 6, "max": 8}, "findings": []}
+    pending: Verdict = {
+        "id": None,
+        "status": "pending",
+        "weeks_required": {"min": 6, "max": 8},
+        "findings": [],
+    }
     dossier = {"session": 2027, "report": {"submitted_on": None, "deadline": "2027-04-30"}}
     outlook = outlook_of(dossier, pending, [], TODAY)
     assert "Rapport à déposer au plus tard le 30 avril 2027" in outlook.lines
@@ -56,7 +65,12 @@ def test_a_pending_verdict_without_finding_says_what_is_due() -> None:
 
 
 def test_an_unread_scan_is_to_be_checked_never_conforme_on_that_basis() -> None:
-    compliant = {"status": "compliant", "weeks_required": {"min": 6}, "findings": []}
+    compliant: Verdict = {
+        "id": None,
+        "status": "compliant",
+        "weeks_required": {"min": 6, "max": None},
+        "findings": [],
+    }
     outlook = outlook_of(DOSSIER, compliant, [], TODAY, report_to_check=True)
     checked = CheckedDossier(compliant, outlook)
     assert checked.ahead and checked.shown_label == "Rapport à vérifier"
@@ -64,17 +78,30 @@ def test_an_unread_scan_is_to_be_checked_never_conforme_on_that_basis() -> None:
 
 
 def test_a_compliant_candidate_has_nothing_ahead() -> None:
-    compliant = {"status": "compliant", "weeks_required": {"min": 6}, "findings": []}
+    compliant: Verdict = {
+        "id": None,
+        "status": "compliant",
+        "weeks_required": {"min": 6, "max": None},
+        "findings": [],
+    }
     assert outlook_of(DOSSIER, compliant, [], TODAY).lines == []
 
 
 def test_a_candidate_who_owes_no_stage_has_no_stage_ahead() -> None:
     """An apprentice (no stage weeks required) keeps the engine's verdict: their missing
     contract copy does not wait for the cohort's PFMP."""
-    apprentice = {
+    apprentice: Verdict = {
+        "id": None,
         "status": "non-compliant",
         "weeks_required": {"min": 0, "max": None},
-        "findings": [{"code": "APPRENTICESHIP_EVIDENCE_MISSING", "severity": "blocking"}],
+        "findings": [
+            {
+                "code": "APPRENTICESHIP_EVIDENCE_MISSING",
+                "severity": "blocking",
+                "message": "",
+                "ref": "",
+            }
+        ],
     }
     outlook = outlook_of(
         DOSSIER, apprentice, [Window("PFMP 1", date(2027, 5, 31), date(2027, 7, 9))], TODAY

@@ -74,7 +74,11 @@ class Workflow(Generic[M]):
         transitions: Mapping[str, Transition],
         noun: str,
         field: str = "status",
+        impossible: Callable[[M, str], str | None] | None = None,
     ) -> None:
+        """`impossible(record, name)`: the app's own French reason why transition `name` is not
+        possible from the locked record's status (« Cette visite a eu lieu : … »); None, or no
+        `impossible`, gives the table's « Action déjà effectuée ou impossible : … »."""
         self.model = model
         self.log = log
         self.subject = subject
@@ -82,6 +86,7 @@ class Workflow(Generic[M]):
         self.transitions = dict(transitions)
         self.noun = noun
         self.field = field
+        self.impossible = impossible
 
     def __getitem__(self, name: str) -> Transition:
         return self.transitions[name]
@@ -130,10 +135,11 @@ class Workflow(Generic[M]):
             locked = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
             previous = self.status_of(locked)
             if previous not in transition.sources:
-                display = getattr(locked, f"get_{self.field}_display")()
-                raise self.refused(
-                    [f"Action déjà effectuée ou impossible : {self.noun} est « {display} »."]
-                )
+                reason = self.impossible(locked, name) if self.impossible is not None else None
+                if reason is None:
+                    display = getattr(locked, f"get_{self.field}_display")()
+                    reason = f"Action déjà effectuée ou impossible : {self.noun} est « {display} »."
+                raise self.refused([reason])
             if guard is not None:
                 reasons = [str(r) for r in guard(locked)]
                 if reasons:

@@ -1,6 +1,7 @@
 """Business operations on visits: plan, report, cancel; and the teacher's secret calendar feed.
 
-Each is atomic, locks the visit row when it changes one, and checks the permission through
+Each is atomic, locks the visit row when it changes one (once: `VISIT_FLOW.apply` locks it and
+runs the operation's own checks as its guard), and checks the permission through
 `milieu.permissions` (403 when refused). A step no longer possible raises `VisitRefused` with a
 French reason. Each change of a visit writes its `VisitEvent` in the same transaction.
 """
@@ -42,6 +43,20 @@ class VisitRefused(Refused):
 
 S = VisitStatus
 
+
+def _impossible(visit: Visit, name: str) -> str | None:
+    """Why transition `name` is not possible from the visit's status, in the visit's words."""
+    if name == "report":  # from a cancelled visit
+        return "Cette visite a été annulée : elle ne reçoit pas de compte rendu."
+    if name == "cancel":
+        if visit.status == S.CANCELLED:
+            return "Action déjà effectuée : cette visite est déjà annulée."
+        return "Cette visite a eu lieu : elle ne peut plus être annulée."
+    if name == "tutor_answer":
+        return f"Cette visite est « {visit.get_status_display()} » : elle n'attend plus de réponse."
+    return None
+
+
 # A visit's one transition table: planned, then reported (and its report corrected) or
 # cancelled; the tutor answers a planned visit from their link (no account: no permission).
 # A visit is created planned by `plan_visit`, whose first step of the history says so.
@@ -51,6 +66,7 @@ VISIT_FLOW: Workflow[Visit] = Workflow(
     subject="visit",
     refused=VisitRefused,
     noun="la visite",
+    impossible=_impossible,
     transitions={
         "report": Transition({S.PLANNED, S.DONE}, S.DONE, Action.VISIT_REPORT, "Compte rendu"),
         "cancel": Transition({S.PLANNED}, S.CANCELLED, Action.VISIT_CANCEL, "Annuler la visite"),
@@ -156,34 +172,29 @@ def record_visit_report(
     visit: Visit, *, by: User, seen: str, difficulties: str, actions: str
 ) -> Visit:
     """The visiting teacher writes (or corrects) the report: the visit is then done."""
-    require(by, Action.VISIT_REPORT, visit)
-    with transaction.atomic():
-        locked = Visit.objects.select_for_update().get(pk=visit.pk)
-        if locked.status == VisitStatus.CANCELLED:
-            raise VisitRefused("Cette visite a été annulée : elle ne reçoit pas de compte rendu.")
+    now = timezone.now()
+    # filled by the guard from the locked row (`apply` writes the log row after the guard)
+    log: dict[str, object] = {"at": now}
+
+    def guard(locked: Visit) -> list[str]:
         if timezone.localdate() < timezone.localdate(locked.planned_at):
-            raise VisitRefused(
+            return [
                 f"Cette visite est prévue le {_local(locked.planned_at)} : son compte rendu "
                 "ne peut être rédigé qu'à partir de ce jour."
-            )
+            ]
         first = locked.reported_at is None
-        now = timezone.now()
-        return VISIT_FLOW.apply(
-            locked,
-            "report",
-            by=by,
-            fields={
-                "seen": seen,
-                "difficulties": difficulties,
-                "actions": actions,
-                "reported_at": now,
-            },
-            log_fields={
-                "action": VisitAction.REPORTED if first else VisitAction.REPORT_CHANGED,
-                "detail": "Compte rendu rédigé." if first else "Compte rendu corrigé.",
-                "at": now,
-            },
-        )
+        log["action"] = VisitAction.REPORTED if first else VisitAction.REPORT_CHANGED
+        log["detail"] = "Compte rendu rédigé." if first else "Compte rendu corrigé."
+        return []
+
+    return VISIT_FLOW.apply(
+        visit,
+        "report",
+        by=by,
+        guard=guard,
+        fields={"seen": seen, "difficulties": difficulties, "actions": actions, "reported_at": now},
+        log_fields=log,
+    )
 
 
 def cancel_visit(visit: Visit, *, by: User, reason: str) -> Visit:
@@ -192,23 +203,14 @@ def cancel_visit(visit: Visit, *, by: User, reason: str) -> Visit:
     if not reason.strip():
         raise VisitRefused("Indiquez le motif de l'annulation.")
     reason = reason.strip()
-    with transaction.atomic():
-        locked = Visit.objects.select_for_update().get(pk=visit.pk)
-        if locked.status == VisitStatus.CANCELLED:
-            raise VisitRefused("Action déjà effectuée : cette visite est déjà annulée.")
-        if locked.status == VisitStatus.DONE:
-            raise VisitRefused("Cette visite a eu lieu : elle ne peut plus être annulée.")
-        return VISIT_FLOW.apply(
-            locked,
-            "cancel",
-            by=by,
-            comment=reason,
-            fields={"cancel_reason": reason},
-            log_fields={
-                "action": VisitAction.CANCELLED,
-                "detail": f"Motif : {reason}",
-            },
-        )
+    return VISIT_FLOW.apply(
+        visit,
+        "cancel",
+        by=by,
+        comment=reason,
+        fields={"cancel_reason": reason},
+        log_fields={"action": VisitAction.CANCELLED, "detail": f"Motif : {reason}"},
+    )
 
 
 def tutor_visits(convention: Convention) -> list[Visit]:
@@ -237,28 +239,18 @@ def answer_visit_as_tutor(
     tutor_name, comment = tutor_name.strip(), comment.strip()
     if not tutor_name:
         raise VisitRefused("Indiquez votre nom.", field="tutor_name")
-    with transaction.atomic():
-        locked = (
-            Visit.objects.select_for_update()
-            .select_related("period")
-            .filter(pk=visit.pk, convention_id=access.convention_id)
-            .first()
-        )
-        if locked is None:
-            raise VisitRefused("Cette visite n'est pas une visite de ce stage.")
-        if locked.status != VisitStatus.PLANNED:
-            raise VisitRefused(
-                f"Cette visite est « {locked.get_status_display()} » : elle n'attend plus de "
-                "réponse."
-            )
-        now = timezone.now()
+    if visit.convention_id != access.convention_id:  # a visit never changes convention
+        raise VisitRefused("Cette visite n'est pas une visite de ce stage.")
+    now = timezone.now()
+    # filled by the guard from the locked row (`apply` writes the log row after the guard)
+    log: dict[str, object] = {}
+
+    def guard(locked: Visit) -> list[str]:
         if confirm:
-            locked.tutor_answer = TutorAnswer.CONFIRMED
-            locked.tutor_proposed_at = None
             detail = (
                 f"Visite du {_local(locked.planned_at)} confirmée par le tuteur ({tutor_name})."
             )
-            action = VisitAction.TUTOR_CONFIRMED
+            log["action"] = VisitAction.TUTOR_CONFIRMED
         else:
             if proposed_at is None:
                 raise VisitRefused("Indiquez la date que vous proposez.", field="proposed_at")
@@ -270,36 +262,30 @@ def answer_visit_as_tutor(
                     f"{period.end:%d/%m/%Y}.",
                     field="proposed_at",
                 )
-            locked.tutor_answer = TutorAnswer.OTHER_DATE
-            locked.tutor_proposed_at = proposed_at
             detail = (
                 f"Le tuteur ({tutor_name}) propose le {_local(proposed_at)} au lieu du "
                 f"{_local(locked.planned_at)}."
             )
-            action = VisitAction.TUTOR_PROPOSED
-        locked.tutor_answered_at = now
-        locked.tutor_answer_name = tutor_name[:200]
-        locked.tutor_comment = comment
-        locked.save(
-            update_fields=[
-                "tutor_answer",
-                "tutor_answered_at",
-                "tutor_answer_name",
-                "tutor_proposed_at",
-                "tutor_comment",
-            ]
-        )
-        return VISIT_FLOW.apply(
-            locked,
-            "tutor_answer",
-            by=None,
-            actor_label=tutor_name[:200],
-            comment=comment,
-            log_fields={
-                "action": action,
-                "detail": detail + (f" Message : {comment}" if comment else ""),
-            },
-        )
+            log["action"] = VisitAction.TUTOR_PROPOSED
+        log["detail"] = detail + (f" Message : {comment}" if comment else "")
+        return []
+
+    return VISIT_FLOW.apply(
+        visit,
+        "tutor_answer",
+        by=None,
+        actor_label=tutor_name[:200],
+        comment=comment,
+        guard=guard,
+        fields={
+            "tutor_answer": TutorAnswer.CONFIRMED if confirm else TutorAnswer.OTHER_DATE,
+            "tutor_proposed_at": None if confirm else proposed_at,
+            "tutor_answered_at": now,
+            "tutor_answer_name": tutor_name[:200],
+            "tutor_comment": comment,
+        },
+        log_fields=log,
+    )
 
 
 def _local(moment: datetime) -> str:

@@ -31,12 +31,23 @@ JUSTIFICATION_MAX_LENGTH = 5000
 MAX_ATTACHMENTS = 10
 
 _S = DerogationStatus
+
+
+def _impossible(request: DerogationRequest, name: str) -> str:
+    """The state is said in the request's words (« cette demande est « brouillon » »)."""
+    return (
+        "Action déjà effectuée ou impossible : cette demande est "
+        f"« {request.get_status_display().lower()} »."
+    )
+
+
 DEROGATION_FLOW: Workflow[DerogationRequest] = Workflow(
     model=DerogationRequest,
     log=DerogationTransition,
     subject="request",
     refused=ExamsRefused,
     noun="cette demande",
+    impossible=_impossible,
     transitions={
         "submit": Transition(
             {_S.DRAFT}, _S.SUBMITTED, Action.DEROGATION_CHANGE, "Transmettre au rectorat"
@@ -238,29 +249,16 @@ def _transition(
         if name in ("grant", "refuse"):
             mail_decided(locked)
 
-    with transaction.atomic():
-        # locked first: the state is said in the request's words (« brouillon »); the
-        # decision's author and date are saved with the status (check constraint
-        # `derogation_decided_fields`)
-        status = (
-            DerogationRequest.objects.select_for_update()
-            .values_list("status", flat=True)
-            .get(pk=request.pk)
-        )
-        if not DEROGATION_FLOW.may(DerogationRequest(status=status), name):
-            raise ExamsRefused(
-                "Action déjà effectuée ou impossible : cette demande est "
-                f"« {_S(status).label.lower()} »."
-            )
-        # what the new state comes with, saved with its status
-        fields: dict[str, Any] = {}
-        if name == "submit":
-            fields = {"submitted_at": now}
-        elif name in ("grant", "refuse"):
-            fields = {"decided_by": by, "decided_at": now, "decision_comment": comment}
-        return DEROGATION_FLOW.apply(
-            request, name, by=by, ip=ip, comment=comment, effect=effect, fields=fields
-        )
+    # what the new state comes with, saved with its status (the decision's author and date:
+    # check constraint `derogation_decided_fields`)
+    fields: dict[str, Any] = {}
+    if name == "submit":
+        fields = {"submitted_at": now}
+    elif name in ("grant", "refuse"):
+        fields = {"decided_by": by, "decided_at": now, "decision_comment": comment}
+    return DEROGATION_FLOW.apply(
+        request, name, by=by, ip=ip, comment=comment, effect=effect, fields=fields
+    )
 
 
 def submit_request(

@@ -10,7 +10,9 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -190,6 +192,44 @@ def test_the_team_adjusts_levels_before_cosigning_and_the_history_says_who_chang
             comments={code: "Résultats à consolider."},
             appreciation="Stagiaire impliqué, résultats conformes aux objectifs.",
         )
+
+
+def _grid_updates(queries: CaptureQueriesContext) -> list[str]:
+    return [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith('UPDATE "followup_evaluation"')
+    ]
+
+
+def test_the_grid_text_is_saved_with_its_state_in_one_save(
+    school_a: School, access: TutorAccess
+) -> None:
+    """The text (levels, comments, appreciation) is written by the transition's own save, with
+    the status: no save of its own before it."""
+    filled(access, submit=False)  # the draft makes the row
+    with CaptureQueriesContext(connection) as queries:
+        evaluation = filled(access)
+    (update,) = _grid_updates(queries)
+    assert '"status"' in update and '"levels"' in update and '"appreciation"' in update
+    assert evaluation.status == EvaluationStatus.FILLED and evaluation.filled_at is not None
+    code = grid_for(access.convention)["items"][0]["code"]
+    with CaptureQueriesContext(connection) as queries:
+        adjusted = adjust_evaluation(
+            access.convention,
+            by=school_a.ddfpt,
+            levels={**all_levels(access.convention), code: 0},
+            comments={},
+            appreciation="Ajustée.",
+        )
+    (update,) = _grid_updates(queries)
+    assert '"status"' in update and '"levels"' in update
+    assert (adjusted.levels[code], adjusted.appreciation) == (0, "Ajustée.")
+    with on(LAST_DAY, hour=18), CaptureQueriesContext(connection) as queries:
+        cosigned = cosign_evaluation(access.convention, by=school_a.teacher)
+    (update,) = _grid_updates(queries)
+    assert '"status"' in update and '"sha256"' in update
+    assert cosigned.sha256 == hashlib.sha256(pdf_of(cosigned)).hexdigest()
 
 
 @pytest.mark.parametrize("who", ["secretary", "student_user", "other_teacher"])

@@ -3,6 +3,7 @@ pedagogical team adjusts it and co-signs it at the end of the stage (then it is 
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 from typing import Any, Protocol
 
@@ -166,19 +167,21 @@ def fill_evaluation(
     with transaction.atomic():
         Convention.objects.select_for_update().filter(pk=convention.pk).first()
         evaluation = Evaluation.objects.select_for_update().filter(convention=convention).first()
-        if evaluation is None:
-            evaluation = Evaluation(convention=convention, grid=grid)
+        if evaluation is None:  # the row first, its text comes with its state below
+            evaluation = Evaluation.objects.create(convention=convention, grid=grid)
         step = "fill" if submit else "draft"
         evaluation_step(evaluation, step)
         changes = changes_of(evaluation, clean, notes, appreciation)
         previous = evaluation.status
-        evaluation.levels = clean
-        evaluation.comments = notes
-        evaluation.appreciation = appreciation.strip()
-        evaluation.tutor_name = name
+        # the text, saved with the state in one save by the table
+        fields: dict[str, Any] = {
+            "levels": clean,
+            "comments": notes,
+            "appreciation": appreciation.strip(),
+            "tutor_name": name,
+        }
         if submit:
-            evaluation.filled_at = timezone.now()
-        evaluation.save()  # the text; the state moves through the table below
+            fields["filled_at"] = timezone.now()
         if submit:
             action = FollowupAction.EVALUATION_FILLED
             what = (
@@ -200,6 +203,7 @@ def fill_evaluation(
             effect=lambda _: record_event(
                 convention, action, actor_label=name, ip=ip, detail=detail
             ),
+            fields=fields,
         )
 
 
@@ -226,10 +230,6 @@ def adjust_evaluation(
         changes = changes_of(evaluation, clean, notes, appreciation)
         if not changes:
             raise FollowupRefused("Aucune modification à enregistrer.")
-        evaluation.levels = clean
-        evaluation.comments = notes
-        evaluation.appreciation = appreciation.strip()
-        evaluation.save()
         detail = "Ajustée par l'équipe pédagogique : " + " ; ".join(changes) + "."
         return EVALUATION_FLOW.apply(
             evaluation,
@@ -240,6 +240,7 @@ def adjust_evaluation(
             effect=lambda _: record_event(
                 convention, FollowupAction.EVALUATION_CHANGED, by=by, ip=ip, detail=detail
             ),
+            fields={"levels": clean, "comments": notes, "appreciation": appreciation.strip()},
         )
 
 
@@ -269,11 +270,12 @@ def cosign_evaluation(convention: Convention, *, by: User, ip: str | None = None
                 f"{last:%d/%m/%Y}."
             )
         now = timezone.now()
-        evaluation.status = target  # as the PDF states it; the table moves it below
+        # as the PDF states them; saved with the status by the table below
+        evaluation.status = target
         evaluation.cosigned_by = by
         evaluation.cosigned_at = now
         student = convention.student
-        evaluation.content = render_pdf(
+        content = render_pdf(
             "followup/pdf/evaluation.html",
             {
                 "evaluation": evaluation,
@@ -292,10 +294,10 @@ def cosign_evaluation(convention: Convention, *, by: User, ip: str | None = None
                 else None,
             },
         )
-        evaluation.save(update_fields=["cosigned_by", "cosigned_at", "content", "sha256"])
+        sha256 = hashlib.sha256(content).hexdigest()  # as `Evaluation.save` computes it
         detail = (
             f"Grille arrêtée conjointement avec le tuteur ({evaluation.tutor_name}) ; "
-            f"PDF SHA-256 {evaluation.sha256}."
+            f"PDF SHA-256 {sha256}."
         )
         return EVALUATION_FLOW.apply(
             evaluation,
@@ -306,4 +308,5 @@ def cosign_evaluation(convention: Convention, *, by: User, ip: str | None = None
             effect=lambda _: record_event(
                 convention, FollowupAction.EVALUATION_COSIGNED, by=by, ip=ip, detail=detail
             ),
+            fields={"cosigned_by": by, "cosigned_at": now, "content": content, "sha256": sha256},
         )

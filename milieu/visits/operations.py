@@ -115,6 +115,7 @@ def plan_visit(
     teacher: User,
     period: ConventionPeriod,
     when: datetime,
+    ip: str | None = None,
 ) -> Visit:
     """Plan a visit of `teacher` to the host of `convention`, during its active `period`, at
     `when` (whose local day falls within the period)."""
@@ -160,6 +161,7 @@ def plan_visit(
             from_status="",
             to_status=VisitStatus.PLANNED,
             actor=by,
+            ip=ip or None,
             detail=(
                 f"Visite de {teacher.get_full_name() or teacher.email} prévue le {_local(when)}, "
                 f"pendant la période {locked}."
@@ -169,7 +171,13 @@ def plan_visit(
 
 
 def record_visit_report(
-    visit: Visit, *, by: User, seen: str, difficulties: str, actions: str
+    visit: Visit,
+    *,
+    by: User,
+    seen: str,
+    difficulties: str,
+    actions: str,
+    ip: str | None = None,
 ) -> Visit:
     """The visiting teacher writes (or corrects) the report: the visit is then done."""
     now = timezone.now()
@@ -191,13 +199,14 @@ def record_visit_report(
         visit,
         "report",
         by=by,
+        ip=ip,
         guard=guard,
         fields={"seen": seen, "difficulties": difficulties, "actions": actions, "reported_at": now},
         log_fields=log,
     )
 
 
-def cancel_visit(visit: Visit, *, by: User, reason: str) -> Visit:
+def cancel_visit(visit: Visit, *, by: User, reason: str, ip: str | None = None) -> Visit:
     """Cancel a planned visit, with its reason."""
     require(by, Action.VISIT_CANCEL, visit)
     if not reason.strip():
@@ -207,6 +216,7 @@ def cancel_visit(visit: Visit, *, by: User, reason: str) -> Visit:
         visit,
         "cancel",
         by=by,
+        ip=ip,
         comment=reason,
         fields={"cancel_reason": reason},
         log_fields={"action": VisitAction.CANCELLED, "detail": f"Motif : {reason}"},
@@ -230,6 +240,7 @@ def answer_visit_as_tutor(
     tutor_name: str,
     proposed_at: datetime | None = None,
     comment: str = "",
+    ip: str | None = None,
 ) -> Visit:
     """The tutor, through their link (`access`, already resolved: a usable `TutorAccess`),
     confirms a planned visit or proposes another date within its period (seed 004: « Chaque
@@ -275,6 +286,7 @@ def answer_visit_as_tutor(
         "tutor_answer",
         by=None,
         actor_label=tutor_name[:200],
+        ip=ip,
         comment=comment,
         guard=guard,
         fields={

@@ -29,7 +29,7 @@ from django.views.decorators.http import (
 
 from milieu.conventions.models import Convention, ConventionPeriod
 from milieu.followup.pedagogy import pedagogy_alerts
-from milieu.http import AuthenticatedHttpRequest
+from milieu.http import AuthenticatedHttpRequest, client_ip
 from milieu.pagination import paginate
 from milieu.people.models import User
 from milieu.permissions import Action, can, get_object_for, require, visible_conventions
@@ -86,6 +86,7 @@ def plan(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 teacher=form.cleaned_data["teacher"],
                 period=form.cleaned_data["period"],
                 when=form.cleaned_data["planned_at"],
+                ip=client_ip(request),
             )
         except VisitRefused as refused:
             form.add_error(refused.field, refused.user_message())
@@ -155,7 +156,7 @@ def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         require(request.user, Action.VISIT_REPORT, visit)
         if form.is_valid():
-            record_visit_report(visit, by=request.user, **form.cleaned_data)
+            record_visit_report(visit, by=request.user, ip=client_ip(request), **form.cleaned_data)
             messages.success(request, "Le compte rendu de la visite est enregistré.")
             return redirect("visits:detail", pk=visit.pk)
     context = {
@@ -183,7 +184,9 @@ def cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Indiquez le motif de l'annulation.")
     else:
-        cancel_visit(visit, by=request.user, reason=form.cleaned_data["reason"])
+        cancel_visit(
+            visit, by=request.user, reason=form.cleaned_data["reason"], ip=client_ip(request)
+        )
         messages.success(request, "La visite est annulée.")
     return redirect("visits:detail", pk=visit.pk)
 

@@ -187,6 +187,7 @@ def _tutor_visit_answer(request: HttpRequest, access: TutorAccess, forms: dict[s
             tutor_name=data["tutor_name"],
             proposed_at=data["proposed_at"],
             comment=data["comment"],
+            ip=client_ip(request),
         )
     except VisitRefused as refused:
         if refused.field and refused.field in form.fields:

@@ -5,6 +5,7 @@ frozen with its PDF; the dossier's `evaluation` follows."""
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import date
 from typing import Any
 
@@ -230,6 +231,40 @@ def test_the_grid_text_is_saved_with_its_state_in_one_save(
     (update,) = _grid_updates(queries)
     assert '"status"' in update and '"sha256"' in update
     assert cosigned.sha256 == hashlib.sha256(pdf_of(cosigned)).hexdigest()
+
+
+def test_the_follow_up_page_shows_the_grids_states_addresses_and_comments(
+    school_a: School, access: TutorAccess
+) -> None:
+    filled(access, submit=False, ip="192.0.2.5")
+    filled(access, ip="192.0.2.6")
+    code = grid_for(access.convention)["items"][0]["code"]
+    adjust_evaluation(
+        access.convention,
+        by=school_a.ddfpt,
+        levels={**all_levels(access.convention), code: 0},
+        comments={},
+        appreciation="Ajustée.",
+        ip="10.0.0.9",
+    )
+    client = Client()
+    client.force_login(school_a.teacher)
+
+    page = client.get(reverse("followup:convention", kwargs={"pk": access.convention.pk}))
+
+    html = re.sub(r"\s+", " ", page.content.decode())
+    assert "États de la grille d'évaluation" in html
+    table = html[html.index("data-grid-steps") :]
+    rows = re.findall(r'<tr data-grid-step="(\w+)">(.*?)</tr>', table)
+    assert [status for status, _ in rows] == ["filled", "filled", "draft"]  # newest first
+    adjusted, sent, drafted = (cells for _, cells in rows)
+    assert "Remplie par le tuteur (inchangé)" in adjusted
+    assert school_a.ddfpt.get_full_name() in adjusted and ">10.0.0.9<" in adjusted
+    assert escape("Ajustée par l'équipe pédagogique : ") in adjusted  # the comment
+    assert "Brouillon → Remplie par le tuteur" in sent and ">192.0.2.6<" in sent
+    assert "Jean Tuteur (tuteur, par son lien)" in sent
+    assert escape("Grille transmise à l'équipe pédagogique") in sent
+    assert "Brouillon (inchangé)" in drafted and ">192.0.2.5<" in drafted
 
 
 @pytest.mark.parametrize("who", ["secretary", "student_user", "other_teacher"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -110,6 +111,43 @@ def test_the_visit_page_shows_the_history(visit: Visit, school_a: School) -> Non
     assert 'data-event="planned"' in page and 'data-event="cancelled"' in page
     assert "Motif : Entreprise fermée." in page
     assert school_a.head.get_full_name() in page
+
+
+def row_of(page: str, action: str) -> str:
+    found = re.search(rf'<tr data-event="{action}">(.*?)</tr>', page, re.S)
+    assert found is not None, action
+    return re.sub(r"\s+", " ", found.group(1))
+
+
+def test_the_history_shows_each_steps_states_address_and_comment(
+    visit: Visit, school_a: School
+) -> None:
+    client = client_for(school_a.ddfpt)
+    cancelled = client.post(
+        reverse("visits:cancel", args=[visit.pk]),
+        {"reason": "Entreprise fermée."},
+        REMOTE_ADDR="192.0.2.44",
+    )
+    assert cancelled.status_code == 302
+    event = VisitEvent.objects.get(visit=visit, action=VisitAction.CANCELLED)
+    assert (event.from_status, event.to_status, event.ip, event.comment) == (
+        VisitStatus.PLANNED,
+        VisitStatus.CANCELLED,
+        "192.0.2.44",
+        "Entreprise fermée.",
+    )
+
+    page = client.get(reverse("visits:detail", args=[visit.pk])).content.decode()
+
+    assert "Changement d’état" in page and "Adresse IP" in page and "Commentaire" in page
+    row = row_of(page, "cancelled")
+    assert "Prévue → Annulée" in row  # the states by their French labels
+    assert "<td data-event-ip>192.0.2.44</td>" in row
+    assert '<td class="fr-cell--multiline" data-event-comment>Entreprise fermée.</td>' in row
+    first = row_of(page, "planned")  # no state before the first step, no address, no comment
+    assert re.search(r"data-event-states>\s*Prévue\s*</td>", first)
+    assert "<td data-event-ip>—</td>" in first and "data-event-comment>—</td>" in first
+    assert 'class="fr-table__wrapper"' in page  # a wide table scrolls in its container
 
 
 def test_visits_made_before_the_history_get_their_known_steps(school_a: School) -> None:

@@ -58,6 +58,7 @@ def convention(
     the evaluation grid, the contracts and bilans, and the history of every operation."""
     conv = convention_for(request, pk, Action.FOLLOWUP_VIEW)
     grid = grid_of(conv)
+    evaluation = evaluation_of(conv) if grid else None
     return render(
         request,
         "followup/convention.html",
@@ -71,10 +72,17 @@ def convention(
             "accesses": list(conv.tutor_accesses.select_related("created_by")),
             "may_manage": can(request.user, Action.FOLLOWUP_MANAGE, conv),
             "grid": grid,
-            "evaluation": evaluation_of(conv) if grid else None,
+            "evaluation": evaluation,
             "events": list(
                 conv.followup_events.select_related("actor", "period").order_by("-at", "-pk")
             ),
+            # the grid's changes of state (its workflow's log): from which state to which, by
+            # whom, from which address, with the change described
+            "grid_steps": list(
+                evaluation.transitions.select_related("actor").order_by("-at", "-pk")
+            )
+            if evaluation is not None
+            else [],
             "pedagogy": _pedagogy_panels(request, conv, pedagogy_form, pedagogy_period),
         },
         status=status,

@@ -81,7 +81,22 @@ DEMO_FILES = {
     "tests/exams/test_demo.py",
     "tests/exams/test_batched_dossiers.py",
 }
-FIRST = ("tests/serve/test_gunicorn.py", "tests/test_url_matrix.py", "demo")
+# the units measured slowest (`pytest --durations`), so that the two workers end together
+FIRST = (
+    "tests/serve/test_gunicorn.py",
+    "tests/test_url_matrix.py",
+    "demo",
+    "tests/web/test_pathway_candidates.py",
+    "tests/visits/test_period_migration.py",
+    "tests/security/test_hostile_pdfs.py",
+    "tests/security/test_cache_setting.py",
+    "tests/hosting/test_cache_redis.py",
+    "tests/reports/test_reading_like_a_teacher.py",
+    "tests/rules/test_properties.py",
+    "tests/conventions/test_amendments.py",
+    "tests/browser/test_convention_in_chromium.py",
+    "tests/browser/test_csp_in_chromium.py",
+)
 
 
 class _SlowestFirst(OrderedDict[str, Any]):

@@ -10,19 +10,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
+from milieu.checker.checking import CheckedDossier
+from milieu.establishments.models import Cohort
 from milieu.exams.assembly import build_dossiers
 from milieu.exams.queries import checked_dossier, reports_to_check
+from milieu.students.models import Student
 
 
 @dataclass(frozen=True)
 class VerdictRow:
-    student: Any
-    checked: Any  # milieu.checker.checking.CheckedDossier
+    student: Student
+    checked: CheckedDossier
 
 
-def verdict_rows(cohort: Any, as_of: date) -> list[VerdictRow]:
+def verdict_rows(cohort: Cohort, as_of: date) -> list[VerdictRow]:
     """Each student of the cohort, in name order, with the engine's verdict on their dossier as
     the student page computes it (`checked_dossier`), whatever the cohort's size in the same
     few queries."""

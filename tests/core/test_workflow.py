@@ -113,3 +113,25 @@ def test_adding_a_state_change_is_one_row_of_a_table(school_a: School) -> None:
         )
     )
     assert steps[-2:] == [(S.DRAFT, S.CANCELLED), (S.CANCELLED, S.DRAFT)]
+
+
+def test_a_new_record_s_first_row_and_a_same_status_row(school_a: School) -> None:
+    """`created` logs a birth (no state before it); `log_row` without `previous` logs a step that
+    leaves the status as it is (a note on the convention's history)."""
+    convention = draft(school_a)  # through create_convention, which calls `created`
+    first = ConventionTransition.objects.filter(convention=convention).earliest("pk")
+    assert (first.from_status, first.to_status) == ("", S.DRAFT)
+    assert first.actor is not None
+
+    row = CONVENTION_FLOW.log_row(
+        convention, by=None, actor_label="Jean Tuteur", ip="192.0.2.9", comment="Avenant reçu."
+    )
+    assert isinstance(row, ConventionTransition)
+    assert (row.from_status, row.to_status) == (S.DRAFT, S.DRAFT)
+    assert (row.actor, row.actor_label, row.ip, row.comment) == (
+        None,
+        "Jean Tuteur",
+        "192.0.2.9",
+        "Avenant reçu.",
+    )
+    assert Convention.objects.get(pk=convention.pk).status == S.DRAFT

@@ -121,13 +121,15 @@ class Workflow(Generic[M]):
         effect: Effect[M] | None = None,
         after_commit: Iterable[Callable[[], object]] = (),
         fields: Mapping[str, Any] | None = None,
-        log_fields: Mapping[str, Any] | None = None,
+        log_fields: Mapping[str, Any] | Callable[[M], Mapping[str, Any]] | None = None,
     ) -> M:
         """Apply transition `name` to `obj` (see the module's docstring); returns `obj`
         refreshed. `by` None with an `actor_label`: a signatory or tutor without an account.
         `fields`: what the new state comes with (a decision's author, a report, a reason),
         written in the same save as the status, so that a check constraint tying them to the
-        status holds at every step."""
+        status holds at every step. `log_fields`: the log row's own fields; a callable is given
+        the locked record as it stands after the guard and before the change (a first report or
+        a correction, the date the record had)."""
         transition = self.transitions[name]
         if transition.permission is not None:
             require(by, transition.permission, obj)
@@ -144,6 +146,7 @@ class Workflow(Generic[M]):
                 reasons = [str(r) for r in guard(locked)]
                 if reasons:
                     raise self.refused(reasons)
+            logged = log_fields(locked) if callable(log_fields) else (log_fields or {})
             for name_, value in (fields or {}).items():
                 setattr(locked, name_, value)
             setattr(locked, self.field, transition.target)
@@ -160,7 +163,7 @@ class Workflow(Generic[M]):
                 ip=ip,
                 comment=comment,
                 actor_label=actor_label,
-                **(log_fields or {}),
+                **logged,
             )
             for callback in after_commit:
                 transaction.on_commit(callback)

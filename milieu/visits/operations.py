@@ -181,8 +181,6 @@ def record_visit_report(
 ) -> Visit:
     """The visiting teacher writes (or corrects) the report: the visit is then done."""
     now = timezone.now()
-    # filled by the guard from the locked row (`apply` writes the log row after the guard)
-    log: dict[str, object] = {"at": now}
 
     def guard(locked: Visit) -> list[str]:
         if timezone.localdate() < timezone.localdate(locked.planned_at):
@@ -190,10 +188,15 @@ def record_visit_report(
                 f"Cette visite est prévue le {_local(locked.planned_at)} : son compte rendu "
                 "ne peut être rédigé qu'à partir de ce jour."
             ]
-        first = locked.reported_at is None
-        log["action"] = VisitAction.REPORTED if first else VisitAction.REPORT_CHANGED
-        log["detail"] = "Compte rendu rédigé." if first else "Compte rendu corrigé."
         return []
+
+    def log(locked: Visit) -> dict[str, object]:
+        first = locked.reported_at is None  # read before the report's fields are set
+        return {
+            "action": VisitAction.REPORTED if first else VisitAction.REPORT_CHANGED,
+            "detail": "Compte rendu rédigé." if first else "Compte rendu corrigé.",
+            "at": now,
+        }
 
     return VISIT_FLOW.apply(
         visit,
@@ -253,33 +256,35 @@ def answer_visit_as_tutor(
     if visit.convention_id != access.convention_id:  # a visit never changes convention
         raise VisitRefused("Cette visite n'est pas une visite de ce stage.")
     now = timezone.now()
-    # filled by the guard from the locked row (`apply` writes the log row after the guard)
-    log: dict[str, object] = {}
 
     def guard(locked: Visit) -> list[str]:
         if confirm:
+            return []
+        if proposed_at is None:
+            raise VisitRefused("Indiquez la date que vous proposez.", field="proposed_at")
+        day = timezone.localtime(proposed_at).date()
+        period = locked.period
+        if not period.start <= day <= period.end or proposed_at <= now:
+            raise VisitRefused(
+                f"Proposez un jour à venir de la période, du {period.start:%d/%m/%Y} au "
+                f"{period.end:%d/%m/%Y}.",
+                field="proposed_at",
+            )
+        return []
+
+    def log(locked: Visit) -> dict[str, object]:
+        if confirm or proposed_at is None:
+            action = VisitAction.TUTOR_CONFIRMED
             detail = (
                 f"Visite du {_local(locked.planned_at)} confirmée par le tuteur ({tutor_name})."
             )
-            log["action"] = VisitAction.TUTOR_CONFIRMED
         else:
-            if proposed_at is None:
-                raise VisitRefused("Indiquez la date que vous proposez.", field="proposed_at")
-            day = timezone.localtime(proposed_at).date()
-            period = locked.period
-            if not period.start <= day <= period.end or proposed_at <= now:
-                raise VisitRefused(
-                    f"Proposez un jour à venir de la période, du {period.start:%d/%m/%Y} au "
-                    f"{period.end:%d/%m/%Y}.",
-                    field="proposed_at",
-                )
+            action = VisitAction.TUTOR_PROPOSED
             detail = (
                 f"Le tuteur ({tutor_name}) propose le {_local(proposed_at)} au lieu du "
                 f"{_local(locked.planned_at)}."
             )
-            log["action"] = VisitAction.TUTOR_PROPOSED
-        log["detail"] = detail + (f" Message : {comment}" if comment else "")
-        return []
+        return {"action": action, "detail": detail + (f" Message : {comment}" if comment else "")}
 
     return VISIT_FLOW.apply(
         visit,
